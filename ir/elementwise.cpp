@@ -1,0 +1,146 @@
+#include "ir/elementwise.h"
+
+#include <algorithm>
+#include <bit>
+#include <cmath>
+#include <limits>
+
+#include "ir/math.h"
+
+namespace nf::ir {
+
+float f32_min(float a, float b) {
+  if (std::isnan(a)) return a;
+  if (std::isnan(b)) return b;
+  if (a == b) return std::signbit(a) ? a : b;
+  return a < b ? a : b;
+}
+
+float f32_max(float a, float b) {
+  if (std::isnan(a)) return a;
+  if (std::isnan(b)) return b;
+  if (a == b) return std::signbit(a) ? b : a;
+  return a > b ? a : b;
+}
+
+int32_t i32_div(int32_t a, int32_t b) {
+  if (b == 0) return 0;
+  if (a == std::numeric_limits<int32_t>::min() && b == -1) return a;
+  return a / b;
+}
+
+int32_t f32_to_i32(float x) {
+  if (std::isnan(x)) return 0;
+  if (x >= 2147483648.0f) return std::numeric_limits<int32_t>::max();
+  if (x < -2147483648.0f) return std::numeric_limits<int32_t>::min();
+  return static_cast<int32_t>(x);
+}
+
+namespace {
+
+uint32_t w(float x) { return std::bit_cast<uint32_t>(x); }
+uint32_t w(int32_t x) { return std::bit_cast<uint32_t>(x); }
+uint32_t w(bool x) { return x ? 1u : 0u; }
+float f(uint32_t x) { return std::bit_cast<float>(x); }
+int32_t i(uint32_t x) { return std::bit_cast<int32_t>(x); }
+
+uint32_t eval_f32(Op op, std::span<const uint32_t> a) {
+  switch (op) {
+    case Op::Neg: return a[0] ^ 0x80000000u;
+    case Op::Abs: return a[0] & 0x7fffffffu;
+    case Op::Sign: {
+      float x = f(a[0]);
+      if (std::isnan(x) || x == 0.0f) return a[0];
+      return w(x > 0.0f ? 1.0f : -1.0f);
+    }
+    case Op::Floor: return w(std::floor(f(a[0])));
+    case Op::Sqrt: return w(std::sqrt(f(a[0])));
+    case Op::Exp: return w(math::exp(f(a[0])));
+    case Op::Log: return w(math::log(f(a[0])));
+    case Op::Tanh: return w(math::tanh(f(a[0])));
+    case Op::Sigmoid: return w(math::sigmoid(f(a[0])));
+    case Op::Sin: return w(math::sin(f(a[0])));
+    case Op::Cos: return w(math::cos(f(a[0])));
+    case Op::Add: return w(f(a[0]) + f(a[1]));
+    case Op::Sub: return w(f(a[0]) - f(a[1]));
+    case Op::Mul: return w(f(a[0]) * f(a[1]));
+    case Op::Div: return w(f(a[0]) / f(a[1]));
+    case Op::Pow: return w(math::pow(f(a[0]), f(a[1])));
+    case Op::Min: return w(f32_min(f(a[0]), f(a[1])));
+    case Op::Max: return w(f32_max(f(a[0]), f(a[1])));
+    case Op::Eq: return w(f(a[0]) == f(a[1]));
+    case Op::Ne: return w(f(a[0]) != f(a[1]));
+    case Op::Lt: return w(f(a[0]) < f(a[1]));
+    case Op::Le: return w(f(a[0]) <= f(a[1]));
+    case Op::Gt: return w(f(a[0]) > f(a[1]));
+    case Op::Ge: return w(f(a[0]) >= f(a[1]));
+    case Op::Clip: return w(f32_min(f32_max(f(a[0]), f(a[1])), f(a[2])));
+    case Op::Fma: return w(std::fma(f(a[0]), f(a[1]), f(a[2])));
+    default: return 0;
+  }
+}
+
+uint32_t eval_i32(Op op, std::span<const uint32_t> a) {
+  // Wrap-around arithmetic is done on the unsigned words.
+  switch (op) {
+    case Op::Neg: return 0u - a[0];
+    case Op::Abs: return i(a[0]) < 0 ? 0u - a[0] : a[0];
+    case Op::Sign: return w(int32_t(i(a[0]) > 0) - int32_t(i(a[0]) < 0));
+    case Op::Add: return a[0] + a[1];
+    case Op::Sub: return a[0] - a[1];
+    case Op::Mul: return a[0] * a[1];
+    case Op::Div: return w(i32_div(i(a[0]), i(a[1])));
+    case Op::Min: return i(a[0]) <= i(a[1]) ? a[0] : a[1];
+    case Op::Max: return i(a[0]) >= i(a[1]) ? a[0] : a[1];
+    case Op::Eq: return w(a[0] == a[1]);
+    case Op::Ne: return w(a[0] != a[1]);
+    case Op::Lt: return w(i(a[0]) < i(a[1]));
+    case Op::Le: return w(i(a[0]) <= i(a[1]));
+    case Op::Gt: return w(i(a[0]) > i(a[1]));
+    case Op::Ge: return w(i(a[0]) >= i(a[1]));
+    case Op::Clip: {
+      int32_t lo_clamped = std::max(i(a[0]), i(a[1]));
+      return w(std::min(lo_clamped, i(a[2])));
+    }
+    default: return 0;
+  }
+}
+
+uint32_t eval_bool(Op op, std::span<const uint32_t> a) {
+  switch (op) {
+    case Op::Not: return a[0] ^ 1u;
+    case Op::And: return a[0] & a[1];
+    case Op::Or: return a[0] | a[1];
+    case Op::Eq: return w(a[0] == a[1]);
+    case Op::Ne: return w(a[0] != a[1]);
+    default: return 0;
+  }
+}
+
+uint32_t eval_cast(DType from, DType to, uint32_t x) {
+  if (from == to) return x;
+  switch (from) {
+    case DType::F32:
+      return to == DType::I32 ? w(f32_to_i32(f(x))) : w(f(x) != 0.0f);
+    case DType::I32:
+      return to == DType::F32 ? w(static_cast<float>(i(x))) : w(x != 0);
+    case DType::Bool:
+      return to == DType::F32 ? w(x ? 1.0f : 0.0f) : x;
+  }
+  return 0;
+}
+
+}  // namespace
+
+uint32_t eval_element(Op op, DType operand, DType result, std::span<const uint32_t> args) {
+  if (op == Op::Cast) return eval_cast(operand, result, args[0]);
+  if (op == Op::Select) return args[0] ? args[1] : args[2];
+  switch (operand) {
+    case DType::F32: return eval_f32(op, args);
+    case DType::I32: return eval_i32(op, args);
+    case DType::Bool: return eval_bool(op, args);
+  }
+  return 0;
+}
+
+}  // namespace nf::ir

@@ -1,0 +1,271 @@
+#include "ir/interpreter.h"
+
+#include <cmath>
+#include <unordered_map>
+
+#include "ir/elementwise.h"
+#include "ir/random.h"
+
+namespace nf::ir {
+
+State State::initial(const Program& program, uint64_t seed) {
+  State s;
+  s.seed = seed;
+  for (const Compartment& c : program.compartments) s.compartments[c.name] = Tensor::filled(c.type, c.init);
+  for (const Parameter& p : program.params) s.params[p.name] = p.default_value;
+  return s;
+}
+
+const Tensor& State::get(const std::string& compartment) const {
+  auto it = compartments.find(compartment);
+  if (it == compartments.end()) throw Error("state has no compartment '" + compartment + "'");
+  return it->second;
+}
+
+void State::set(const std::string& compartment, Tensor value) {
+  auto it = compartments.find(compartment);
+  if (it == compartments.end()) throw Error("state has no compartment '" + compartment + "'");
+  if (it->second.type != value.type)
+    throw Error("compartment '" + compartment + "' is " + it->second.type.str() + ", given " + value.type.str());
+  it->second = std::move(value);
+}
+
+void State::set_param(const std::string& name, float value) {
+  auto it = params.find(name);
+  if (it == params.end()) throw Error("state has no parameter '" + name + "'");
+  it->second = value;
+}
+
+namespace {
+
+using Index = std::vector<int64_t>;
+
+Index unravel(int64_t flat, const Shape& shape) {
+  Index idx(size_t(shape.rank()));
+  for (int a = shape.rank() - 1; a >= 0; --a) {
+    idx[size_t(a)] = flat % shape[a];
+    flat /= shape[a];
+  }
+  return idx;
+}
+
+// Flat index into `operand` of the element that NumPy broadcasting pairs with
+// output element `out` (aligned at the last axis; size-1 axes repeat).
+int64_t broadcast_source(const Index& out, const Shape& operand) {
+  int64_t flat = 0;
+  int offset = int(out.size()) - operand.rank();
+  for (int a = 0; a < operand.rank(); ++a) {
+    int64_t i = operand[a] == 1 ? 0 : out[size_t(a + offset)];
+    flat = flat * operand[a] + i;
+  }
+  return flat;
+}
+
+Tensor elementwise(const Node& n, const std::vector<const Tensor*>& in) {
+  Tensor out(n.type);
+  DType operand_dtype = in[n.op == Op::Select ? 1 : 0]->type.dtype;
+  uint32_t args[3];
+  for (int64_t k = 0; k < int64_t(out.size()); ++k) {
+    Index idx = unravel(k, out.type.shape);
+    for (size_t j = 0; j < in.size(); ++j) args[j] = in[j]->words[size_t(broadcast_source(idx, in[j]->type.shape))];
+    out.words[size_t(k)] = eval_element(n.op, operand_dtype, n.type.dtype, std::span(args, in.size()));
+  }
+  return out;
+}
+
+// out[i,j] = sum over k ascending of a[i,k]*b[k,j]; each product rounded, then
+// added to the running sum, which starts at the k = 0 product (+0 when K = 0).
+Tensor matmul(const Node& n, const Tensor& a, const Tensor& b) {
+  Tensor out(n.type, std::bit_cast<uint32_t>(0.0f));
+  int64_t M = a.type.shape[0], K = a.type.shape[1], N = b.type.shape[1];
+  for (int64_t i = 0; i < M; ++i)
+    for (int64_t j = 0; j < N; ++j) {
+      if (K == 0) continue;
+      float acc = a.f32(size_t(i * K)) * b.f32(size_t(j));
+      for (int64_t k = 1; k < K; ++k) acc = acc + a.f32(size_t(i * K + k)) * b.f32(size_t(k * N + j));
+      out.words[size_t(i * N + j)] = std::bit_cast<uint32_t>(acc);
+    }
+  return out;
+}
+
+Tensor transpose(const Node& n, const Tensor& x) {
+  Tensor out(n.type);
+  const std::vector<int64_t> in_strides = x.type.shape.strides();
+  for (int64_t k = 0; k < int64_t(out.size()); ++k) {
+    Index idx = unravel(k, out.type.shape);
+    int64_t src = 0;
+    for (size_t j = 0; j < idx.size(); ++j) src += idx[j] * in_strides[size_t(n.attrs.perm[j])];
+    out.words[size_t(k)] = x.words[size_t(src)];
+  }
+  return out;
+}
+
+// Reductions visit the reduced axis in ascending order; the accumulator starts
+// at the first element.
+Tensor reduce(const Node& n, const Tensor& x) {
+  Tensor out(n.type);
+  const Shape& in = x.type.shape;
+  int axis = n.attrs.axis;
+  int64_t len = in[axis];
+  int64_t stride = in.strides()[size_t(axis)];
+  int64_t outer = 1, inner = stride;
+  for (int a = 0; a < axis; ++a) outer *= in[a];
+  bool is_f32 = x.type.dtype == DType::F32;
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t r = 0; r < inner; ++r) {
+      size_t base = size_t(o * len * stride + r);
+      auto at = [&](int64_t k) { return x.words[base + size_t(k * stride)]; };
+      uint32_t result = 0;
+      switch (n.op) {
+        case Op::Sum:
+        case Op::Mean: {
+          Op add = Op::Add;
+          uint32_t acc = len == 0 ? 0u : at(0);  // 0u is +0.0f and i32 0
+          for (int64_t k = 1; k < len; ++k) {
+            uint32_t pair[2] = {acc, at(k)};
+            acc = eval_element(add, x.type.dtype, x.type.dtype, pair);
+          }
+          if (n.op == Op::Mean) acc = std::bit_cast<uint32_t>(std::bit_cast<float>(acc) / static_cast<float>(len));
+          result = acc;
+          break;
+        }
+        case Op::ReduceMax: {
+          uint32_t acc = at(0);
+          for (int64_t k = 1; k < len; ++k) {
+            uint32_t pair[2] = {acc, at(k)};
+            acc = eval_element(Op::Max, x.type.dtype, x.type.dtype, pair);
+          }
+          result = acc;
+          break;
+        }
+        case Op::ArgMax: {
+          // First index of the maximum; a NaN counts as larger than everything.
+          int64_t best = 0;
+          for (int64_t k = 1; k < len; ++k) {
+            if (is_f32) {
+              float cur = std::bit_cast<float>(at(best)), v = std::bit_cast<float>(at(k));
+              if (std::isnan(cur)) break;
+              if (std::isnan(v) || v > cur) best = k;
+            } else if (std::bit_cast<int32_t>(at(k)) > std::bit_cast<int32_t>(at(best))) {
+              best = k;
+            }
+          }
+          result = std::bit_cast<uint32_t>(int32_t(best));
+          break;
+        }
+        default: break;
+      }
+      out.words[size_t(o * inner + r)] = result;
+    }
+  return out;
+}
+
+Tensor broadcast(const Node& n, const Tensor& x) {
+  Tensor out(n.type);
+  for (int64_t k = 0; k < int64_t(out.size()); ++k)
+    out.words[size_t(k)] = x.words[size_t(broadcast_source(unravel(k, out.type.shape), x.type.shape))];
+  return out;
+}
+
+Tensor slice(const Node& n, const Tensor& x) {
+  Tensor out(n.type);
+  const std::vector<int64_t> strides = x.type.shape.strides();
+  for (int64_t k = 0; k < int64_t(out.size()); ++k) {
+    Index idx = unravel(k, out.type.shape);
+    int64_t src = 0;
+    for (size_t a = 0; a < idx.size(); ++a) src += (idx[a] + n.attrs.begin[a]) * strides[a];
+    out.words[size_t(k)] = x.words[size_t(src)];
+  }
+  return out;
+}
+
+Tensor concat(const Node& n, const std::vector<const Tensor*>& in) {
+  Tensor out(n.type);
+  int axis = n.attrs.axis;
+  for (int64_t k = 0; k < int64_t(out.size()); ++k) {
+    Index idx = unravel(k, out.type.shape);
+    size_t part = 0;
+    while (idx[size_t(axis)] >= in[part]->type.shape[axis]) idx[size_t(axis)] -= in[part++]->type.shape[axis];
+    const std::vector<int64_t> strides = in[part]->type.shape.strides();
+    int64_t src = 0;
+    for (size_t a = 0; a < idx.size(); ++a) src += idx[a] * strides[a];
+    out.words[size_t(k)] = in[part]->words[size_t(src)];
+  }
+  return out;
+}
+
+// Row of `depth` with 1.0 at the index; an index outside [0, depth) gives zeros.
+Tensor one_hot(const Node& n, const Tensor& indices) {
+  Tensor out(n.type, std::bit_cast<uint32_t>(0.0f));
+  int64_t depth = n.type.shape[n.type.shape.rank() - 1];
+  for (size_t k = 0; k < indices.size(); ++k) {
+    int32_t i = indices.i32(k);
+    if (i >= 0 && i < depth) out.words[k * size_t(depth) + size_t(i)] = std::bit_cast<uint32_t>(1.0f);
+  }
+  return out;
+}
+
+Tensor draw(const Node& n, const std::vector<const Tensor*>& in, uint64_t seed) {
+  Tensor out(n.type);
+  uint32_t stream = random::stream_id(n.attrs.name);
+  uint32_t counter = in.back()->words[0];
+  for (int64_t k = 0; k < int64_t(out.size()); ++k) {
+    uint32_t index = uint32_t(k);
+    switch (n.op) {
+      case Op::Uniform:
+        out.words[size_t(k)] = std::bit_cast<uint32_t>(random::uniform(seed, stream, counter, index));
+        break;
+      case Op::Normal:
+        out.words[size_t(k)] = std::bit_cast<uint32_t>(random::normal(seed, stream, counter, index));
+        break;
+      default: {
+        float p = in[0]->f32(size_t(broadcast_source(unravel(k, out.type.shape), in[0]->type.shape)));
+        out.words[size_t(k)] = random::bernoulli(p, seed, stream, counter, index) ? 1u : 0u;
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+void run_process(const Program& program, const std::string& name, State& state, float t, float dt) {
+  const Process* process = program.find_process(name);
+  if (!process) throw Error("program has no process '" + name + "'");
+  std::unordered_map<const Node*, Tensor> values;
+  for (const NodeRef& node : process->body) {
+    const Node& n = *node;
+    std::vector<const Tensor*> in;
+    for (const NodeRef& o : n.operands) in.push_back(&values.at(o.get()));
+    Tensor result;
+    switch (op_class(n.op)) {
+      case OpClass::Const: result = Tensor::filled(n.type, n.attrs.literal); break;
+      case OpClass::Read: result = state.get(n.attrs.name); break;
+      case OpClass::Write: state.set(n.attrs.name, *in[0]); continue;
+      case OpClass::Param: {
+        auto it = state.params.find(n.attrs.name);
+        if (it == state.params.end()) throw Error("state has no parameter '" + n.attrs.name + "'");
+        result = Tensor(n.type, std::bit_cast<uint32_t>(it->second));
+        break;
+      }
+      case OpClass::StepArg: result = Tensor(n.type, std::bit_cast<uint32_t>(n.op == Op::Time ? t : dt)); break;
+      case OpClass::Unary:
+      case OpClass::Binary:
+      case OpClass::Compare:
+      case OpClass::Ternary:
+      case OpClass::Cast: result = elementwise(n, in); break;
+      case OpClass::MatMul: result = matmul(n, *in[0], *in[1]); break;
+      case OpClass::Transpose: result = transpose(n, *in[0]); break;
+      case OpClass::Reduce: result = reduce(n, *in[0]); break;
+      case OpClass::Reshape: result = Tensor(n.type); result.words = in[0]->words; break;
+      case OpClass::Broadcast: result = broadcast(n, *in[0]); break;
+      case OpClass::Slice: result = slice(n, *in[0]); break;
+      case OpClass::Concat: result = concat(n, in); break;
+      case OpClass::OneHot: result = one_hot(n, *in[0]); break;
+      case OpClass::Random: result = draw(n, in, state.seed); break;
+    }
+    values[&n] = std::move(result);
+  }
+}
+
+}  // namespace nf::ir

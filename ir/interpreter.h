@@ -1,0 +1,36 @@
+// The reference interpreter: the executable definition of what a program means.
+//
+// It evaluates a process node by node on plain buffers, in statement order, one
+// element at a time, exactly as docs/SEMANTICS.md says. It is small and obvious
+// and slow on purpose; compiled code must reproduce its results bit for bit.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+#include "ir/program.h"
+#include "ir/tensor.h"
+
+namespace nf::ir {
+
+// Everything a program's processes read and write, plus the seed of its draws.
+struct State {
+  std::map<std::string, Tensor> compartments;
+  std::map<std::string, float> params;
+  uint64_t seed = 0;
+
+  // Compartments at their initial values, parameters at their defaults.
+  static State initial(const Program& program, uint64_t seed);
+
+  // Throw nf::Error for an unknown name or a value of the wrong type.
+  const Tensor& get(const std::string& compartment) const;
+  void set(const std::string& compartment, Tensor value);
+  void set_param(const std::string& name, float value);
+};
+
+// Runs process `process` once: step time t, step size dt. Throws nf::Error if
+// the process does not exist or the state does not fit the program.
+void run_process(const Program& program, const std::string& process, State& state, float t, float dt);
+
+}  // namespace nf::ir

@@ -1,0 +1,102 @@
+// The IR's operation kinds, listed once.
+//
+// NF_OPS(X) expands X(Enum, "text name", Class) for every kind. The class is the
+// operation's signature: how many operands, which attributes, and where its
+// result type comes from. The enum, the name table, type inference, the
+// printer, the parser and the interpreter are all driven by this one list.
+//
+// The meaning of every kind, bit for bit, is in docs/SEMANTICS.md; the reference
+// interpreter (ir/interpreter.cpp) is its executable form.
+#pragma once
+
+#include <optional>
+#include <string_view>
+
+namespace nf::ir {
+
+enum class OpClass {
+  Const,      // a literal splat to the result type
+  Read,       // current value of a compartment (sees earlier writes in the process)
+  Write,      // store the operand into a compartment; defines no value
+  Param,      // a named scalar parameter (f32[])
+  StepArg,    // t or dt of the current step (f32[])
+  Unary,      // element-wise, one operand
+  Binary,     // element-wise, two operands, NumPy broadcasting
+  Compare,    // element-wise comparison, result bool
+  Ternary,    // element-wise, three operands, NumPy broadcasting
+  Cast,       // element-wise conversion to the result dtype
+  MatMul,     // (M,K) x (K,N) -> (M,N)
+  Transpose,  // axis permutation (attribute perm)
+  Reduce,     // reduction over one axis (attributes axis, keepdims)
+  Reshape,    // same elements in row-major order, new shape (the result type)
+  Broadcast,  // NumPy broadcast_to the result shape
+  Slice,      // contiguous sub-block (attributes begin, end)
+  Concat,     // join operands along an axis (attribute axis)
+  OneHot,     // i32 indices -> f32 rows of length = last result dim
+  Random,     // counter-based draw (attribute stream); operands end with the counter
+};
+
+#define NF_OPS(X)                     \
+  X(Const, "const", Const)            \
+  X(Read, "read", Read)               \
+  X(Write, "write", Write)             \
+  X(Param, "param", Param)             \
+  X(Time, "t", StepArg)                \
+  X(StepSize, "dt", StepArg)           \
+  X(Neg, "neg", Unary)                 \
+  X(Abs, "abs", Unary)                 \
+  X(Sign, "sign", Unary)               \
+  X(Not, "not", Unary)                 \
+  X(Floor, "floor", Unary)             \
+  X(Sqrt, "sqrt", Unary)               \
+  X(Exp, "exp", Unary)                 \
+  X(Log, "log", Unary)                 \
+  X(Tanh, "tanh", Unary)               \
+  X(Sigmoid, "sigmoid", Unary)         \
+  X(Sin, "sin", Unary)                 \
+  X(Cos, "cos", Unary)                 \
+  X(Add, "add", Binary)                \
+  X(Sub, "sub", Binary)                \
+  X(Mul, "mul", Binary)                \
+  X(Div, "div", Binary)                \
+  X(Pow, "pow", Binary)                \
+  X(Min, "min", Binary)                \
+  X(Max, "max", Binary)                \
+  X(And, "and", Binary)                \
+  X(Or, "or", Binary)                  \
+  X(Eq, "eq", Compare)                 \
+  X(Ne, "ne", Compare)                 \
+  X(Lt, "lt", Compare)                 \
+  X(Le, "le", Compare)                 \
+  X(Gt, "gt", Compare)                 \
+  X(Ge, "ge", Compare)                 \
+  X(Select, "select", Ternary)         \
+  X(Clip, "clip", Ternary)             \
+  X(Fma, "fma", Ternary)               \
+  X(Cast, "cast", Cast)                \
+  X(MatMul, "matmul", MatMul)          \
+  X(Transpose, "transpose", Transpose) \
+  X(Sum, "sum", Reduce)                \
+  X(Mean, "mean", Reduce)              \
+  X(ReduceMax, "reduce_max", Reduce)   \
+  X(ArgMax, "argmax", Reduce)          \
+  X(Reshape, "reshape", Reshape)       \
+  X(Broadcast, "broadcast", Broadcast) \
+  X(Slice, "slice", Slice)             \
+  X(Concat, "concat", Concat)          \
+  X(OneHot, "one_hot", OneHot)         \
+  X(Uniform, "uniform", Random)        \
+  X(Normal, "normal", Random)          \
+  X(Bernoulli, "bernoulli", Random)
+
+enum class Op {
+#define NF_OP_ENUM(e, name, cls) e,
+  NF_OPS(NF_OP_ENUM)
+#undef NF_OP_ENUM
+};
+
+std::string_view op_name(Op op);
+OpClass op_class(Op op);
+std::optional<Op> op_from_name(std::string_view name);
+
+}  // namespace nf::ir

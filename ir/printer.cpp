@@ -1,0 +1,74 @@
+#include "ir/printer.h"
+
+#include <map>
+
+namespace nf::ir {
+
+namespace {
+
+std::string ints(const std::vector<int64_t>& v) { return Shape(v).str(); }
+
+std::string quoted(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string attributes(const Node& n) {
+  const Attrs& a = n.attrs;
+  switch (op_class(n.op)) {
+    case OpClass::Reduce:
+      return " {axis = " + std::to_string(a.axis) + (a.keepdims ? ", keepdims = true}" : "}");
+    case OpClass::Concat: return " {axis = " + std::to_string(a.axis) + "}";
+    case OpClass::Transpose: return " {perm = " + ints(a.perm) + "}";
+    case OpClass::Slice: return " {begin = " + ints(a.begin) + ", end = " + ints(a.end) + "}";
+    case OpClass::Random: return " {stream = " + quoted(a.name) + "}";
+    default: return "";
+  }
+}
+
+}  // namespace
+
+std::string print(const Process& process) {
+  std::string out = "process " + process.name + " {\n";
+  std::map<const Node*, int> index;
+  auto name = [&](const NodeRef& n) {
+    auto it = index.find(n.get());
+    return it == index.end() ? std::string("%<undefined>") : "%" + std::to_string(it->second);
+  };
+  for (const NodeRef& n : process.body) {
+    out += "  ";
+    if (n->op == Op::Write) {
+      out += "write " + n->attrs.name + ", " + (n->operands.empty() ? "%<missing>" : name(n->operands[0])) + "\n";
+      continue;
+    }
+    int id = int(index.size());
+    out += "%" + std::to_string(id) + " = " + std::string(op_name(n->op));
+    switch (op_class(n->op)) {
+      case OpClass::Const: out += " " + n->attrs.literal.str(); break;
+      case OpClass::Read:
+      case OpClass::Param: out += " " + n->attrs.name; break;
+      default: break;
+    }
+    for (size_t i = 0; i < n->operands.size(); ++i) out += (i ? ", " : " ") + name(n->operands[i]);
+    out += attributes(*n) + " : " + n->type.str() + "\n";
+    index[n.get()] = id;
+  }
+  return out + "}\n";
+}
+
+std::string print(const Program& program) {
+  std::string out;
+  for (const Parameter& p : program.params)
+    out += "param " + p.name + " = " + Literal::f32(p.default_value).str() + "\n";
+  for (const Compartment& c : program.compartments)
+    out += "compartment " + c.name + " : " + c.type.str() + " " + role_name(c.role) + " = " +
+           c.init.str() + "\n";
+  for (const Process& proc : program.processes) out += "\n" + print(proc);
+  return out;
+}
+
+}  // namespace nf::ir

@@ -1,0 +1,39 @@
+#include "ir/program.h"
+
+namespace nf::ir {
+
+const char* role_name(Role r) {
+  switch (r) {
+    case Role::Input: return "input";
+    case Role::State: return "state";
+    case Role::Output: return "output";
+  }
+  return "?";
+}
+
+std::optional<Role> role_from_name(const std::string& name) {
+  if (name == "input") return Role::Input;
+  if (name == "state") return Role::State;
+  if (name == "output") return Role::Output;
+  return std::nullopt;
+}
+
+const Compartment* Program::find_compartment(const std::string& name) const {
+  for (const Compartment& c : compartments)
+    if (c.name == name) return &c;
+  return nullptr;
+}
+
+const Parameter* Program::find_param(const std::string& name) const {
+  for (const Parameter& p : params)
+    if (p.name == name) return &p;
+  return nullptr;
+}
+
+const Process* Program::find_process(const std::string& name) const {
+  for (const Process& p : processes)
+    if (p.name == name) return &p;
+  return nullptr;
+}
+
+}  // namespace nf::ir

@@ -1,0 +1,55 @@
+// A program: compartments, scalar parameters and processes.
+//
+// A compartment is a named tensor of the model's state ("component.compartment").
+// A process is a straight-line sequence of nodes run once per step: reads see
+// the compartment's value as of that point (so a read after a write in the same
+// process sees the written value), writes take effect immediately.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "ir/node.h"
+
+namespace nf::ir {
+
+// What a compartment is for. Roles inform embedding (what to drive, what to
+// record) and the compiler; every role may be read and written by processes.
+enum class Role : uint8_t { Input, State, Output };
+
+const char* role_name(Role r);
+std::optional<Role> role_from_name(const std::string& name);
+
+struct Compartment {
+  std::string name;
+  Type type;
+  Role role = Role::State;
+  Literal init;  // every element starts at this value
+  SourceLoc loc;
+};
+
+// A named f32 scalar that processes read; its value lives in the state, so a
+// new value needs no new program.
+struct Parameter {
+  std::string name;
+  float default_value = 0.0f;
+  SourceLoc loc;
+};
+
+struct Process {
+  std::string name;
+  std::vector<NodeRef> body;
+  SourceLoc loc;
+};
+
+struct Program {
+  std::vector<Compartment> compartments;
+  std::vector<Parameter> params;
+  std::vector<Process> processes;
+
+  const Compartment* find_compartment(const std::string& name) const;
+  const Parameter* find_param(const std::string& name) const;
+  const Process* find_process(const std::string& name) const;
+};
+
+}  // namespace nf::ir

@@ -1,0 +1,152 @@
+#include "ir/verifier.h"
+
+#include <map>
+#include <set>
+
+#include "ir/infer.h"
+#include "ir/random.h"
+
+namespace nf::ir {
+
+bool is_dotted_name(const std::string& s, int min_parts) {
+  int parts = 0;
+  size_t i = 0;
+  while (true) {
+    if (i >= s.size() || !(std::isalpha(static_cast<unsigned char>(s[i])) || s[i] == '_')) return false;
+    while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '_')) ++i;
+    ++parts;
+    if (i == s.size()) return parts >= min_parts;
+    if (s[i] != '.') return false;
+    ++i;
+  }
+}
+
+namespace {
+
+class Verifier {
+ public:
+  explicit Verifier(const Program& p) : program_(p) {}
+
+  std::vector<Diagnostic> run() {
+    check_declarations();
+    std::set<std::string> process_names;
+    for (const Process& proc : program_.processes) {
+      if (!is_dotted_name(proc.name, 1) || proc.name.find('.') != std::string::npos)
+        report(proc.loc, "process name '" + proc.name + "' is not an identifier");
+      if (!process_names.insert(proc.name).second)
+        report(proc.loc, "process '" + proc.name + "' is defined twice");
+      check_process(proc);
+    }
+    return std::move(problems_);
+  }
+
+ private:
+  void report(const SourceLoc& loc, std::string message) { problems_.push_back({loc, std::move(message)}); }
+
+  void check_declarations() {
+    std::set<std::string> names;
+    for (const Compartment& c : program_.compartments) {
+      if (!is_dotted_name(c.name, 2))
+        report(c.loc, "compartment name '" + c.name + "' must have the form component.compartment");
+      if (!names.insert(c.name).second) report(c.loc, "compartment '" + c.name + "' is declared twice");
+      if (c.type.shape.rank() > kMaxRank)
+        report(c.loc, "compartment '" + c.name + "' has rank " + std::to_string(c.type.shape.rank()) +
+                          "; at most " + std::to_string(kMaxRank) + " is supported");
+      for (int64_t d : c.type.shape.dims)
+        if (d < 0) report(c.loc, "compartment '" + c.name + "' has a negative dimension in " + c.type.str());
+      if (c.init.dtype != c.type.dtype)
+        report(c.loc, "compartment '" + c.name + "' is " + c.type.str() + " but its initial value " +
+                          c.init.str() + " is " + dtype_name(c.init.dtype));
+    }
+    for (const Parameter& p : program_.params) {
+      if (!is_dotted_name(p.name, 1)) report(p.loc, "parameter name '" + p.name + "' is not a dotted name");
+      if (!names.insert(p.name).second)
+        report(p.loc, "parameter '" + p.name + "' clashes with another parameter or compartment");
+    }
+  }
+
+  void check_process(const Process& proc) {
+    std::map<const Node*, int> index;  // values defined so far in this process
+    auto label = [&](const NodeRef& n) {
+      auto it = index.find(n.get());
+      return it == index.end() ? std::string("<undefined>") : "%" + std::to_string(it->second);
+    };
+    for (const NodeRef& n : proc.body) {
+      std::string what = n->op == Op::Write ? "write " + n->attrs.name
+                                            : "%" + std::to_string(index.size()) + " = " +
+                                                  std::string(op_name(n->op));
+      std::string where = "process '" + proc.name + "', " + what + ": ";
+      bool operands_ok = true;
+      std::vector<OperandInfo> infos;
+      for (const NodeRef& o : n->operands) {
+        if (!o || !index.count(o.get()) || !o->defines_value()) {
+          report(n->loc, where + "operand is not a value defined earlier in this process");
+          operands_ok = false;
+          continue;
+        }
+        infos.push_back({o->type, label(o)});
+      }
+      if (operands_ok) check_node(*n, infos, where);
+      if (n->defines_value()) index[n.get()] = int(index.size());
+    }
+  }
+
+  void check_node(const Node& n, const std::vector<OperandInfo>& ops, const std::string& where) {
+    if (n.type.shape.rank() > kMaxRank)
+      report(n.loc, where + "result " + n.type.str() + " has rank above " + std::to_string(kMaxRank));
+    for (int64_t d : n.type.shape.dims)
+      if (d < 0) report(n.loc, where + "negative dimension in " + n.type.str());
+    Inferred r = infer_type(n.op, ops, n.attrs, n.type);
+    if (!r.type) {
+      report(n.loc, where + r.error);
+      return;
+    }
+    switch (n.op) {
+      case Op::Read:
+      case Op::Write: {
+        const Compartment* c = program_.find_compartment(n.attrs.name);
+        if (!c) {
+          report(n.loc, where + "unknown compartment '" + n.attrs.name + "'");
+        } else if (c->type != n.type) {
+          std::string subject = n.op == Op::Read ? "read as " + n.type.str()
+                                                 : "value " + ops[0].label + " is " + n.type.str();
+          report(n.loc, where + subject + " but compartment " + c->name + " is " + c->type.str());
+        }
+        break;
+      }
+      case Op::Param:
+        if (!program_.find_param(n.attrs.name)) report(n.loc, where + "unknown parameter '" + n.attrs.name + "'");
+        break;
+      case Op::Uniform:
+      case Op::Normal:
+      case Op::Bernoulli:
+        check_stream(n, where);
+        break;
+      default:
+        break;
+    }
+  }
+
+  // Each draw has its own stream, and distinct names must hash to distinct
+  // stream ids, or two draws would see the same random bits.
+  void check_stream(const Node& n, const std::string& where) {
+    const std::string& name = n.attrs.name;
+    auto [it, fresh] = stream_ids_.emplace(random::stream_id(name), name);
+    if (fresh) return;
+    if (it->second == name)
+      report(n.loc, where + "stream \"" + name + "\" is already used by another draw; each draw needs its own stream");
+    else
+      report(n.loc, where + "stream \"" + name + "\" has the same stream id as \"" + it->second +
+                        "\"; rename one of them");
+  }
+
+  const Program& program_;
+  std::vector<Diagnostic> problems_;
+  std::map<uint32_t, std::string> stream_ids_;
+};
+
+}  // namespace
+
+std::vector<Diagnostic> verify(const Program& program) { return Verifier(program).run(); }
+
+}  // namespace nf::ir

@@ -1,0 +1,178 @@
+// The canonical text form: printer/parser round trips and parse diagnostics.
+#include <catch2/catch.hpp>
+#include <limits>
+#include <set>
+
+#include "ir/builder.h"
+#include "ir/equality.h"
+#include "ir/parser.h"
+#include "ir/printer.h"
+
+using namespace nf::ir;
+using Catch::Contains;
+
+namespace {
+
+// A program that uses every op kind at least once.
+Program every_op_program() {
+  ProgramBuilder pb;
+  pb.param("c.k", 0.25f);
+  pb.compartment("c.x", {DType::F32, {2, 3}}, Role::Input, 1.5f);
+  pb.compartment("c.w", {DType::F32, {3, 2}}, Role::State, -0.0f);
+  pb.compartment("c.rng", {DType::I32, {}}, Role::State, Literal::i32(-7));
+  pb.compartment("c.mask", {DType::Bool, {2, 3}}, Role::State, Literal::boolean(true));
+  pb.compartment("c.out", {DType::F32, {2, 3}}, Role::Output);
+  ProcessBuilder& p = pb.process("every");
+  NodeRef x = p.read("c.x");
+  NodeRef w = p.read("c.w");
+  NodeRef rng = p.read("c.rng");
+  NodeRef mask = p.read("c.mask");
+  NodeRef k = p.param("c.k");
+  NodeRef t = p.t();
+  NodeRef dt = p.dt();
+  NodeRef one = p.constant(1.0f);
+  NodeRef acc = p.add(x, k);
+  for (Op op : {Op::Neg, Op::Abs, Op::Sign, Op::Floor, Op::Sqrt, Op::Exp, Op::Log, Op::Tanh, Op::Sigmoid,
+                Op::Sin, Op::Cos})
+    acc = p.unary(op, acc);
+  for (Op op : {Op::Sub, Op::Mul, Op::Div, Op::Pow, Op::Min, Op::Max}) acc = p.binary(op, acc, t);
+  NodeRef cond = p.binary(Op::Lt, acc, dt);
+  for (Op op : {Op::Eq, Op::Ne, Op::Le, Op::Gt, Op::Ge}) cond = p.binary(Op::And, cond, p.binary(op, acc, one));
+  cond = p.binary(Op::Or, p.unary(Op::Not, cond), mask);
+  acc = p.select(cond, acc, p.constant(-0.0f, {2, 3}));
+  acc = p.clip(acc, p.constant(0.0f), one);
+  acc = p.fma(acc, acc, one);
+  NodeRef mm = p.matmul(acc, w);
+  NodeRef tr = p.transpose(mm);
+  NodeRef s = p.reduce(Op::Sum, tr, 0, true);
+  NodeRef m = p.reduce(Op::Mean, tr, 1);
+  NodeRef mx = p.reduce(Op::ReduceMax, mm, 0);
+  NodeRef am = p.reduce(Op::ArgMax, acc, 1, true);
+  NodeRef oh = p.one_hot(am, 3);
+  NodeRef rs = p.reshape(oh, {2, 3});
+  NodeRef bc = p.broadcast(m, {2, 2});
+  NodeRef sl = p.slice(rs, {0, 1}, {2, 3});
+  NodeRef cat = p.concat({sl, bc, p.broadcast(s, {2, 2}), p.reshape(mx, {2, 1})}, 1);
+  NodeRef u = p.uniform(rng, {2, 3}, "c.uniform");
+  NodeRef n = p.normal(rng, {2, 3}, "c.normal \"quoted\"");
+  NodeRef b = p.bernoulli(u, rng, {2, 3}, "c.bernoulli");
+  NodeRef f = p.cast(b, DType::F32);
+  NodeRef out = p.add(p.add(f, n), p.slice(cat, {0, 0}, {2, 3}));
+  p.write("c.out", out);
+  p.write("c.rng", p.add(rng, p.constant(Literal::i32(1))));
+  return pb.build();
+}
+
+}  // namespace
+
+TEST_CASE("print and parse round-trip a program using every op", "[text]") {
+  Program prog = every_op_program();
+  std::set<Op> used;
+  for (const NodeRef& n : prog.processes[0].body) used.insert(n->op);
+#define NF_EXPECT_USED(e, name, cls) CHECK(used.count(Op::e));
+  NF_OPS(NF_EXPECT_USED)
+#undef NF_EXPECT_USED
+  std::string text = print(prog);
+  Program back = parse_program(text, "roundtrip.nfir");
+  CHECK(structurally_equal(prog, back));
+  CHECK(print(back) == text);
+  CHECK(structural_hash(prog) == structural_hash(back));
+}
+
+TEST_CASE("the canonical form of a small program", "[text]") {
+  ProgramBuilder pb;
+  pb.param("W.eta", 0.01f);
+  pb.compartment("W.weights", {DType::F32, {2, 3}}, Role::State, 0.5f);
+  ProcessBuilder& p = pb.process("evolve");
+  NodeRef w = p.read("W.weights");
+  p.write("W.weights", p.mul(w, p.param("W.eta")));
+  CHECK(print(pb.build()) ==
+        "param W.eta = 0.01\n"
+        "compartment W.weights : f32[2,3] state = 0.5\n"
+        "\n"
+        "process evolve {\n"
+        "  %0 = read W.weights : f32[2,3]\n"
+        "  %1 = param W.eta : f32[]\n"
+        "  %2 = mul %0, %1 : f32[2,3]\n"
+        "  write W.weights, %2\n"
+        "}\n");
+}
+
+TEST_CASE("literals round-trip bit for bit", "[text]") {
+  const float inf = std::numeric_limits<float>::infinity();
+  std::vector<Literal> lits = {
+      Literal::f32(-0.0f), Literal::f32(0.1f), Literal::f32(1e-45f), Literal::f32(3.4028235e38f),
+      Literal::f32(inf), Literal::f32(-inf), Literal{DType::F32, 0x7fc00000u}, Literal{DType::F32, 0x7fc00001u},
+      Literal{DType::F32, 0xffc00000u}, Literal::f32(16777217.0f), Literal::f32(1.17549435e-38f),
+      Literal::i32(std::numeric_limits<int32_t>::min()), Literal::i32(2147483647), Literal::boolean(false)};
+  ProgramBuilder pb;
+  for (size_t i = 0; i < lits.size(); ++i)
+    pb.compartment("c.v" + std::to_string(i), {lits[i].dtype, {}}, Role::State, lits[i]);
+  ProcessBuilder& p = pb.process("p");
+  for (size_t i = 0; i < lits.size(); ++i) p.write("c.v" + std::to_string(i), p.constant(lits[i]));
+  Program prog = pb.build();
+  std::string text = print(prog);
+  CHECK_THAT(text, Contains("= -0\n") && Contains("= 1e-45\n") && Contains("= nan(0x7fc00001)\n") &&
+                       Contains("= -nan\n") && Contains("const -2147483648 : i32[]"));
+  Program back = parse_program(text);
+  REQUIRE(structurally_equal(prog, back));
+  for (size_t i = 0; i < lits.size(); ++i) {
+    CHECK(back.compartments[i].init == lits[i]);
+    CHECK(back.processes[0].body[2 * i]->attrs.literal == lits[i]);
+  }
+}
+
+TEST_CASE("the parser accepts free layout, comments and any value names", "[text]") {
+  Program prog = parse_program(
+      "# leading comment\ncompartment a.x : f32[] state = 2   # trailing\n"
+      "process p { %in = read a.x : f32[]   %sq_1 = mul %in, %in : f32[] write a.x, %sq_1 }\n");
+  CHECK(print(prog) ==
+        "compartment a.x : f32[] state = 2\n\nprocess p {\n  %0 = read a.x : f32[]\n"
+        "  %1 = mul %0, %0 : f32[]\n  write a.x, %1\n}\n");
+}
+
+namespace {
+// The first diagnostic of a text that must be rejected, rendered.
+std::string rejection(const std::string& text) {
+  try {
+    parse_program(text, "bad.nfir");
+  } catch (const nf::Error& e) {
+    REQUIRE(!e.diagnostics().empty());
+    return e.diagnostics()[0].render();
+  }
+  FAIL("the text was accepted");
+  return "";
+}
+}  // namespace
+
+TEST_CASE("syntax errors point at the offending token with a caret", "[text]") {
+  CHECK(rejection("compartment a.x : f32[] state = 0\nprocess p {\n  %0 = frobnicate %0 : f32[]\n}\n") ==
+        "bad.nfir:3:8: error: unknown operation 'frobnicate'\n"
+        "    %0 = frobnicate %0 : f32[]\n"
+        "         ^");
+  CHECK(rejection("process p {\n  %1 = neg %0 : f32[]\n}") ==
+        "bad.nfir:2:12: error: value %0 is not defined earlier in this process\n"
+        "    %1 = neg %0 : f32[]\n"
+        "             ^");
+  CHECK_THAT(rejection("compartment a.x : f64[2] state = 0"), Contains("1:19: error: unknown dtype 'f64'"));
+  CHECK_THAT(rejection("compartment a.x : f32[2] hidden = 0"), Contains("unknown role 'hidden'"));
+  CHECK_THAT(rejection("compartment a.x : i32[] state = 1.5"), Contains("expected an integer for an i32, found '1.5'"));
+  CHECK_THAT(rejection("compartment a.x : i32[] state = 3000000000"), Contains("does not fit in i32"));
+  CHECK_THAT(rejection("compartment a.x : bool[] state = 1"), Contains("expected true or false"));
+  CHECK_THAT(rejection("compartment a.x : f32[] state = nan(0x3f800000)"), Contains("not the bit pattern of a NaN"));
+  CHECK_THAT(rejection("compartment a.x : f32[] state = 1e99"), Contains("'1e99' is outside the range of f32"));
+  CHECK_THAT(rejection("compartment a.x : f32[] state = true"), Contains("expected a number for an f32, found 'true'"));
+  CHECK_THAT(rejection("process p {\n  %0 = t : f32[]\n  %0 = dt : f32[]\n}"), Contains("3:3: error: value %0 is defined twice"));
+  CHECK_THAT(rejection("process p {\n  %0 = t : f32[]\n"), Contains("expected '}' to close process 'p'"));
+  CHECK_THAT(rejection("process p { %0 = t : f32[] %1 = sum %0 : f32[] }"), Contains("expected '{axis = N}'"));
+  CHECK_THAT(rejection("process p { %0 = t : f32[] %1 = neg %0 {axis = 0} : f32[] }"),
+             Contains("attribute 'axis' does not apply to this operation"));
+  CHECK_THAT(rejection("process p { %0 = t : f32[] %1 = transpose %0 {axis = 0} : f32[] }"),
+             Contains("attribute 'axis' does not apply"));
+  CHECK_THAT(rejection("process p { %0 = t : f32[] %1 = slice %0 {begin = []} : f32[] }"),
+             Contains("missing attribute 'end'"));
+  CHECK_THAT(rejection("process p { %c = const 0 : i32[] %0 = uniform %c {stream = \"s} : f32[] }"),
+             Contains("unterminated string"));
+  CHECK_THAT(rejection("param a.k = 1\n@"), Contains("2:1: error: unexpected character '@'"));
+  CHECK_THAT(rejection("widget a.x"), Contains("expected 'param', 'compartment' or 'process', found 'widget'"));
+}
