@@ -184,7 +184,6 @@ constexpr std::uint32_t kStride = 263;  // prime: ~16.3M inputs per function
 }  // namespace
 
 TEST_CASE("math: exact values and special cases", "[math]") {
-  using namespace nf::math;
   auto is_neg_zero = [](float v) { return v == 0.0f && std::signbit(v); };
   auto is_pos_zero = [](float v) { return v == 0.0f && !std::signbit(v); };
 
