@@ -125,6 +125,12 @@ NodeRef ProcessBuilder::one_hot(const NodeRef& indices, int64_t depth) {
   return emit(Op::OneHot, {indices}, {}, Type{DType::F32, Shape(dims)});
 }
 
+NodeRef ProcessBuilder::iota(Shape shape, int axis) {
+  Attrs a;
+  a.axis = axis;
+  return emit(Op::Iota, {}, a, Type{DType::I32, std::move(shape)});
+}
+
 NodeRef ProcessBuilder::uniform(const NodeRef& counter, Shape shape, const std::string& stream) {
   Attrs a;
   a.name = stream;

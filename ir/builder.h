@@ -55,6 +55,7 @@ class ProcessBuilder {
   NodeRef slice(const NodeRef& x, std::vector<int64_t> begin, std::vector<int64_t> end);
   NodeRef concat(const std::vector<NodeRef>& parts, int axis);
   NodeRef one_hot(const NodeRef& indices, int64_t depth);
+  NodeRef iota(Shape shape, int axis);
   NodeRef uniform(const NodeRef& counter, Shape shape, const std::string& stream);
   NodeRef normal(const NodeRef& counter, Shape shape, const std::string& stream);
   NodeRef bernoulli(const NodeRef& p, const NodeRef& counter, Shape shape, const std::string& stream);
@@ -80,6 +81,10 @@ class ProgramBuilder {
     compartment(name, std::move(type), role, Literal::f32(init));
   }
   void param(const std::string& name, float default_value);
+  void defaults(float dt, uint64_t seed) {
+    program_.default_dt = dt;
+    program_.default_seed = seed;
+  }
   ProcessBuilder& process(const std::string& name);
 
   const Compartment* find_compartment(const std::string& name) const {

@@ -30,6 +30,9 @@ bool same_process(const Process& a, const Process& b) {
 }  // namespace
 
 bool structurally_equal(const Program& a, const Program& b) {
+  if (std::bit_cast<uint32_t>(a.default_dt) != std::bit_cast<uint32_t>(b.default_dt) ||
+      a.default_seed != b.default_seed)
+    return false;
   if (a.compartments.size() != b.compartments.size() || a.params.size() != b.params.size() ||
       a.processes.size() != b.processes.size())
     return false;

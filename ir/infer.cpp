@@ -250,6 +250,13 @@ Inferred infer_unchecked(Op op, const std::vector<OperandInfo>& ops, const Attrs
                     declared->str());
       return ok(*declared);
     }
+    case OpClass::Iota:
+      if (!(e = check_operands(op, ops, 0)).empty()) return fail(e);
+      if (!declared) return need_declared(op, declared);
+      if (declared->dtype != DType::I32) return fail("iota produces i32, declared " + declared->str());
+      if (attrs.axis < 0 || attrs.axis >= declared->shape.rank())
+        return fail("iota axis " + std::to_string(attrs.axis) + " is out of range for " + declared->str());
+      return ok(*declared);
     case OpClass::Random: {
       size_t count = op == Op::Bernoulli ? 2 : 1;
       if (!(e = check_operands(op, ops, count)).empty()) return fail(e);

@@ -36,6 +36,13 @@ void State::set_param(const std::string& name, float value) {
   it->second = value;
 }
 
+State create_state(const Program& program, uint64_t seed) {
+  State s = State::initial(program, seed);
+  if (program.find_process(kInitializeProcess))
+    run_process(program, kInitializeProcess, s, 0.0f, program.default_dt);
+  return s;
+}
+
 namespace {
 
 using Index = std::vector<int64_t>;
@@ -262,6 +269,12 @@ void run_process(const Program& program, const std::string& name, State& state, 
       case OpClass::Slice: result = slice(n, *in[0]); break;
       case OpClass::Concat: result = concat(n, in); break;
       case OpClass::OneHot: result = one_hot(n, *in[0]); break;
+      case OpClass::Iota: {
+        result = Tensor(n.type);
+        for (int64_t k = 0; k < int64_t(result.size()); ++k)
+          result.words[size_t(k)] = uint32_t(unravel(k, n.type.shape)[size_t(n.attrs.axis)]);
+        break;
+      }
       case OpClass::Random: result = draw(n, in, state.seed); break;
     }
     values[&n] = std::move(result);

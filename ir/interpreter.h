@@ -29,6 +29,14 @@ struct State {
   void set_param(const std::string& name, float value);
 };
 
+// The name of the process that computes initial values (weight initializers)
+// once, when a state is created.
+inline constexpr const char* kInitializeProcess = "initialize";
+
+// A new state: State::initial, then the program's initialize process (if it
+// has one) run once with t = 0 and dt = the program's default dt.
+State create_state(const Program& program, uint64_t seed);
+
 // Runs process `process` once: step time t, step size dt. Throws nf::Error if
 // the process does not exist or the state does not fit the program.
 void run_process(const Program& program, const std::string& process, State& state, float t, float dt);

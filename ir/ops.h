@@ -33,6 +33,7 @@ enum class OpClass {
   Slice,      // contiguous sub-block (attributes begin, end)
   Concat,     // join operands along an axis (attribute axis)
   OneHot,     // i32 indices -> f32 rows of length = last result dim
+  Iota,       // each element's index along an axis (attribute axis), i32
   Random,     // counter-based draw (attribute stream); operands end with the counter
 };
 
@@ -85,6 +86,7 @@ enum class OpClass {
   X(Slice, "slice", Slice)             \
   X(Concat, "concat", Concat)          \
   X(OneHot, "one_hot", OneHot)         \
+  X(Iota, "iota", Iota)                \
   X(Uniform, "uniform", Random)        \
   X(Normal, "normal", Random)          \
   X(Bernoulli, "bernoulli", Random)

@@ -117,10 +117,12 @@ class Parser {
 
   Program parse() {
     while (tok_.kind != Tok::End) {
-      if (is_name("param")) parse_param();
+      if (is_name("dt")) parse_default_dt();
+      else if (is_name("seed")) parse_default_seed();
+      else if (is_name("param")) parse_param();
       else if (is_name("compartment")) parse_compartment();
       else if (is_name("process")) parse_process();
-      else fail("expected 'param', 'compartment' or 'process', found " + describe(tok_));
+      else fail("expected 'dt', 'seed', 'param', 'compartment' or 'process', found " + describe(tok_));
     }
     return std::move(program_);
   }
@@ -250,6 +252,23 @@ class Parser {
   }
 
   // ---- declarations ----
+  // dt = literal
+  void parse_default_dt() {
+    take();
+    expect_punct('=', "after 'dt'");
+    program_.default_dt = literal_of(parse_literal_text(), DType::F32).as_f32();
+  }
+
+  // seed = integer
+  void parse_default_seed() {
+    take();
+    expect_punct('=', "after 'seed'");
+    Token t = expect_kind(Tok::Number, "a seed (a non-negative integer)");
+    auto r = std::from_chars(t.text.data(), t.text.data() + t.text.size(), program_.default_seed);
+    if (r.ec != std::errc() || r.ptr != t.text.data() + t.text.size())
+      lex_.throw_at(t.loc, "expected a seed (a non-negative integer below 2^64), found '" + t.text + "'");
+  }
+
   // param NAME = literal
   void parse_param() {
     SourceLoc loc = take().loc;
@@ -319,7 +338,7 @@ class Parser {
       lit = parse_literal_text();
     } else if (cls == OpClass::Read || cls == OpClass::Param) {
       attrs.name = expect_kind(Tok::Name, cls == OpClass::Read ? "a compartment name" : "a parameter name").text;
-    } else if (cls != OpClass::StepArg) {
+    } else if (cls != OpClass::StepArg && cls != OpClass::Iota) {
       operands.push_back(use_value());
       while (is_punct(',')) {
         take();
@@ -338,7 +357,7 @@ class Parser {
 
   void require_attributes(OpClass cls) {
     switch (cls) {
-      case OpClass::Reduce: case OpClass::Concat: fail("expected '{axis = N}'");
+      case OpClass::Reduce: case OpClass::Concat: case OpClass::Iota: fail("expected '{axis = N}'");
       case OpClass::Transpose: fail("expected '{perm = [...]}'");
       case OpClass::Slice: fail("expected '{begin = [...], end = [...]}'");
       case OpClass::Random: fail("expected '{stream = \"name\"}'");
@@ -355,7 +374,7 @@ class Parser {
       Token key = expect_kind(Tok::Name, "an attribute name");
       expect_punct('=', "after the attribute name");
       bool allowed = false;
-      if ((key.text == "axis" && (cls == OpClass::Reduce || cls == OpClass::Concat))) {
+      if (key.text == "axis" && (cls == OpClass::Reduce || cls == OpClass::Concat || cls == OpClass::Iota)) {
         a.axis = int(parse_int("an axis"));
         allowed = true;
       } else if (key.text == "keepdims" && cls == OpClass::Reduce) {
@@ -385,7 +404,7 @@ class Parser {
       lex_.throw_at(open, std::string("missing attribute '") + k + "'");
     };
     switch (cls) {
-      case OpClass::Reduce: case OpClass::Concat: need("axis"); break;
+      case OpClass::Reduce: case OpClass::Concat: case OpClass::Iota: need("axis"); break;
       case OpClass::Transpose: need("perm"); break;
       case OpClass::Slice: need("begin"); need("end"); break;
       case OpClass::Random: need("stream"); break;

@@ -22,7 +22,8 @@ std::string attributes(const Node& n) {
   switch (op_class(n.op)) {
     case OpClass::Reduce:
       return " {axis = " + std::to_string(a.axis) + (a.keepdims ? ", keepdims = true}" : "}");
-    case OpClass::Concat: return " {axis = " + std::to_string(a.axis) + "}";
+    case OpClass::Concat:
+    case OpClass::Iota: return " {axis = " + std::to_string(a.axis) + "}";
     case OpClass::Transpose: return " {perm = " + ints(a.perm) + "}";
     case OpClass::Slice: return " {begin = " + ints(a.begin) + ", end = " + ints(a.end) + "}";
     case OpClass::Random: return " {stream = " + quoted(a.name) + "}";
@@ -62,6 +63,9 @@ std::string print(const Process& process) {
 
 std::string print(const Program& program) {
   std::string out;
+  if (std::bit_cast<uint32_t>(program.default_dt) != std::bit_cast<uint32_t>(1.0f))
+    out += "dt = " + Literal::f32(program.default_dt).str() + "\n";
+  if (program.default_seed != 0) out += "seed = " + std::to_string(program.default_seed) + "\n";
   for (const Parameter& p : program.params)
     out += "param " + p.name + " = " + Literal::f32(p.default_value).str() + "\n";
   for (const Compartment& c : program.compartments)

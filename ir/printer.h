@@ -1,5 +1,7 @@
 // The canonical text form of a program.
 //
+//   dt = 0.5                      (the defaults, when not 1 and 0)
+//   seed = 1234
 //   param W.eta = 0.01
 //   compartment W.weights : f32[2,3] state = 0.5
 //

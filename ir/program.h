@@ -43,6 +43,8 @@ struct Process {
 };
 
 struct Program {
+  float default_dt = 1.0f;     // the step size a run uses unless told otherwise
+  uint64_t default_seed = 0;   // the seed a state gets unless told otherwise
   std::vector<Compartment> compartments;
   std::vector<Parameter> params;
   std::vector<Process> processes;

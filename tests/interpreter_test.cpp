@@ -91,6 +91,13 @@ TEST_CASE("reshape, broadcast, slice and concat move elements in row-major order
             {4, 3}, {9, 9, 9, 1, 2, 3, 4, 5, 6, 9, 9, 9});
 }
 
+TEST_CASE("iota gives each element its index along an axis", "[interpreter]") {
+  check_i32(run_op({}, [](ProcessBuilder& p, const std::vector<NodeRef>&) { return p.iota({2, 3}, 1); }), {2, 3},
+            {0, 1, 2, 0, 1, 2});
+  check_i32(run_op({}, [](ProcessBuilder& p, const std::vector<NodeRef>&) { return p.iota({2, 3}, 0); }), {2, 3},
+            {0, 0, 0, 1, 1, 1});
+}
+
 TEST_CASE("one_hot gives a 1 at each index and zeros for indices out of range", "[interpreter]") {
   Tensor idx = I({1, 4}, {2, 0, -1, 3});
   check_f32(run_op({idx}, [](ProcessBuilder& p, const std::vector<NodeRef>& a) { return p.one_hot(a[0], 3); }),

@@ -16,6 +16,7 @@ namespace {
 // A program that uses every op kind at least once.
 Program every_op_program() {
   ProgramBuilder pb;
+  pb.defaults(0.5f, 1234);
   pb.param("c.k", 0.25f);
   pb.compartment("c.x", {DType::F32, {2, 3}}, Role::Input, 1.5f);
   pb.compartment("c.w", {DType::F32, {3, 2}}, Role::State, -0.0f);
@@ -53,7 +54,7 @@ Program every_op_program() {
   NodeRef bc = p.broadcast(m, {2, 2});
   NodeRef sl = p.slice(rs, {0, 1}, {2, 3});
   NodeRef cat = p.concat({sl, bc, p.broadcast(s, {2, 2}), p.reshape(mx, {2, 1})}, 1);
-  NodeRef u = p.uniform(rng, {2, 3}, "c.uniform");
+  NodeRef u = p.uniform(p.add(rng, p.reduce(Op::Sum, p.reshape(p.iota({1, 2}, 1), {2}), 0)), {2, 3}, "c.uniform");
   NodeRef n = p.normal(rng, {2, 3}, "c.normal \"quoted\"");
   NodeRef b = p.bernoulli(u, rng, {2, 3}, "c.bernoulli");
   NodeRef f = p.cast(b, DType::F32);
@@ -174,5 +175,5 @@ TEST_CASE("syntax errors point at the offending token with a caret", "[text]") {
   CHECK_THAT(rejection("process p { %c = const 0 : i32[] %0 = uniform %c {stream = \"s} : f32[] }"),
              Contains("unterminated string"));
   CHECK_THAT(rejection("param a.k = 1\n@"), Contains("2:1: error: unexpected character '@'"));
-  CHECK_THAT(rejection("widget a.x"), Contains("expected 'param', 'compartment' or 'process', found 'widget'"));
+  CHECK_THAT(rejection("widget a.x"), Contains("expected 'dt', 'seed', 'param', 'compartment' or 'process', found 'widget'"));
 }

@@ -1,0 +1,753 @@
+// NumPy .npy/.npz reading and writing; see runtime/npz.h. Zip field layouts
+// and offsets follow PKWARE's APPNOTE.TXT 6.3: 4.3.7 local file header, 4.3.12
+// central directory header, 4.3.14-16 ZIP64 end record, locator and end of
+// central directory record, 4.5.3 the ZIP64 extra field.
+#include "runtime/npz.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define ZLIB_CONST
+#include <zlib.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <functional>
+#include <limits>
+#include <set>
+
+namespace nf::npz {
+
+namespace {
+
+[[noreturn]] void fail(const std::string& what, const std::string& problem) {
+  throw Error(what + ": " + problem);
+}
+
+std::string errno_text() { return std::strerror(errno); }
+
+// ---- little-endian fields
+
+uint16_t get16(const uint8_t* p) { return uint16_t(p[0] | p[1] << 8); }
+uint32_t get32(const uint8_t* p) { return uint32_t(get16(p)) | uint32_t(get16(p + 2)) << 16; }
+uint64_t get64(const uint8_t* p) { return uint64_t(get32(p)) | uint64_t(get32(p + 4)) << 32; }
+
+void put_le(std::vector<uint8_t>& out, uint64_t value, int bytes) {
+  for (int i = 0; i < bytes; ++i) out.push_back(uint8_t(value >> (8 * i)));
+}
+void put16(std::vector<uint8_t>& out, uint64_t v) { put_le(out, v, 2); }
+void put32(std::vector<uint8_t>& out, uint64_t v) { put_le(out, v, 4); }
+void put64(std::vector<uint8_t>& out, uint64_t v) { put_le(out, v, 8); }
+
+// ---- CRC-32
+
+// Slicing-by-8 tables: kCrc[0] is the classic byte table of the reflected
+// polynomial; kCrc[s][b] is the CRC contribution of byte b followed by s zero
+// bytes, so eight input bytes are folded in per step.
+constexpr uint32_t kCrcPolynomial = 0xEDB88320u;
+
+constexpr std::array<std::array<uint32_t, 256>, 8> make_crc_tables() {
+  std::array<std::array<uint32_t, 256>, 8> t{};
+  for (uint32_t i = 0; i < 256; ++i) {
+    uint32_t c = i;
+    for (int k = 0; k < 8; ++k) c = (c & 1) ? (c >> 1) ^ kCrcPolynomial : c >> 1;
+    t[0][i] = c;
+  }
+  for (size_t s = 1; s < 8; ++s)
+    for (size_t i = 0; i < 256; ++i) t[s][i] = (t[s - 1][i] >> 8) ^ t[0][t[s - 1][i] & 0xFF];
+  return t;
+}
+constexpr auto kCrc = make_crc_tables();
+
+// ---- shapes and dtypes
+
+struct DTypeInfo {
+  DType dtype;
+  std::string_view descr;  // as written; reading also takes kind+size with any order mark
+  size_t size;
+};
+constexpr DTypeInfo kDTypes[] = {
+    {DType::F32, "<f4", 4}, {DType::I32, "<i4", 4}, {DType::Bool, "|b1", 1}, {DType::U32, "<u4", 4},
+    {DType::F64, "<f8", 8}, {DType::I64, "<i8", 8}, {DType::U8, "|u1", 1},
+};
+
+const DTypeInfo& info(DType dtype) {
+  for (const auto& d : kDTypes)
+    if (d.dtype == dtype) return d;
+  throw Error("invalid nf::npz::DType " + std::to_string(int(dtype)));
+}
+
+// Python's repr of the shape tuple: "()", "(3,)", "(2, 3)".
+std::string shape_repr(const std::vector<int64_t>& shape) {
+  std::string s = "(";
+  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + (shape.size() == 1 ? ",)" : ")");
+}
+
+// Number of data bytes the shape needs for `dtype`; fails on negative extents
+// and on sizes beyond int64_t.
+uint64_t data_bytes(const std::vector<int64_t>& shape, DType dtype, const std::string& what) {
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  int64_t n = 1;
+  bool overflow = false;
+  for (int64_t extent : shape) {
+    if (extent < 0) fail(what, "shape " + shape_repr(shape) + " has a negative extent");
+    if (extent != 0 && n > kMax / extent) overflow = true;
+    else n *= extent;
+  }
+  const int64_t size = int64_t(info(dtype).size);
+  if (n == 0) return 0;  // a zero extent wins over an overflowing product
+  if (overflow || n > kMax / size) fail(what, "shape " + shape_repr(shape) + " is too large");
+  return uint64_t(n * size);
+}
+
+void check_data_size(const Array& a, uint64_t have, const std::string& what, const char* subject) {
+  const uint64_t need = data_bytes(a.shape, a.dtype, what);
+  if (have != need)
+    fail(what, std::string(subject) + " is " + std::to_string(have) + " bytes but shape " + shape_repr(a.shape) +
+                   " of dtype " + std::string(info(a.dtype).descr) + " needs " + std::to_string(need) + " bytes");
+}
+
+// ---- .npy header
+
+constexpr uint8_t kNpyMagic[6] = {0x93, 'N', 'U', 'M', 'P', 'Y'};
+constexpr size_t kNpyAlign = 64;            // numpy's ARRAY_ALIGN
+constexpr size_t kGrowthAxisMaxDigits = 21; // numpy's spare room to grow shape[0] in place
+constexpr int kMaxHeaderNesting = 32;
+
+// Magic, version and header length: the header of `array` exactly as numpy's
+// _write_array_header and _wrap_header make it.
+std::vector<uint8_t> npy_prefix(const Array& a, const std::string& what) {
+  check_data_size(a, a.data.size(), what, "array data");
+  std::string dict = "{'descr': '" + std::string(info(a.dtype).descr) +
+                     "', 'fortran_order': False, 'shape': " + shape_repr(a.shape) + ", }";
+  if (!a.shape.empty()) dict.append(kGrowthAxisMaxDigits - std::to_string(a.shape[0]).size(), ' ');
+  const size_t text = dict.size() + 1;  // with the final newline
+  auto padding = [&](size_t prefix) { return kNpyAlign - (prefix + text) % kNpyAlign; };
+  const bool v1 = text + padding(10) <= 0xFFFF;  // version 2.0 only for huge headers
+  const size_t prefix = v1 ? 10 : 12;
+  std::vector<uint8_t> out(kNpyMagic, kNpyMagic + 6);
+  out.push_back(v1 ? 1 : 2);
+  out.push_back(0);
+  put_le(out, text + padding(prefix), v1 ? 2 : 4);
+  out.insert(out.end(), dict.begin(), dict.end());
+  out.insert(out.end(), padding(prefix), ' ');
+  out.push_back('\n');
+  return out;
+}
+
+// The subset of Python literals .npy headers use.
+struct PyValue {
+  enum class Kind { Str, Bool, None, Int, Tuple, List } kind = Kind::None;
+  std::string str;
+  bool boolean = false;
+  int64_t integer = 0;
+  std::vector<PyValue> items;  // Tuple, List
+};
+
+// Parses the header dict; numpy evaluates it with ast.literal_eval.
+class HeaderParser {
+ public:
+  HeaderParser(std::string_view text, const std::string& what) : text_(text), what_(what) {}
+
+  std::vector<std::pair<std::string, PyValue>> dict() {
+    std::vector<std::pair<std::string, PyValue>> out;
+    expect('{');
+    while (!accept('}')) {
+      skip_space();
+      if (pos_ >= text_.size() || (text_[pos_] != '\'' && text_[pos_] != '"')) error("a string key or '}'");
+      std::string key = string_literal();
+      for (const auto& [k, v] : out)
+        if (k == key) fail(what_, "duplicate key '" + key + "' in .npy header");
+      expect(':');
+      out.emplace_back(std::move(key), value(0));
+      if (!accept(',')) {
+        expect('}');
+        break;
+      }
+    }
+    skip_space();
+    if (pos_ != text_.size()) error("the end of the header after '}'");
+    return out;
+  }
+
+ private:
+  void skip_space() {
+    while (pos_ < text_.size() && std::strchr(" \t\r\n", text_[pos_]) && text_[pos_] != '\0') ++pos_;
+  }
+  bool accept(char c) {
+    skip_space();
+    if (pos_ < text_.size() && text_[pos_] == c) return ++pos_, true;
+    return false;
+  }
+  void expect(char c) {
+    if (!accept(c)) error(std::string("'") + c + "'");
+  }
+  [[noreturn]] void error(const std::string& expected) const {
+    std::string shown(text_.substr(0, 200));
+    while (!shown.empty() && (shown.back() == ' ' || shown.back() == '\n')) shown.pop_back();
+    fail(what_, "malformed .npy header: expected " + expected + " at offset " + std::to_string(pos_) +
+                    " in \"" + shown + "\"");
+  }
+  std::string string_literal() {
+    const char quote = text_[pos_++];
+    std::string s;
+    while (pos_ < text_.size() && text_[pos_] != quote) {
+      if (text_[pos_] == '\\' && pos_ + 1 < text_.size()) ++pos_;
+      s += text_[pos_++];
+    }
+    if (pos_ >= text_.size()) error(std::string("closing ") + quote);
+    ++pos_;
+    return s;
+  }
+  PyValue value(int depth) {
+    if (depth > kMaxHeaderNesting) error("less nesting");
+    skip_space();
+    PyValue v;
+    if (pos_ >= text_.size()) error("a value");
+    const char c = text_[pos_];
+    if (c == '\'' || c == '"') {
+      v.kind = PyValue::Kind::Str;
+      v.str = string_literal();
+    } else if (c == '(' || c == '[') {
+      const char close = c == '(' ? ')' : ']';
+      ++pos_;
+      bool comma = false;
+      while (!accept(close)) {
+        v.items.push_back(value(depth + 1));
+        if (!accept(',')) {
+          expect(close);
+          break;
+        }
+        comma = true;
+      }
+      if (c == '(' && v.items.size() == 1 && !comma) return v.items[0];  // "(x)" is x, as in Python
+      v.kind = c == '(' ? PyValue::Kind::Tuple : PyValue::Kind::List;
+    } else if (c == '-' || c == '+' || (c >= '0' && c <= '9')) {
+      v.kind = PyValue::Kind::Int;
+      const bool negative = c == '-';
+      if (c == '-' || c == '+') ++pos_;
+      if (pos_ >= text_.size() || text_[pos_] < '0' || text_[pos_] > '9') error("a digit");
+      uint64_t n = 0;
+      while (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') {
+        n = n * 10 + uint64_t(text_[pos_++] - '0');
+        if (n > uint64_t(std::numeric_limits<int64_t>::max())) error("an integer that fits in 64 bits");
+      }
+      if (pos_ < text_.size() && (text_[pos_] == 'L' || text_[pos_] == 'l')) ++pos_;  // Python 2 long
+      v.integer = negative ? -int64_t(n) : int64_t(n);
+    } else {
+      size_t end = pos_;
+      while (end < text_.size() && std::isalpha(static_cast<unsigned char>(text_[end]))) ++end;
+      const std::string_view word = text_.substr(pos_, end - pos_);
+      if (word == "True" || word == "False") {
+        v.kind = PyValue::Kind::Bool;
+        v.boolean = word == "True";
+      } else if (word != "None") {
+        error("a string, number, tuple, list, True, False or None");
+      }
+      pos_ = end;
+    }
+    return v;
+  }
+
+  std::string_view text_;
+  const std::string& what_;
+  size_t pos_ = 0;
+};
+
+DType parse_descr(const PyValue& v, const std::string& what) {
+  if (v.kind != PyValue::Kind::Str) fail(what, "unsupported dtype: structured or non-string descr in .npy header");
+  for (const auto& d : kDTypes) {
+    if (v.str == d.descr) return d.dtype;
+    // One-byte types have no byte order: accept '<u1', '=b1', '>b1' too.
+    if (d.size == 1 && v.str.size() == 3 && std::strchr("<>=|", v.str[0]) && v.str.substr(1) == d.descr.substr(1))
+      return d.dtype;
+  }
+  fail(what, "unsupported dtype '" + v.str + "' (supported: <f4, <i4, |b1, <u4, <f8, <i8, |u1)");
+}
+
+// ---- zip records
+
+constexpr uint32_t kLocalSig = 0x04034b50, kCentralSig = 0x02014b50, kEndSig = 0x06054b50;
+constexpr uint32_t kZip64EndSig = 0x06064b50, kZip64LocatorSig = 0x07064b50;
+constexpr size_t kLocalSize = 30, kCentralSize = 46, kEndSize = 22, kZip64EndSize = 56, kLocatorSize = 20;
+constexpr uint16_t kZip64ExtraId = 0x0001;
+constexpr uint32_t kMax32 = 0xFFFFFFFFu;  // a classic field with this value defers to ZIP64
+constexpr uint16_t kMax16 = 0xFFFF;
+constexpr uint16_t kVersion = 20, kVersionZip64 = 45;  // "version needed to extract"
+constexpr uint16_t kUnixHost = 3 << 8;                  // "version made by" high byte
+constexpr uint16_t kFlagUtf8 = 1 << 11, kFlagEncrypted = 1;
+constexpr uint16_t kStored = 0, kDeflated = 8;
+constexpr uint16_t kDosDate1980 = (0 << 9) | (1 << 5) | 1;  // 1980-01-01; DOS time 0 is 00:00
+constexpr uint32_t kFileMode = 0100644u << 16;              // regular file rw-r--r-- in the external attributes
+constexpr std::string_view kSuffix = ".npy";
+
+// Where bytes go when writing: a growing vector or a file.
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  void put(std::span<const uint8_t> bytes) {
+    if (!bytes.empty()) write(bytes);
+    offset += bytes.size();
+  }
+  uint64_t offset = 0;
+
+ private:
+  virtual void write(std::span<const uint8_t> bytes) = 0;
+};
+
+class VectorSink : public Sink {
+ public:
+  std::vector<uint8_t> bytes;
+
+ private:
+  void write(std::span<const uint8_t> b) override { bytes.insert(bytes.end(), b.begin(), b.end()); }
+};
+
+class FdSink : public Sink {
+ public:
+  FdSink(int fd, const std::string& path) : fd_(fd), path_(path) {}
+
+ private:
+  void write(std::span<const uint8_t> b) override {
+    while (!b.empty()) {
+      const ssize_t n = ::write(fd_, b.data(), std::min<size_t>(b.size(), size_t(1) << 30));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) fail(path_, "write failed: " + (n < 0 ? errno_text() : std::string("no progress")));
+      b = b.subspan(size_t(n));
+    }
+  }
+  int fd_;
+  const std::string& path_;
+};
+
+std::string entry_label(const std::string& what, std::string_view name) {
+  return what + ": entry '" + std::string(name) + "'";
+}
+
+void check_names(const Entries& entries, const std::string& what) {
+  std::set<std::string_view> seen;
+  for (const auto& [name, array] : entries) {
+    if (name.empty()) fail(what, "an entry has an empty name");
+    if (name.find('\0') != std::string::npos) fail(what, "entry name contains a NUL byte");
+    if (!seen.insert(name).second) fail(what, "duplicate entry name '" + name + "'");
+  }
+}
+
+// Writes the archive; every npy prefix is computed (and so every array
+// checked) before the first byte goes out.
+void write_zip(const Entries& entries, Zip64 zip64, Sink& sink, const std::string& what) {
+  check_names(entries, what);
+  std::vector<std::vector<uint8_t>> prefixes;
+  for (const auto& [name, array] : entries) prefixes.push_back(npy_prefix(array, entry_label(what, name + ".npy")));
+  const bool always = zip64 == Zip64::Always;
+  struct Written {
+    std::string name;
+    uint16_t flags;
+    uint32_t crc;
+    uint64_t size, offset;
+  };
+  std::vector<Written> written;
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const Array& a = entries[i].second;
+    Written w{entries[i].first + std::string(kSuffix), 0, 0, prefixes[i].size() + a.data.size(), sink.offset};
+    if (std::any_of(w.name.begin(), w.name.end(), [](char c) { return uint8_t(c) >= 0x80; })) w.flags = kFlagUtf8;
+    w.crc = crc32(a.data, crc32(prefixes[i]));
+    const bool big = always || w.size >= kMax32;
+    std::vector<uint8_t> h;
+    put32(h, kLocalSig);
+    put16(h, big ? kVersionZip64 : kVersion);
+    put16(h, w.flags);
+    put16(h, kStored);
+    put16(h, 0);
+    put16(h, kDosDate1980);
+    put32(h, w.crc);
+    put32(h, big ? kMax32 : w.size);  // compressed size
+    put32(h, big ? kMax32 : w.size);  // uncompressed size
+    put16(h, w.name.size());
+    put16(h, big ? 20 : 0);
+    h.insert(h.end(), w.name.begin(), w.name.end());
+    if (big) {
+      put16(h, kZip64ExtraId);
+      put16(h, 16);
+      put64(h, w.size);
+      put64(h, w.size);
+    }
+    sink.put(h);
+    sink.put(prefixes[i]);
+    sink.put(a.data);
+    written.push_back(std::move(w));
+  }
+  const uint64_t cd_offset = sink.offset;
+  for (const Written& w : written) {
+    const bool big_size = always || w.size >= kMax32, big_offset = always || w.offset >= kMax32;
+    std::vector<uint8_t> extra;
+    if (big_size) put64(extra, w.size), put64(extra, w.size);
+    if (big_offset) put64(extra, w.offset);
+    const uint16_t version = extra.empty() ? kVersion : kVersionZip64;
+    std::vector<uint8_t> h;
+    put32(h, kCentralSig);
+    put16(h, kUnixHost | version);
+    put16(h, version);
+    put16(h, w.flags);
+    put16(h, kStored);
+    put16(h, 0);
+    put16(h, kDosDate1980);
+    put32(h, w.crc);
+    put32(h, big_size ? kMax32 : w.size);
+    put32(h, big_size ? kMax32 : w.size);
+    put16(h, w.name.size());
+    put16(h, extra.empty() ? 0 : extra.size() + 4);
+    put16(h, 0);  // comment length
+    put16(h, 0);  // disk number start
+    put16(h, 0);  // internal attributes
+    put32(h, kFileMode);
+    put32(h, big_offset ? kMax32 : w.offset);
+    h.insert(h.end(), w.name.begin(), w.name.end());
+    if (!extra.empty()) {
+      put16(h, kZip64ExtraId);
+      put16(h, extra.size());
+      h.insert(h.end(), extra.begin(), extra.end());
+    }
+    sink.put(h);
+  }
+  const uint64_t count = written.size(), cd_size = sink.offset - cd_offset;
+  const bool big_end = always || count >= kMax16 || cd_size >= kMax32 || cd_offset >= kMax32;
+  std::vector<uint8_t> e;
+  if (big_end) {
+    const uint64_t zip64_end_offset = sink.offset;
+    put32(e, kZip64EndSig);
+    put64(e, kZip64EndSize - 12);  // size of the rest of this record
+    put16(e, kUnixHost | kVersionZip64);
+    put16(e, kVersionZip64);
+    put32(e, 0);  // this disk
+    put32(e, 0);  // disk of the central directory
+    put64(e, count);
+    put64(e, count);
+    put64(e, cd_size);
+    put64(e, cd_offset);
+    put32(e, kZip64LocatorSig);
+    put32(e, 0);  // disk of the ZIP64 end record
+    put64(e, zip64_end_offset);
+    put32(e, 1);  // total disks
+  }
+  put32(e, kEndSig);
+  put16(e, 0);
+  put16(e, 0);
+  put16(e, big_end ? kMax16 : count);
+  put16(e, big_end ? kMax16 : count);
+  put32(e, big_end ? kMax32 : cd_size);
+  put32(e, big_end ? kMax32 : cd_offset);
+  put16(e, 0);  // comment length
+  sink.put(e);
+}
+
+// Inflates a raw deflate stream that must produce exactly `size` bytes.
+std::vector<uint8_t> inflate_entry(std::span<const uint8_t> in, uint64_t size, const std::string& label) {
+  // Deflate expands at most 1032:1; a larger claim is a corrupt directory.
+  if (size > uint64_t(in.size()) * 1032 + 64) fail(label, "corrupt: recorded size " + std::to_string(size) +
+                                                             " is impossible for " + std::to_string(in.size()) +
+                                                             " bytes of deflate data");
+  std::vector<uint8_t> out(size);
+  z_stream zs{};
+  if (inflateInit2(&zs, -MAX_WBITS) != Z_OK) fail(label, "cannot initialise zlib");
+  struct End {
+    z_stream* zs;
+    ~End() { inflateEnd(zs); }
+  } end{&zs};
+  constexpr size_t kChunk = size_t(1) << 30;  // zlib counts in 32-bit uInt
+  uint8_t dummy = 0;
+  size_t in_pos = 0, out_pos = 0;
+  for (;;) {
+    const size_t in_n = std::min(in.size() - in_pos, kChunk), out_n = std::min(out.size() - out_pos, kChunk);
+    zs.next_in = in.data() + in_pos;
+    zs.avail_in = uInt(in_n);
+    zs.next_out = out.empty() ? &dummy : out.data() + out_pos;
+    zs.avail_out = uInt(out_n);
+    const int ret = inflate(&zs, Z_NO_FLUSH);
+    in_pos += in_n - zs.avail_in;
+    out_pos += out_n - zs.avail_out;
+    if (ret == Z_STREAM_END) break;
+    if (ret == Z_BUF_ERROR || (ret == Z_OK && in_n == zs.avail_in && out_n == zs.avail_out)) {
+      if (out_pos == out.size()) fail(label, "deflate data inflates to more than the recorded " +
+                                                 std::to_string(size) + " bytes");
+      fail(label, "deflate data is truncated");
+    }
+    if (ret != Z_OK) fail(label, std::string("corrupt deflate data: ") + (zs.msg ? zs.msg : "zlib error"));
+  }
+  if (out_pos != out.size())
+    fail(label, "deflate data inflates to " + std::to_string(out_pos) + " bytes but the directory records " +
+                    std::to_string(size));
+  if (in_pos != in.size()) fail(label, "corrupt: bytes after the end of the deflate data");
+  return out;
+}
+
+// ---- files
+
+std::vector<uint8_t> read_file(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) fail(path, "cannot open: " + errno_text());
+  struct Close {
+    int fd;
+    ~Close() { ::close(fd); }
+  } close{fd};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) fail(path, "cannot stat: " + errno_text());
+  if (S_ISDIR(st.st_mode)) fail(path, "is a directory");
+  std::vector<uint8_t> bytes(S_ISREG(st.st_mode) ? size_t(st.st_size) : 0);
+  size_t used = 0;
+  for (;;) {
+    if (used == bytes.size()) bytes.resize(std::max<size_t>(bytes.size() * 2, 65536));
+    const ssize_t n = ::read(fd, bytes.data() + used, bytes.size() - used);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) fail(path, "read failed: " + errno_text());
+    if (n == 0) break;
+    used += size_t(n);
+  }
+  bytes.resize(used);
+  return bytes;
+}
+
+// Streams `produce` into a fresh temporary file beside `path`, fsyncs it and
+// renames it over `path`; on failure removes it and leaves `path` alone.
+void write_atomically(const std::string& path, const std::function<void(Sink&)>& produce) {
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  const std::string base = target.filename().string();
+  if (base.empty() || base == "." || base == "..") fail(path, "not a file name");
+  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  static std::atomic<unsigned> counter{0};
+  std::string temp;
+  int fd = -1;
+  for (int attempt = 0; attempt < 100 && fd < 0; ++attempt) {
+    temp = (dir / ("." + base + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++))).string();
+    fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    if (fd < 0 && errno != EEXIST) break;
+  }
+  if (fd < 0) fail(path, "cannot create a temporary file in " + dir.string() + ": " + errno_text());
+  try {
+    FdSink sink(fd, path);
+    produce(sink);
+    if (::fsync(fd) != 0) fail(path, "fsync failed: " + errno_text());
+    const int closed = ::close(fd);
+    fd = -1;
+    if (closed != 0) fail(path, "close failed: " + errno_text());
+    if (::rename(temp.c_str(), path.c_str()) != 0)
+      fail(path, "cannot rename the temporary file into place: " + errno_text());
+  } catch (...) {
+    if (fd >= 0) ::close(fd);
+    ::unlink(temp.c_str());
+    throw;
+  }
+  // Make the new directory entry durable too (best effort: the file is in place).
+  const int dir_fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd >= 0) {
+    (void)::fsync(dir_fd);
+    ::close(dir_fd);
+  }
+}
+
+}  // namespace
+
+size_t dtype_size(DType dtype) { return info(dtype).size; }
+std::string_view dtype_descr(DType dtype) { return info(dtype).descr; }
+
+int64_t Array::num_elements() const {
+  const uint64_t bytes = data_bytes(shape, dtype, "array");
+  return shape.empty() ? 1 : int64_t(bytes / dtype_size(dtype));
+}
+
+uint32_t crc32(std::span<const uint8_t> bytes, uint32_t crc) {
+  uint32_t c = ~crc;
+  const uint8_t* p = bytes.data();
+  size_t n = bytes.size();
+  for (; n >= 8; p += 8, n -= 8) {
+    const uint32_t lo = c ^ get32(p), hi = get32(p + 4);
+    c = kCrc[7][lo & 0xFF] ^ kCrc[6][(lo >> 8) & 0xFF] ^ kCrc[5][(lo >> 16) & 0xFF] ^ kCrc[4][lo >> 24] ^
+        kCrc[3][hi & 0xFF] ^ kCrc[2][(hi >> 8) & 0xFF] ^ kCrc[1][(hi >> 16) & 0xFF] ^ kCrc[0][hi >> 24];
+  }
+  for (; n > 0; ++p, --n) c = (c >> 8) ^ kCrc[0][(c ^ *p) & 0xFF];
+  return ~c;
+}
+
+std::vector<uint8_t> encode_npy(const Array& array, const std::string& what) {
+  std::vector<uint8_t> out = npy_prefix(array, what);
+  out.insert(out.end(), array.data.begin(), array.data.end());
+  return out;
+}
+
+Array decode_npy(std::span<const uint8_t> bytes, const std::string& what) {
+  if (bytes.size() < 6 || !std::equal(kNpyMagic, kNpyMagic + 6, bytes.begin()))
+    fail(what, "not a .npy file (no \\x93NUMPY magic)");
+  if (bytes.size() < 8) fail(what, "truncated .npy file: it ends inside the format version");
+  const int major = bytes[6], minor = bytes[7];
+  if (major < 1 || major > 3 || minor != 0)
+    fail(what, "unsupported .npy format version " + std::to_string(major) + "." + std::to_string(minor) +
+                   " (supported: 1.0, 2.0, 3.0)");
+  const size_t start = major == 1 ? 10 : 12;
+  if (bytes.size() < start) fail(what, "truncated .npy file: it ends inside the header length");
+  const uint64_t header_len = major == 1 ? get16(&bytes[8]) : get32(&bytes[8]);
+  if (header_len > bytes.size() - start)
+    fail(what, "truncated .npy header: the header is " + std::to_string(header_len) + " bytes but only " +
+                   std::to_string(bytes.size() - start) + " follow");
+  const std::string_view text(reinterpret_cast<const char*>(&bytes[start]), size_t(header_len));
+  Array a;
+  bool have[3] = {false, false, false};
+  for (auto& [key, v] : HeaderParser(text, what).dict()) {
+    if (key == "descr") {
+      a.dtype = parse_descr(v, what);
+      have[0] = true;
+    } else if (key == "fortran_order") {
+      if (v.kind != PyValue::Kind::Bool) fail(what, "fortran_order in .npy header is not True or False");
+      if (v.boolean)
+        fail(what, "Fortran-order arrays are not supported (fortran_order is True); save a C-ordered array, "
+                   "e.g. np.ascontiguousarray(a)");
+      have[1] = true;
+    } else if (key == "shape") {
+      const bool ints = std::all_of(v.items.begin(), v.items.end(),
+                                    [](const PyValue& d) { return d.kind == PyValue::Kind::Int; });
+      if (v.kind != PyValue::Kind::Tuple || !ints) fail(what, "shape in .npy header is not a tuple of integers");
+      for (const PyValue& d : v.items) a.shape.push_back(d.integer);
+      have[2] = true;
+    } else {
+      fail(what, "unexpected key '" + key + "' in .npy header");
+    }
+  }
+  const char* names[3] = {"descr", "fortran_order", "shape"};
+  for (int i = 0; i < 3; ++i)
+    if (!have[i]) fail(what, std::string(".npy header has no '") + names[i] + "'");
+  const auto data = bytes.subspan(start + size_t(header_len));
+  check_data_size(a, data.size(), what, "data");
+  a.data.assign(data.begin(), data.end());
+  return a;
+}
+
+Array read_npy(const std::string& path) { return decode_npy(read_file(path), path); }
+
+void write_npy(const std::string& path, const Array& array) {
+  const std::vector<uint8_t> prefix = npy_prefix(array, path);
+  write_atomically(path, [&](Sink& sink) {
+    sink.put(prefix);
+    sink.put(array.data);
+  });
+}
+
+std::vector<uint8_t> encode_npz(const Entries& entries, Zip64 zip64, const std::string& what) {
+  VectorSink sink;
+  write_zip(entries, zip64, sink, what);
+  return std::move(sink.bytes);
+}
+
+Entries decode_npz(std::span<const uint8_t> z, const std::string& what) {
+  if (z.size() < 4 || (get32(z.data()) != kLocalSig && get32(z.data()) != kEndSig)) fail(what, "not a zip archive");
+  // The end record is the last 22 bytes plus a comment of up to 64 KiB.
+  size_t end = std::string::npos;
+  for (size_t pos = z.size() >= kEndSize ? z.size() - kEndSize + 1 : 0; pos-- > 0 && z.size() - pos <= kEndSize + kMax16;)
+    if (get32(&z[pos]) == kEndSig && pos + kEndSize + get16(&z[pos + 20]) == z.size()) {
+      end = pos;
+      break;
+    }
+  if (end == std::string::npos) fail(what, "truncated or corrupt zip archive: no end-of-central-directory record");
+  const uint8_t* e = &z[end];
+  if (get16(e + 4) != 0 || get16(e + 6) != 0) fail(what, "multi-disk zip archives are not supported");
+  uint64_t count = get16(e + 10), cd_size = get32(e + 12), cd_offset = get32(e + 16);
+  size_t cd_limit = end;  // the central directory ends before the end records
+  if (end >= kLocatorSize && get32(&z[end - kLocatorSize]) == kZip64LocatorSig) {
+    const uint64_t at = get64(&z[end - kLocatorSize + 8]);
+    if (at > end - kLocatorSize || end - kLocatorSize - at < kZip64EndSize || get32(&z[size_t(at)]) != kZip64EndSig)
+      fail(what, "corrupt zip archive: bad ZIP64 end-of-central-directory record");
+    const uint8_t* e64 = &z[size_t(at)];
+    if (get32(e64 + 16) != 0 || get32(e64 + 20) != 0) fail(what, "multi-disk zip archives are not supported");
+    count = get64(e64 + 32);
+    cd_size = get64(e64 + 40);
+    cd_offset = get64(e64 + 48);
+    cd_limit = size_t(at);
+  }
+  if (cd_offset > cd_limit || cd_size > cd_limit - cd_offset)
+    fail(what, "truncated or corrupt zip archive: the central directory lies outside the file");
+  if (count > cd_size / kCentralSize) fail(what, "corrupt zip archive: more entries than the directory can hold");
+
+  Entries out;
+  std::set<std::string> names;
+  size_t p = size_t(cd_offset);
+  const size_t cd_end = size_t(cd_offset + cd_size);
+  for (uint64_t i = 0; i < count; ++i) {
+    if (cd_end - p < kCentralSize || get32(&z[p]) != kCentralSig)
+      fail(what, "corrupt zip archive: bad central directory entry " + std::to_string(i));
+    const uint8_t* h = &z[p];
+    const size_t name_len = get16(h + 28), extra_len = get16(h + 30), comment_len = get16(h + 32);
+    if (cd_end - p - kCentralSize < name_len + extra_len + comment_len)
+      fail(what, "corrupt zip archive: central directory entry " + std::to_string(i) + " overruns the directory");
+    const std::string full(reinterpret_cast<const char*>(h + kCentralSize), name_len);
+    const std::string label = entry_label(what, full);
+    const uint16_t flags = get16(h + 8), method = get16(h + 10);
+    const uint32_t crc = get32(h + 16);
+    uint64_t csize = get32(h + 20), usize = get32(h + 24), offset = get32(h + 42);
+    // ZIP64 extra: the 64-bit values of exactly those fields that hold kMax32, in this order.
+    for (const uint8_t *x = h + kCentralSize + name_len, *x_end = x + extra_len; x_end - x >= 4;) {
+      const uint16_t id = get16(x), len = get16(x + 2);
+      if (size_t(x_end - x - 4) < len) fail(label, "corrupt extra field in the central directory");
+      if (id == kZip64ExtraId) {
+        const uint8_t* f = x + 4;
+        for (uint64_t* field : {&usize, &csize, &offset}) {
+          if (*field != kMax32) continue;
+          if (f + 8 > x + 4 + len) fail(label, "corrupt ZIP64 extra field");
+          *field = get64(f);
+          f += 8;
+        }
+      }
+      x += 4 + len;
+    }
+    p += kCentralSize + name_len + extra_len + comment_len;
+
+    if (flags & kFlagEncrypted) fail(label, "encrypted entries are not supported");
+    if (method != kStored && method != kDeflated)
+      fail(label, "compression method " + std::to_string(method) + " is not supported (only stored and deflate)");
+    if (full.size() < kSuffix.size() || !full.ends_with(kSuffix))
+      fail(label, "not a .npy file (names in an .npz must end in .npy)");
+    std::string name = full.substr(0, full.size() - kSuffix.size());
+    if (!names.insert(name).second) fail(what, "duplicate entry name '" + full + "'");
+
+    if (offset > z.size() || z.size() - offset < kLocalSize || get32(&z[size_t(offset)]) != kLocalSig)
+      fail(label, "truncated or corrupt zip archive: no local header at offset " + std::to_string(offset));
+    const uint8_t* l = &z[size_t(offset)];
+    const size_t data_at = size_t(offset) + kLocalSize + get16(l + 26) + get16(l + 28);
+    if (std::string_view(reinterpret_cast<const char*>(l + kLocalSize), std::min<size_t>(get16(l + 26), z.size() - offset - kLocalSize)) != full)
+      fail(label, "corrupt zip archive: the local header names a different entry");
+    if (data_at > z.size() || csize > z.size() - data_at)
+      fail(label, "truncated: its " + std::to_string(csize) + " bytes of data at offset " + std::to_string(data_at) +
+                      " run past the end of the " + std::to_string(z.size()) + "-byte file");
+    const auto stored = z.subspan(data_at, size_t(csize));
+    std::vector<uint8_t> bytes;
+    if (method == kStored) {
+      if (csize != usize) fail(label, "corrupt: stored entry with different compressed and uncompressed sizes");
+      bytes.assign(stored.begin(), stored.end());
+    } else {
+      bytes = inflate_entry(stored, usize, label);
+    }
+    const uint32_t actual = crc32(bytes);
+    if (actual != crc) {
+      char buf[80];
+      std::snprintf(buf, sizeof buf, "CRC-32 mismatch: the directory records 0x%08X, the data has 0x%08X", crc, actual);
+      fail(label, buf);
+    }
+    out.emplace_back(std::move(name), decode_npy(bytes, label));
+  }
+  return out;
+}
+
+Entries read_npz(const std::string& path) { return decode_npz(read_file(path), path); }
+
+void write_npz(const std::string& path, const Entries& entries, Zip64 zip64) {
+  // Checks names and arrays (and computes the headers) before creating anything.
+  check_names(entries, path);
+  for (const auto& [name, array] : entries) (void)npy_prefix(array, entry_label(path, name + ".npy"));
+  write_atomically(path, [&](Sink& sink) { write_zip(entries, zip64, sink, path); });
+}
+
+}  // namespace nf::npz
