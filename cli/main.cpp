@@ -1,163 +1,172 @@
-// neurofuse: the command-line front door.
-//
-//   neurofuse version
-//   neurofuse ir FILE.nfir                 verify and print the canonical form
-//   neurofuse run FILE.nfir --process P[,Q...] [--steps N] [--dt X] [--t0 X]
-//                 [--seed S] [--set NAME=VALUE]... [--record COMPARTMENT]...
-//                 [--backend interp]
-//
-// `run` executes the listed processes in order once per step, with t starting
-// at t0 and advancing by dt, and prints the recorded compartments as CSV (one
-// row per step, after the step) on stdout and a one-line summary on stderr.
-#include <chrono>
+// neurofuse: the command-line front door. `neurofuse COMMAND --help` describes
+// each command.
+#include <charconv>
+#include <map>
 #include <cstdio>
 #include <fstream>
-#include <iostream>
 #include <sstream>
 
+#include "cli/cli.h"
 #include "compiler/target_info.h"
-#include "ir/interpreter.h"
 #include "ir/parser.h"
 #include "ir/printer.h"
 
-namespace {
+namespace nf::cli {
 
-using nf::Error;
-
-const char* kUsage =
-    "usage: neurofuse version\n"
-    "       neurofuse ir FILE.nfir\n"
-    "       neurofuse run FILE.nfir --process P[,Q...] [--steps N] [--dt X] [--t0 X]\n"
-    "                     [--seed S] [--set NAME=VALUE]... [--record COMPARTMENT]...\n"
-    "                     [--backend interp]\n";
-
-nf::ir::Program load(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error("cannot open '" + path + "'");
-  std::stringstream text;
-  text << in.rdbuf();
-  return nf::ir::parse_program(std::make_shared<const nf::SourceFile>(nf::SourceFile{path, text.str()}));
+Loaded load(const std::string& path, const std::string& model) {
+  Loaded out;
+  if (path.size() > 5 && path.compare(path.size() - 5, 5, ".nfir") == 0) {
+    if (!model.empty()) throw Error("--model applies to .nf files, not IR text");
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw Error("cannot open '" + path + "'");
+    std::stringstream text;
+    text << in.rdbuf();
+    out.program = ir::parse_program(std::make_shared<const SourceFile>(SourceFile{path, text.str()}));
+    return out;
+  }
+  frontend::Options options;
+  options.model = model;
+  frontend::Model m = frontend::load_model_file(path, options);
+  out.program = std::move(m.program);
+  out.model_name = m.name;
+  out.instances = std::move(m.instances);
+  return out;
 }
 
-std::vector<std::string> split(const std::string& s, char sep) {
+std::vector<std::string> split_list(const std::string& s) {
   std::vector<std::string> parts;
   std::stringstream ss(s);
-  for (std::string part; std::getline(ss, part, sep);) parts.push_back(part);
+  for (std::string part; std::getline(ss, part, ',');)
+    if (!part.empty()) parts.push_back(part);
   return parts;
 }
 
-template <class T>
-T parse_number(const std::string& option, const std::string& text) {
-  std::istringstream in(text);
-  T v{};
-  in >> v;
-  if (!in || !in.eof()) throw Error("option " + option + " expects a number, got '" + text + "'");
+double parse_double(const std::string& option, const std::string& text) {
+  double v = 0;
+  auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (r.ec != std::errc() || r.ptr != text.data() + text.size())
+    throw Error("option " + option + " expects a number, got '" + text + "'");
   return v;
 }
 
-std::string format_element(const nf::ir::Tensor& t, size_t i) {
-  char buf[32];
-  switch (t.type.dtype) {
-    case nf::ir::DType::F32: std::snprintf(buf, sizeof buf, "%.9g", double(t.f32(i))); return buf;
-    case nf::ir::DType::I32: return std::to_string(t.i32(i));
-    case nf::ir::DType::Bool: return t.boolean(i) ? "1" : "0";
+int64_t parse_int(const std::string& option, const std::string& text) {
+  int64_t v = 0;
+  auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (r.ec != std::errc() || r.ptr != text.data() + text.size())
+    throw Error("option " + option + " expects an integer, got '" + text + "'");
+  return v;
+}
+
+namespace {
+
+const char* kUsage =
+    "usage: neurofuse COMMAND [options]\n"
+    "\n"
+    "commands:\n"
+    "  check MODEL.nf        parse, elaborate and verify; list components, compartments, processes\n"
+    "  ir FILE               print the IR of a model (.nf) or IR text (.nfir)\n"
+    "  run FILE              run processes step by step, drive inputs, record outputs\n"
+    "  version               print the version and the LLVM target\n"
+    "\n"
+    "`neurofuse COMMAND --help` describes a command.\n";
+
+const char* kCheckHelp =
+    "usage: neurofuse check MODEL.nf [--model NAME]\n"
+    "\n"
+    "Parses, elaborates and verifies the model, then prints its components, every\n"
+    "compartment with its dtype, shape and role, the run-time parameters and the\n"
+    "processes. Errors are printed with file:line:col, the line and a caret.\n";
+
+const char* kIrHelp =
+    "usage: neurofuse ir FILE [--process NAME] [--model NAME]\n"
+    "\n"
+    "Prints the canonical IR text of a model (.nf) or of IR text (.nfir), whole or\n"
+    "only one process.\n";
+
+bool wants_help(const std::vector<std::string>& args) {
+  for (const std::string& a : args)
+    if (a == "--help" || a == "-h") return true;
+  return false;
+}
+
+// Takes "--name VALUE" pairs listed in `options`; the first other argument is
+// the file. Unknown options are errors.
+struct Parsed {
+  std::string file;
+  std::map<std::string, std::string> options;
+};
+
+Parsed parse_simple(const std::vector<std::string>& args, std::initializer_list<const char*> options) {
+  Parsed p;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    bool known = false;
+    for (const char* o : options)
+      if (a == o) {
+        if (i + 1 >= args.size()) throw Error("option " + a + " needs a value");
+        p.options[a] = args[++i];
+        known = true;
+      }
+    if (known) continue;
+    if (!a.empty() && a[0] == '-') throw Error("unknown option '" + a + "'");
+    if (!p.file.empty()) throw Error("expected one file, got '" + p.file + "' and '" + a + "'");
+    p.file = a;
   }
-  return "";
+  if (p.file.empty()) throw Error("expected a file");
+  return p;
 }
 
 int cmd_version() {
-  nf::compiler::TargetInfo info = nf::compiler::host_target_info();
-  std::printf("neurofuse 0.1.0 (LLVM %s, host %s, cpu %s)\n", info.llvm_version.c_str(),
-              info.host_triple.c_str(), info.host_cpu.c_str());
+  compiler::TargetInfo info = compiler::host_target_info();
+  std::printf("neurofuse 0.1.0 (LLVM %s, host %s, cpu %s)\n", info.llvm_version.c_str(), info.host_triple.c_str(),
+              info.host_cpu.c_str());
+  return 0;
+}
+
+int cmd_check(const std::vector<std::string>& args) {
+  if (wants_help(args)) return std::fputs(kCheckHelp, stdout), 0;
+  Parsed p = parse_simple(args, {"--model"});
+  Loaded m = load(p.file, p.options["--model"]);
+  const ir::Program& prog = m.program;
+  std::printf("model %s: ok\n", m.model_name.empty() ? p.file.c_str() : m.model_name.c_str());
+  if (!m.instances.empty()) {
+    std::printf("\ncomponents:\n");
+    for (const auto& [inst, comp] : m.instances) std::printf("  %-16s %s\n", inst.c_str(), comp.c_str());
+  }
+  std::printf("\ncompartments:\n");
+  for (const ir::Compartment& c : prog.compartments)
+    std::printf("  %-28s %-16s %s\n", c.name.c_str(), c.type.str().c_str(), ir::role_name(c.role));
+  std::printf("\nparameters:\n");
+  if (prog.params.empty()) std::printf("  (none)\n");
+  for (const ir::Parameter& q : prog.params)
+    std::printf("  %-28s = %s\n", q.name.c_str(), ir::Literal::f32(q.default_value).str().c_str());
+  std::printf("\nprocesses:\n");
+  for (const ir::Process& proc : prog.processes)
+    std::printf("  %-16s %zu operations\n", proc.name.c_str(), proc.body.size());
+  std::printf("\ndt = %s, seed = %llu\n", ir::Literal::f32(prog.default_dt).str().c_str(),
+              static_cast<unsigned long long>(prog.default_seed));
   return 0;
 }
 
 int cmd_ir(const std::vector<std::string>& args) {
-  if (args.size() != 1) throw Error("ir takes exactly one file");
-  std::fputs(nf::ir::print(load(args[0])).c_str(), stdout);
-  return 0;
-}
-
-int cmd_run(const std::vector<std::string>& args) {
-  std::string file;
-  std::vector<std::string> processes, records;
-  std::vector<std::pair<std::string, float>> sets;
-  int64_t steps = 1;
-  float dt = 1.0f, t0 = 0.0f;
-  uint64_t seed = 0;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto value = [&]() -> const std::string& {
-      if (i + 1 >= args.size()) throw Error("option " + a + " needs a value");
-      return args[++i];
-    };
-    if (a == "--process") {
-      for (const std::string& p : split(value(), ',')) processes.push_back(p);
-    } else if (a == "--steps") {
-      steps = parse_number<int64_t>(a, value());
-      if (steps < 0) throw Error("--steps must not be negative");
-    } else if (a == "--dt") {
-      dt = parse_number<float>(a, value());
-    } else if (a == "--t0") {
-      t0 = parse_number<float>(a, value());
-    } else if (a == "--seed") {
-      seed = parse_number<uint64_t>(a, value());
-    } else if (a == "--record") {
-      records.push_back(value());
-    } else if (a == "--set") {
-      const std::string& kv = value();
-      size_t eq = kv.find('=');
-      if (eq == std::string::npos) throw Error("--set expects NAME=VALUE, got '" + kv + "'");
-      sets.emplace_back(kv.substr(0, eq), parse_number<float>("--set", kv.substr(eq + 1)));
-    } else if (a == "--backend") {
-      if (value() != "interp") throw Error("unknown backend '" + args[i] + "' (available: interp)");
-    } else if (!a.empty() && a[0] == '-') {
-      throw Error("unknown option '" + a + "'");
-    } else if (file.empty()) {
-      file = a;
-    } else {
-      throw Error("run takes one model file, got '" + file + "' and '" + a + "'");
-    }
+  if (wants_help(args)) return std::fputs(kIrHelp, stdout), 0;
+  Parsed p = parse_simple(args, {"--process", "--model"});
+  Loaded m = load(p.file, p.options["--model"]);
+  if (p.options.count("--process")) {
+    const ir::Process* proc = m.program.find_process(p.options["--process"]);
+    if (!proc) throw Error("'" + p.file + "' has no process '" + p.options["--process"] + "'");
+    std::fputs(ir::print(*proc).c_str(), stdout);
+  } else {
+    std::fputs(ir::print(m.program).c_str(), stdout);
   }
-  if (file.empty()) throw Error("run needs a model file");
-  if (processes.empty()) throw Error("run needs --process");
-
-  nf::ir::Program program = load(file);
-  for (const std::string& p : processes)
-    if (!program.find_process(p)) throw Error("'" + file + "' has no process '" + p + "'");
-  nf::ir::State state = nf::ir::State::initial(program, seed);
-  for (const auto& [name, v] : sets) state.set_param(name, v);
-
-  std::string header = "step,t";
-  for (const std::string& r : records) {
-    const nf::ir::Tensor& t = state.get(r);
-    for (size_t k = 0; k < t.size(); ++k) header += "," + r + "[" + std::to_string(k) + "]";
-  }
-  if (!records.empty()) std::printf("%s\n", header.c_str());
-
-  auto start = std::chrono::steady_clock::now();
-  float t = t0;
-  for (int64_t step = 0; step < steps; ++step) {
-    for (const std::string& p : processes) nf::ir::run_process(program, p, state, t, dt);
-    if (!records.empty()) {
-      std::string row = std::to_string(step) + "," + format_element(nf::ir::Tensor::from_f32({}, {t}), 0);
-      for (const std::string& r : records) {
-        const nf::ir::Tensor& value = state.get(r);
-        for (size_t k = 0; k < value.size(); ++k) row += "," + format_element(value, k);
-      }
-      std::printf("%s\n", row.c_str());
-    }
-    t = t + dt;
-  }
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::fprintf(stderr, "ran %lld steps (interp) in %.3f s, %.0f steps/s\n", static_cast<long long>(steps),
-               seconds, seconds > 0 ? double(steps) / seconds : 0.0);
   return 0;
 }
 
 }  // namespace
+}  // namespace nf::cli
 
 int main(int argc, char** argv) {
+  using namespace nf::cli;
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty() || args[0] == "-h" || args[0] == "--help") {
     std::fputs(kUsage, args.empty() ? stderr : stdout);
@@ -167,12 +176,16 @@ int main(int argc, char** argv) {
   args.erase(args.begin());
   try {
     if (cmd == "version" || cmd == "--version") return cmd_version();
+    if (cmd == "check") return cmd_check(args);
     if (cmd == "ir") return cmd_ir(args);
-    if (cmd == "run") return cmd_run(args);
+    if (cmd == "run") return run_command(args);
     std::fprintf(stderr, "neurofuse: unknown command '%s'\n%s", cmd.c_str(), kUsage);
     return 2;
-  } catch (const Error& e) {
+  } catch (const nf::Error& e) {
     std::fprintf(stderr, "%s\n", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
     return 1;
   }
 }

@@ -14,7 +14,9 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cctype>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <functional>
@@ -40,9 +42,6 @@ uint64_t get64(const uint8_t* p) { return uint64_t(get32(p)) | uint64_t(get32(p 
 void put_le(std::vector<uint8_t>& out, uint64_t value, int bytes) {
   for (int i = 0; i < bytes; ++i) out.push_back(uint8_t(value >> (8 * i)));
 }
-void put16(std::vector<uint8_t>& out, uint64_t v) { put_le(out, v, 2); }
-void put32(std::vector<uint8_t>& out, uint64_t v) { put_le(out, v, 4); }
-void put64(std::vector<uint8_t>& out, uint64_t v) { put_le(out, v, 8); }
 
 // ---- CRC-32
 
@@ -178,7 +177,9 @@ class HeaderParser {
 
  private:
   void skip_space() {
-    while (pos_ < text_.size() && std::strchr(" \t\r\n", text_[pos_]) && text_[pos_] != '\0') ++pos_;
+    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\r' ||
+                                   text_[pos_] == '\n'))
+      ++pos_;
   }
   bool accept(char c) {
     skip_space();
@@ -287,43 +288,24 @@ constexpr uint16_t kDosDate1980 = (0 << 9) | (1 << 5) | 1;  // 1980-01-01; DOS t
 constexpr uint32_t kFileMode = 0100644u << 16;              // regular file rw-r--r-- in the external attributes
 constexpr std::string_view kSuffix = ".npy";
 
-// Where bytes go when writing: a growing vector or a file.
-class Sink {
- public:
-  virtual ~Sink() = default;
-  void put(std::span<const uint8_t> bytes) {
-    if (!bytes.empty()) write(bytes);
-    offset += bytes.size();
-  }
+// Where written bytes go: appended to `bytes`, or, with a file descriptor,
+// written to the file (named `path` in messages). `offset` counts them.
+struct Sink {
+  int fd = -1;
+  std::string path;
+  std::vector<uint8_t> bytes;
   uint64_t offset = 0;
 
- private:
-  virtual void write(std::span<const uint8_t> bytes) = 0;
-};
-
-class VectorSink : public Sink {
- public:
-  std::vector<uint8_t> bytes;
-
- private:
-  void write(std::span<const uint8_t> b) override { bytes.insert(bytes.end(), b.begin(), b.end()); }
-};
-
-class FdSink : public Sink {
- public:
-  FdSink(int fd, const std::string& path) : fd_(fd), path_(path) {}
-
- private:
-  void write(std::span<const uint8_t> b) override {
-    while (!b.empty()) {
-      const ssize_t n = ::write(fd_, b.data(), std::min<size_t>(b.size(), size_t(1) << 30));
+  void put(std::span<const uint8_t> b) {
+    offset += b.size();
+    if (fd < 0) bytes.insert(bytes.end(), b.begin(), b.end());
+    while (fd >= 0 && !b.empty()) {
+      const ssize_t n = ::write(fd, b.data(), std::min<size_t>(b.size(), size_t(1) << 30));
       if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) fail(path_, "write failed: " + (n < 0 ? errno_text() : std::string("no progress")));
+      if (n <= 0) fail(path, "write failed: " + (n < 0 ? errno_text() : std::string("no progress")));
       b = b.subspan(size_t(n));
     }
   }
-  int fd_;
-  const std::string& path_;
 };
 
 std::string entry_label(const std::string& what, std::string_view name) {
@@ -335,9 +317,20 @@ void check_names(const Entries& entries, const std::string& what) {
   for (const auto& [name, array] : entries) {
     if (name.empty()) fail(what, "an entry has an empty name");
     if (name.find('\0') != std::string::npos) fail(what, "entry name contains a NUL byte");
+    if (name.size() > kMax16 - kSuffix.size()) fail(what, "entry name is longer than zip allows");
     if (!seen.insert(name).second) fail(what, "duplicate entry name '" + name + "'");
   }
 }
+
+// A zip record under construction: little-endian fields in order.
+struct Record {
+  std::vector<uint8_t> bytes;
+  Record& u16(uint64_t v) { return put_le(bytes, v, 2), *this; }
+  Record& u32(uint64_t v) { return put_le(bytes, v, 4), *this; }
+  Record& u64(uint64_t v) { return put_le(bytes, v, 8), *this; }
+  Record& raw(std::string_view s) { return bytes.insert(bytes.end(), s.begin(), s.end()), *this; }
+  Record& raw(std::span<const uint8_t> s) { return bytes.insert(bytes.end(), s.begin(), s.end()), *this; }
+};
 
 // Writes the archive; every npy prefix is computed (and so every array
 // checked) before the first byte goes out.
@@ -359,26 +352,13 @@ void write_zip(const Entries& entries, Zip64 zip64, Sink& sink, const std::strin
     if (std::any_of(w.name.begin(), w.name.end(), [](char c) { return uint8_t(c) >= 0x80; })) w.flags = kFlagUtf8;
     w.crc = crc32(a.data, crc32(prefixes[i]));
     const bool big = always || w.size >= kMax32;
-    std::vector<uint8_t> h;
-    put32(h, kLocalSig);
-    put16(h, big ? kVersionZip64 : kVersion);
-    put16(h, w.flags);
-    put16(h, kStored);
-    put16(h, 0);
-    put16(h, kDosDate1980);
-    put32(h, w.crc);
-    put32(h, big ? kMax32 : w.size);  // compressed size
-    put32(h, big ? kMax32 : w.size);  // uncompressed size
-    put16(h, w.name.size());
-    put16(h, big ? 20 : 0);
-    h.insert(h.end(), w.name.begin(), w.name.end());
-    if (big) {
-      put16(h, kZip64ExtraId);
-      put16(h, 16);
-      put64(h, w.size);
-      put64(h, w.size);
-    }
-    sink.put(h);
+    const uint64_t size32 = big ? kMax32 : w.size;
+    Record h;  // local file header: signature, version needed, flags, method, time, date
+    h.u32(kLocalSig).u16(big ? kVersionZip64 : kVersion).u16(w.flags).u16(kStored).u16(0).u16(kDosDate1980);
+    // CRC, compressed and uncompressed size, name length, extra length, name
+    h.u32(w.crc).u32(size32).u32(size32).u16(w.name.size()).u16(big ? 20 : 0).raw(w.name);
+    if (big) h.u16(kZip64ExtraId).u16(16).u64(w.size).u64(w.size);
+    sink.put(h.bytes);
     sink.put(prefixes[i]);
     sink.put(a.data);
     written.push_back(std::move(w));
@@ -386,65 +366,34 @@ void write_zip(const Entries& entries, Zip64 zip64, Sink& sink, const std::strin
   const uint64_t cd_offset = sink.offset;
   for (const Written& w : written) {
     const bool big_size = always || w.size >= kMax32, big_offset = always || w.offset >= kMax32;
-    std::vector<uint8_t> extra;
-    if (big_size) put64(extra, w.size), put64(extra, w.size);
-    if (big_offset) put64(extra, w.offset);
-    const uint16_t version = extra.empty() ? kVersion : kVersionZip64;
-    std::vector<uint8_t> h;
-    put32(h, kCentralSig);
-    put16(h, kUnixHost | version);
-    put16(h, version);
-    put16(h, w.flags);
-    put16(h, kStored);
-    put16(h, 0);
-    put16(h, kDosDate1980);
-    put32(h, w.crc);
-    put32(h, big_size ? kMax32 : w.size);
-    put32(h, big_size ? kMax32 : w.size);
-    put16(h, w.name.size());
-    put16(h, extra.empty() ? 0 : extra.size() + 4);
-    put16(h, 0);  // comment length
-    put16(h, 0);  // disk number start
-    put16(h, 0);  // internal attributes
-    put32(h, kFileMode);
-    put32(h, big_offset ? kMax32 : w.offset);
-    h.insert(h.end(), w.name.begin(), w.name.end());
-    if (!extra.empty()) {
-      put16(h, kZip64ExtraId);
-      put16(h, extra.size());
-      h.insert(h.end(), extra.begin(), extra.end());
-    }
-    sink.put(h);
+    Record extra;  // the ZIP64 fields of exactly those classic fields set to kMax32
+    if (big_size) extra.u64(w.size).u64(w.size);
+    if (big_offset) extra.u64(w.offset);
+    const uint16_t version = extra.bytes.empty() ? kVersion : kVersionZip64;
+    const uint64_t size32 = big_size ? kMax32 : w.size;
+    Record h;  // central directory header: signature, made by, needed, flags, method, time, date
+    h.u32(kCentralSig).u16(kUnixHost | version).u16(version).u16(w.flags).u16(kStored).u16(0).u16(kDosDate1980);
+    // CRC, sizes, name length, extra length, comment length, disk, internal and external attributes, offset
+    h.u32(w.crc).u32(size32).u32(size32).u16(w.name.size()).u16(extra.bytes.empty() ? 0 : extra.bytes.size() + 4);
+    h.u16(0).u16(0).u16(0).u32(kFileMode).u32(big_offset ? kMax32 : w.offset).raw(w.name);
+    if (!extra.bytes.empty()) h.u16(kZip64ExtraId).u16(extra.bytes.size()).raw(extra.bytes);
+    sink.put(h.bytes);
   }
   const uint64_t count = written.size(), cd_size = sink.offset - cd_offset;
   const bool big_end = always || count >= kMax16 || cd_size >= kMax32 || cd_offset >= kMax32;
-  std::vector<uint8_t> e;
+  Record e;
   if (big_end) {
-    const uint64_t zip64_end_offset = sink.offset;
-    put32(e, kZip64EndSig);
-    put64(e, kZip64EndSize - 12);  // size of the rest of this record
-    put16(e, kUnixHost | kVersionZip64);
-    put16(e, kVersionZip64);
-    put32(e, 0);  // this disk
-    put32(e, 0);  // disk of the central directory
-    put64(e, count);
-    put64(e, count);
-    put64(e, cd_size);
-    put64(e, cd_offset);
-    put32(e, kZip64LocatorSig);
-    put32(e, 0);  // disk of the ZIP64 end record
-    put64(e, zip64_end_offset);
-    put32(e, 1);  // total disks
+    // ZIP64 end record: signature, size of the rest, made by, needed, this disk, directory's disk,
+    // entries on this disk, entries, directory size, directory offset; then the locator:
+    // signature, disk of the ZIP64 end record, its offset, number of disks.
+    e.u32(kZip64EndSig).u64(kZip64EndSize - 12).u16(kUnixHost | kVersionZip64).u16(kVersionZip64).u32(0).u32(0);
+    e.u64(count).u64(count).u64(cd_size).u64(cd_offset);
+    e.u32(kZip64LocatorSig).u32(0).u64(sink.offset).u32(1);
   }
-  put32(e, kEndSig);
-  put16(e, 0);
-  put16(e, 0);
-  put16(e, big_end ? kMax16 : count);
-  put16(e, big_end ? kMax16 : count);
-  put32(e, big_end ? kMax32 : cd_size);
-  put32(e, big_end ? kMax32 : cd_offset);
-  put16(e, 0);  // comment length
-  sink.put(e);
+  // End record: signature, this disk, directory's disk, entries here, entries, size, offset, comment length.
+  e.u32(kEndSig).u16(0).u16(0).u16(big_end ? kMax16 : count).u16(big_end ? kMax16 : count);
+  e.u32(big_end ? kMax32 : cd_size).u32(big_end ? kMax32 : cd_offset).u16(0);
+  sink.put(e.bytes);
 }
 
 // Inflates a raw deflate stream that must produce exactly `size` bytes.
@@ -531,7 +480,7 @@ void write_atomically(const std::string& path, const std::function<void(Sink&)>&
   }
   if (fd < 0) fail(path, "cannot create a temporary file in " + dir.string() + ": " + errno_text());
   try {
-    FdSink sink(fd, path);
+    Sink sink{fd, path, {}, 0};
     produce(sink);
     if (::fsync(fd) != 0) fail(path, "fsync failed: " + errno_text());
     const int closed = ::close(fd);
@@ -558,8 +507,7 @@ size_t dtype_size(DType dtype) { return info(dtype).size; }
 std::string_view dtype_descr(DType dtype) { return info(dtype).descr; }
 
 int64_t Array::num_elements() const {
-  const uint64_t bytes = data_bytes(shape, dtype, "array");
-  return shape.empty() ? 1 : int64_t(bytes / dtype_size(dtype));
+  return int64_t(data_bytes(shape, dtype, "array") / dtype_size(dtype));
 }
 
 uint32_t crc32(std::span<const uint8_t> bytes, uint32_t crc) {
@@ -638,26 +586,28 @@ void write_npy(const std::string& path, const Array& array) {
 }
 
 std::vector<uint8_t> encode_npz(const Entries& entries, Zip64 zip64, const std::string& what) {
-  VectorSink sink;
+  Sink sink;
   write_zip(entries, zip64, sink, what);
   return std::move(sink.bytes);
 }
 
 Entries decode_npz(std::span<const uint8_t> z, const std::string& what) {
   if (z.size() < 4 || (get32(z.data()) != kLocalSig && get32(z.data()) != kEndSig)) fail(what, "not a zip archive");
-  // The end record is the last 22 bytes plus a comment of up to 64 KiB.
+  // The end record: the last 22 bytes of the file but for a comment of up to
+  // 64 KiB, found as the last signature whose comment reaches the file's end.
   size_t end = std::string::npos;
-  for (size_t pos = z.size() >= kEndSize ? z.size() - kEndSize + 1 : 0; pos-- > 0 && z.size() - pos <= kEndSize + kMax16;)
-    if (get32(&z[pos]) == kEndSig && pos + kEndSize + get16(&z[pos + 20]) == z.size()) {
-      end = pos;
-      break;
-    }
+  const size_t lowest = z.size() > kEndSize + kMax16 ? z.size() - kEndSize - kMax16 : 0;
+  for (size_t pos = z.size() >= kEndSize ? z.size() - kEndSize + 1 : 0; pos > lowest && end == std::string::npos;) {
+    --pos;
+    if (get32(&z[pos]) == kEndSig && pos + kEndSize + get16(&z[pos + 20]) == z.size()) end = pos;
+  }
   if (end == std::string::npos) fail(what, "truncated or corrupt zip archive: no end-of-central-directory record");
   const uint8_t* e = &z[end];
-  if (get16(e + 4) != 0 || get16(e + 6) != 0) fail(what, "multi-disk zip archives are not supported");
   uint64_t count = get16(e + 10), cd_size = get32(e + 12), cd_offset = get32(e + 16);
   size_t cd_limit = end;  // the central directory ends before the end records
-  if (end >= kLocatorSize && get32(&z[end - kLocatorSize]) == kZip64LocatorSig) {
+  const bool zip64 = end >= kLocatorSize && get32(&z[end - kLocatorSize]) == kZip64LocatorSig;
+  if (!zip64 && (get16(e + 4) != 0 || get16(e + 6) != 0)) fail(what, "multi-disk zip archives are not supported");
+  if (zip64) {
     const uint64_t at = get64(&z[end - kLocatorSize + 8]);
     if (at > end - kLocatorSize || end - kLocatorSize - at < kZip64EndSize || get32(&z[size_t(at)]) != kZip64EndSig)
       fail(what, "corrupt zip archive: bad ZIP64 end-of-central-directory record");
@@ -716,12 +666,12 @@ Entries decode_npz(std::span<const uint8_t> z, const std::string& what) {
     if (offset > z.size() || z.size() - offset < kLocalSize || get32(&z[size_t(offset)]) != kLocalSig)
       fail(label, "truncated or corrupt zip archive: no local header at offset " + std::to_string(offset));
     const uint8_t* l = &z[size_t(offset)];
-    const size_t data_at = size_t(offset) + kLocalSize + get16(l + 26) + get16(l + 28);
-    if (std::string_view(reinterpret_cast<const char*>(l + kLocalSize), std::min<size_t>(get16(l + 26), z.size() - offset - kLocalSize)) != full)
-      fail(label, "corrupt zip archive: the local header names a different entry");
+    const size_t local_name_len = get16(l + 26), data_at = size_t(offset) + kLocalSize + local_name_len + get16(l + 28);
     if (data_at > z.size() || csize > z.size() - data_at)
       fail(label, "truncated: its " + std::to_string(csize) + " bytes of data at offset " + std::to_string(data_at) +
                       " run past the end of the " + std::to_string(z.size()) + "-byte file");
+    if (std::string_view(reinterpret_cast<const char*>(l + kLocalSize), local_name_len) != full)
+      fail(label, "corrupt zip archive: the local header names a different entry");
     const auto stored = z.subspan(data_at, size_t(csize));
     std::vector<uint8_t> bytes;
     if (method == kStored) {

@@ -56,7 +56,7 @@ struct Array {
   std::vector<uint8_t> data;
 
   // The product of the extents (1 for a scalar). Throws Error if an extent is
-  // negative or the product does not fit in int64_t.
+  // negative or the size in bytes does not fit in int64_t.
   int64_t num_elements() const;
 };
 

@@ -13,7 +13,7 @@ model=examples/ir/spiking_trace.nfir
 echo
 echo "== $model, 60 steps of 1 ms through the reference interpreter (seed 1)"
 echo "   input spikes (4 units) | LIF spikes (3 units) | trace of unit 0"
-build/cli/neurofuse run "$model" --process advance --steps 60 --seed 1 \
+build/bin/neurofuse run "$model" --process advance --steps 60 --seed 1 \
     --record z0.outputs --record z1.s --record tr.trace |
   awk -F, 'NR > 1 {
     line = sprintf("t=%3d  ", $2)

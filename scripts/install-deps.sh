@@ -8,6 +8,7 @@ packages=(
   llvm-19-dev        # LLVM 19 libraries and CMake config (compiler/)
   llvm-19-tools      # FileCheck for the text tests
   libfmt-dev
+  zlib1g-dev         # inflating numpy.savez_compressed archives (runtime/npz.cpp)
   catch2             # Catch2 v2 unit tests
 )
 

@@ -1,0 +1,224 @@
+// neurofuse run: steps a model, clamping driven compartments before each step
+// and recording compartments after it.
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <map>
+
+#include "cli/cli.h"
+#include "ir/interpreter.h"
+#include "runtime/npz.h"
+
+namespace nf::cli {
+
+namespace {
+
+const char* kRunHelp =
+    "usage: neurofuse run FILE --process P[,Q...] [options]\n"
+    "\n"
+    "Runs the listed processes in order once per step, for --steps steps, with t\n"
+    "starting at --t0 and advancing by dt.\n"
+    "\n"
+    "options:\n"
+    "  --process P[,Q...]    processes to run each step, in order (required)\n"
+    "  --steps N             number of steps (default 1)\n"
+    "  --dt X                step size (default: the model's dt)\n"
+    "  --t0 X                time of the first step (default 0)\n"
+    "  --seed S              seed of the state (default: the model's seed)\n"
+    "  --set NAME=VALUE      set a run-time parameter (repeatable)\n"
+    "  --drive COMP=FILE.npy before step k, set COMP to row k of an array of shape\n"
+    "                        [steps, ...COMP's shape] (repeatable)\n"
+    "  --record COMP[,COMP]  record COMP after every step (repeatable)\n"
+    "  --out FILE.npz        write the recordings as arrays [steps, ...] named\n"
+    "                        COMP; without it they are printed as CSV\n"
+    "  --backend interp      the reference interpreter (the only backend yet)\n"
+    "  --model NAME          which model of a .nf file with several\n"
+    "\n"
+    "Nothing is written when the run fails.\n";
+
+npz::DType npz_dtype(ir::DType d) {
+  switch (d) {
+    case ir::DType::F32: return npz::DType::F32;
+    case ir::DType::I32: return npz::DType::I32;
+    case ir::DType::Bool: return npz::DType::Bool;
+  }
+  return npz::DType::F32;
+}
+
+// Appends a tensor's elements to an array's data in NumPy's encoding.
+void append(npz::Array& a, const ir::Tensor& t) {
+  if (t.type.dtype == ir::DType::Bool) {
+    for (uint32_t w : t.words) a.data.push_back(uint8_t(w != 0));
+    return;
+  }
+  size_t at = a.data.size();
+  a.data.resize(at + t.words.size() * 4);
+  std::memcpy(a.data.data() + at, t.words.data(), t.words.size() * 4);
+}
+
+// Row k of a driving array, as a tensor of the compartment's type.
+ir::Tensor row(const npz::Array& a, int64_t k, const ir::Type& type) {
+  ir::Tensor t(type);
+  size_t n = t.size();
+  if (a.dtype == npz::DType::Bool) {
+    for (size_t i = 0; i < n; ++i) t.words[i] = a.data[size_t(k) * n + i] ? 1u : 0u;
+  } else if (a.dtype == npz::DType::F64) {
+    for (size_t i = 0; i < n; ++i) {
+      double v;
+      std::memcpy(&v, a.data.data() + (size_t(k) * n + i) * 8, 8);
+      t.words[i] = std::bit_cast<uint32_t>(float(v));
+    }
+  } else {
+    std::memcpy(t.words.data(), a.data.data() + size_t(k) * n * 4, n * 4);
+  }
+  return t;
+}
+
+struct Drive {
+  std::string compartment;
+  npz::Array array;
+};
+
+std::string format_element(const ir::Tensor& t, size_t i) {
+  char buf[32];
+  switch (t.type.dtype) {
+    case ir::DType::F32: std::snprintf(buf, sizeof buf, "%.9g", double(t.f32(i))); return buf;
+    case ir::DType::I32: return std::to_string(t.i32(i));
+    case ir::DType::Bool: return t.boolean(i) ? "1" : "0";
+  }
+  return "";
+}
+
+}  // namespace
+
+int run_command(const std::vector<std::string>& args) {
+  for (const std::string& a : args)
+    if (a == "--help" || a == "-h") return std::fputs(kRunHelp, stdout), 0;
+  std::string file, model, out_path;
+  std::vector<std::string> processes, records;
+  std::vector<std::pair<std::string, float>> sets;
+  std::vector<std::pair<std::string, std::string>> drive_files;
+  int64_t steps = 1;
+  std::optional<float> dt;
+  std::optional<uint64_t> seed;
+  float t0 = 0.0f;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&]() -> const std::string& {
+      if (i + 1 >= args.size()) throw Error("option " + a + " needs a value");
+      return args[++i];
+    };
+    auto key_value = [&](const std::string& kv) {
+      size_t eq = kv.find('=');
+      if (eq == std::string::npos || eq == 0) throw Error("option " + a + " expects NAME=VALUE, got '" + kv + "'");
+      return std::pair(kv.substr(0, eq), kv.substr(eq + 1));
+    };
+    if (a == "--process") {
+      for (const std::string& p : split_list(value())) processes.push_back(p);
+    } else if (a == "--steps") {
+      steps = parse_int(a, value());
+      if (steps < 0) throw Error("--steps must not be negative");
+    } else if (a == "--dt") {
+      dt = float(parse_double(a, value()));
+    } else if (a == "--t0") {
+      t0 = float(parse_double(a, value()));
+    } else if (a == "--seed") {
+      int64_t s = parse_int(a, value());
+      if (s < 0) throw Error("--seed must not be negative");
+      seed = uint64_t(s);
+    } else if (a == "--record") {
+      for (const std::string& r : split_list(value())) records.push_back(r);
+    } else if (a == "--set") {
+      auto [k, v] = key_value(value());
+      sets.emplace_back(k, float(parse_double("--set", v)));
+    } else if (a == "--drive") {
+      drive_files.push_back(key_value(value()));
+    } else if (a == "--out") {
+      out_path = value();
+    } else if (a == "--model") {
+      model = value();
+    } else if (a == "--backend") {
+      if (value() != "interp") throw Error("unknown backend '" + args[i] + "' (available: interp)");
+    } else if (!a.empty() && a[0] == '-') {
+      throw Error("unknown option '" + a + "' (see neurofuse run --help)");
+    } else if (file.empty()) {
+      file = a;
+    } else {
+      throw Error("run takes one model file, got '" + file + "' and '" + a + "'");
+    }
+  }
+  if (file.empty()) throw Error("run needs a model file (see neurofuse run --help)");
+  if (processes.empty()) throw Error("run needs --process");
+
+  Loaded m = load(file, model);
+  const ir::Program& program = m.program;
+  for (const std::string& p : processes)
+    if (!program.find_process(p)) throw Error("'" + file + "' has no process '" + p + "'");
+  ir::State state = ir::create_state(program, seed.value_or(program.default_seed));
+  for (const auto& [name, v] : sets) state.set_param(name, v);
+  float step_dt = dt.value_or(program.default_dt);
+
+  // Check every drive and record before running anything.
+  std::vector<Drive> drives;
+  for (const auto& [comp, path] : drive_files) {
+    const ir::Tensor& target = state.get(comp);
+    npz::Array a = npz::read_npy(path);
+    std::vector<int64_t> want = {steps};
+    want.insert(want.end(), target.type.shape.dims.begin(), target.type.shape.dims.end());
+    bool dtype_ok = a.dtype == npz_dtype(target.type.dtype) ||
+                    (target.type.dtype == ir::DType::F32 && a.dtype == npz::DType::F64);
+    if (!dtype_ok || a.shape != want)
+      throw Error("--drive " + comp + ": '" + path + "' holds " + std::string(npz::dtype_descr(a.dtype)) + " " +
+                  ir::Shape(a.shape).str() + ", expected " + std::string(npz::dtype_descr(npz_dtype(target.type.dtype))) +
+                  " " + ir::Shape(want).str() + " (one row per step)");
+    drives.push_back({comp, std::move(a)});
+  }
+  std::vector<npz::Array> recorded;
+  for (const std::string& r : records) {
+    const ir::Tensor& t = state.get(r);
+    npz::Array a;
+    a.dtype = npz_dtype(t.type.dtype);
+    a.shape = {steps};
+    a.shape.insert(a.shape.end(), t.type.shape.dims.begin(), t.type.shape.dims.end());
+    recorded.push_back(std::move(a));
+  }
+  bool csv = out_path.empty() && !records.empty();
+  if (csv) {
+    std::string header = "step,t";
+    for (const std::string& r : records) {
+      const ir::Tensor& t = state.get(r);
+      for (size_t k = 0; k < t.size(); ++k) header += "," + r + "[" + std::to_string(k) + "]";
+    }
+    std::printf("%s\n", header.c_str());
+  }
+
+  auto start = std::chrono::steady_clock::now();
+  float t = t0;
+  for (int64_t step = 0; step < steps; ++step) {
+    for (Drive& d : drives) state.set(d.compartment, row(d.array, step, state.get(d.compartment).type));
+    for (const std::string& p : processes) ir::run_process(program, p, state, t, step_dt);
+    for (size_t r = 0; r < records.size(); ++r) append(recorded[r], state.get(records[r]));
+    if (csv) {
+      char tbuf[32];
+      std::snprintf(tbuf, sizeof tbuf, "%.9g", double(t));
+      std::string line = std::to_string(step) + "," + tbuf;
+      for (const std::string& r : records) {
+        const ir::Tensor& value = state.get(r);
+        for (size_t k = 0; k < value.size(); ++k) line += "," + format_element(value, k);
+      }
+      std::printf("%s\n", line.c_str());
+    }
+    t = t + step_dt;
+  }
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (!out_path.empty()) {
+    npz::Entries entries;
+    for (size_t r = 0; r < records.size(); ++r) entries.push_back({records[r], std::move(recorded[r])});
+    npz::write_npz(out_path, entries);
+  }
+  std::fprintf(stderr, "ran %lld steps (interp) in %.3f s, %.0f steps/s\n", static_cast<long long>(steps), seconds,
+               seconds > 0 ? double(steps) / seconds : 0.0);
+  return 0;
+}
+
+}  // namespace nf::cli

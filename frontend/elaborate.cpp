@@ -1,0 +1,372 @@
+// Model-level elaboration: instances, parameters, compartments, wires and the
+// IR processes. Method bodies are lowered in lower.cpp.
+#include <algorithm>
+#include <cmath>
+
+#include "frontend/elaborator.h"
+#include "ir/fold_params.h"
+#include "ir/interpreter.h"
+
+namespace nf::frontend {
+
+std::string Value::describe() const {
+  switch (kind) {
+    case Kind::Number: return "the number " + (is_int ? std::to_string(int64_t(number)) : ir::Literal::f32(float(number)).str());
+    case Kind::Bool: return boolean ? "true" : "false";
+    case Kind::String: return "the string \"" + text + "\"";
+    case Kind::Tuple: return "a tuple of " + std::to_string(items.size());
+    case Kind::Init: return "the initializer " + init.kind + "(...)";
+    case Kind::None: return "none";
+    case Kind::Param: return "parameter " + param_local;
+    case Kind::Tensor: return "a tensor " + tensor->type.str();
+  }
+  return "?";
+}
+
+std::pair<const MethodDecl*, size_t> Instance::find_method(const std::string& name, size_t from) const {
+  for (size_t level = from; level < chain.size(); ++level)
+    for (const MethodDecl& m : chain[level]->methods)
+      if (m.name == name) return {&m, level};
+  return {nullptr, 0};
+}
+
+std::string did_you_mean(const std::string& name, const std::vector<std::string>& candidates) {
+  auto distance = [](const std::string& a, const std::string& b) {
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+      size_t diag = row[0];
+      row[0] = i;
+      for (size_t j = 1; j <= b.size(); ++j) {
+        size_t up = row[j];
+        bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) == std::tolower(static_cast<unsigned char>(b[j - 1]));
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (same ? 0 : 1)});
+        diag = up;
+      }
+    }
+    return row[b.size()];
+  };
+  std::string best;
+  size_t best_d = std::max<size_t>(2, name.size() / 3) + 1;
+  for (const std::string& c : candidates) {
+    size_t d = distance(name, c);
+    if (d < best_d) {
+      best_d = d;
+      best = c;
+    }
+  }
+  return best.empty() ? "" : "; did you mean '" + best + "'?";
+}
+
+Elaborator::Elaborator(const ModelDecl& model, const std::map<std::string, const ComponentDecl*>& components)
+    : model_(model), components_(components) {}
+
+void Elaborator::fail(const SourceLoc& loc, const std::string& message) const {
+  throw Error(std::vector<Diagnostic>{{loc, message}});
+}
+
+namespace {
+
+// The type a parameter's value has, for messages and checks.
+std::string type_of(const Value& v) {
+  switch (v.kind) {
+    case Value::Kind::Number: return v.is_int ? "int" : "float";
+    case Value::Kind::Bool: return "bool";
+    case Value::Kind::String: return "string";
+    case Value::Kind::Tuple: return "shape";
+    case Value::Kind::Init: return "init";
+    case Value::Kind::None: return "none";
+    default: return "tensor";
+  }
+}
+
+bool fits(const std::string& type, const Value& v) {
+  std::string t = type_of(v);
+  if (type == t) return true;
+  if (type == "float" && t == "int") return true;
+  if (type == "init" && t == "none") return true;
+  return false;
+}
+
+}  // namespace
+
+// A constant expression in a model or a declaration (parameter defaults,
+// arguments, shapes, initial values), evaluated with the instance's
+// parameters in scope.
+Value Elaborator::static_value(const Expr& e, Instance& inst, const std::string& what) {
+  Scope scope;
+  scope.instance = &inst;
+  return eval_static(e, scope, what);
+}
+
+void Elaborator::bind_instance(const InstanceDecl& decl) {
+  auto found = components_.find(decl.component);
+  if (found == components_.end()) {
+    std::vector<std::string> names;
+    for (const auto& [n, c] : components_) names.push_back(n);
+    fail(decl.loc, "unknown component '" + decl.component + "'" + did_you_mean(decl.component, names));
+  }
+  if (instances_.count(decl.name)) fail(decl.loc, "instance '" + decl.name + "' is defined twice");
+  Instance& inst = instances_[decl.name];
+  instance_order_.push_back(decl.name);
+  inst.name = decl.name;
+  inst.loc = decl.loc;
+  for (const ComponentDecl* c = found->second; c;) {
+    if (std::find(inst.chain.begin(), inst.chain.end(), c) != inst.chain.end())
+      fail(c->loc, "component '" + c->name + "' extends itself");
+    inst.chain.push_back(c);
+    if (c->parent.empty()) break;
+    auto parent = components_.find(c->parent);
+    if (parent == components_.end()) fail(c->loc, "component '" + c->name + "' extends unknown component '" + c->parent + "'");
+    c = parent->second;
+  }
+
+  // Parameters: declarations from the root ancestor down, so a subclass
+  // re-declaration replaces the parent's default.
+  std::map<std::string, const ParamDecl*> decls;
+  std::vector<std::string> order;
+  for (auto it = inst.chain.rbegin(); it != inst.chain.rend(); ++it) {
+    for (const ParamDecl& p : (*it)->params) {
+      if (!decls.count(p.name)) order.push_back(p.name);
+      decls[p.name] = &p;
+    }
+    for (const AliasDecl& a : (*it)->aliases) inst.aliases[a.name] = a.target;
+  }
+  std::map<std::string, std::pair<const Expr*, SourceLoc>> given;
+  for (size_t k = 0; k < decl.args.size(); ++k) {
+    std::string name = decl.args[k].first;
+    const SourceLoc& loc = decl.arg_locs[k];
+    if (inst.aliases.count(name)) name = inst.aliases[name];
+    if (!decls.count(name)) {
+      std::vector<std::string> names = order;
+      for (const auto& [a, t] : inst.aliases) names.push_back(a);
+      fail(loc, decl.component + " has no parameter '" + decl.args[k].first + "'" + did_you_mean(decl.args[k].first, names));
+    }
+    if (given.count(name))
+      fail(loc, "parameter '" + name + "' of '" + decl.name + "' is given twice (directly or through an alias)");
+    given[name] = {decl.args[k].second.get(), loc};
+  }
+  if (batch_size_ && decls.count("batch_size") && !given.count("batch_size")) {
+    ParamSlot slot{"int", Value::number_of(double(*batch_size_), true), decls["batch_size"]->loc};
+    inst.params["batch_size"] = slot;
+  }
+  // Defaults may refer to earlier parameters, so bind in declaration order.
+  for (const std::string& name : order) {
+    if (inst.params.count(name)) continue;
+    const ParamDecl& p = *decls[name];
+    Value v;
+    SourceLoc where = p.loc;
+    if (given.count(name)) {
+      Scope model_scope;  // arguments see no parameters of the instance
+      Instance none;
+      model_scope.instance = &none;
+      where = given[name].second;
+      v = eval_static(*given[name].first, model_scope, "a parameter value");
+    } else if (p.default_value) {
+      v = static_value(*p.default_value, inst, "a parameter default");
+    } else {
+      fail(decl.loc, "instance '" + decl.name + "' of " + decl.component + " needs parameter '" + name +
+                         "' (it has no default)");
+    }
+    std::string type = p.type.empty() ? type_of(v) : p.type;
+    if (type == "none") type = "init";
+    if (!fits(type, v))
+      fail(where, "parameter '" + name + "' of " + decl.component + " is a " + type + ", given " + v.describe());
+    if (type == "float" && v.kind == Value::Kind::Number) v.is_int = false;
+    inst.params[name] = {type, v, p.loc};
+  }
+
+  // Compartments: the component's own after its ancestors'.
+  for (auto it = inst.chain.rbegin(); it != inst.chain.rend(); ++it)
+    for (const CompartmentDecl& c : (*it)->compartments) {
+      if (!inst.compartments.count(c.name)) inst.compartment_order.push_back(c.name);
+      CompartmentSlot slot;
+      slot.decl = &c;
+      slot.type.dtype = c.dtype;
+      for (const ExprP& d : c.dims) {
+        Value v = static_value(*d, inst, "a dimension");
+        if (v.kind != Value::Kind::Number || !v.is_int || v.number < 0)
+          fail(d->loc, "a dimension of compartment '" + c.name + "' must be a non-negative integer, got " + v.describe());
+        slot.type.shape.dims.push_back(int64_t(v.number));
+      }
+      Value init = static_value(*c.initial, inst, "an initial value");
+      switch (c.dtype) {
+        case ir::DType::F32:
+          if (init.kind == Value::Kind::Bool) init = Value::number_of(init.boolean ? 1 : 0, false);
+          if (init.kind != Value::Kind::Number)
+            fail(c.initial->loc, "the initial value of '" + c.name + "' must be a number, got " + init.describe() +
+                                     " (compute tensors in initialize())");
+          slot.init = ir::Literal::f32(float(init.number));
+          break;
+        case ir::DType::I32:
+          if (init.kind != Value::Kind::Number || !init.is_int)
+            fail(c.initial->loc, "the initial value of i32 compartment '" + c.name + "' must be an integer, got " + init.describe());
+          slot.init = ir::Literal::i32(int32_t(init.number));
+          break;
+        case ir::DType::Bool:
+          if (init.kind != Value::Kind::Bool)
+            fail(c.initial->loc, "the initial value of bool compartment '" + c.name + "' must be true or false");
+          slot.init = ir::Literal::boolean(init.boolean);
+          break;
+      }
+      inst.compartments[c.name] = slot;
+    }
+}
+
+WireSource Elaborator::wire_source(const Expr& e) {
+  WireSource w;
+  w.loc = e.loc;
+  if (e.kind == Expr::Kind::Attr && e.base && e.base->kind == Expr::Kind::Name) {
+    w.instance = e.base->text;
+    w.compartment = e.text;
+    auto it = instances_.find(w.instance);
+    if (it == instances_.end()) {
+      fail(e.base->loc, "unknown instance '" + w.instance + "'" + did_you_mean(w.instance, instance_order_));
+    }
+    if (!it->second.compartments.count(w.compartment))
+      fail(e.loc, "'" + w.instance + "' (" + it->second.component().name + ") has no compartment '" + w.compartment +
+                      "'" + did_you_mean(w.compartment, it->second.compartment_order));
+    return w;
+  }
+  if (e.kind == Expr::Kind::Call && e.base && e.base->kind == Expr::Kind::Name &&
+      (e.base->text == "sum" || e.base->text == "product")) {
+    w.kind = e.base->text == "sum" ? WireSource::Kind::Sum : WireSource::Kind::Product;
+    if (e.items.empty() || !e.kwargs.empty()) fail(e.loc, e.base->text + "(...) takes one or more compartments");
+    for (const ExprP& x : e.items) w.operands.push_back(wire_source(*x));
+    return w;
+  }
+  fail(e.loc, "a wire starts at instance.compartment, sum(...) or product(...)");
+}
+
+namespace {
+ir::Type wire_type(const WireSource& w, const std::map<std::string, Instance>& instances) {
+  if (w.kind == WireSource::Kind::Compartment) return instances.at(w.instance).compartments.at(w.compartment).type;
+  return wire_type(w.operands[0], instances);
+}
+std::string wire_text(const WireSource& w) {
+  if (w.kind == WireSource::Kind::Compartment) return w.instance + "." + w.compartment;
+  std::string s = w.kind == WireSource::Kind::Sum ? "sum(" : "product(";
+  for (size_t i = 0; i < w.operands.size(); ++i) s += (i ? ", " : "") + wire_text(w.operands[i]);
+  return s + ")";
+}
+std::string where_declared(const SourceLoc& loc) {
+  if (!loc.known() || !loc.file) return "";
+  return " (declared at " + loc.file->name + ":" + std::to_string(loc.line) + ")";
+}
+}  // namespace
+
+void Elaborator::resolve_wire(const WireDecl& wire) {
+  WireSource src = wire_source(*wire.source);
+  auto it = instances_.find(wire.dst_instance);
+  if (it == instances_.end())
+    fail(wire.dst_loc, "unknown instance '" + wire.dst_instance + "'" + did_you_mean(wire.dst_instance, instance_order_));
+  Instance& dst = it->second;
+  auto c = dst.compartments.find(wire.dst_compartment);
+  if (c == dst.compartments.end())
+    fail(wire.dst_loc, "'" + dst.name + "' (" + dst.component().name + ") has no compartment '" +
+                           wire.dst_compartment + "'" + did_you_mean(wire.dst_compartment, dst.compartment_order));
+  if (c->second.wired)
+    fail(wire.loc, dst.name + "." + wire.dst_compartment + " is already wired from " + wire_text(*c->second.wired) +
+                       "; a compartment has one source");
+  // Operands of an operator must agree with each other and with the target.
+  std::vector<const WireSource*> leaves;
+  std::vector<const WireSource*> stack{&src};
+  while (!stack.empty()) {
+    const WireSource* w = stack.back();
+    stack.pop_back();
+    if (w->kind == WireSource::Kind::Compartment) leaves.push_back(w);
+    for (const WireSource& o : w->operands) stack.push_back(&o);
+  }
+  for (const WireSource* leaf : leaves) {
+    if (leaf->instance == dst.name && leaf->compartment == wire.dst_compartment)
+      fail(wire.loc, "wire into " + dst.name + "." + wire.dst_compartment + " reads itself");
+    const CompartmentSlot& s = instances_.at(leaf->instance).compartments.at(leaf->compartment);
+    if (s.type != c->second.type)
+      fail(wire.loc, "wire " + wire_text(*leaf) + " >> " + dst.name + "." + wire.dst_compartment +
+                         ": shapes differ: " + wire_text(*leaf) + " is " + s.type.str() + where_declared(s.decl->loc) +
+                         ", " + dst.name + "." + wire.dst_compartment + " is " + c->second.type.str() +
+                         where_declared(c->second.decl->loc));
+  }
+  c->second.wired = src;
+  (void)wire_type;
+}
+
+void Elaborator::lower_method(Instance& inst, const std::string& method, const SourceLoc& call_site) {
+  auto [m, level] = inst.find_method(method);
+  if (!m) {
+    std::vector<std::string> names;
+    for (const ComponentDecl* c : inst.chain)
+      for (const MethodDecl& d : c->methods) names.push_back(d.name);
+    fail(call_site, "'" + inst.name + "' (" + inst.component().name + ") has no method '" + method + "'" +
+                        did_you_mean(method, names));
+  }
+  Scope scope;
+  scope.instance = &inst;
+  scope.level = level;
+  scope.method = method;
+  lower_block(m->body, scope);
+}
+
+ir::Program Elaborator::run() {
+  for (const auto& [name, expr] : model_.defaults) {
+    Scope scope;
+    Instance none;
+    scope.instance = &none;
+    Value v = eval_static(*expr, scope, "a model default");
+    bool is_int = v.kind == Value::Kind::Number && v.is_int && v.number >= 0;
+    if (name == "dt") {
+      if (v.kind != Value::Kind::Number || !(v.number > 0)) fail(expr->loc, "dt must be a positive number, got " + v.describe());
+      dt_ = float(v.number);
+    } else if (name == "seed") {
+      if (!is_int) fail(expr->loc, "seed must be a non-negative integer, got " + v.describe());
+      seed_ = uint64_t(v.number);
+    } else {
+      if (!is_int || v.number < 1) fail(expr->loc, "batch_size must be a positive integer, got " + v.describe());
+      batch_size_ = int64_t(v.number);
+    }
+  }
+  program_.defaults(dt_, seed_);
+  for (const InstanceDecl& decl : model_.instances) bind_instance(decl);
+  for (const WireDecl& w : model_.wires) resolve_wire(w);
+
+  for (const std::string& name : instance_order_) {
+    const Instance& inst = instances_.at(name);
+    for (const std::string& c : inst.compartment_order) {
+      const CompartmentSlot& slot = inst.compartments.at(c);
+      if (!slot.wired) program_.compartment(name + "." + c, slot.type, slot.decl->role, slot.init);
+    }
+    for (const auto& [p, slot] : inst.params)
+      if (slot.type == "float") program_.param(name + "." + p, float(slot.value.number));
+  }
+
+  std::set<std::string> process_names;
+  for (const ProcessDecl& proc : model_.processes) {
+    if (proc.name == ir::kInitializeProcess)
+      fail(proc.loc, "'initialize' is the name of the process made from the components' initialize methods; choose another name");
+    if (!process_names.insert(proc.name).second) fail(proc.loc, "process '" + proc.name + "' is defined twice");
+    process_ = &program_.process(proc.name);
+    process_name_ = proc.name;
+    draw_sites_ = 0;
+    for (const ProcessStep& step : proc.steps) {
+      auto it = instances_.find(step.instance);
+      if (it == instances_.end())
+        fail(step.loc, "unknown instance '" + step.instance + "'" + did_you_mean(step.instance, instance_order_));
+      lower_method(it->second, step.method, step.loc);
+    }
+  }
+  bool any_initialize = false;
+  for (const std::string& name : instance_order_)
+    any_initialize = any_initialize || instances_.at(name).find_method("initialize").first;
+  if (any_initialize) {
+    process_ = &program_.process(ir::kInitializeProcess);
+    process_name_ = ir::kInitializeProcess;
+    draw_sites_ = 0;
+    for (const std::string& name : instance_order_)
+      if (instances_.at(name).find_method("initialize").first) lower_method(instances_.at(name), "initialize", model_.loc);
+  }
+  process_ = nullptr;
+  ir::Program program = program_.build();
+  return ir::drop_unused_params(ir::fold_params(program, static_params_));
+}
+
+}  // namespace nf::frontend

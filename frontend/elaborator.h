@@ -1,0 +1,167 @@
+// Internal to the front end: the state of elaborating one model into IR.
+//
+// Elaboration resolves components (with inheritance), binds each instance's
+// parameters, gives compartments their types, resolves wires into aliases and
+// operator reads, and turns every process into IR by inlining the listed
+// methods' statements in order (lower.cpp).
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "frontend/ast.h"
+#include "ir/builder.h"
+
+namespace nf::frontend {
+
+// The value of an initializer expression such as uniform(0.025, 0.8, hollow=true).
+struct InitSpec {
+  std::string kind;  // uniform, gaussian, constant, fan_in_uniform, fan_in_gaussian
+  std::vector<double> args;  // low, high | mean, std | value
+  bool hollow = false, eye = false;
+  std::optional<double> amin, amax;
+};
+
+// A value during elaboration: known when the model is built (number, bool,
+// string, tuple, init, none), a run-time parameter, or an IR tensor.
+struct Value {
+  enum class Kind { Number, Bool, String, Tuple, Init, None, Param, Tensor };
+  Kind kind = Kind::None;
+  double number = 0;
+  bool is_int = false;
+  bool boolean = false;
+  std::string text;            // String; Param: the IR parameter name
+  std::vector<Value> items;    // Tuple
+  InitSpec init;               // Init
+  float param_value = 0;       // Param: its value
+  std::string param_local;     // Param: the name in its component
+  ir::NodeRef tensor;          // Tensor
+
+  static Value number_of(double v, bool is_int) {
+    Value x;
+    x.kind = Kind::Number;
+    x.number = v;
+    x.is_int = is_int;
+    return x;
+  }
+  static Value bool_of(bool b) {
+    Value x;
+    x.kind = Kind::Bool;
+    x.boolean = b;
+    return x;
+  }
+  static Value tensor_of(ir::NodeRef n) {
+    Value x;
+    x.kind = Kind::Tensor;
+    x.tensor = std::move(n);
+    return x;
+  }
+  bool is_static() const { return kind != Kind::Param && kind != Kind::Tensor; }
+  std::string describe() const;  // "the number 3", "a tensor f32[1,3]", ...
+};
+
+struct ParamSlot {
+  std::string type;  // float, int, bool, string, shape, init
+  Value value;
+  SourceLoc decl_loc;
+};
+
+// Where reads of a compartment go: its own storage, another compartment, or a
+// sum/product over compartments evaluated at read time.
+struct WireSource {
+  enum class Kind { Compartment, Sum, Product };
+  Kind kind = Kind::Compartment;
+  std::string instance, compartment;
+  std::vector<WireSource> operands;
+  SourceLoc loc;
+};
+
+struct CompartmentSlot {
+  const CompartmentDecl* decl = nullptr;
+  ir::Type type;
+  ir::Literal init;
+  std::optional<WireSource> wired;  // set when the model wires into it
+};
+
+struct Instance {
+  std::string name;
+  std::vector<const ComponentDecl*> chain;  // the component first, then its ancestors
+  std::map<std::string, ParamSlot> params;
+  std::map<std::string, std::string> aliases;
+  std::map<std::string, CompartmentSlot> compartments;
+  std::vector<std::string> compartment_order;
+  SourceLoc loc;
+
+  const ComponentDecl& component() const { return *chain.front(); }
+  // The method `name` as seen from chain level `from` (0: the component itself).
+  std::pair<const MethodDecl*, size_t> find_method(const std::string& name, size_t from = 0) const;
+};
+
+// Names visible while lowering one method call.
+struct Scope {
+  Instance* instance = nullptr;
+  size_t level = 0;                 // chain level of the method (for super)
+  std::string method;               // the method being lowered
+  std::map<std::string, Value> locals;
+  std::optional<Value> returned;
+  int depth = 0;                    // helper-call nesting
+};
+
+class Elaborator {
+ public:
+  Elaborator(const ModelDecl& model, const std::map<std::string, const ComponentDecl*>& components);
+  ir::Program run();
+
+  // ---- used by lower.cpp ----
+  [[noreturn]] void fail(const SourceLoc& loc, const std::string& message) const;
+  Value eval(const Expr& e, Scope& scope);
+  Value eval_static(const Expr& e, Scope& scope, const std::string& what);
+  void lower_block(const Block& block, Scope& scope);
+  void lower_method(Instance& inst, const std::string& method, const SourceLoc& call_site);
+
+ private:
+  friend class Lowering;
+  void bind_instance(const InstanceDecl& decl);
+  void resolve_wire(const WireDecl& wire);
+  WireSource wire_source(const Expr& e);
+  Value static_value(const Expr& e, Instance& inst, const std::string& what);
+
+  // Expression helpers (lower.cpp)
+  Value eval_name(const Expr& e, Scope& scope);
+  Value eval_binary(const Expr& e, Scope& scope);
+  Value eval_unary(const Expr& e, Scope& scope);
+  Value eval_call(const Expr& e, Scope& scope);
+  Value eval_index(const Expr& e, Scope& scope);
+  Value call_method(const Expr& call, Instance& inst, const MethodDecl& m, size_t level, Scope& caller);
+  Value call_builtin(const std::string& name, const Expr& call, Scope& scope);
+  Value call_activation(const std::string& fx, bool derivative, const Expr& call, Scope& scope);
+  Value draw_init(const InitSpec& init, const Expr& call, Scope& scope);
+  ir::NodeRef read_compartment(Instance& inst, const std::string& name, const SourceLoc& loc);
+  ir::NodeRef read_wire(const WireSource& src, const SourceLoc& loc);
+  void write_compartment(Instance& inst, const std::string& name, const Value& v, const SourceLoc& loc);
+  ir::NodeRef to_tensor(const Value& v, const SourceLoc& loc, ir::DType hint = ir::DType::F32);
+  ir::NodeRef as_f32(ir::NodeRef n);
+  std::string next_stream(Scope& scope);
+
+  const ModelDecl& model_;
+  const std::map<std::string, const ComponentDecl*>& components_;
+  std::map<std::string, Instance> instances_;
+  std::vector<std::string> instance_order_;
+  ir::ProgramBuilder program_;
+  ir::ProcessBuilder* process_ = nullptr;
+  std::string process_name_;
+  int draw_sites_ = 0;
+  bool static_mode_ = false;
+  std::set<std::string> static_params_;  // IR parameters that decided structure
+  float dt_ = 1.0f;
+  uint64_t seed_ = 0;
+  std::optional<int64_t> batch_size_;
+};
+
+// "did you mean 'x'?" for the closest candidate, or "".
+std::string did_you_mean(const std::string& name, const std::vector<std::string>& candidates);
+
+}  // namespace nf::frontend

@@ -1,0 +1,113 @@
+#include "frontend/frontend.h"
+
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "frontend/elaborator.h"
+#include "frontend/parser.h"
+#include "frontend/stdlib_sources.h"
+
+namespace nf::frontend {
+
+namespace {
+
+std::shared_ptr<const SourceFile> read_source(const std::string& path, const SourceLoc& from) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw Error(std::vector<Diagnostic>{{from, "cannot open '" + path + "'"}});
+  std::stringstream text;
+  text << in.rdbuf();
+  return std::make_shared<const SourceFile>(SourceFile{path, text.str()});
+}
+
+// All components visible to a model: the standard library, then every
+// imported file (transitively), then the model's own file.
+class ComponentTable {
+ public:
+  void add_stdlib() {
+    for (const auto& [name, text] : stdlib_sources())
+      add_file(parse(std::make_shared<const SourceFile>(SourceFile{"stdlib/" + name + ".nf", text})));
+  }
+
+  void add_with_imports(std::shared_ptr<const SourceFile> source) {
+    FileAst& file = parse(source);
+    std::filesystem::path dir = std::filesystem::path(source->name).parent_path();
+    for (const Import& imp : file.imports) {
+      std::filesystem::path path = dir / imp.path;
+      std::string key = std::filesystem::weakly_canonical(path).string();
+      if (!imported_.insert(key).second) continue;
+      add_with_imports(read_source(path.string(), imp.loc));
+    }
+    add_file(file);
+  }
+
+  const std::map<std::string, const ComponentDecl*>& components() const { return components_; }
+  const FileAst& last() const { return files_.back(); }
+
+ private:
+  FileAst& parse(std::shared_ptr<const SourceFile> source) {
+    files_.push_back(parse_file(std::move(source)));
+    return files_.back();
+  }
+  void add_file(const FileAst& file) {
+    for (const ComponentDecl& c : file.components) {
+      auto [it, fresh] = components_.emplace(c.name, &c);
+      if (!fresh)
+        throw Error(std::vector<Diagnostic>{{c.loc, "component '" + c.name + "' is already defined at " +
+                                                        it->second->loc.file->name + ":" +
+                                                        std::to_string(it->second->loc.line)}});
+    }
+  }
+
+  std::deque<FileAst> files_;  // stable addresses: components point into them
+  std::map<std::string, const ComponentDecl*> components_;
+  std::set<std::string> imported_;
+};
+
+}  // namespace
+
+std::vector<std::string> stdlib_components() {
+  std::vector<std::string> names;
+  for (const auto& [name, text] : stdlib_sources()) names.push_back(name);
+  return names;
+}
+
+Model load_model(std::shared_ptr<const SourceFile> source, const Options& options) {
+  ComponentTable table;
+  table.add_stdlib();
+  table.add_with_imports(source);
+  const FileAst& file = table.last();
+  const ModelDecl* model = nullptr;
+  for (const ModelDecl& m : file.models)
+    if (options.model.empty() || m.name == options.model) {
+      if (model && options.model.empty())
+        throw Error(std::vector<Diagnostic>{{m.loc, "the file defines more than one model; choose one with --model"}});
+      model = &m;
+    }
+  if (!model) {
+    std::vector<std::string> names;
+    for (const ModelDecl& m : file.models) names.push_back(m.name);
+    throw Error(std::vector<Diagnostic>{
+        {SourceLoc{source, 1, 1}, options.model.empty() ? "the file defines no model"
+                                                         : "the file has no model '" + options.model + "'" +
+                                                               did_you_mean(options.model, names)}});
+  }
+  Model out;
+  out.name = model->name;
+  out.program = Elaborator(*model, table.components()).run();
+  for (const InstanceDecl& inst : model->instances) out.instances.push_back({inst.name, inst.component});
+  return out;
+}
+
+Model load_model_file(const std::string& path, const Options& options) {
+  return load_model(read_source(path, SourceLoc{}), options);
+}
+
+ir::Program compile_model_text(const std::string& text, const std::string& name) {
+  return load_model(std::make_shared<const SourceFile>(SourceFile{name, text})).program;
+}
+
+}  // namespace nf::frontend
