@@ -55,6 +55,14 @@ std::string did_you_mean(const std::string& name, const std::vector<std::string>
       best = c;
     }
   }
+  // A name that is the start of exactly one candidate (advance -> advance_state).
+  if (best.empty() && name.size() >= 3) {
+    for (const std::string& c : candidates)
+      if (c.compare(0, name.size(), name) == 0) {
+        if (!best.empty()) return "";
+        best = c;
+      }
+  }
   return best.empty() ? "" : "; did you mean '" + best + "'?";
 }
 
@@ -171,7 +179,7 @@ void Elaborator::bind_instance(const InstanceDecl& decl) {
     std::string type = p.type.empty() ? type_of(v) : p.type;
     if (type == "none") type = "init";
     if (!fits(type, v))
-      fail(where, "parameter '" + name + "' of " + decl.component + " is a " + type + ", given " + v.describe());
+      fail(where, "parameter '" + name + "' of " + decl.component + " is " + (type == "int" || type == "init" ? "an " : "a ") + type + ", given " + v.describe());
     if (type == "float" && v.kind == Value::Kind::Number) v.is_int = false;
     inst.params[name] = {type, v, p.loc};
   }

@@ -1,4 +1,5 @@
-// The model language: elaboration semantics and diagnostics.
+// The model language: what elaboration means (run through the interpreter) and
+// every diagnostic, with its message and position.
 #include <catch2/catch.hpp>
 
 #include "frontend/frontend.h"
@@ -7,7 +8,251 @@
 using namespace nf;
 using Catch::Contains;
 
-TEST_CASE("placeholder until the language tests are written", "[frontend]") {
-  ir::Program p = frontend::compile_model_text("model m {\n  tr = VarTrace(n_units=1, tau_tr=20.0, a_delta=1.0)\n  process advance = tr.advance_state\n}\n");
-  CHECK(p.find_process("advance"));
+namespace {
+
+// The first diagnostic of a model that must be rejected, rendered.
+std::string rejection(const std::string& text) {
+  try {
+    frontend::compile_model_text(text, "m.nf");
+  } catch (const Error& e) {
+    REQUIRE(!e.diagnostics().empty());
+    return e.diagnostics()[0].render();
+  }
+  FAIL("the model was accepted");
+  return "";
+}
+
+float scalar(const ir::State& s, const std::string& name) { return s.get(name).f32(0); }
+
+const char* kChain = R"(
+component Producer {
+  state out = 0
+  state out2 = 0
+  def advance(t) {
+    out = 10 * t
+    out2 = out + 1
+  }
+}
+component Consumer {
+  input inp = 0
+  state seen = 0
+  def step() {
+    seen = inp
+  }
+  def poke() {
+    inp = 123
+  }
+}
+model chain {
+  a = Producer()
+  b = Consumer()
+  c = Consumer()
+  d = Consumer()
+  a.out >> b.inp
+  sum(a.out, a.out2) >> c.inp
+  product(a.out, sum(a.out2, a.out2)) >> d.inp
+  process p = a.advance >> b.step >> c.step >> d.step
+  process q = b.step >> a.advance
+}
+)";
+
+}  // namespace
+
+TEST_CASE("processes see earlier writes; wires are aliases; operators are read when read", "[frontend]") {
+  // The reference's worked case 7.1.
+  ir::Program prog = frontend::compile_model_text(kChain);
+  CHECK(prog.find_compartment("b.inp") == nullptr);  // a wired compartment has no storage
+  ir::State s = ir::create_state(prog, 0);
+  ir::run_process(prog, "p", s, 2.0f, 1.0f);
+  CHECK(scalar(s, "a.out") == 20.0f);
+  CHECK(scalar(s, "a.out2") == 21.0f);
+  CHECK(scalar(s, "b.seen") == 20.0f);
+  CHECK(scalar(s, "c.seen") == 41.0f);
+  CHECK(scalar(s, "d.seen") == 840.0f);
+  ir::run_process(prog, "q", s, 3.0f, 1.0f);
+  CHECK(scalar(s, "b.seen") == 20.0f);  // b ran before a in q: the previous value
+  CHECK(scalar(s, "a.out") == 30.0f);
+}
+
+TEST_CASE("static if, inheritance, super, helpers with arguments, run-time parameters", "[frontend]") {
+  ir::Program prog = frontend::compile_model_text(R"(
+component Base {
+  param gain = 2.0
+  param mode = "double"
+  state x[1, 3] = 1
+  def twice(v) {
+    return v * 2
+  }
+  def advance_state() {
+    if mode == "double" {
+      x = twice(x)
+    } else {
+      x = x + 1
+    }
+  }
+}
+component Child extends Base {
+  param gain = 3.0
+  state y[1, 3] = 0
+  def advance_state() {
+    super.advance_state()
+    y = x * gain
+  }
+}
+model m {
+  a = Child()
+  b = Child(mode="add", gain=0.5)
+  process step = a.advance_state >> b.advance_state
+}
+)");
+  ir::State s = ir::create_state(prog, 0);
+  ir::run_process(prog, "step", s, 0.0f, 1.0f);
+  CHECK(s.get("a.x").to_f32() == std::vector<float>{2, 2, 2});
+  CHECK(s.get("a.y").to_f32() == std::vector<float>{6, 6, 6});
+  CHECK(s.get("b.x").to_f32() == std::vector<float>{2, 2, 2});
+  CHECK(s.get("b.y").to_f32() == std::vector<float>{1, 1, 1});
+  // gain decides nothing structural, so it stays a run-time parameter.
+  REQUIRE(prog.find_param("a.gain"));
+  s.set_param("a.gain", 10.0f);
+  ir::run_process(prog, "step", s, 0.0f, 1.0f);
+  CHECK(s.get("a.y").to_f32() == std::vector<float>{40, 40, 40});
+}
+
+TEST_CASE("a parameter that decides a static if becomes a constant", "[frontend]") {
+  ir::Program prog = frontend::compile_model_text(R"(
+component C {
+  param tau = 0.0
+  state x = 1
+  def step(dt) {
+    if tau > 0 {
+      x = x - x / tau
+    }
+  }
+}
+model m {
+  c = C(tau=4.0)
+  process step = c.step
+}
+)");
+  CHECK(prog.find_param("c.tau") == nullptr);
+  ir::State s = ir::create_state(prog, 0);
+  ir::run_process(prog, "step", s, 0.0f, 1.0f);
+  CHECK(scalar(s, "c.x") == 0.75f);
+}
+
+TEST_CASE("initializers are drawn once in the initialize process, from the seed", "[frontend]") {
+  const char* text = R"(
+model m {
+  seed = 5
+  W = StaticSynapse(shape=(3, 3), weight_init=constant(1.0, hollow=true))
+  V = StaticSynapse(shape=(4, 2), weight_init=uniform(-1.0, 1.0))
+  process advance = W.advance_state
+}
+)";
+  ir::Program prog = frontend::compile_model_text(text);
+  REQUIRE(prog.find_process("initialize"));
+  CHECK(prog.default_seed == 5);
+  ir::State s = ir::create_state(prog, prog.default_seed);
+  CHECK(s.get("W.weights").to_f32() == std::vector<float>{0, 1, 1, 1, 0, 1, 1, 1, 0});
+  std::vector<float> v = s.get("V.weights").to_f32();
+  for (float x : v) {
+    CHECK(x >= -1.0f);
+    CHECK(x < 1.0f);
+  }
+  CHECK(ir::create_state(prog, 5).get("V.weights") == s.get("V.weights"));
+  CHECK_FALSE(ir::create_state(prog, 6).get("V.weights") == s.get("V.weights"));
+}
+
+TEST_CASE("diagnostics: unknown names come with a suggestion and a caret", "[frontend][diagnostics]") {
+  CHECK(rejection("model m {\n  W = MSTDPETSynapes(shape=(1, 1), A_plus=1.0, A_minus=1.0)\n}\n") ==
+        "m.nf:2:3: error: unknown component 'MSTDPETSynapes'; did you mean 'MSTDPETSynapse'?\n"
+        "    W = MSTDPETSynapes(shape=(1, 1), A_plus=1.0, A_minus=1.0)\n"
+        "    ^");
+  CHECK(rejection("model m {\n  tr = VarTrace(n_unit=1, tau_tr=20.0, a_delta=1.0)\n}\n") ==
+        "m.nf:2:17: error: VarTrace has no parameter 'n_unit'; did you mean 'n_units'?\n"
+        "    tr = VarTrace(n_unit=1, tau_tr=20.0, a_delta=1.0)\n"
+        "                  ^");
+  CHECK_THAT(rejection("model m {\n  tr = VarTrace(n_units=1, tau_tr=20.0, a_delta=1.0)\n"
+                       "  W = StaticSynapse(shape=(1, 1))\n  tr.outptus >> W.inputs\n}\n"),
+             Contains("m.nf:4:6: error: 'tr' (VarTrace) has no compartment 'outptus'; did you mean 'outputs'?"));
+  CHECK_THAT(rejection("model m {\n  tr = VarTrace(n_units=1, tau_tr=20.0, a_delta=1.0)\n  process p = tr.advance\n}\n"),
+             Contains("m.nf:3:15: error: 'tr' (VarTrace) has no method 'advance'; did you mean 'advance_state'?"));
+  CHECK_THAT(rejection("model m {\n  tr = VarTrace(n_units=1, tau_tr=20.0, a_delta=1.0)\n  process p = rt.advance_state\n}\n"),
+             Contains("m.nf:3:15: error: unknown instance 'rt'; did you mean 'tr'?"));
+  CHECK_THAT(rejection("component C {\n  state x = 0\n  def step() {\n    x = y + 1\n  }\n}\n"
+                       "model m {\n  c = C()\n  process p = c.step\n}\n"),
+             Contains("m.nf:4:9: error: unknown name 'y' in C; did you mean 'x'?"));
+}
+
+TEST_CASE("diagnostics: parameters", "[frontend][diagnostics]") {
+  CHECK_THAT(rejection("model m {\n  tr = VarTrace(n_units=1, a_delta=1.0)\n}\n"),
+             Contains("m.nf:2:3: error: instance 'tr' of VarTrace needs parameter 'tau_tr' (it has no default)"));
+  CHECK_THAT(rejection("model m {\n  tr = VarTrace(n_units=1.5, tau_tr=20.0, a_delta=1.0)\n}\n"),
+             Contains("m.nf:2:17: error: parameter 'n_units' of VarTrace is an int, given the number 1.5"));
+  CHECK_THAT(rejection("model m {\n  W = StaticSynapse(shape=(1, 1), resist_scale=2.0, g_conduct_factor=1.0)\n}\n"),
+             Contains("parameter 'g_conduct_factor' of 'W' is given twice (directly or through an alias)"));
+}
+
+TEST_CASE("diagnostics: wires", "[frontend][diagnostics]") {
+  const char* decls =
+      "model m {\n  a = VarTrace(n_units=2, tau_tr=20.0, a_delta=1.0)\n  b = VarTrace(n_units=3, tau_tr=20.0, a_delta=1.0)\n"
+      "  c = VarTrace(n_units=2, tau_tr=20.0, a_delta=1.0)\n";
+  std::string mismatch = rejection(std::string(decls) + "  a.outputs >> b.inputs\n}\n");
+  CHECK_THAT(mismatch, Contains("m.nf:5:3: error: wire a.outputs >> b.inputs: shapes differ: a.outputs is f32[1,2] "
+                                "(declared at stdlib/VarTrace.nf:"));
+  CHECK_THAT(mismatch, Contains("b.inputs is f32[1,3] (declared at stdlib/VarTrace.nf:"));
+  CHECK_THAT(rejection(std::string(decls) + "  a.outputs >> c.inputs\n  a.trace >> c.inputs\n}\n"),
+             Contains("m.nf:6:3: error: c.inputs is already wired from a.outputs; a compartment has one source"));
+  CHECK_THAT(rejection(std::string(decls) + "  sum(a.outputs, c.trace) >> a.outputs\n}\n"),
+             Contains("wire into a.outputs reads itself"));
+}
+
+TEST_CASE("diagnostics: a write to a wired compartment", "[frontend][diagnostics]") {
+  std::string text = kChain;
+  text.replace(text.find("process q"), 0, "process r = b.poke\n  ");
+  CHECK_THAT(rejection(text), Contains("m.nf:17:5: error: cannot write to b.inp: it is wired from another compartment "
+                                       "and belongs to its source; guard the write with 'if not wired(inp)'"));
+}
+
+TEST_CASE("diagnostics: a data-dependent if points to where", "[frontend][diagnostics]") {
+  CHECK(rejection("component C {\n  state v = 0\n  def step() {\n    if v > 1 {\n      v = 0\n    }\n  }\n}\n"
+                  "model m {\n  c = C()\n  process p = c.step\n}\n") ==
+        "m.nf:4:8: error: 'v' is a compartment: its value is only known while the model runs, so it cannot decide an "
+        "'if', a shape or a parameter; for an element-wise choice use where(condition, a, b)\n"
+        "      if v > 1 {\n"
+        "         ^");
+}
+
+TEST_CASE("diagnostics: shapes in methods", "[frontend][diagnostics]") {
+  const char* head = "component C {\n  state a[2, 3] = 0\n  state b[4] = 0\n  def step() {\n";
+  const char* tail = "  }\n}\nmodel m {\n  c = C()\n  process p = c.step\n}\n";
+  CHECK_THAT(rejection(std::string(head) + "    a = a + b\n" + tail),
+             Contains("m.nf:5:11: error: shapes do not broadcast in '+': [2,3] and [4]"));
+  CHECK_THAT(rejection(std::string(head) + "    a = a @ a\n" + tail),
+             Contains("m.nf:5:11: error: '@' needs matrices (a, k) and (k, b), got f32[2,3] and f32[2,3]"));
+  CHECK_THAT(rejection(std::string(head) + "    b = sum(a, axis=0)\n" + tail),
+             Contains("m.nf:5:5: error: cannot write a value of shape [3] to c.b, which has shape [4] (declared at m.nf:3)"));
+}
+
+TEST_CASE("diagnostics: syntax", "[frontend][diagnostics]") {
+  CHECK(rejection("model m {\n  process p = tr.advance_state >>\n}\n") ==
+        "m.nf:2:34: error: expected instance.method, found newline\n"
+        "    process p = tr.advance_state >>\n"
+        "                                   ^");
+  CHECK_THAT(rejection("component C {\n  state x = (1 + \n}\n"), Contains("m.nf:3:1: error: expected an expression, found '}'"));
+  CHECK_THAT(rejection("component C {\n  wire x\n}\n"),
+             Contains("m.nf:2:3: error: expected 'param', 'alias', 'input', 'state', 'output' or 'def' in component 'C', found 'wire'"));
+  CHECK_THAT(rejection("component C {\n  param p: complex\n}\n"), Contains("unknown parameter type 'complex'"));
+  CHECK_THAT(rejection("model m {\n  x = \"unterminated\n}\n"), Contains("m.nf:2:7: error: unterminated string"));
+  CHECK_THAT(rejection("model m {\n  x = 1 $ 2\n}\n"), Contains("m.nf:2:9: error: unexpected character '$'"));
+}
+
+TEST_CASE("diagnostics: the model itself", "[frontend][diagnostics]") {
+  CHECK_THAT(rejection("component C {\n  state x = 0\n}\n"), Contains("the file defines no model"));
+  CHECK_THAT(rejection("model a {\n}\nmodel b {\n}\n"), Contains("m.nf:3:1: error: the file defines more than one model"));
+  CHECK_THAT(rejection("model m {\n  dt = -1\n}\n"), Contains("m.nf:2:8: error: dt must be a positive number"));
+  CHECK_THAT(rejection("model m {\n  tr = VarTrace(n_units=1, tau_tr=20.0, a_delta=1.0)\n  process p = tr.reset\n  process p = tr.reset\n}\n"),
+             Contains("m.nf:4:11: error: process 'p' is defined twice"));
+  CHECK_THAT(rejection("component C {\n  state x = 0\n}\ncomponent C {\n  state y = 0\n}\nmodel m {\n}\n"),
+             Contains("m.nf:4:1: error: component 'C' is already defined at m.nf:1"));
 }

@@ -1,0 +1,1401 @@
+// Scenario tests of the standard component library (stdlib/*.nf).
+//
+// Each test compiles a small model, runs it through the reference interpreter
+// and checks the worked cases of ngclearn's semantics. Where a case has a
+// published decimal value, the result is checked twice: bit for bit against
+// the same formula evaluated here in binary32 in the component's order of
+// operations (with nf::math's functions and nf::random's draws), and against
+// the published decimal to a relative 1e-6 (the decimals are rounded, and
+// ngclearn's own float32 order of operations may differ in the last ulp).
+// Values the reference says are exact (0.875, 0.75, 1.25, ...) are checked
+// for exact equality.
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <iomanip>
+#include <string>
+#include <vector>
+
+#include "frontend/frontend.h"
+#include "ir/equality.h"
+#include "ir/interpreter.h"
+#include "ir/math.h"
+#include "ir/random.h"
+#include "tests/ir_test_util.h"
+
+using namespace nf::ir;
+using namespace nf::ir::test;
+
+namespace {
+
+Program compile(const std::string& text) { return nf::frontend::compile_model_text(text, "stdlib_test.nf"); }
+
+// A model with one instance `inst = decl` and one process per method, named
+// after the method.
+std::string single(const std::string& decl, const std::vector<std::string>& methods, const std::string& inst = "W") {
+  std::string s = "model m {\n  " + inst + " = " + decl + "\n";
+  for (const std::string& m : methods) s += "  process " + m + " = " + inst + "." + m + "\n";
+  return s + "}\n";
+}
+
+void run(const Program& p, const std::string& process, State& s, float t = 0.0f, float dt = 1.0f) {
+  run_process(p, process, s, t, dt);
+}
+
+// Sets compartment `name` to `values`, keeping its shape.
+void put(State& s, const std::string& name, const std::vector<float>& values) {
+  s.set(name, Tensor::from_f32(s.get(name).type.shape, values));
+}
+void put(State& s, const std::string& name, float value) {
+  const Tensor& old = s.get(name);
+  s.set(name, Tensor::from_f32(old.type.shape, std::vector<float>(old.size(), value)));
+}
+float at(const State& s, const std::string& name, size_t i = 0) { return s.get(name).f32(i); }
+
+void check_near(double got, double want, double rel = 1e-6, double abs = 0.0) {
+  INFO(std::setprecision(10) << "got " << got << ", expected " << want);
+  CHECK(std::abs(got - want) <= rel * std::abs(want) + abs);
+}
+
+void check_bits(float got, float want) {
+  INFO(std::setprecision(10) << "got " << got << ", expected " << want);
+  CHECK(same_f32(got, want));
+}
+
+float clipf(float x, float lo, float hi) { return std::min(std::max(x, lo), hi); }
+
+// The stream of the only draw of kind `op` in `process`.
+std::string draw_stream(const Program& p, const std::string& process, Op op) {
+  const Process* proc = p.find_process(process);
+  REQUIRE(proc != nullptr);
+  std::vector<std::string> found;
+  for (const NodeRef& n : proc->body)
+    if (n->op == op) found.push_back(n->attrs.name);
+  REQUIRE(found.size() == 1);
+  return found[0];
+}
+
+size_t count_ops(const Program& p, const std::string& process, Op op) {
+  const Process* proc = p.find_process(process);
+  if (!proc) return 0;
+  return size_t(std::count_if(proc->body.begin(), proc->body.end(), [&](const NodeRef& n) { return n->op == op; }));
+}
+
+float param_default(const Program& p, const std::string& name) {
+  const Parameter* q = p.find_param(name);
+  INFO("run-time parameter " << name);
+  REQUIRE(q != nullptr);
+  return q->default_value;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------
+// DenseSynapse / StaticSynapse (reference 2.1, 2.2, 7.2)
+
+TEST_CASE("DenseSynapse: outputs = (x @ (W*mask)) * gate * g + b (7.2)", "[stdlib][dense]") {
+  Program p = compile(single("DenseSynapse(shape=(3, 2), weight_init=constant(0.0), g_conduct_factor=2.0)",
+                             {"advance_state", "reset"}));
+  State s = create_state(p, 1);
+  put(s, "W.weights", {0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f});
+  put(s, "W.inputs", {1, 0, 2});
+  put(s, "W.gate", {1, 0.5f});
+  put(s, "W.biases", {0.01f, -0.01f});
+  run(p, "advance_state", s);
+  // x @ W summed in ascending k, then * gate, * g, + b.
+  float xw0 = (1.0f * 0.1f + 0.0f * 0.3f) + 2.0f * 0.5f;
+  float xw1 = (1.0f * 0.2f + 0.0f * 0.4f) + 2.0f * 0.6f;
+  check_f32(s.get("W.outputs"), {1, 2}, {xw0 * 1.0f * 2.0f + 0.01f, xw1 * 0.5f * 2.0f + -0.01f});
+  check_near(at(s, "W.outputs", 0), 2.21);
+  check_near(at(s, "W.outputs", 1), 1.39);
+  CHECK(param_default(p, "W.g_conduct_factor") == 2.0f);
+
+  // g_conduct_factor is a run-time parameter.
+  s.set_param("W.g_conduct_factor", 1.0f);
+  run(p, "advance_state", s);
+  check_f32(s.get("W.outputs"), {1, 2}, {xw0 * 1.0f * 1.0f + 0.01f, xw1 * 0.5f * 1.0f + -0.01f});
+
+  // reset: inputs 0, gate 1, outputs 0; weights and biases kept.
+  run(p, "reset", s);
+  check_f32(s.get("W.inputs"), {1, 3}, {0, 0, 0});
+  check_f32(s.get("W.gate"), {1, 2}, {1, 1});
+  check_f32(s.get("W.outputs"), {1, 2}, {0, 0});
+  check_f32(s.get("W.weights"), {3, 2}, {0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f});
+  check_f32(s.get("W.biases"), {1, 2}, {0.01f, -0.01f});
+}
+
+TEST_CASE("DenseSynapse: resist_scale is another name for g_conduct_factor", "[stdlib][dense]") {
+  Program a = compile(single("DenseSynapse(shape=(2, 2), resist_scale=-4.0)", {"advance_state"}));
+  Program b = compile(single("DenseSynapse(shape=(2, 2), g_conduct_factor=-4.0)", {"advance_state"}));
+  CHECK(structurally_equal(a, b));
+  CHECK(param_default(a, "W.g_conduct_factor") == -4.0f);
+  CHECK_THROWS_AS(compile(single("DenseSynapse(shape=(2, 2), resist_scale=2.0, g_conduct_factor=2.0)",
+                                 {"advance_state"})),
+                  nf::Error);
+}
+
+TEST_CASE("DenseSynapse: lateral inhibition with hollow weights and g = -4 (7.2)", "[stdlib][dense]") {
+  Program p = compile(single("DenseSynapse(shape=(3, 3), weight_init=constant(1.0, hollow=true), g_conduct_factor=-4.0)",
+                             {"advance_state"}));
+  State s = create_state(p, 1);
+  check_f32(s.get("W.weights"), {3, 3}, {0, 1, 1, 1, 0, 1, 1, 1, 0});
+  put(s, "W.inputs", {1, 0, 1});
+  run(p, "advance_state", s);
+  check_f32(s.get("W.outputs"), {1, 3}, {-4, -8, -4});
+}
+
+TEST_CASE("DenseSynapse: mask_init masks the transform, not the stored weights; bias_init draws biases",
+          "[stdlib][dense]") {
+  Program p = compile(single("DenseSynapse(shape=(3, 3), weight_init=constant(1.0), "
+                             "mask_init=constant(1.0, hollow=true), bias_init=constant(0.5))",
+                             {"advance_state"}));
+  State s = create_state(p, 1);
+  check_f32(s.get("W.weights"), {3, 3}, {1, 1, 1, 1, 1, 1, 1, 1, 1});
+  check_f32(s.get("W.mask"), {3, 3}, {0, 1, 1, 1, 0, 1, 1, 1, 0});
+  check_f32(s.get("W.biases"), {1, 3}, {0.5f, 0.5f, 0.5f});
+  put(s, "W.inputs", {1, 0, 1});
+  run(p, "advance_state", s);
+  check_f32(s.get("W.outputs"), {1, 3}, {1.5f, 2.5f, 1.5f});
+  check_f32(s.get("W.weights"), {3, 3}, {1, 1, 1, 1, 1, 1, 1, 1, 1});
+
+  // Without initializers: mask ones, biases zeros.
+  Program q = compile(single("DenseSynapse(shape=(2, 3), weight_init=constant(2.0))", {"advance_state"}));
+  State t = create_state(q, 1);
+  check_f32(t.get("W.mask"), {2, 3}, {1, 1, 1, 1, 1, 1});
+  check_f32(t.get("W.biases"), {1, 3}, {0, 0, 0});
+  check_f32(t.get("W.gate"), {1, 3}, {1, 1, 1});
+}
+
+TEST_CASE("DenseSynapse family: p_conn masks the initial weights once with a Bernoulli draw at counter 0",
+          "[stdlib][dense]") {
+  struct Case {
+    std::string decl;
+    Shape shape;
+  };
+  std::vector<Case> cases = {
+      {"DenseSynapse(shape=(8, 16), weight_init=constant(1.0), p_conn=0.3)", {8, 16}},
+      {"StaticSynapse(shape=(8, 16), weight_init=constant(1.0), p_conn=0.3)", {8, 16}},
+      {"TraceSTDPSynapse(shape=(8, 16), A_plus=1.0, A_minus=1.0, weight_init=constant(1.0), p_conn=0.3)", {8, 16}},
+      {"MSTDPETSynapse(shape=(8, 16), A_plus=1.0, A_minus=1.0, weight_init=constant(1.0), p_conn=0.3)", {8, 16}},
+      {"REINFORCESynapse(shape=(8, 8), weight_init=constant(1.0), p_conn=0.3)", {8, 16}},
+  };
+  for (const Case& c : cases) {
+    INFO(c.decl);
+    Program p = compile(single(c.decl, {}));
+    const uint64_t seed = 1234;
+    State s = create_state(p, seed);
+    const uint32_t sid = nf::random::stream_id(draw_stream(p, kInitializeProcess, Op::Bernoulli));
+    const Tensor& w = s.get("W.weights");
+    REQUIRE(w.type.shape == c.shape);
+    size_t kept = 0;
+    for (uint32_t i = 0; i < w.size(); ++i) {
+      bool keep = nf::random::bernoulli(0.3f, seed, sid, 0, i);
+      CHECK(w.f32(i) == (keep ? 1.0f : 0.0f));
+      kept += keep;
+    }
+    CHECK(kept > 16);  // 128 draws at p = 0.3: about 38 kept
+    CHECK(kept < 64);
+  }
+  // p_conn = 1 (the default) and p_conn = 0 draw nothing and keep every weight.
+  for (const char* pc : {"1.0", "0.0"}) {
+    Program p = compile(single(std::string("DenseSynapse(shape=(2, 2), weight_init=constant(1.0), p_conn=") + pc + ")", {}));
+    CHECK(count_ops(p, kInitializeProcess, Op::Bernoulli) == 0);
+    State s = create_state(p, 5);
+    check_f32(s.get("W.weights"), {2, 2}, {1, 1, 1, 1});
+  }
+}
+
+TEST_CASE("DenseSynapse: a wired input belongs to its source and is not reset", "[stdlib][dense]") {
+  Program p = compile(R"(
+model m {
+  A = DenseSynapse(shape=(2, 2), weight_init=constant(1.0))
+  B = DenseSynapse(shape=(2, 2), weight_init=constant(0.5))
+  A.outputs >> B.inputs
+  process advance = A.advance_state >> B.advance_state
+  process reset = B.reset
+}
+)");
+  CHECK(p.find_compartment("B.inputs") == nullptr);
+  State s = create_state(p, 1);
+  put(s, "A.inputs", {1, 2});
+  run(p, "advance", s);
+  check_f32(s.get("A.outputs"), {1, 2}, {3, 3});
+  check_f32(s.get("B.outputs"), {1, 2}, {3, 3});
+  run(p, "reset", s);
+  check_f32(s.get("A.outputs"), {1, 2}, {3, 3});
+  check_f32(s.get("B.outputs"), {1, 2}, {0, 0});
+}
+
+TEST_CASE("StaticSynapse is DenseSynapse", "[stdlib][dense]") {
+  Program a = compile(single("StaticSynapse(shape=(3, 4), resist_scale=4.0)", {"advance_state", "reset"}));
+  Program b = compile(single("DenseSynapse(shape=(3, 4), resist_scale=4.0)", {"advance_state", "reset"}));
+  CHECK(structurally_equal(a, b));
+}
+
+// ---------------------------------------------------------------------------
+// TraceSTDPSynapse (reference 2.3, 7.3)
+
+namespace {
+
+// The TraceSTDP rule for one synapse in the order of TraceSTDPSynapse.nf (a
+// 1x1 matrix product is the single product).
+float stdp_dw(float W, float pre_spike, float pre_trace, float post_spike, float post_trace, float A_plus,
+              float A_minus, float mu = 0.0f, float x_tar = 0.0f, float w_bound = 1.0f) {
+  float ltd = 0.0f, ltp;
+  if (mu > 0) {
+    ltp = nf::math::pow(w_bound - W, mu) * ((pre_trace - x_tar) * post_spike) * A_plus;
+    if (A_minus > 0) ltd = -(nf::math::pow(W, mu) * (pre_spike * post_trace)) * A_minus;
+  } else {
+    ltp = (pre_trace - x_tar) * (post_spike * A_plus);
+    if (A_minus > 0) ltd = -(pre_spike * (post_trace * A_minus));
+  }
+  return ltp + ltd;
+}
+
+void clamp_stdp(State& s, const std::string& w, float pre_spike, float pre_trace, float post_spike, float post_trace) {
+  put(s, w + ".preSpike", pre_spike);
+  put(s, w + ".preTrace", pre_trace);
+  put(s, w + ".postSpike", post_spike);
+  put(s, w + ".postTrace", post_trace);
+}
+
+}  // namespace
+
+TEST_CASE("TraceSTDPSynapse: ngclearn's unit test (7.3)", "[stdlib][stdp]") {
+  Program p = compile(single("TraceSTDPSynapse(shape=(1, 1), A_plus=1.0, A_minus=1.0, eta=0.0, "
+                             "weight_init=constant(0.1))",
+                             {"advance_state", "evolve", "reset"}));
+  State s = create_state(p, 1);
+  check_f32(s.get("W.weights"), {1, 1}, {0.1f});
+
+  run(p, "reset", s);
+  clamp_stdp(s, "W", 0.0f, 1.25f, 1.0f, 0.65f);
+  run(p, "advance_state", s);
+  run(p, "evolve", s);
+  check_f32(s.get("W.dWeights"), {1, 1}, {1.25f});
+  check_f32(s.get("W.weights"), {1, 1}, {0.1f});
+
+  run(p, "reset", s);
+  for (const char* c : {"W.preSpike", "W.preTrace", "W.postSpike", "W.postTrace", "W.dWeights", "W.outputs"})
+    CHECK(at(s, c) == 0.0f);
+  clamp_stdp(s, "W", 1.0f, 1.25f, 0.0f, 0.65f);
+  run(p, "advance_state", s);
+  run(p, "evolve", s);
+  check_f32(s.get("W.dWeights"), {1, 1}, {-0.65f});
+  check_f32(s.get("W.weights"), {1, 1}, {0.1f});
+}
+
+TEST_CASE("TraceSTDPSynapse: mu, tau_w, pretrace_target, A_minus <= 0 (7.3)", "[stdlib][stdp]") {
+  struct Case {
+    std::string extra;
+    float mu, tau_w, x_tar, A_minus;
+    double dW, W;  // published values
+  };
+  std::vector<Case> cases = {
+      {"", 0, 0, 0, 1, 0.6, 1.0},
+      {", mu=1.0", 1, 0, 0, 1, 0.3, 0.8},
+      {", mu=1.0, tau_w=10.0", 1, 10, 0, 1, 0.3, 0.75},
+      {", mu=1.0, pretrace_target=0.25", 1, 0, 0.25f, 1, 0.175, 0.675},
+      {", A_minus=-1.0", 0, 0, 0, -1, 1.25, 1.0},
+  };
+  for (const Case& c : cases) {
+    INFO("case" << c.extra);
+    std::string decl = "TraceSTDPSynapse(shape=(1, 1), A_plus=1.0, eta=1.0, w_bound=1.0, weight_init=constant(0.5)" +
+                       std::string(c.A_minus > 0 ? ", A_minus=1.0" : "") + c.extra + ")";
+    Program p = compile(single(decl, {"advance_state", "evolve", "reset"}));
+    State s = create_state(p, 1);
+    run(p, "reset", s);
+    clamp_stdp(s, "W", 1.0f, 1.25f, 1.0f, 0.65f);
+    run(p, "advance_state", s);
+    run(p, "evolve", s);
+    const float W = 0.5f;
+    float dW = stdp_dw(W, 1.0f, 1.25f, 1.0f, 0.65f, 1.0f, c.A_minus, c.mu, c.x_tar, 1.0f);
+    float Wn = W + dW * 1.0f;
+    if (c.tau_w > 0) Wn = Wn - W / c.tau_w;
+    Wn = clipf(Wn, 0.0f, 1.0f);
+    check_bits(at(s, "W.dWeights"), dW);
+    check_bits(at(s, "W.weights"), Wn);
+    check_near(at(s, "W.dWeights"), c.dW);
+    check_near(at(s, "W.weights"), c.W);
+  }
+  // A_minus <= 0 switches LTD off exactly: dW = 1.25.
+  Program p = compile(single("TraceSTDPSynapse(shape=(1, 1), A_plus=1.0, A_minus=0.0, weight_init=constant(0.5))",
+                             {"evolve"}));
+  State s = create_state(p, 1);
+  clamp_stdp(s, "W", 1.0f, 1.25f, 1.0f, 0.65f);
+  run(p, "evolve", s);
+  CHECK(at(s, "W.dWeights") == 1.25f);
+  CHECK(at(s, "W.weights") == 1.0f);
+}
+
+TEST_CASE("TraceSTDPSynapse: weight_mask zeroes the initial weights and every update (7.3)", "[stdlib][stdp]") {
+  Program p = compile(single("TraceSTDPSynapse(shape=(1, 1), A_plus=1.0, A_minus=1.0, weight_init=constant(0.5), "
+                             "weight_mask=constant(0.0))",
+                             {"evolve"}));
+  State s = create_state(p, 1);
+  check_f32(s.get("W.weights"), {1, 1}, {0.0f});
+  clamp_stdp(s, "W", 0.0f, 1.25f, 1.0f, 0.65f);
+  for (int k = 0; k < 3; ++k) {
+    run(p, "evolve", s);
+    check_f32(s.get("W.weights"), {1, 1}, {0.0f});
+    check_f32(s.get("W.dWeights"), {1, 1}, {1.25f});
+  }
+
+  // A partial mask keeps the unmasked entries learning (2 x 2, hollow).
+  Program q = compile(single("TraceSTDPSynapse(shape=(2, 2), A_plus=1.0, A_minus=1.0, eta=0.5, "
+                             "weight_init=constant(0.25), weight_mask=constant(1.0, hollow=true))",
+                             {"evolve"}));
+  State t = create_state(q, 1);
+  check_f32(t.get("W.weights"), {2, 2}, {0, 0.25f, 0.25f, 0});
+  put(t, "W.preTrace", {1.0f, 0.5f});
+  put(t, "W.postSpike", {1.0f, 1.0f});
+  run(q, "evolve", t);
+  // dW[i][k] = preTrace[i] * postSpike[k]; W' = 0.25 + 0.5 * dW off the diagonal.
+  check_f32(t.get("W.dWeights"), {2, 2}, {1.0f, 1.0f, 0.5f, 0.5f});
+  check_f32(t.get("W.weights"), {2, 2}, {0, 0.75f, 0.5f, 0});
+}
+
+TEST_CASE("TraceSTDPSynapse: matrix products sum over the batch", "[stdlib][stdp]") {
+  Program p = compile(single("TraceSTDPSynapse(shape=(2, 1), A_plus=2.0, A_minus=0.5, eta=0.0, batch_size=2, "
+                             "weight_init=constant(0.5))",
+                             {"evolve"}));
+  State s = create_state(p, 1);
+  put(s, "W.preTrace", {1.0f, 0.5f, 0.25f, 2.0f});  // [B=2, n_in=2]
+  put(s, "W.postSpike", {1.0f, 1.0f});              // [B=2, n_out=1]
+  put(s, "W.preSpike", {1.0f, 0.0f, 1.0f, 1.0f});
+  put(s, "W.postTrace", {0.5f, 0.25f});
+  run(p, "evolve", s);
+  // ltp[i] = sum_b preTrace[b,i] * (postSpike[b] * 2); ltd[i] = -sum_b preSpike[b,i] * (postTrace[b] * 0.5)
+  float ltp0 = 1.0f * 2.0f + 0.25f * 2.0f, ltp1 = 0.5f * 2.0f + 2.0f * 2.0f;
+  float ltd0 = -(1.0f * 0.25f + 1.0f * 0.125f), ltd1 = -(0.0f * 0.25f + 1.0f * 0.125f);
+  check_f32(s.get("W.dWeights"), {2, 1}, {ltp0 + ltd0, ltp1 + ltd1});
+}
+
+// ---------------------------------------------------------------------------
+// MSTDPETSynapse (reference 2.4, 7.4)
+
+TEST_CASE("MSTDPETSynapse: MSTDP, ngclearn's unit test: 0.75 -> 0.875 -> 0.75 (7.4)", "[stdlib][mstdpet]") {
+  Program p = compile(single("MSTDPETSynapse(shape=(1, 1), A_plus=1.0, A_minus=1.0, eta=0.1, "
+                             "weight_init=constant(0.75))",
+                             {"advance_state", "evolve", "reset"}));
+  State s = create_state(p, 1);
+  CHECK(at(s, "W.outmask") == 0.0f);  // 0 until the first reset
+  run(p, "reset", s);
+  CHECK(at(s, "W.dWeights") == 0.0f);
+  CHECK(at(s, "W.eligibility") == 0.0f);
+  CHECK(at(s, "W.outmask") == 1.0f);
+
+  clamp_stdp(s, "W", 0.0f, 1.25f, 1.0f, 0.65f);
+  put(s, "W.modulator", 1.0f);
+  run(p, "advance_state", s);
+  CHECK(at(s, "W.outputs") == 0.0f);
+  run(p, "evolve", s);
+  CHECK(at(s, "W.weights") == 0.75f);  // E = previous dW = 0
+  CHECK(at(s, "W.dWeights") == 1.25f);
+  run(p, "evolve", s);
+  CHECK(at(s, "W.weights") == 0.875f);  // 0.75 + 1.25 * 1 * 0.1
+  CHECK(at(s, "W.eligibility") == 1.25f);
+
+  run(p, "reset", s);
+  CHECK(at(s, "W.weights") == 0.875f);
+  CHECK(at(s, "W.dWeights") == 0.0f);
+  CHECK(at(s, "W.eligibility") == 0.0f);
+  CHECK(at(s, "W.preTrace") == 0.0f);
+  clamp_stdp(s, "W", 0.0f, 1.25f, 1.0f, 0.65f);
+  put(s, "W.modulator", -1.0f);
+  run(p, "advance_state", s);
+  run(p, "evolve", s);
+  CHECK(at(s, "W.weights") == 0.875f);
+  run(p, "evolve", s);
+  CHECK(at(s, "W.weights") == 0.75f);
+}
+
+TEST_CASE("MSTDPETSynapse: MSTDP-ET, 0.75 -> 0.755 -> 0.7648039 (7.4)", "[stdlib][mstdpet]") {
+  Program p = compile(single("MSTDPETSynapse(shape=(1, 1), A_plus=1.0, A_minus=1.0, eta=0.1, tau_elg=25.0, "
+                             "elg_decay=1.0, weight_init=constant(0.75))",
+                             {"advance_state", "evolve", "reset"}));
+  State s = create_state(p, 1);
+  run(p, "reset", s);
+  clamp_stdp(s, "W", 0.0f, 1.25f, 1.0f, 0.65f);
+  put(s, "W.modulator", 1.0f);
+  run(p, "advance_state", s);
+
+  const float decay = nf::math::exp(-1.0f / 25.0f);
+  float E = 0.0f, W = 0.75f, dW_prev = 0.0f;
+  const double published[] = {0.75, 0.755, 0.7648039};
+  const double published_E[] = {0.0, 0.05, 0.0980395};
+  for (int k = 0; k < 3; ++k) {
+    run(p, "evolve", s);
+    E = E * decay * 1.0f + dW_prev / 25.0f;
+    W = clipf(W + (E * 1.0f * 0.1f) * 1.0f, 0.0f, 1.0f);
+    dW_prev = stdp_dw(W, 0.0f, 1.25f, 1.0f, 0.65f, 1.0f, 1.0f);
+    check_bits(at(s, "W.eligibility"), E);
+    check_bits(at(s, "W.weights"), W);
+    check_near(at(s, "W.weights"), published[k]);
+    check_near(at(s, "W.eligibility"), published_E[k]);
+  }
+  CHECK(at(s, "W.weights") == W);
+}
+
+TEST_CASE("MSTDPETSynapse: nothing is learned before the first reset (outmask = 0)", "[stdlib][mstdpet]") {
+  for (const char* variant : {"", ", tau_elg=25.0"}) {
+    INFO("variant" << variant);
+    Program p = compile(single(std::string("MSTDPETSynapse(shape=(1, 1), A_plus=1.0, A_minus=1.0, eta=0.1, "
+                                           "weight_init=constant(0.75)") +
+                                   variant + ")",
+                               {"advance_state", "evolve"}));
+    State s = create_state(p, 1);
+    clamp_stdp(s, "W", 0.0f, 1.25f, 1.0f, 0.65f);
+    put(s, "W.modulator", 1.0f);
+    run(p, "advance_state", s);
+    for (int k = 0; k < 3; ++k) {
+      run(p, "evolve", s);
+      CHECK(at(s, "W.weights") == 0.75f);
+    }
+  }
+}
+
+TEST_CASE("MSTDPETSynapse: weight decay W * (1 / tau_w) ignores outmask; weight_mask only masks the start",
+          "[stdlib][mstdpet]") {
+  Program p = compile(single("MSTDPETSynapse(shape=(1, 2), A_plus=1.0, A_minus=1.0, eta=0.1, tau_w=10.0, "
+                             "weight_init=constant(0.75), weight_mask=constant(1.0, eye=true))",
+                             {"evolve", "reset"}));
+  State s = create_state(p, 1);
+  check_f32(s.get("W.weights"), {1, 2}, {0.75f, 0.0f});
+  run(p, "reset", s);
+  put(s, "W.outmask", {1.0f, 0.0f});
+  put(s, "W.preTrace", 1.0f);
+  put(s, "W.postSpike", {1.0f, 1.0f});
+  put(s, "W.modulator", 1.0f);
+  run(p, "evolve", s);  // E = 0: only the decay acts
+  float W0 = 0.75f + (0.0f * 1.0f * 0.1f) * 1.0f - 0.75f * (1.0f / 10.0f);
+  check_f32(s.get("W.weights"), {1, 2}, {W0, 0.0f});
+  run(p, "evolve", s);  // E = dW = 1: column 0 learns, column 1 is gated by outmask but not masked
+  float W1 = W0 + (1.0f * 1.0f * 0.1f) * 1.0f - W0 * (1.0f / 10.0f);
+  check_f32(s.get("W.weights"), {1, 2}, {W1, 0.0f});
+  put(s, "W.outmask", {1.0f, 1.0f});
+  run(p, "evolve", s);
+  float W2 = W1 + (1.0f * 1.0f * 0.1f) * 1.0f - W1 * (1.0f / 10.0f);
+  check_f32(s.get("W.weights"), {1, 2}, {W2, 0.1f});  // weight_mask is not applied by MSTDPET's evolve
+}
+
+// ---------------------------------------------------------------------------
+// REINFORCESynapse (reference 2.5, 7.5)
+
+namespace {
+
+struct ReinforceStep {
+  float y, objective, dW_mu, dW_ls, W_mu, W_ls, step_count, acc_mu, acc_ls;
+};
+
+// One evolve of a REINFORCESynapse with shape (1, 1), batch 1 and
+// act_fx = mu_act_fx = "tanh", in the order of REINFORCESynapse.nf.
+ReinforceStep reinforce_step(float W_mu, float W_ls, float x, float r, float eps, float scalar_stddev, float eta,
+                             float learning_mask, float step_count, float acc_mu, float acc_ls) {
+  using nf::math::tanh;
+  const float w_bound = 1.0f, decay = 0.99f;
+  const float m = scalar_stddev > 0 ? 0.0f : 1.0f;
+  float h = tanh(x);
+  float a = h * W_mu;
+  float mu = tanh(a);
+  float ls = h * W_ls;
+  float sd = nf::math::exp(clipf(ls, -10.0f, 2.0f));
+  sd = m * sd + (1.0f - m) * scalar_stddev;
+  float y = clipf(eps * sd + mu, -FLT_MAX, FLT_MAX);
+  float sd2 = sd * sd, d = y - mu;
+  float logp = -0.5f * (nf::math::log(float(6.283185307179586) * sd2) + d * d / sd2);
+  ReinforceStep out;
+  out.y = y;
+  out.objective = (-logp * r) / 1.0f * 0.01f;
+  float g = -r * 0.01f / 1.0f;
+  float t = tanh(a);
+  float dL_da = g * d / sd2 * (1.0f - t * t);
+  float dL_dsd = g * (-1.0f / sd + d * d / nf::math::pow(sd, 3.0f));
+  float dclip = (ls < -10.0f || ls > 2.0f) ? 0.0f : 1.0f;
+  float dL_dls = dclip * dL_dsd * sd;
+  out.dW_mu = -(h * dL_da);
+  out.dW_ls = -((h * dL_dls) * m);
+  out.W_mu = clipf((W_mu + out.dW_mu * eta) * learning_mask + W_mu * (1.0f - learning_mask), 0.0f, w_bound);
+  out.W_ls = clipf((W_ls + out.dW_ls * eta) * learning_mask + W_ls * (1.0f - learning_mask), 0.0f, w_bound);
+  float n = step_count + 1.0f;
+  out.acc_mu = ((n - 1.0f) / n) * acc_mu * decay + (1.0f / n) * out.dW_mu;
+  out.acc_ls = ((n - 1.0f) / n) * acc_ls * decay + (1.0f / n) * out.dW_ls;
+  out.step_count = n * (1.0f - learning_mask);
+  return out;
+}
+
+const char* kReinforce11 = "REINFORCESynapse(shape=(1, 1), act_fx=\"tanh\", mu_act_fx=\"tanh\", weight_init=constant(0.0)";
+
+}  // namespace
+
+TEST_CASE("REINFORCESynapse: one evolve with the interpreter's normal draw (7.5a)", "[stdlib][reinforce]") {
+  for (float learning_mask : {0.0f, 1.0f}) {
+    INFO("learning_mask " << learning_mask);
+    Program p = compile(single(std::string(kReinforce11) + ")", {"evolve", "reset"}));
+    const uint64_t seed = 2024;
+    State s = create_state(p, seed);
+    run(p, "reset", s);
+    REQUIRE(s.get("W.key").i32(0) == 42);
+    put(s, "W.weights", {0.13f, 0.04f});
+    put(s, "W.inputs", -0.1f);
+    put(s, "W.rewards", -0.1f);
+    put(s, "W.learning_mask", learning_mask);
+    const uint32_t sid = nf::random::stream_id(draw_stream(p, "evolve", Op::Normal));
+    const float eps = nf::random::normal(seed, sid, 42, 0);
+    run(p, "evolve", s);
+    CHECK(s.get("W.key").i32(0) == 43);
+
+    ReinforceStep r = reinforce_step(0.13f, 0.04f, -0.1f, -0.1f, eps, -1.0f, 1e-4f, learning_mask, 0, 0, 0);
+    check_bits(at(s, "W.outputs"), r.y);
+    check_bits(at(s, "W.objective"), r.objective);
+    check_f32(s.get("W.dWeights"), {1, 2}, {r.dW_mu, r.dW_ls});
+    check_f32(s.get("W.weights"), {1, 2}, {r.W_mu, r.W_ls});
+    check_f32(s.get("W.accumulated_gradients"), {1, 2}, {r.dW_mu, r.dW_ls});  // first call: the average is dW
+    CHECK(at(s, "W.step_count") == (learning_mask == 0 ? 1.0f : 0.0f));
+
+    // The closed forms of 7.5(a), evaluated in double with the same eps.
+    const double h = std::tanh(-0.1), mu = std::tanh(h * 0.13), ls = h * 0.04, sd = std::exp(ls);
+    const double y = eps * sd + mu;
+    const double logp = -0.5 * (std::log(2 * M_PI) + 2 * ls + double(eps) * eps);
+    const double g = 0.1 * 0.01;
+    check_near(at(s, "W.outputs"), y);
+    check_near(at(s, "W.objective"), -logp * -0.1 * 0.01);
+    check_near(at(s, "W.dWeights", 0), -h * g * eps / sd * (1 - mu * mu));
+    check_near(at(s, "W.dWeights", 1), -h * g * (double(eps) * eps - 1));
+    if (learning_mask == 1.0f) {
+      check_near(at(s, "W.weights", 0), 0.13 + 1e-4 * at(s, "W.dWeights", 0));
+      check_near(at(s, "W.weights", 1), 0.04 + 1e-4 * at(s, "W.dWeights", 1));
+    } else {
+      check_f32(s.get("W.weights"), {1, 2}, {0.13f, 0.04f});
+    }
+  }
+}
+
+TEST_CASE("REINFORCESynapse: the published 7.5(a) values with eps = 0.5", "[stdlib][reinforce]") {
+  // The formulas of REINFORCESynapse.nf with the reference's injected draw.
+  ReinforceStep r = reinforce_step(0.13f, 0.04f, -0.1f, -0.1f, 0.5f, -1.0f, 1e-4f, 1.0f, 0, 0, 0);
+  check_near(r.y, 0.4850544940);
+  check_near(r.objective, -0.0010399518, 1e-6);
+  check_near(r.dW_mu, 5.00246695e-05, 1e-5);
+  check_near(r.dW_ls, -7.47509960e-05, 1e-5);
+  check_near(r.W_mu, 0.130000005);
+  check_near(r.W_ls, 0.039999993);
+  ReinforceStep f = reinforce_step(0.13f, 0.04f, -0.1f, -0.1f, 0.5f, 2.0f, 1e-4f, 0.0f, 0, 0, 0);
+  check_near(f.y, 0.9870438857);
+  check_near(f.objective, -0.0017370857, 1e-6);
+  check_near(f.dW_mu, 2.49128161e-05, 1e-5);
+  CHECK(f.dW_ls == 0.0f);
+}
+
+TEST_CASE("REINFORCESynapse: a fixed std (scalar_stddev = 2) learns only the mean", "[stdlib][reinforce]") {
+  Program p = compile(single(std::string(kReinforce11) + ", scalar_stddev=2.0)", {"evolve", "reset"}));
+  const uint64_t seed = 77;
+  State s = create_state(p, seed);
+  run(p, "reset", s);
+  put(s, "W.weights", {0.13f, 0.04f});
+  put(s, "W.inputs", -0.1f);
+  put(s, "W.rewards", -0.1f);
+  const uint32_t sid = nf::random::stream_id(draw_stream(p, "evolve", Op::Normal));
+  const float eps = nf::random::normal(seed, sid, 42, 0);
+  run(p, "evolve", s);
+  ReinforceStep r = reinforce_step(0.13f, 0.04f, -0.1f, -0.1f, eps, 2.0f, 1e-4f, 0.0f, 0, 0, 0);
+  check_bits(at(s, "W.outputs"), r.y);
+  check_bits(at(s, "W.objective"), r.objective);
+  check_bits(at(s, "W.dWeights", 0), r.dW_mu);
+  CHECK(at(s, "W.dWeights", 1) == 0.0f);
+  check_near(at(s, "W.outputs"), eps * 2.0 + std::tanh(std::tanh(-0.1) * 0.13));
+}
+
+TEST_CASE("REINFORCESynapse: both halves are clipped to [0, w_bound] even with learning_mask = 0",
+          "[stdlib][reinforce]") {
+  Program p = compile(single(std::string(kReinforce11) + ", w_bound=1.0)", {"evolve"}));
+  State s = create_state(p, 3);
+  put(s, "W.weights", {1.5f, -0.5f});
+  put(s, "W.inputs", -0.1f);
+  put(s, "W.rewards", -0.1f);
+  run(p, "evolve", s);
+  check_f32(s.get("W.weights"), {1, 2}, {1.0f, 0.0f});
+  CHECK(at(s, "W.learning_mask") == 0.0f);
+}
+
+TEST_CASE("REINFORCESynapse: ten evolves, the gradient average and the restarted counter (7.5b)",
+          "[stdlib][reinforce]") {
+  for (float scalar_stddev : {-1.0f, 2.0f}) {
+    INFO("scalar_stddev " << scalar_stddev);
+    Program p = compile(single(std::string(kReinforce11) + ", decay=0.99, seed=42, scalar_stddev=" +
+                                   (scalar_stddev > 0 ? "2.0" : "-1.0") + ")",
+                               {"evolve", "reset"}));
+    const uint64_t seed = 42;
+    State s = create_state(p, seed);
+    run(p, "reset", s);
+    const uint32_t sid = nf::random::stream_id(draw_stream(p, "evolve", Op::Normal));
+    float step = 0, acc_mu = 0, acc_ls = 0;
+    std::vector<double> dW_mu, dW_ls;
+    for (int k = 0; k < 10; ++k) {
+      put(s, "W.weights", {0.13f, 0.04f});
+      put(s, "W.inputs", -0.1f);
+      put(s, "W.rewards", -0.1f);
+      const int32_t counter = s.get("W.key").i32(0);
+      CHECK(counter == 42 + k);
+      const float eps = nf::random::normal(seed, sid, uint32_t(counter), 0);
+      run(p, "evolve", s);
+      ReinforceStep r = reinforce_step(0.13f, 0.04f, -0.1f, -0.1f, eps, scalar_stddev, 1e-4f, 0.0f, step, acc_mu, acc_ls);
+      step = r.step_count;
+      acc_mu = r.acc_mu;
+      acc_ls = r.acc_ls;
+      check_bits(at(s, "W.objective"), r.objective);
+      check_f32(s.get("W.dWeights"), {1, 2}, {r.dW_mu, r.dW_ls});
+      check_f32(s.get("W.accumulated_gradients"), {1, 2}, {acc_mu, acc_ls});
+      CHECK(at(s, "W.step_count") == float(k + 1));
+      dW_mu.push_back(r.dW_mu);
+      dW_ls.push_back(r.dW_ls);
+    }
+    // accumulated_gradients = (1/10) sum_k 0.99^(10-k) dW_k
+    double want_mu = 0, want_ls = 0;
+    for (int k = 1; k <= 10; ++k) {
+      want_mu += std::pow(0.99, 10 - k) * dW_mu[size_t(k - 1)] / 10;
+      want_ls += std::pow(0.99, 10 - k) * dW_ls[size_t(k - 1)] / 10;
+    }
+    check_near(at(s, "W.accumulated_gradients", 0), want_mu, 1e-5);
+    check_near(at(s, "W.accumulated_gradients", 1), want_ls, 1e-5, 1e-12);
+
+    // reset restarts the draws at the seed.
+    CHECK(s.get("W.key").i32(0) == 52);
+    run(p, "reset", s);
+    CHECK(s.get("W.key").i32(0) == 42);
+    CHECK(at(s, "W.step_count") == 0.0f);
+    CHECK(at(s, "W.objective") == 0.0f);
+    check_f32(s.get("W.accumulated_gradients"), {1, 2}, {0, 0});
+    check_f32(s.get("W.dWeights"), {1, 2}, {0, 0});
+    check_f32(s.get("W.rewards"), {1}, {0});
+    check_f32(s.get("W.inputs"), {1, 1}, {0});
+    check_f32(s.get("W.weights"), {1, 2}, {0.13f, 0.04f});
+  }
+  // The seed parameter sets where the counter starts and restarts.
+  Program p = compile(single(std::string(kReinforce11) + ", seed=7)", {"evolve", "reset"}));
+  State s = create_state(p, 1);
+  CHECK(s.get("W.key").i32(0) == 7);
+  run(p, "evolve", s);
+  run(p, "evolve", s);
+  CHECK(s.get("W.key").i32(0) == 9);
+  run(p, "reset", s);
+  CHECK(s.get("W.key").i32(0) == 7);
+}
+
+namespace {
+
+// The objective of REINFORCESynapse with tanh/tanh in double, the sample y
+// held constant: mean_b(-logp_b * r_b) * 0.01.
+double reinforce_objective(const std::vector<double>& W, const std::vector<float>& x, const std::vector<float>& r,
+                           const std::vector<float>& y, int B, int n_in, int n_out) {
+  double total = 0;
+  for (int b = 0; b < B; ++b) {
+    double logp = 0;
+    for (int k = 0; k < n_out; ++k) {
+      double a = 0, ls = 0;
+      for (int i = 0; i < n_in; ++i) {
+        double h = std::tanh(double(x[size_t(b * n_in + i)]));
+        a += h * W[size_t(i * 2 * n_out + k)];
+        ls += h * W[size_t(i * 2 * n_out + n_out + k)];
+      }
+      double mu = std::tanh(a), sd = std::exp(std::clamp(ls, -10.0, 2.0));
+      double d = y[size_t(b * n_out + k)] - mu;
+      logp += -0.5 * (std::log(2 * M_PI * sd * sd) + d * d / (sd * sd));
+    }
+    total += -logp * r[size_t(b)];
+  }
+  return total / B * 0.01;
+}
+
+}  // namespace
+
+TEST_CASE("REINFORCESynapse: dWeights is minus the gradient of the objective (finite differences)",
+          "[stdlib][reinforce]") {
+  const int B = 2, n_in = 3, n_out = 2;
+  Program p = compile(single("REINFORCESynapse(shape=(3, 2), batch_size=2, act_fx=\"tanh\", mu_act_fx=\"tanh\", "
+                             "weight_init=uniform(low=0.05, high=0.5))",
+                             {"evolve", "reset"}));
+  const uint64_t seed = 9;
+  State s = create_state(p, seed);
+  run(p, "reset", s);
+  const std::vector<float> x = {0.3f, -0.2f, 0.5f, -0.4f, 0.1f, 0.25f};
+  const std::vector<float> r = {0.7f, -0.3f};
+  put(s, "W.inputs", x);
+  put(s, "W.rewards", r);
+  const std::vector<float> W0 = s.get("W.weights").to_f32();
+  REQUIRE(W0.size() == size_t(n_in * 2 * n_out));
+  const uint32_t sid = nf::random::stream_id(draw_stream(p, "evolve", Op::Normal));
+  run(p, "evolve", s);
+  const std::vector<float> y = s.get("W.outputs").to_f32();
+  REQUIRE(y.size() == size_t(B * n_out));
+
+  // outputs = eps * sd + mu with the interpreter's draw.
+  for (int b = 0; b < B; ++b)
+    for (int k = 0; k < n_out; ++k) {
+      double a = 0, ls = 0;
+      for (int i = 0; i < n_in; ++i) {
+        double h = std::tanh(double(x[size_t(b * n_in + i)]));
+        a += h * W0[size_t(i * 2 * n_out + k)];
+        ls += h * W0[size_t(i * 2 * n_out + n_out + k)];
+      }
+      float eps = nf::random::normal(seed, sid, 42, uint32_t(b * n_out + k));
+      check_near(y[size_t(b * n_out + k)], eps * std::exp(ls) + std::tanh(a), 1e-5, 1e-6);
+    }
+
+  std::vector<double> W(W0.begin(), W0.end());
+  check_near(at(s, "W.objective"), reinforce_objective(W, x, r, y, B, n_in, n_out), 1e-5, 1e-9);
+  const std::vector<float> dW = s.get("W.dWeights").to_f32();
+  for (size_t i = 0; i < W.size(); ++i) {
+    INFO("weight " << i);
+    const double h = 1e-4;
+    std::vector<double> plus = W, minus = W;
+    plus[i] += h;
+    minus[i] -= h;
+    double fd = -(reinforce_objective(plus, x, r, y, B, n_in, n_out) - reinforce_objective(minus, x, r, y, B, n_in, n_out)) /
+                (2 * h);
+    check_near(dW[i], fd, 1e-4, 1e-8);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// VarTrace (reference 3.1, 7.6)
+
+namespace {
+
+std::vector<float> run_trace(const std::string& args, const std::vector<float>& inputs) {
+  Program p = compile(single("VarTrace(n_units=1, " + args + ")", {"advance_state", "reset"}, "tr"));
+  State s = create_state(p, 1);
+  std::vector<float> out;
+  for (size_t k = 0; k < inputs.size(); ++k) {
+    put(s, "tr.inputs", inputs[k]);
+    run(p, "advance_state", s, float(k), 1.0f);
+    CHECK(same_f32(at(s, "tr.outputs"), at(s, "tr.trace")));
+    out.push_back(at(s, "tr.trace"));
+  }
+  run(p, "reset", s);
+  CHECK(at(s, "tr.trace") == 0.0f);
+  CHECK(at(s, "tr.outputs") == 0.0f);
+  CHECK(at(s, "tr.inputs") == 0.0f);
+  return out;
+}
+
+void check_trace(const std::vector<float>& got, const std::vector<float>& bits, const std::vector<double>& published) {
+  REQUIRE(got.size() == bits.size());
+  for (size_t k = 0; k < got.size(); ++k) {
+    INFO("step " << k);
+    check_bits(got[k], bits[k]);
+    check_near(got[k], published[k], 1e-6, 1e-7);
+  }
+}
+
+}  // namespace
+
+TEST_CASE("VarTrace: step decay, ngclearn's unit test (7.6)", "[stdlib][trace]") {
+  std::vector<float> got = run_trace("tau_tr=1.0, a_delta=0.1, decay_type=\"step\"", {1, 1, 0, 0, 1});
+  check_trace(got, {0.1f, 0.1f, 0.0f, 0.0f, 0.1f}, {0.1, 0.1, 0, 0, 0.1});
+}
+
+TEST_CASE("VarTrace: exponential, gated, linear and nearest-spike traces (7.6)", "[stdlib][trace]") {
+  const float f = nf::math::exp(-1.0f / 20.0f);
+  {
+    INFO("additive, exp");
+    float z0 = 1.0f, z1 = 1.0f * z0 * f, z2 = 1.0f * z1 * f, z3 = 1.0f * z2 * f + 1.0f * 1.0f;
+    check_trace(run_trace("tau_tr=20.0, a_delta=1.0", {1, 0, 0, 1}), {z0, z1, z2, z3},
+                {1, 0.9512294, 0.9048374, 1.8607079});
+    check_trace(run_trace("tau_tr=20.0, a_delta=1.0, decay_type=\"exponential\"", {1, 0, 0, 1}), {z0, z1, z2, z3},
+                {1, 0.9512294, 0.9048374, 1.8607079});
+  }
+  {
+    INFO("gated");
+    auto gate = [](float z, float in) { return z * (1.0f - in) + in * 1.0f; };
+    float z0 = gate(0.0f, 1), z1 = gate(z0 * f, 0), z2 = gate(z1 * f, 0), z3 = gate(z2 * f, 1);
+    check_trace(run_trace("tau_tr=20.0, a_delta=0.0, P_scale=1.0", {1, 0, 0, 1}), {z0, z1, z2, z3},
+                {1, 0.9512294, 0.9048374, 1.0});
+  }
+  {
+    INFO("linear");
+    const float lin = 1.0f - 1.0f / 20.0f;
+    check_trace(run_trace("tau_tr=20.0, a_delta=1.0, decay_type=\"lin\"", {1, 1}), {1.0f, 1.0f * lin + 1.0f},
+                {1, 1.95});
+  }
+  {
+    INFO("nearest spike");
+    for (int n : {1, 2}) {
+      auto step = [&](float z, float in) { return 1.0f * z * f + in * (1.0f - z / float(n)); };
+      float z0 = step(0, 1), z1 = step(z0, 1), z2 = step(z1, 0);
+      std::vector<double> published = n == 1 ? std::vector<double>{1, 0.9512294, 0.9048374}
+                                             : std::vector<double>{1, 1.4512293, 1.3804520};
+      check_trace(run_trace("tau_tr=20.0, a_delta=1.0, n_nearest_spikes=" + std::to_string(n), {1, 1, 0}),
+                  {z0, z1, z2}, published);
+    }
+  }
+  {
+    INFO("gamma_tr scales the decayed trace");
+    float z0 = 1.0f, z1 = 0.5f * z0 * f;
+    check_trace(run_trace("tau_tr=20.0, a_delta=1.0, gamma_tr=0.5", {1, 0}), {z0, z1}, {1, 0.5 * 0.9512294});
+  }
+}
+
+// ---------------------------------------------------------------------------
+// LIFCell (reference 3.4, 7.7)
+
+namespace {
+
+struct Lif {
+  float v = -65.0f, s = 0, rfr = 5.0f, theta = 0, tols = 0, surrogate = 1, v_thr = -52.0f;
+};
+
+// One advance_state of LIFCell (R = 30, tau_m = 5, other parameters at their
+// defaults) in the order of LIFCell.nf.
+void lif_step(Lif& z, float j, float t, bool midpoint = false, float v_min = -FLT_MAX) {
+  const float R = 30.0f, tau_m = 5.0f, thr = -52.0f, v_rest = -65.0f, v_reset = -60.0f, g_L = 1.0f;
+  const float tau_theta = 1e7f, theta_plus = 0.05f, T_ref = 5.0f, dt = 1.0f;
+  float J = j * R;
+  float thr_eff = z.theta + thr;
+  float gate = z.rfr >= T_ref ? 1.0f : 0.0f;
+  float v1;
+  if (midpoint) {
+    float vh = z.v + dt / 2.0f * (((v_rest - z.v) * g_L + J * gate) / tau_m);
+    v1 = z.v + dt * (((v_rest - vh) * g_L + J * gate) / tau_m);
+  } else {
+    v1 = z.v + dt * (((v_rest - z.v) * g_L + J * gate) / tau_m);
+  }
+  float spk = v1 > thr_eff ? 1.0f : 0.0f;
+  float rfr = (z.rfr + dt) * (1.0f - spk);
+  float x = float(0.3141592653589793) * (v1 - thr_eff);
+  z.surrogate = float(0.3183098861837907) / (1.0f + x * x) * (R * dt / tau_m);
+  float v2 = v1 * (1.0f - spk) + spk * v_reset;
+  z.theta = z.theta * nf::math::exp(-dt / tau_theta) + spk * theta_plus;
+  z.v_thr = thr + z.theta;
+  z.tols = (1.0f - spk) * z.tols + spk * t;
+  z.v = std::max(v2, v_min);
+  z.s = spk;
+  z.rfr = rfr;
+}
+
+const std::vector<float> kLifInput = {1, 1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 1, 0};
+
+}  // namespace
+
+TEST_CASE("LIFCell: ngclearn's unit test, the full table (7.7)", "[stdlib][lif]") {
+  Program p = compile(single("LIFCell(n_units=1, tau_m=5.0, resist_m=30.0)", {"advance_state", "reset"}, "z"));
+  State s = create_state(p, 1);
+  CHECK(at(s, "z.v") == -65.0f);
+  CHECK(at(s, "z.rfr") == 5.0f);
+  CHECK(at(s, "z.v_thr") == -52.0f);
+  CHECK(at(s, "z.surrogate") == 1.0f);
+
+  const std::vector<float> spikes = {0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0};
+  const std::vector<double> v_stored = {-59.0,  -54.2,  -60.0,    -61.0,    -61.8,      -62.44, -62.952,
+                                        -63.3616, -57.68928, -53.151421, -60.0, -61.0, -61.8, -62.44};
+  const std::vector<float> rfr = {6, 7, 0, 1, 2, 3, 4, 5, 6, 7, 0, 1, 2, 3};
+  Lif ref;
+  for (int t = 0; t < 14; ++t) {
+    INFO("t = " << t);
+    put(s, "z.j", kLifInput[size_t(t)]);
+    run(p, "advance_state", s, float(t), 1.0f);
+    lif_step(ref, kLifInput[size_t(t)], float(t));
+    CHECK(at(s, "z.s") == spikes[size_t(t)]);
+    CHECK(at(s, "z.s_raw") == spikes[size_t(t)]);
+    CHECK(at(s, "z.rfr") == rfr[size_t(t)]);
+    check_bits(at(s, "z.v"), ref.v);
+    check_bits(at(s, "z.thr_theta"), ref.theta);
+    check_bits(at(s, "z.v_thr"), ref.v_thr);
+    check_bits(at(s, "z.tols"), ref.tols);
+    check_bits(at(s, "z.surrogate"), ref.surrogate);
+    check_near(at(s, "z.v"), v_stored[size_t(t)]);
+    CHECK(at(s, "z.tols") == (t < 2 ? 0.0f : t < 10 ? 2.0f : 10.0f));
+    if (t == 0) check_near(at(s, "z.surrogate"), 0.327249, 2e-6);
+    if (t == 2) CHECK(at(s, "z.thr_theta") == 0.05f);
+    if (t >= 10) check_near(at(s, "z.thr_theta"), 0.1, 1e-6);
+  }
+
+  // reset: everything but thr_theta returns to baseline; v_thr shows thr.
+  const float theta = at(s, "z.thr_theta");
+  run(p, "reset", s);
+  CHECK(at(s, "z.v") == -65.0f);
+  CHECK(at(s, "z.s") == 0.0f);
+  CHECK(at(s, "z.s_raw") == 0.0f);
+  CHECK(at(s, "z.rfr") == 5.0f);
+  CHECK(at(s, "z.tols") == 0.0f);
+  CHECK(at(s, "z.surrogate") == 1.0f);
+  CHECK(at(s, "z.v_thr") == -52.0f);
+  CHECK(at(s, "z.j") == 0.0f);
+  CHECK(at(s, "z.thr_theta") == theta);
+}
+
+TEST_CASE("LIFCell: midpoint integration, first step -59.6 (7.7)", "[stdlib][lif]") {
+  for (const char* type : {"midpoint", "rk2"}) {
+    INFO(type);
+    Program p = compile(single(std::string("LIFCell(n_units=1, tau_m=5.0, resist_m=30.0, integration_type=\"") +
+                                   type + "\")",
+                               {"advance_state"}, "z"));
+    State s = create_state(p, 1);
+    Lif ref;
+    for (int t = 0; t < 14; ++t) {
+      put(s, "z.j", kLifInput[size_t(t)]);
+      run(p, "advance_state", s, float(t), 1.0f);
+      lif_step(ref, kLifInput[size_t(t)], float(t), true);
+      check_bits(at(s, "z.v"), ref.v);
+      CHECK(at(s, "z.s") == ref.s);
+      if (t == 0) check_near(at(s, "z.v"), -59.6);
+    }
+  }
+  // Anything else integrates with Euler.
+  Program p = compile(single("LIFCell(n_units=1, tau_m=5.0, resist_m=30.0, integration_type=\"rk4\")",
+                             {"advance_state"}, "z"));
+  State s = create_state(p, 1);
+  put(s, "z.j", 1.0f);
+  run(p, "advance_state", s);
+  CHECK(at(s, "z.v") == -59.0f);
+}
+
+TEST_CASE("LIFCell: v_min floors the voltage after the spike reset", "[stdlib][lif]") {
+  Program p = compile(single("LIFCell(n_units=1, tau_m=5.0, resist_m=30.0, v_min=-61.5)", {"advance_state"}, "z"));
+  State s = create_state(p, 1);
+  Lif ref;
+  for (int t = 0; t < 14; ++t) {
+    INFO("t = " << t);
+    put(s, "z.j", kLifInput[size_t(t)]);
+    run(p, "advance_state", s, float(t), 1.0f);
+    lif_step(ref, kLifInput[size_t(t)], float(t), false, -61.5f);
+    check_bits(at(s, "z.v"), ref.v);
+    CHECK(at(s, "z.v") >= -61.5f);
+    if (t == 3) CHECK(at(s, "z.v") == -61.0f);
+    if (t == 4) CHECK(at(s, "z.v") == -61.5f);
+  }
+}
+
+TEST_CASE("LIFCell: one_spike keeps one random spiker, max_one_spike the highest previous voltage",
+          "[stdlib][lif]") {
+  {
+    Program p = compile(single("LIFCell(n_units=4, tau_m=5.0, resist_m=30.0, one_spike=true)", {"advance_state"}, "z"));
+    const uint64_t seed = 11;
+    State s = create_state(p, seed);
+    const uint32_t sid = nf::random::stream_id(draw_stream(p, "advance_state", Op::Uniform));
+    put(s, "z.j", 1.0f);
+    for (int t = 0; t < 3; ++t) run(p, "advance_state", s, float(t), 1.0f);  // all four cross at t = 2
+    CHECK(s.get("z.key").i32(0) == 3);
+    check_f32(s.get("z.s_raw"), {1, 4}, {1, 1, 1, 1});
+    size_t best = 0;
+    for (uint32_t i = 1; i < 4; ++i)
+      if (nf::random::uniform(seed, sid, 2, i) > nf::random::uniform(seed, sid, 2, uint32_t(best))) best = i;
+    for (size_t i = 0; i < 4; ++i) {
+      CHECK(at(s, "z.s", i) == (i == best ? 1.0f : 0.0f));
+      CHECK(at(s, "z.tols", i) == (i == best ? 2.0f : 0.0f));
+      CHECK(at(s, "z.v", i) == -60.0f);  // the voltage resets on the raw crossings
+    }
+  }
+  {
+    Program p = compile(single("LIFCell(n_units=3, tau_m=5.0, resist_m=30.0, max_one_spike=true)", {"advance_state"}, "z"));
+    State s = create_state(p, 1);
+    put(s, "z.v", {-65.0f, -62.0f, -64.0f});
+    put(s, "z.j", 3.0f);
+    run(p, "advance_state", s, 4.0f, 1.0f);
+    check_f32(s.get("z.s_raw"), {1, 3}, {1, 1, 1});
+    check_f32(s.get("z.s"), {1, 3}, {0, 1, 0});
+    check_f32(s.get("z.tols"), {1, 3}, {0, 4, 0});
+    check_f32(s.get("z.thr_theta"), {1, 3}, {0.05f, 0.05f, 0.05f});
+  }
+}
+
+// ---------------------------------------------------------------------------
+// PoissonCell, BernoulliCell (reference 3.2, 3.3, 7.9)
+
+TEST_CASE("PoissonCell and BernoulliCell: probabilities 1 and 0 are exact (7.9)", "[stdlib][encoder]") {
+  for (const char* decl : {"PoissonCell(n_units=1, target_freq=1000.0)", "PoissonCell(n_units=1, max_freq=1000.0)",
+                           "BernoulliCell(n_units=1)"}) {
+    INFO(decl);
+    Program p = compile(single(decl, {"advance_state", "reset"}, "z"));
+    State s = create_state(p, 3);
+    const std::vector<float> inputs = {1, 1, 0, 0, 1};
+    for (int t = 0; t < 5; ++t) {
+      put(s, "z.inputs", inputs[size_t(t)]);
+      run(p, "advance_state", s, float(t), 1.0f);
+      CHECK(at(s, "z.outputs") == inputs[size_t(t)]);
+    }
+    CHECK(at(s, "z.tols") == 4.0f);
+    CHECK(s.get("z.key").i32(0) == 5);
+    run(p, "reset", s);
+    CHECK(at(s, "z.outputs") == 0.0f);
+    CHECK(at(s, "z.tols") == 0.0f);
+    CHECK(at(s, "z.inputs") == 0.0f);
+    CHECK(s.get("z.key").i32(0) == 5);
+  }
+  CHECK(structurally_equal(compile(single("PoissonCell(n_units=2, max_freq=500.0)", {"advance_state"}, "z")),
+                           compile(single("PoissonCell(n_units=2, target_freq=500.0)", {"advance_state"}, "z"))));
+}
+
+TEST_CASE("PoissonCell and BernoulliCell: spikes are the draws of the cell's counter", "[stdlib][encoder]") {
+  const std::vector<float> inputs = {0.0f, 0.1f, 0.3f, 0.5f, 0.9f, 1.0f};
+  for (bool poisson : {true, false}) {
+    INFO(poisson ? "PoissonCell" : "BernoulliCell");
+    Program p = compile(single(poisson ? "PoissonCell(n_units=6, target_freq=500.0)" : "BernoulliCell(n_units=6)",
+                               {"advance_state"}, "z"));
+    const uint64_t seed = 31;
+    State s = create_state(p, seed);
+    const uint32_t sid = nf::random::stream_id(draw_stream(p, "advance_state", Op::Bernoulli));
+    put(s, "z.inputs", inputs);
+    std::vector<float> tols(6, 0.0f);
+    for (int t = 0; t < 20; ++t) {
+      run(p, "advance_state", s, float(t), 0.5f);
+      for (uint32_t i = 0; i < 6; ++i) {
+        float prob = poisson ? inputs[i] * (0.5f / 1000.0f) * 500.0f : inputs[i];
+        bool spike = nf::random::bernoulli(prob, seed, sid, uint32_t(t), i);
+        CHECK(at(s, "z.outputs", i) == (spike ? 1.0f : 0.0f));
+        if (spike) tols[i] = float(t);
+        CHECK(at(s, "z.tols", i) == tols[i]);
+      }
+    }
+    CHECK(s.get("z.key").i32(0) == 20);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// RewardErrorCell (reference 3.6, 7.10)
+
+TEST_CASE("RewardErrorCell: ngclearn's unit test table and evolve (7.10)", "[stdlib][reward]") {
+  Program p = compile(single("RewardErrorCell(n_units=1, alpha=0.1, ema_window_len=10)",
+                             {"advance_state", "evolve", "reset"}, "r"));
+  State s = create_state(p, 1);
+  const std::vector<float> rewards = {1.0f, 0.5f, 0.0f, 2.0f, 1.5f, 0.0f, 1.0f, 0.5f, 0.0f, 1.0f};
+  const std::vector<double> rpe = {1.0, 0.4, -0.14, 1.874, 1.1866, -0.43206, 0.611146, 0.0500314, -0.4549717, 0.5905254};
+  const std::vector<double> mu = {0.1, 0.14, 0.126, 0.3134, 0.43206, 0.388854, 0.4499686, 0.4549717, 0.4094746, 0.4685271};
+  const std::vector<double> accum = {1.0, 1.5, 1.5, 3.5, 5.0, 5.0, 6.0, 6.5, 6.5, 7.5};
+  float m = 0, acc = 0, n = 0;
+  for (size_t k = 0; k < rewards.size(); ++k) {
+    INFO("step " << k);
+    put(s, "r.reward", rewards[k]);
+    run(p, "advance_state", s, float(k), 1.0f);
+    float r = rewards[k];
+    acc = acc + r;
+    float e = r - m;
+    m = m * (1.0f - 0.1f) + r * 0.1f;
+    n = n + 1.0f;
+    check_bits(at(s, "r.rpe"), e);
+    check_bits(at(s, "r.mu"), m);
+    check_bits(at(s, "r.accum_reward"), acc);
+    CHECK(at(s, "r.n_ep_steps") == n);
+    check_near(at(s, "r.rpe"), rpe[k], 1e-6, 1e-7);
+    check_near(at(s, "r.mu"), mu[k], 1e-6, 1e-7);
+    check_near(at(s, "r.accum_reward"), accum[k]);
+  }
+  run(p, "evolve", s);
+  m = (1.0f - 1.0f / 10.0f) * m + (1.0f / 10.0f) * (acc / n);
+  check_bits(at(s, "r.mu"), m);
+  check_near(at(s, "r.mu"), 0.4966744);
+
+  run(p, "reset", s);
+  for (const char* c : {"r.mu", "r.rpe", "r.accum_reward", "r.n_ep_steps"}) CHECK(at(s, c) == 0.0f);
+  CHECK(at(s, "r.reward") == 1.0f);  // reward is not touched
+}
+
+TEST_CASE("RewardErrorCell: without the online predictor mu stays 0 and rpe = reward", "[stdlib][reward]") {
+  Program p = compile(single("RewardErrorCell(n_units=2, alpha=0.5, use_online_predictor=false)",
+                             {"advance_state", "evolve"}, "r"));
+  State s = create_state(p, 1);
+  put(s, "r.reward", {0.25f, -2.0f});
+  for (int k = 0; k < 3; ++k) {
+    run(p, "advance_state", s);
+    run(p, "evolve", s);
+    check_f32(s.get("r.rpe"), {1, 2}, {0.25f, -2.0f});
+    check_f32(s.get("r.mu"), {1, 2}, {0, 0});
+  }
+  check_f32(s.get("r.accum_reward"), {1, 2}, {0.75f, -6.0f});
+  check_f32(s.get("r.n_ep_steps"), {1, 1}, {3});
+}
+
+// ---------------------------------------------------------------------------
+// The mod_stdp tutorial (reference 8.1)
+
+namespace {
+
+const char* kModStdpInstances = R"(
+  W1_stdp = TraceSTDPSynapse(shape=(1, 1), A_plus=1.0, A_minus=1.0, eta=0.2, weight_init=constant(0.2))
+  W1_rstdp = MSTDPETSynapse(shape=(1, 1), A_plus=1.0, A_minus=1.0, eta=0.2, weight_init=constant(0.2))
+  W_mstdpet = MSTDPETSynapse(shape=(1, 1), A_plus=1.0, A_minus=1.0, eta=0.008, tau_elg=25.0, elg_decay=1.0, weight_init=constant(0.2))
+  tr0 = VarTrace(n_units=1, tau_tr=20.0, a_delta=1.0)
+  tr1 = VarTrace(n_units=1, tau_tr=20.0, a_delta=1.0)
+  r = RewardErrorCell(n_units=1, alpha=0.0)
+  process evolve = W1_stdp.evolve >> W1_rstdp.evolve >> W_mstdpet.evolve
+  process advance = tr0.advance_state >> tr1.advance_state >> r.advance_state >> W1_stdp.advance_state >> W1_rstdp.advance_state >> W_mstdpet.advance_state
+  process reset = W1_stdp.reset >> W1_rstdp.reset >> W_mstdpet.reset >> r.reset >> tr0.reset >> tr1.reset
+)";
+
+const char* kModStdpWires = R"(
+  tr0.inputs >> W1_stdp.preSpike
+  tr0.inputs >> W1_rstdp.preSpike
+  tr0.inputs >> W_mstdpet.preSpike
+  tr1.inputs >> W1_stdp.postSpike
+  tr1.inputs >> W1_rstdp.postSpike
+  tr1.inputs >> W_mstdpet.postSpike
+  tr0.trace >> W1_stdp.preTrace
+  tr0.trace >> W1_rstdp.preTrace
+  tr0.trace >> W_mstdpet.preTrace
+  tr1.trace >> W1_stdp.postTrace
+  tr1.trace >> W1_rstdp.postTrace
+  tr1.trace >> W_mstdpet.postTrace
+  r.reward >> W1_rstdp.modulator
+  r.reward >> W_mstdpet.modulator
+)";
+
+struct ModStdpRow {
+  float stdp, rstdp, mstdpet, E;
+};
+
+// Runs the tutorial's 200 steps; `clamp` sets the synapses' inputs by hand
+// (as the tutorial does), otherwise they are wired.
+std::vector<ModStdpRow> run_mod_stdp(bool clamp) {
+  std::string text = std::string("model mod_stdp {\n") + kModStdpInstances + (clamp ? "" : kModStdpWires) + "}\n";
+  Program p = compile(text);
+  State s = create_state(p, 1234);
+  run(p, "reset", s);
+  const std::vector<int> pre = {5, 80, 115, 135}, post = {10, 70, 110, 140};
+  std::vector<ModStdpRow> rows;
+  for (int i = 0; i < 200; ++i) {
+    const float f_pre = std::count(pre.begin(), pre.end(), i) ? 1.0f : 0.0f;
+    const float f_post = std::count(post.begin(), post.end(), i) ? 1.0f : 0.0f;
+    const float reward = i < 100 ? 1.0f : -1.0f;
+    put(s, "r.reward", reward);
+    put(s, "tr0.inputs", f_pre);
+    put(s, "tr1.inputs", f_post);
+    run(p, "advance", s, float(i), 1.0f);
+    if (clamp) {
+      for (const char* w : {"W1_stdp", "W1_rstdp", "W_mstdpet"}) {
+        clamp_stdp(s, w, f_pre, at(s, "tr0.trace"), f_post, at(s, "tr1.trace"));
+        if (std::string(w) != "W1_stdp") put(s, std::string(w) + ".modulator", at(s, "r.reward"));
+      }
+    }
+    run(p, "evolve", s, float(i), 1.0f);
+    rows.push_back({at(s, "W1_stdp.weights"), at(s, "W1_rstdp.weights"), at(s, "W_mstdpet.weights"),
+                    at(s, "W_mstdpet.eligibility")});
+  }
+  return rows;
+}
+
+}  // namespace
+
+TEST_CASE("mod_stdp tutorial: STDP, MSTDP and MSTDP-ET trajectories (8.1)", "[stdlib][mod_stdp]") {
+  std::vector<ModStdpRow> rows = run_mod_stdp(true);
+  REQUIRE(rows.size() == 200);
+
+  // The same rules evaluated here in binary32 in the components' order.
+  {
+    const float f = nf::math::exp(-1.0f / 20.0f), decay = nf::math::exp(-1.0f / 25.0f);
+    const std::vector<int> pre = {5, 80, 115, 135}, post = {10, 70, 110, 140};
+    float z_pre = 0, z_post = 0, W1 = 0.2f, W2 = 0.2f, W3 = 0.2f, E2, E3 = 0, dW2 = 0, dW3 = 0;
+    for (int i = 0; i < 200; ++i) {
+      INFO("step " << i);
+      const float s_pre = std::count(pre.begin(), pre.end(), i) ? 1.0f : 0.0f;
+      const float s_post = std::count(post.begin(), post.end(), i) ? 1.0f : 0.0f;
+      const float m = i < 100 ? 1.0f : -1.0f;
+      z_pre = 1.0f * z_pre * f + s_pre * 1.0f;
+      z_post = 1.0f * z_post * f + s_post * 1.0f;
+      const float dW = stdp_dw(0, s_pre, z_pre, s_post, z_post, 1.0f, 1.0f);
+      W1 = clipf(W1 + dW * 0.2f, 0.0f, 1.0f);
+      E2 = dW2;
+      W2 = clipf(W2 + (E2 * m * 0.2f) * 1.0f, 0.0f, 1.0f);
+      dW2 = dW;
+      E3 = E3 * decay * 1.0f + dW3 / 25.0f;
+      W3 = clipf(W3 + (E3 * m * 0.008f) * 1.0f, 0.0f, 1.0f);
+      dW3 = dW;
+      check_bits(rows[size_t(i)].stdp, W1);
+      check_bits(rows[size_t(i)].rstdp, W2);
+      check_bits(rows[size_t(i)].mstdpet, W3);
+      check_bits(rows[size_t(i)].E, E3);
+    }
+  }
+
+  // The published table (blank cells repeat the row above).
+  struct Row {
+    int i;
+    double stdp, rstdp, mstdpet, E;
+  };
+  const std::vector<Row> table = {
+      {0, 0.2, 0.2, 0.2, 0},
+      {9, 0.2, 0.2, 0.2, 0},
+      {10, 0.3557602, 0.2, 0.2, 0},
+      {11, 0.3557602, 0.3557602, 0.2002492, 0.0311520},
+      {50, 0.3557602, 0.3557602, 0.2050727, 0.0065462},
+      {70, 0.3635150, 0.3557602, 0.2057793, 0.0029414},
+      {71, 0.3635150, 0.3635150, 0.2058143, 0.0043770},
+      {80, 0.2361694, 0.3635150, 0.2060737, 0.0030537},
+      {81, 0.2361694, 0.2361694, 0.2058934, -0.0225351},
+      {99, 0.2361694, 0.2361694, 0.2036261, -0.0109690},
+      {100, 0.2361694, 0.2361694, 0.2037105, -0.0105389},
+      {110, 0.2818449, 0.2361694, 0.2043915, -0.0070645},
+      {111, 0.2818449, 0.1904939, 0.2043727, 0.0023476},
+      {115, 0.1039555, 0.1904939, 0.2043047, 0.0020005},
+      {116, 0.1039555, 0.3683834, 0.2045740, -0.0336558},
+      {135, 0.0385136, 0.3683834, 0.2080860, -0.0157397},
+      {136, 0.0385136, 0.4338253, 0.2083117, -0.0282109},
+      {140, 0.2617663, 0.4338253, 0.2091293, -0.0240398},
+      {141, 0.2617663, 0.2105726, 0.2089569, 0.0215534},
+      {199, 0.2617663, 0.2105726, 0.2051471, 0.0021181},
+  };
+  // Seven decimals: rounding is at most 5e-8; the float32 simulations may
+  // differ by a few ulps more.
+  for (const Row& row : table) {
+    INFO("step " << row.i);
+    const ModStdpRow& got = rows[size_t(row.i)];
+    check_near(got.stdp, row.stdp, 1e-6, 1e-7);
+    check_near(got.rstdp, row.rstdp, 1e-6, 1e-7);
+    check_near(got.mstdpet, row.mstdpet, 1e-6, 1e-7);
+    check_near(got.E, row.E, 1e-6, 1e-7);
+  }
+  // Between events the STDP and MSTDP weights do not move.
+  for (int i = 12; i < 70; ++i) CHECK(rows[size_t(i)].stdp == rows[11].stdp);
+  for (int i = 142; i < 200; ++i) CHECK(rows[size_t(i)].rstdp == rows[141].rstdp);
+}
+
+TEST_CASE("mod_stdp tutorial: wiring the traces, spikes and reward gives the clamped trajectories",
+          "[stdlib][mod_stdp]") {
+  std::vector<ModStdpRow> clamped = run_mod_stdp(true);
+  std::vector<ModStdpRow> wired = run_mod_stdp(false);
+  REQUIRE(wired.size() == clamped.size());
+  for (size_t i = 0; i < wired.size(); ++i) {
+    INFO("step " << i);
+    CHECK(same_f32(wired[i].stdp, clamped[i].stdp));
+    CHECK(same_f32(wired[i].rstdp, clamped[i].rstdp));
+    CHECK(same_f32(wired[i].mstdpet, clamped[i].mstdpet));
+    CHECK(same_f32(wired[i].E, clamped[i].E));
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Parameters and their defaults (the seed list and the reference tables)
+
+namespace {
+
+// Compiling with only the required parameters and with every listed
+// parameter spelled out at its documented default must give the same program.
+void check_defaults(const std::string& minimal, const std::string& explicit_defaults, const std::string& changed,
+                    const std::vector<std::string>& methods) {
+  INFO(explicit_defaults);
+  Program a = compile(single(minimal, methods));
+  Program b = compile(single(explicit_defaults, methods));
+  CHECK(structurally_equal(a, b));
+  // ... and a changed value must show.
+  Program c = compile(single(changed, methods));
+  CHECK_FALSE(structurally_equal(a, c));
+}
+
+}  // namespace
+
+TEST_CASE("defaults: every documented parameter exists with its default", "[stdlib][defaults]") {
+  check_defaults("DenseSynapse(shape=(2, 3))",
+                 "DenseSynapse(shape=(2, 3), weight_init=uniform(low=0.025, high=0.8), bias_init=none, "
+                 "resist_scale=1.0, p_conn=1.0, mask_init=none, batch_size=1)",
+                 "DenseSynapse(shape=(2, 3), g_conduct_factor=1.5)", {"advance_state", "reset"});
+  check_defaults("DenseSynapse(shape=(2, 3))", "DenseSynapse(shape=(2, 3), g_conduct_factor=1.0)",
+                 "DenseSynapse(shape=(2, 3), batch_size=2)", {"advance_state", "reset"});
+  check_defaults("StaticSynapse(shape=(2, 3))",
+                 "StaticSynapse(shape=(2, 3), weight_init=uniform(0.025, 0.8), bias_init=none, resist_scale=1.0, "
+                 "p_conn=1.0, mask_init=none, batch_size=1)",
+                 "StaticSynapse(shape=(2, 3), bias_init=constant(0.1))", {"advance_state", "reset"});
+  check_defaults("TraceSTDPSynapse(shape=(2, 3), A_plus=1.0, A_minus=0.5)",
+                 "TraceSTDPSynapse(shape=(2, 3), A_plus=1.0, A_minus=0.5, eta=1.0, mu=0.0, pretrace_target=0.0, "
+                 "weight_init=uniform(0.025, 0.8), resist_scale=1.0, p_conn=1.0, w_bound=1.0, tau_w=0.0, "
+                 "weight_mask=none, batch_size=1)",
+                 "TraceSTDPSynapse(shape=(2, 3), A_plus=1.0, A_minus=0.5, mu=1.0)", {"advance_state", "evolve", "reset"});
+  // The seed list for MSTDPETSynapse.
+  check_defaults("MSTDPETSynapse(shape=(2, 3), A_plus=1.0, A_minus=0.5)",
+                 "MSTDPETSynapse(shape=(2, 3), A_plus=1.0, A_minus=0.5, eta=1.0, mu=0.0, pretrace_target=0.0, "
+                 "tau_elg=0.0, elg_decay=1.0, tau_w=0.0, weight_init=uniform(low=0.025, high=0.8), "
+                 "resist_scale=1.0, p_conn=1.0, w_bound=1.0, batch_size=1)",
+                 "MSTDPETSynapse(shape=(2, 3), A_plus=1.0, A_minus=0.5, tau_elg=25.0)",
+                 {"advance_state", "evolve", "reset"});
+  // The seed list for REINFORCESynapse, plus mu_out_min/max and scalar_stddev.
+  check_defaults("REINFORCESynapse(shape=(2, 3))",
+                 "REINFORCESynapse(shape=(2, 3), eta=0.0001, decay=0.99, weight_init=uniform(low=0.025, high=0.8), "
+                 "resist_scale=1.0, act_fx=\"identity\", p_conn=1.0, w_bound=1.0, batch_size=1, seed=42, "
+                 "mu_act_fx=\"identity\", mu_out_min=-3.4028235e38, mu_out_max=3.4028235e38, scalar_stddev=-1.0)",
+                 "REINFORCESynapse(shape=(2, 3), seed=43)", {"evolve", "reset"});
+  check_defaults("VarTrace(n_units=3, tau_tr=20.0, a_delta=1.0)",
+                 "VarTrace(n_units=3, tau_tr=20.0, a_delta=1.0, P_scale=1.0, gamma_tr=1.0, decay_type=\"exp\", "
+                 "n_nearest_spikes=0, batch_size=1)",
+                 "VarTrace(n_units=3, tau_tr=20.0, a_delta=1.0, decay_type=\"lin\")", {"advance_state", "reset"});
+  check_defaults("LIFCell(n_units=3, tau_m=10.0)",
+                 "LIFCell(n_units=3, tau_m=10.0, resist_m=1.0, thr=-52.0, v_rest=-65.0, v_reset=-60.0, "
+                 "conduct_leak=1.0, tau_theta=1e7, theta_plus=0.05, refract_time=5.0, one_spike=false, "
+                 "integration_type=\"euler\", surrogate_type=\"straight_through\", v_min=-3.4028235e38, "
+                 "max_one_spike=false)",
+                 "LIFCell(n_units=3, tau_m=10.0, tau_theta=0.0)", {"advance_state", "reset"});
+  check_defaults("PoissonCell(n_units=3)", "PoissonCell(n_units=3, target_freq=63.75, batch_size=1)",
+                 "PoissonCell(n_units=3, target_freq=127.5)", {"advance_state", "reset"});
+  check_defaults("BernoulliCell(n_units=3)", "BernoulliCell(n_units=3, batch_size=1)",
+                 "BernoulliCell(n_units=3, batch_size=2)", {"advance_state", "reset"});
+  check_defaults("RewardErrorCell(n_units=3, alpha=0.1)",
+                 "RewardErrorCell(n_units=3, alpha=0.1, ema_window_len=10, use_online_predictor=true, batch_size=1)",
+                 "RewardErrorCell(n_units=3, alpha=0.1, ema_window_len=20)", {"advance_state", "evolve", "reset"});
+}
+
+TEST_CASE("defaults: run-time parameters and initial compartments", "[stdlib][defaults]") {
+  {
+    Program p = compile(single("MSTDPETSynapse(shape=(2, 3), A_plus=1.0, A_minus=0.5)", {"advance_state", "evolve", "reset"}));
+    CHECK(param_default(p, "W.eta") == 1.0f);
+    CHECK(param_default(p, "W.A_plus") == 1.0f);
+    CHECK(param_default(p, "W.w_bound") == 1.0f);
+    CHECK(param_default(p, "W.pretrace_target") == 0.0f);
+    CHECK(param_default(p, "W.g_conduct_factor") == 1.0f);
+    State s = create_state(p, 5);
+    for (float w : s.get("W.weights").to_f32()) {
+      CHECK(w >= 0.025f);
+      CHECK(w < 0.8f);
+    }
+    check_f32(s.get("W.outmask"), {1, 3}, {0, 0, 0});
+    check_f32(s.get("W.modulator"), {1, 1}, {0});
+    check_f32(s.get("W.eligibility"), {2, 3}, {0, 0, 0, 0, 0, 0});
+    check_f32(s.get("W.gate"), {1, 3}, {1, 1, 1});
+  }
+  {
+    Program p = compile(single("REINFORCESynapse(shape=(2, 3))", {"evolve", "reset"}));
+    CHECK(param_default(p, "W.eta") == 1e-4f);
+    CHECK(param_default(p, "W.decay") == 0.99f);
+    CHECK(param_default(p, "W.w_bound") == 1.0f);
+    CHECK(param_default(p, "W.mu_out_min") == -FLT_MAX);
+    CHECK(param_default(p, "W.mu_out_max") == FLT_MAX);
+    State s = create_state(p, 5);
+    REQUIRE(s.get("W.weights").type == (Type{DType::F32, {2, 6}}));
+    for (float w : s.get("W.weights").to_f32()) {
+      CHECK(w >= 0.025f);
+      CHECK(w < 0.8f);
+    }
+    CHECK(s.get("W.key").type == (Type{DType::I32, {}}));
+    CHECK(s.get("W.key").i32(0) == 42);
+    check_f32(s.get("W.learning_mask"), {}, {0});
+    check_f32(s.get("W.rewards"), {1}, {0});
+    check_f32(s.get("W.outputs"), {1, 3}, {0, 0, 0});
+    check_f32(s.get("W.objective"), {}, {0});
+    check_f32(s.get("W.step_count"), {}, {0});
+  }
+  {
+    Program p = compile(single("LIFCell(n_units=2, tau_m=10.0)", {"advance_state", "reset"}, "z"));
+    CHECK(param_default(p, "z.tau_m") == 10.0f);
+    CHECK(param_default(p, "z.resist_m") == 1.0f);
+    CHECK(param_default(p, "z.v_reset") == -60.0f);
+    CHECK(param_default(p, "z.conduct_leak") == 1.0f);
+    CHECK(param_default(p, "z.theta_plus") == 0.05f);
+    CHECK(param_default(p, "z.v_min") == -FLT_MAX);
+    State s = create_state(p, 5);
+    check_f32(s.get("z.v"), {1, 2}, {-65, -65});
+    check_f32(s.get("z.rfr"), {1, 2}, {5, 5});
+    check_f32(s.get("z.v_thr"), {1, 2}, {-52, -52});
+    check_f32(s.get("z.surrogate"), {1, 2}, {1, 1});
+    check_f32(s.get("z.thr_theta"), {1, 2}, {0, 0});
+  }
+  {
+    Program p = compile(single("VarTrace(n_units=2, tau_tr=20.0, a_delta=1.0)", {"advance_state"}, "z"));
+    CHECK(param_default(p, "z.tau_tr") == 20.0f);
+    CHECK(param_default(p, "z.gamma_tr") == 1.0f);
+    Program q = compile(single("PoissonCell(n_units=2)", {"advance_state"}, "z"));
+    CHECK(param_default(q, "z.target_freq") == 63.75f);
+    Program r = compile(single("RewardErrorCell(n_units=2, alpha=0.25)", {"advance_state"}, "z"));
+    CHECK(param_default(r, "z.alpha") == 0.25f);
+  }
+  // Every component of the library is here.
+  std::vector<std::string> names = nf::frontend::stdlib_components();
+  for (const char* c : {"DenseSynapse", "StaticSynapse", "TraceSTDPSynapse", "MSTDPETSynapse", "REINFORCESynapse",
+                        "VarTrace", "LIFCell", "PoissonCell", "BernoulliCell", "RewardErrorCell"})
+    CHECK(std::count(names.begin(), names.end(), c) == 1);
+}
