@@ -10,6 +10,7 @@ packages=(
   libfmt-dev
   zlib1g-dev         # inflating numpy.savez_compressed archives (runtime/npz.cpp)
   catch2             # Catch2 v2 unit tests
+  python3-numpy      # tests check that numpy.load reads what we write
 )
 
 missing=()
