@@ -32,8 +32,11 @@ class ComponentTable {
       add_file(parse(std::make_shared<const SourceFile>(SourceFile{"stdlib/" + name + ".nf", text})));
   }
 
-  void add_with_imports(std::shared_ptr<const SourceFile> source) {
+  // Adds a file's components after those of the files it imports; returns its syntax tree.
+  const FileAst& add_with_imports(std::shared_ptr<const SourceFile> source) {
     FileAst& file = parse(source);
+    std::error_code ignored;
+    imported_.insert(std::filesystem::weakly_canonical(source->name, ignored).string());
     std::filesystem::path dir = std::filesystem::path(source->name).parent_path();
     for (const Import& imp : file.imports) {
       std::filesystem::path path = dir / imp.path;
@@ -42,10 +45,10 @@ class ComponentTable {
       add_with_imports(read_source(path.string(), imp.loc));
     }
     add_file(file);
+    return file;
   }
 
   const std::map<std::string, const ComponentDecl*>& components() const { return components_; }
-  const FileAst& last() const { return files_.back(); }
 
  private:
   FileAst& parse(std::shared_ptr<const SourceFile> source) {
@@ -78,8 +81,7 @@ std::vector<std::string> stdlib_components() {
 Model load_model(std::shared_ptr<const SourceFile> source, const Options& options) {
   ComponentTable table;
   table.add_stdlib();
-  table.add_with_imports(source);
-  const FileAst& file = table.last();
+  const FileAst& file = table.add_with_imports(source);
   const ModelDecl* model = nullptr;
   for (const ModelDecl& m : file.models)
     if (options.model.empty() || m.name == options.model) {

@@ -256,3 +256,14 @@ TEST_CASE("diagnostics: the model itself", "[frontend][diagnostics]") {
   CHECK_THAT(rejection("component C {\n  state x = 0\n}\ncomponent C {\n  state y = 0\n}\nmodel m {\n}\n"),
              Contains("m.nf:4:1: error: component 'C' is already defined at m.nf:1"));
 }
+
+TEST_CASE("imports are relative to the importing file and may extend standard components", "[frontend]") {
+  frontend::Model m = frontend::load_model_file(std::string(NF_SOURCE_DIR) + "/tests/data/imports/model.nf");
+  CHECK(m.name == "imported");
+  ir::State s = ir::create_state(m.program, 0);
+  ir::run_process(m.program, "step", s, 0.0f, 1.0f);
+  CHECK(s.get("c.x").to_f32() == std::vector<float>{2, 2});
+  // outputs = (x @ W) * gate * g + biases, then halved: (2*0.5 + 2*0.5) * 0.5
+  CHECK(s.get("d.outputs").to_f32() == std::vector<float>{1, 1});
+  CHECK_THROWS_WITH(frontend::load_model_file("/nonexistent/model.nf"), Contains("cannot open '/nonexistent/model.nf'"));
+}

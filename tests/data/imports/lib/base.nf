@@ -1,0 +1,4 @@
+component Counter {
+  param n: int
+  state x[1, n] = 1
+}
