@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstdlib>
+#include <limits>
 
 namespace nf::frontend {
 
@@ -582,6 +583,11 @@ class Parser {
         return e;
       }
       if (n.text == "none" || n.text == "None") return make(Expr::Kind::None, n.loc, n.text);
+      if (n.text == "inf") {
+        auto e = make(Expr::Kind::Number, n.loc, n.text);
+        e->number = std::numeric_limits<double>::infinity();
+        return e;
+      }
       return make(Expr::Kind::Name, n.loc, n.text);
     }
     if (at_punct("(")) {

@@ -27,9 +27,7 @@ namespace nf::npz {
 
 namespace {
 
-[[noreturn]] void fail(const std::string& what, const std::string& problem) {
-  throw Error(what + ": " + problem);
-}
+[[noreturn]] void fail(const std::string& what, const std::string& problem) { throw Error(what + ": " + problem); }
 
 std::string errno_text() { return std::strerror(errno); }
 
@@ -96,8 +94,10 @@ uint64_t data_bytes(const std::vector<int64_t>& shape, DType dtype, const std::s
   bool overflow = false;
   for (int64_t extent : shape) {
     if (extent < 0) fail(what, "shape " + shape_repr(shape) + " has a negative extent");
-    if (extent != 0 && n > kMax / extent) overflow = true;
-    else n *= extent;
+    if (extent != 0 && n > kMax / extent)
+      overflow = true;
+    else
+      n *= extent;
   }
   const int64_t size = int64_t(info(dtype).size);
   if (n == 0) return 0;  // a zero extent wins over an overflowing product
@@ -115,8 +115,8 @@ void check_data_size(const Array& a, uint64_t have, const std::string& what, con
 // ---- .npy header
 
 constexpr uint8_t kNpyMagic[6] = {0x93, 'N', 'U', 'M', 'P', 'Y'};
-constexpr size_t kNpyAlign = 64;            // numpy's ARRAY_ALIGN
-constexpr size_t kGrowthAxisMaxDigits = 21; // numpy's spare room to grow shape[0] in place
+constexpr size_t kNpyAlign = 64;             // numpy's ARRAY_ALIGN
+constexpr size_t kGrowthAxisMaxDigits = 21;  // numpy's spare room to grow shape[0] in place
 constexpr int kMaxHeaderNesting = 32;
 
 // Magic, version and header length: the header of `array` exactly as numpy's
@@ -177,8 +177,8 @@ class HeaderParser {
 
  private:
   void skip_space() {
-    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\r' ||
-                                   text_[pos_] == '\n'))
+    while (pos_ < text_.size() &&
+           (text_[pos_] == ' ' || text_[pos_] == '\t' || text_[pos_] == '\r' || text_[pos_] == '\n'))
       ++pos_;
   }
   bool accept(char c) {
@@ -192,8 +192,8 @@ class HeaderParser {
   [[noreturn]] void error(const std::string& expected) const {
     std::string shown(text_.substr(0, 200));
     while (!shown.empty() && (shown.back() == ' ' || shown.back() == '\n')) shown.pop_back();
-    fail(what_, "malformed .npy header: expected " + expected + " at offset " + std::to_string(pos_) +
-                    " in \"" + shown + "\"");
+    fail(what_, "malformed .npy header: expected " + expected + " at offset " + std::to_string(pos_) + " in \"" +
+                    shown + "\"");
   }
   std::string string_literal() {
     const char quote = text_[pos_++];
@@ -281,7 +281,7 @@ constexpr uint16_t kZip64ExtraId = 0x0001;
 constexpr uint32_t kMax32 = 0xFFFFFFFFu;  // a classic field with this value defers to ZIP64
 constexpr uint16_t kMax16 = 0xFFFF;
 constexpr uint16_t kVersion = 20, kVersionZip64 = 45;  // "version needed to extract"
-constexpr uint16_t kUnixHost = 3 << 8;                  // "version made by" high byte
+constexpr uint16_t kUnixHost = 3 << 8;                 // "version made by" high byte
 constexpr uint16_t kFlagUtf8 = 1 << 11, kFlagEncrypted = 1;
 constexpr uint16_t kStored = 0, kDeflated = 8;
 constexpr uint16_t kDosDate1980 = (0 << 9) | (1 << 5) | 1;  // 1980-01-01; DOS time 0 is 00:00
@@ -399,9 +399,9 @@ void write_zip(const Entries& entries, Zip64 zip64, Sink& sink, const std::strin
 // Inflates a raw deflate stream that must produce exactly `size` bytes.
 std::vector<uint8_t> inflate_entry(std::span<const uint8_t> in, uint64_t size, const std::string& label) {
   // Deflate expands at most 1032:1; a larger claim is a corrupt directory.
-  if (size > uint64_t(in.size()) * 1032 + 64) fail(label, "corrupt: recorded size " + std::to_string(size) +
-                                                             " is impossible for " + std::to_string(in.size()) +
-                                                             " bytes of deflate data");
+  if (size > uint64_t(in.size()) * 1032 + 64)
+    fail(label, "corrupt: recorded size " + std::to_string(size) + " is impossible for " + std::to_string(in.size()) +
+                    " bytes of deflate data");
   std::vector<uint8_t> out(size);
   z_stream zs{};
   if (inflateInit2(&zs, -MAX_WBITS) != Z_OK) fail(label, "cannot initialise zlib");
@@ -423,8 +423,8 @@ std::vector<uint8_t> inflate_entry(std::span<const uint8_t> in, uint64_t size, c
     out_pos += out_n - zs.avail_out;
     if (ret == Z_STREAM_END) break;
     if (ret == Z_BUF_ERROR || (ret == Z_OK && in_n == zs.avail_in && out_n == zs.avail_out)) {
-      if (out_pos == out.size()) fail(label, "deflate data inflates to more than the recorded " +
-                                                 std::to_string(size) + " bytes");
+      if (out_pos == out.size())
+        fail(label, "deflate data inflates to more than the recorded " + std::to_string(size) + " bytes");
       fail(label, "deflate data is truncated");
     }
     if (ret != Z_OK) fail(label, std::string("corrupt deflate data: ") + (zs.msg ? zs.msg : "zlib error"));
@@ -506,9 +506,7 @@ void write_atomically(const std::string& path, const std::function<void(Sink&)>&
 size_t dtype_size(DType dtype) { return info(dtype).size; }
 std::string_view dtype_descr(DType dtype) { return info(dtype).descr; }
 
-int64_t Array::num_elements() const {
-  return int64_t(data_bytes(shape, dtype, "array") / dtype_size(dtype));
-}
+int64_t Array::num_elements() const { return int64_t(data_bytes(shape, dtype, "array") / dtype_size(dtype)); }
 
 uint32_t crc32(std::span<const uint8_t> bytes, uint32_t crc) {
   uint32_t c = ~crc;
@@ -544,31 +542,28 @@ Array decode_npy(std::span<const uint8_t> bytes, const std::string& what) {
     fail(what, "truncated .npy header: the header is " + std::to_string(header_len) + " bytes but only " +
                    std::to_string(bytes.size() - start) + " follow");
   const std::string_view text(reinterpret_cast<const char*>(&bytes[start]), size_t(header_len));
-  Array a;
-  bool have[3] = {false, false, false};
-  for (auto& [key, v] : HeaderParser(text, what).dict()) {
-    if (key == "descr") {
-      a.dtype = parse_descr(v, what);
-      have[0] = true;
-    } else if (key == "fortran_order") {
-      if (v.kind != PyValue::Kind::Bool) fail(what, "fortran_order in .npy header is not True or False");
-      if (v.boolean)
-        fail(what, "Fortran-order arrays are not supported (fortran_order is True); save a C-ordered array, "
-                   "e.g. np.ascontiguousarray(a)");
-      have[1] = true;
-    } else if (key == "shape") {
-      const bool ints = std::all_of(v.items.begin(), v.items.end(),
-                                    [](const PyValue& d) { return d.kind == PyValue::Kind::Int; });
-      if (v.kind != PyValue::Kind::Tuple || !ints) fail(what, "shape in .npy header is not a tuple of integers");
-      for (const PyValue& d : v.items) a.shape.push_back(d.integer);
-      have[2] = true;
-    } else {
+  const auto dict = HeaderParser(text, what).dict();
+  for (const auto& [key, v] : dict)
+    if (key != "descr" && key != "fortran_order" && key != "shape")
       fail(what, "unexpected key '" + key + "' in .npy header");
-    }
-  }
-  const char* names[3] = {"descr", "fortran_order", "shape"};
-  for (int i = 0; i < 3; ++i)
-    if (!have[i]) fail(what, std::string(".npy header has no '") + names[i] + "'");
+  auto get = [&](const std::string& key) -> const PyValue& {
+    for (const auto& [k, v] : dict)
+      if (k == key) return v;
+    fail(what, ".npy header has no '" + key + "'");
+  };
+  Array a;
+  a.dtype = parse_descr(get("descr"), what);
+  const PyValue& fortran = get("fortran_order");
+  if (fortran.kind != PyValue::Kind::Bool) fail(what, "fortran_order in .npy header is not True or False");
+  if (fortran.boolean)
+    fail(what,
+         "Fortran-order arrays are not supported (fortran_order is True); save a C-ordered array, "
+         "e.g. np.ascontiguousarray(a)");
+  const PyValue& shape = get("shape");
+  if (shape.kind != PyValue::Kind::Tuple || !std::all_of(shape.items.begin(), shape.items.end(),
+                                                         [](const PyValue& d) { return d.kind == PyValue::Kind::Int; }))
+    fail(what, "shape in .npy header is not a tuple of integers");
+  for (const PyValue& d : shape.items) a.shape.push_back(d.integer);
   const auto data = bytes.subspan(start + size_t(header_len));
   check_data_size(a, data.size(), what, "data");
   a.data.assign(data.begin(), data.end());
@@ -646,7 +641,7 @@ Entries decode_npz(std::span<const uint8_t> z, const std::string& what) {
         const uint8_t* f = x + 4;
         for (uint64_t* field : {&usize, &csize, &offset}) {
           if (*field != kMax32) continue;
-          if (f + 8 > x + 4 + len) fail(label, "corrupt ZIP64 extra field");
+          if (x + 4 + len - f < 8) fail(label, "corrupt ZIP64 extra field");
           *field = get64(f);
           f += 8;
         }
@@ -672,14 +667,12 @@ Entries decode_npz(std::span<const uint8_t> z, const std::string& what) {
                       " run past the end of the " + std::to_string(z.size()) + "-byte file");
     if (std::string_view(reinterpret_cast<const char*>(l + kLocalSize), local_name_len) != full)
       fail(label, "corrupt zip archive: the local header names a different entry");
-    const auto stored = z.subspan(data_at, size_t(csize));
-    std::vector<uint8_t> bytes;
-    if (method == kStored) {
-      if (csize != usize) fail(label, "corrupt: stored entry with different compressed and uncompressed sizes");
-      bytes.assign(stored.begin(), stored.end());
-    } else {
-      bytes = inflate_entry(stored, usize, label);
-    }
+    std::span<const uint8_t> bytes = z.subspan(data_at, size_t(csize));
+    std::vector<uint8_t> inflated;
+    if (method == kDeflated)
+      bytes = inflated = inflate_entry(bytes, usize, label);
+    else if (csize != usize)
+      fail(label, "corrupt: stored entry with different compressed and uncompressed sizes");
     const uint32_t actual = crc32(bytes);
     if (actual != crc) {
       char buf[80];

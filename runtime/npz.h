@@ -108,15 +108,18 @@ Array read_npy(const std::string& path);
 // then renamed over `path` (and the directory fsynced, best effort). On any
 // failure the previous file at `path`, if any, is untouched, no temporary file
 // is left behind, and Error is thrown: the errors of encode_npy, or
-// "PATH: cannot create a temporary file in DIR: REASON", "PATH: write failed:
-// REASON", "PATH: fsync failed: REASON", "PATH: cannot rename the temporary
-// file into place: REASON". A new file gets mode 0666 less the umask.
+// "PATH: not a file name" (PATH ends in '/', '.' or '..'), "PATH: cannot
+// create a temporary file in DIR: REASON", "PATH: write failed: REASON",
+// "PATH: fsync failed: REASON", "PATH: close failed: REASON", "PATH: cannot
+// rename the temporary file into place: REASON". The file gets mode 0666 less
+// the umask (an existing file's mode is not kept).
 void write_npy(const std::string& path, const Array& array);
 
 // The .npz archive of `entries`, in order: entries stored uncompressed, CRCs
 // set, fixed timestamp 1980-01-01 00:00 (so equal inputs give equal bytes).
-// Errors: an empty name, a name with a NUL byte, a duplicate name, and the
-// errors of encode_npy (prefixed "WHAT: entry 'NAME.npy'").
+// Errors: an empty name, a name with a NUL byte, a name too long for zip
+// (over 65531 bytes), a duplicate name, and the errors of encode_npy
+// (prefixed "WHAT: entry 'NAME.npy'").
 std::vector<uint8_t> encode_npz(const Entries& entries, Zip64 zip64 = Zip64::IfNeeded,
                                 const std::string& what = "archive");
 

@@ -79,7 +79,11 @@ component DenseSynapse {
   }
 
   def advance_state() {
-    outputs = (inputs @ (weights * mask)) * gate * g_conduct_factor + biases
+    W = weights
+    if mask_init != none {
+      W = weights * mask
+    }
+    outputs = (inputs @ W) * gate * g_conduct_factor + biases
   }
 
   def reset() {

@@ -38,7 +38,7 @@
 #     method, anything else Euler (as in ngclearn),
 #   surrogate_type = "straight_through": accepted and ignored, as in ngclearn
 #     (the arctan surrogate is always used),
-#   v_min = -3.4028235e38: voltage floor applied after the spike reset.
+#   v_min = -inf: voltage floor applied after the spike reset.
 # Compartments: j (input current), v (= v_rest), s, s_raw, rfr (= refract_time),
 # thr_theta, tols, surrogate (= 1), v_thr (= thr), key (i32, used by one_spike).
 #
@@ -47,10 +47,8 @@
 # adaptation persists), key.
 #
 # Decisions on ngclearn's quirks:
-#   * v_min: ngclearn's default is None (no floor). The language has no
-#     optional float and no infinity literal, so the default is the lowest
-#     finite f32, which leaves every finite voltage unchanged; v_min stays a
-#     run-time parameter.
+#   * v_min: ngclearn's default is None (no floor); here it is -inf, for which
+#     maximum(v, v_min) = v exactly; v_min stays a run-time parameter.
 #   * surrogate_type is ignored and the arctan surrogate always used, and
 #     thr_theta survives reset while v_thr shows thr again, as in ngclearn.
 #   * max_one_spike ranks units by the voltage at the start of the step, as
@@ -69,7 +67,7 @@ component LIFCell {
   param one_spike = false
   param integration_type = "euler"
   param surrogate_type = "straight_through"
-  param v_min = -3.4028235e38
+  param v_min = -inf
   param max_one_spike = false
 
   input j[1, n_units] = 0

@@ -52,9 +52,10 @@ component MSTDPETSynapse extends TraceSTDPSynapse {
   input outmask[1, shape[1]] = 0
 
   def evolve(t, dt) {
-    E = dWeights
     if tau_elg > 0 {
       E = eligibility * exp(-dt / tau_elg) * elg_decay + dWeights / tau_elg
+    } else {
+      E = dWeights
     }
     W = weights + (E * modulator * eta) * outmask
     if tau_w > 0 {

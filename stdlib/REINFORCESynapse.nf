@@ -42,9 +42,8 @@
 #   batch_size = 1      B
 #   seed = 42           initial value of the sampling counter key
 #   mu_act_fx = "identity"  output nonlinearity on the mean
-#   mu_out_min, mu_out_max  clip range of the action; default the lowest and
-#                       highest finite f32 (no clip: the language has no
-#                       infinity literal)
+#   mu_out_min, mu_out_max  clip range of the action; default -inf and inf
+#                       (no clip)
 #   scalar_stddev = -1.0    <= 0: learned log-std; > 0: fixed std
 # Compartments:
 #   inputs [B, n_in], rewards [B] (advantages), learning_mask [] (1 = apply
@@ -86,8 +85,8 @@ component REINFORCESynapse {
   param batch_size = 1
   param seed = 42
   param mu_act_fx = "identity"
-  param mu_out_min = -3.4028235e38
-  param mu_out_max = 3.4028235e38
+  param mu_out_min = -inf
+  param mu_out_max = inf
   param scalar_stddev = -1.0
 
   input inputs[batch_size, shape[0]] = 0

@@ -130,7 +130,9 @@ void patch(Bytes& b, std::string_view from, std::string_view to) {
   REQUIRE(found > 0);
 }
 
-uint32_t get32(const Bytes& b, size_t at) { return uint32_t(b[at] | b[at + 1] << 8 | b[at + 2] << 16 | uint32_t(b[at + 3]) << 24); }
+uint32_t get32(const Bytes& b, size_t at) {
+  return uint32_t(b[at] | b[at + 1] << 8 | b[at + 2] << 16 | uint32_t(b[at + 3]) << 24);
+}
 void set32(Bytes& b, size_t at, uint32_t v) {
   for (int i = 0; i < 4; ++i) b[at + size_t(i)] = uint8_t(v >> (8 * i));
 }
@@ -203,6 +205,13 @@ TEST_CASE("npy round trips every dtype and shape", "[npz]") {
     CHECK(bytes.size() == 10 + header_len + a.data.size());
     CHECK(same(nf::npz::decode_npy(bytes, name), a));
   }
+  // A header over 64 KiB (30000 axes) needs format 2.0 and its 4-byte length.
+  const Array wide{DType::U8, std::vector<int64_t>(30000, 1), {42}};
+  const Bytes v2 = nf::npz::encode_npy(wide);
+  CHECK(v2[6] == 2);
+  CHECK((12 + get32(v2, 8)) % 64 == 0);
+  CHECK(same(nf::npz::decode_npy(v2, "wide"), wide));
+
   TempDir dir;
   const std::string path = (dir.path / "x.npy").string();
   const Array a = sample(DType::F64, {2, 3, 4});
@@ -218,7 +227,9 @@ TEST_CASE("npz round trips, in order, with and without ZIP64 records", "[npz]") 
   CHECK(get32(zip64, zip64.size() - 22 - 20) == 0x07064b50u);  // ZIP64 locator before the end record
   check_same(nf::npz::decode_npz(zip64, "a"), entries);
   CHECK(nf::npz::decode_npz(nf::npz::encode_npz({}), "empty").empty());
-  const Entries odd = {{"z", sample(DType::U8, {2})}, {"dir/a", sample(DType::I32, {})}, {"\xc3\xa9t\xc3\xa9", sample(DType::Bool, {3})}};
+  const Entries odd = {{"z", sample(DType::U8, {2})},
+                       {"dir/a", sample(DType::I32, {})},
+                       {"\xc3\xa9t\xc3\xa9", sample(DType::Bool, {3})}};
   check_same(nf::npz::decode_npz(nf::npz::encode_npz(odd), "odd"), odd);
 
   TempDir dir;
@@ -243,11 +254,11 @@ TEST_CASE("decode_npy reads every header spelling numpy may produce", "[npz]") {
   const Bytes data = {1, 0, 0, 0, 2, 0, 0, 0};
   const Array want{DType::I32, {2}, data};
   for (std::string_view h : {
-           "{'shape': (2,), 'fortran_order': False, 'descr': '<i4'}",          // another key order, no comma
-           "{\"descr\":\"<i4\",\"fortran_order\":False,\"shape\":(2,)}",         // double quotes, no spaces
+           "{'shape': (2,), 'fortran_order': False, 'descr': '<i4'}",     // another key order, no comma
+           "{\"descr\":\"<i4\",\"fortran_order\":False,\"shape\":(2,)}",  // double quotes, no spaces
            "{ 'descr' : '<i4' ,\t'fortran_order' : False , 'shape' : ( 2 , ) , }   \n",
-           "{'descr': '<i4', 'fortran_order': False, 'shape': (2L,), }\n",       // Python 2
-           "{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }     \n",   // old 16-byte alignment
+           "{'descr': '<i4', 'fortran_order': False, 'shape': (2L,), }\n",      // Python 2
+           "{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }     \n",  // old 16-byte alignment
        }) {
     INFO(h);
     CHECK(same(nf::npz::decode_npy(raw_npy(1, h, data), "x.npy"), want));
@@ -255,7 +266,8 @@ TEST_CASE("decode_npy reads every header spelling numpy may produce", "[npz]") {
   const std::string_view v1 = "{'descr': '<i4', 'fortran_order': False, 'shape': (2,), }\n";
   CHECK(same(nf::npz::decode_npy(raw_npy(2, v1, data), "x.npy"), want));
   CHECK(same(nf::npz::decode_npy(raw_npy(3, v1, data), "x.npy"), want));
-  const Array m = nf::npz::decode_npy(raw_npy(1, "{'descr': '<i4', 'fortran_order': False, 'shape': (1, 2,)}", data), "x");
+  const Array m =
+      nf::npz::decode_npy(raw_npy(1, "{'descr': '<i4', 'fortran_order': False, 'shape': (1, 2,)}", data), "x");
   CHECK(m.shape == std::vector<int64_t>{1, 2});
   const Array u = nf::npz::decode_npy(raw_npy(1, "{'descr': '<u1', 'fortran_order': False, 'shape': (8,)}", data), "x");
   CHECK(u.dtype == DType::U8);
@@ -274,44 +286,57 @@ TEST_CASE("decode_npy reports every malformed file", "[npz]") {
   };
   CHECK(err(bytes_of("hello world")) == "x.npy: not a .npy file (no \\x93NUMPY magic)");
   CHECK(err(bytes_of("\x93NUMPY\x01")) == "x.npy: truncated .npy file: it ends inside the format version");
-  CHECK(err(bytes_of("\x93NUMPY\x04\x00\x00\x00")) == "x.npy: unsupported .npy format version 4.0 (supported: 1.0, 2.0, 3.0)");
+  CHECK(err(bytes_of("\x93NUMPY\x04\x00\x00\x00")) ==
+        "x.npy: unsupported .npy format version 4.0 (supported: 1.0, 2.0, 3.0)");
   CHECK(err(bytes_of("\x93NUMPY\x01\x00\x10")) == "x.npy: truncated .npy file: it ends inside the header length");
-  CHECK(err(bytes_of("\x93NUMPY\x01\x00\xc8\x00{}")) == "x.npy: truncated .npy header: the header is 200 bytes but only 2 follow");
+  CHECK(err(bytes_of("\x93NUMPY\x01\x00\xc8\x00{}")) ==
+        "x.npy: truncated .npy header: the header is 200 bytes but only 2 follow");
   CHECK(err(header("{'descr': '<i4' 'shape': (2,)}")) ==
         "x.npy: malformed .npy header: expected '}' at offset 16 in \"{'descr': '<i4' 'shape': (2,)}\"");
-  CHECK_THAT(err(header("{'descr': '<i4', 'fortran_order': False, 'shape': (2,), } x")), Contains("expected the end of the header after '}'"));
-  CHECK_THAT(err(header("{'descr': '<i4', 'fortran_order': Nope, 'shape': (2,)}")), Contains("expected a string, number, tuple, list, True, False or None"));
+  CHECK_THAT(err(header("{'descr': '<i4', 'fortran_order': False, 'shape': (2,), } x")),
+             Contains("expected the end of the header after '}'"));
+  CHECK_THAT(err(header("{'descr': '<i4', 'fortran_order': Nope, 'shape': (2,)}")),
+             Contains("expected a string, number, tuple, list, True, False or None"));
   CHECK_THAT(err(header("{'descr': '<i4}")), Contains("expected closing '"));
-  CHECK_THAT(err(header("{'descr': 1" + std::string(10, '0') + std::string(10, '0') + "}")), Contains("expected an integer that fits in 64 bits"));
+  CHECK_THAT(err(header("{'descr': 1" + std::string(10, '0') + std::string(10, '0') + "}")),
+             Contains("expected an integer that fits in 64 bits"));
   CHECK_THAT(err(header("{'shape': " + std::string(100, '(') + "}")), Contains("expected less nesting"));
   CHECK(err(header("{'descr': '<i4', 'fortran_order': False}")) == "x.npy: .npy header has no 'shape'");
   CHECK(err(header("{'descr': '<i4', 'descr': '<i4'}")) == "x.npy: duplicate key 'descr' in .npy header");
-  CHECK(err(header("{'descr': '<i4', 'fortran_order': False, 'shape': (2,), 'foo': 1}")) == "x.npy: unexpected key 'foo' in .npy header");
-  CHECK_THAT(err(header("{'descr': '<i4', 'fortran_order': True, 'shape': (2,)}")), Contains("x.npy: Fortran-order arrays are not supported"));
-  CHECK(err(header("{'descr': '<i4', 'fortran_order': 0, 'shape': (2,)}")) == "x.npy: fortran_order in .npy header is not True or False");
-  CHECK(err(header("{'descr': '>f4', 'fortran_order': False, 'shape': (2,)}")) == "x.npy: unsupported dtype '>f4' (supported: <f4, <i4, |b1, <u4, <f8, <i8, |u1)");
+  CHECK(err(header("{'descr': '<i4', 'fortran_order': False, 'shape': (2,), 'foo': 1}")) ==
+        "x.npy: unexpected key 'foo' in .npy header");
+  CHECK_THAT(err(header("{'descr': '<i4', 'fortran_order': True, 'shape': (2,)}")),
+             Contains("x.npy: Fortran-order arrays are not supported"));
+  CHECK(err(header("{'descr': '<i4', 'fortran_order': 0, 'shape': (2,)}")) ==
+        "x.npy: fortran_order in .npy header is not True or False");
+  CHECK(err(header("{'descr': '>f4', 'fortran_order': False, 'shape': (2,)}")) ==
+        "x.npy: unsupported dtype '>f4' (supported: <f4, <i4, |b1, <u4, <f8, <i8, |u1)");
   CHECK(err(header("{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (2,)}")) ==
         "x.npy: unsupported dtype: structured or non-string descr in .npy header");
   for (std::string_view shape : {"[2]", "(2)", "('2',)", "None"})
     CHECK(err(header("{'descr': '<i4', 'fortran_order': False, 'shape': " + std::string(shape) + "}")) ==
           "x.npy: shape in .npy header is not a tuple of integers");
-  CHECK(err(header("{'descr': '<i4', 'fortran_order': False, 'shape': (2, -1)}")) == "x.npy: shape (2, -1) has a negative extent");
+  CHECK(err(header("{'descr': '<i4', 'fortran_order': False, 'shape': (2, -1)}")) ==
+        "x.npy: shape (2, -1) has a negative extent");
   CHECK(err(header("{'descr': '<i4', 'fortran_order': False, 'shape': (4294967296, 4294967296)}")) ==
         "x.npy: shape (4294967296, 4294967296) is too large");
   const std::string three = "{'descr': '<i4', 'fortran_order': False, 'shape': (3,)}";
   CHECK(err(header(three, i4x2)) == "x.npy: data is 8 bytes but shape (3,) of dtype <i4 needs 12 bytes");
   CHECK(err(header(three, Bytes(16))) == "x.npy: data is 16 bytes but shape (3,) of dtype <i4 needs 12 bytes");
   // A zero extent makes any other extent fine, however large.
-  CHECK(nf::npz::decode_npy(header("{'descr': '<f8', 'fortran_order': False, 'shape': (0, 9223372036854775807)}"), "x").data.empty());
+  CHECK(nf::npz::decode_npy(header("{'descr': '<f8', 'fortran_order': False, 'shape': (0, 9223372036854775807)}"), "x")
+            .data.empty());
 
   TempDir dir;
-  CHECK_THROWS_WITH(nf::npz::read_npy((dir.path / "missing.npy").string()), Contains("missing.npy: cannot open: No such file or directory"));
+  CHECK_THROWS_WITH(nf::npz::read_npy((dir.path / "missing.npy").string()),
+                    Contains("missing.npy: cannot open: No such file or directory"));
   CHECK_THROWS_WITH(nf::npz::read_npy(dir.path.string()), dir.path.string() + ": is a directory");
 }
 
 TEST_CASE("encode_npy and encode_npz reject inconsistent input", "[npz]") {
   const Array short_data{DType::F32, {2}, {0, 0, 0}};
-  CHECK_THROWS_WITH(nf::npz::encode_npy(short_data), "array: array data is 3 bytes but shape (2,) of dtype <f4 needs 8 bytes");
+  CHECK_THROWS_WITH(nf::npz::encode_npy(short_data),
+                    "array: array data is 3 bytes but shape (2,) of dtype <f4 needs 8 bytes");
   CHECK_THROWS_WITH(nf::npz::encode_npy(Array{DType::U8, {-1}, {}}, "w"), "w: shape (-1,) has a negative extent");
   const Array ok = sample(DType::U8, {1});
   CHECK_THROWS_WITH(nf::npz::encode_npz({{"a", ok}, {"a", ok}}), "archive: duplicate entry name 'a'");
@@ -352,7 +377,8 @@ TEST_CASE("decode_npz reads numpy's deflated archives and reports every malforme
       }
     }
   }
-  CHECK(err(Bytes(stored.begin(), stored.end() - 1)) == "f.npz: truncated or corrupt zip archive: no end-of-central-directory record");
+  CHECK(err(Bytes(stored.begin(), stored.end() - 1)) ==
+        "f.npz: truncated or corrupt zip archive: no end-of-central-directory record");
   Bytes b = golden;
   b.erase(b.begin() + 100, b.begin() + 110);  // inside a's deflate data: the directory now points past it
   CHECK_THAT(err(b), Contains("f.npz: "));
@@ -375,7 +401,8 @@ TEST_CASE("decode_npz reads numpy's deflated archives and reports every malforme
   b = stored;
   b[central(b) - 1] ^= 1;  // b's data byte
   char msg[200];
-  std::snprintf(msg, sizeof msg, "f.npz: entry 'b.npy': CRC-32 mismatch: the directory records 0x%08X, the data has 0x%08X",
+  std::snprintf(msg, sizeof msg,
+                "f.npz: entry 'b.npy': CRC-32 mismatch: the directory records 0x%08X, the data has 0x%08X",
                 get32(stored, central(stored) + 51 + 16), nf::npz::crc32({&b[central(b) - 129], 129}));
   CHECK(err(b) == msg);
   b = golden;
@@ -391,7 +418,8 @@ TEST_CASE("decode_npz reads numpy's deflated archives and reports every malforme
   CHECK_THAT(err(b), Contains("f.npz: entry 'a.npy': unsupported dtype '>i4'"));
 
   TempDir dir;
-  CHECK_THROWS_WITH(nf::npz::read_npz((dir.path / "no.npz").string()), Contains("no.npz: cannot open: No such file or directory"));
+  CHECK_THROWS_WITH(nf::npz::read_npz((dir.path / "no.npz").string()),
+                    Contains("no.npz: cannot open: No such file or directory"));
 }
 
 TEST_CASE("failed writes leave the old file and no temporary file", "[npz]") {
@@ -403,8 +431,9 @@ TEST_CASE("failed writes leave the old file and no temporary file", "[npz]") {
   const std::vector<std::string> only = {"x.npz"};
 
   // Invalid input is caught before anything is created.
-  CHECK_THROWS_WITH(nf::npz::write_npz(target.string(), {{"a", Array{DType::F32, {2}, {}}}}),
-                    target.string() + ": entry 'a.npy': array data is 0 bytes but shape (2,) of dtype <f4 needs 8 bytes");
+  CHECK_THROWS_WITH(
+      nf::npz::write_npz(target.string(), {{"a", Array{DType::F32, {2}, {}}}}),
+      target.string() + ": entry 'a.npy': array data is 0 bytes but shape (2,) of dtype <f4 needs 8 bytes");
   CHECK_THROWS_WITH(nf::npz::write_npy(target.string(), Array{DType::F32, {2}, {}}), Contains("needs 8 bytes"));
 
   // The file system refuses mid-write: a 4 KiB file size limit.
@@ -507,13 +536,14 @@ TEST_CASE("numpy reads what we write and we read what numpy writes", "[npz][nump
   nf::npz::write_npy((dir.path / "ours.npy").string(), sample(DType::F64, kShapes[4]));
   write_bytes(dir.path / "check.py", bytes_of(kNumpyScript));
   const std::string log = (dir.path / "log.txt").string();
-  const int rc = std::system(("/usr/bin/python3 '" + (dir.path / "check.py").string() + "' '" + dir.path.string() +
-                              "' >'" + log + "' 2>&1")
-                                 .c_str());
+  const int rc = std::system(
+      ("/usr/bin/python3 '" + (dir.path / "check.py").string() + "' '" + dir.path.string() + "' >'" + log + "' 2>&1")
+          .c_str());
   const Bytes out = read_bytes(log);
   INFO("python output:\n" << std::string(out.begin(), out.end()));
   REQUIRE(rc == 0);
   check_same(nf::npz::read_npz((dir.path / "stored.npz").string()), entries);
   check_same(nf::npz::read_npz((dir.path / "compressed.npz").string()), entries);
-  CHECK_THROWS_WITH(nf::npz::read_npy((dir.path / "fortran.npy").string()), Contains("Fortran-order arrays are not supported"));
+  CHECK_THROWS_WITH(nf::npz::read_npy((dir.path / "fortran.npy").string()),
+                    Contains("Fortran-order arrays are not supported"));
 }

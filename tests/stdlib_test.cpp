@@ -9,6 +9,7 @@
 // ngclearn's own float32 order of operations may differ in the last ulp).
 // Values the reference says are exact (0.875, 0.75, 1.25, ...) are checked
 // for exact equality.
+#include <limits>
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
@@ -63,6 +64,8 @@ void check_bits(float got, float want) {
 }
 
 float clipf(float x, float lo, float hi) { return std::min(std::max(x, lo), hi); }
+
+const double kPi = 3.14159265358979323846;
 
 // The stream of the only draw of kind `op` in `process`.
 std::string draw_stream(const Program& p, const std::string& process, Op op) {
@@ -556,12 +559,13 @@ TEST_CASE("REINFORCESynapse: one evolve with the interpreter's normal draw (7.5a
     // The closed forms of 7.5(a), evaluated in double with the same eps.
     const double h = std::tanh(-0.1), mu = std::tanh(h * 0.13), ls = h * 0.04, sd = std::exp(ls);
     const double y = eps * sd + mu;
-    const double logp = -0.5 * (std::log(2 * M_PI) + 2 * ls + double(eps) * eps);
+    const double logp = -0.5 * (std::log(2 * kPi) + 2 * ls + double(eps) * eps);
     const double g = 0.1 * 0.01;
     check_near(at(s, "W.outputs"), y);
     check_near(at(s, "W.objective"), -logp * -0.1 * 0.01);
-    check_near(at(s, "W.dWeights", 0), -h * g * eps / sd * (1 - mu * mu));
-    check_near(at(s, "W.dWeights", 1), -h * g * (double(eps) * eps - 1));
+    // y - mu and eps^2 - 1 cancel in binary32: absolute slack at the scale of h * g.
+    check_near(at(s, "W.dWeights", 0), -h * g * eps / sd * (1 - mu * mu), 1e-5, 1e-10);
+    check_near(at(s, "W.dWeights", 1), -h * g * (double(eps) * eps - 1), 1e-5, 1e-10);
     if (learning_mask == 1.0f) {
       check_near(at(s, "W.weights", 0), 0.13 + 1e-4 * at(s, "W.dWeights", 0));
       check_near(at(s, "W.weights", 1), 0.04 + 1e-4 * at(s, "W.dWeights", 1));
@@ -700,7 +704,7 @@ double reinforce_objective(const std::vector<double>& W, const std::vector<float
       }
       double mu = std::tanh(a), sd = std::exp(std::clamp(ls, -10.0, 2.0));
       double d = y[size_t(b * n_out + k)] - mu;
-      logp += -0.5 * (std::log(2 * M_PI * sd * sd) + d * d / (sd * sd));
+      logp += -0.5 * (std::log(2 * kPi * sd * sd) + d * d / (sd * sd));
     }
     total += -logp * r[size_t(b)];
   }
@@ -907,7 +911,9 @@ TEST_CASE("LIFCell: ngclearn's unit test, the full table (7.7)", "[stdlib][lif]"
     CHECK(at(s, "z.tols") == (t < 2 ? 0.0f : t < 10 ? 2.0f : 10.0f));
     if (t == 0) check_near(at(s, "z.surrogate"), 0.327249, 2e-6);
     if (t == 2) CHECK(at(s, "z.thr_theta") == 0.05f);
-    if (t >= 10) check_near(at(s, "z.thr_theta"), 0.1, 1e-6);
+    // The table gives theta ~ 0.1 after the second spike; in binary32 the
+    // decay factor exp(-1e-7) rounds to 1 - 2^-23, so theta slips a few 1e-7.
+    if (t >= 10) check_near(at(s, "z.thr_theta"), 0.1, 1e-5);
   }
 
   // reset: everything but thr_theta returns to baseline; v_thr shows thr.
@@ -1029,7 +1035,7 @@ TEST_CASE("PoissonCell and BernoulliCell: probabilities 1 and 0 are exact (7.9)"
 TEST_CASE("PoissonCell and BernoulliCell: spikes are the draws of the cell's counter", "[stdlib][encoder]") {
   const std::vector<float> inputs = {0.0f, 0.1f, 0.3f, 0.5f, 0.9f, 1.0f};
   for (bool poisson : {true, false}) {
-    INFO(poisson ? "PoissonCell" : "BernoulliCell");
+    INFO((poisson ? "PoissonCell" : "BernoulliCell"));
     Program p = compile(single(poisson ? "PoissonCell(n_units=6, target_freq=500.0)" : "BernoulliCell(n_units=6)",
                                {"advance_state"}, "z"));
     const uint64_t seed = 31;
@@ -1117,6 +1123,9 @@ const char* kModStdpInstances = R"(
   tr0 = VarTrace(n_units=1, tau_tr=20.0, a_delta=1.0)
   tr1 = VarTrace(n_units=1, tau_tr=20.0, a_delta=1.0)
   r = RewardErrorCell(n_units=1, alpha=0.0)
+)";
+
+const char* kModStdpProcesses = R"(
   process evolve = W1_stdp.evolve >> W1_rstdp.evolve >> W_mstdpet.evolve
   process advance = tr0.advance_state >> tr1.advance_state >> r.advance_state >> W1_stdp.advance_state >> W1_rstdp.advance_state >> W_mstdpet.advance_state
   process reset = W1_stdp.reset >> W1_rstdp.reset >> W_mstdpet.reset >> r.reset >> tr0.reset >> tr1.reset
@@ -1146,7 +1155,8 @@ struct ModStdpRow {
 // Runs the tutorial's 200 steps; `clamp` sets the synapses' inputs by hand
 // (as the tutorial does), otherwise they are wired.
 std::vector<ModStdpRow> run_mod_stdp(bool clamp) {
-  std::string text = std::string("model mod_stdp {\n") + kModStdpInstances + (clamp ? "" : kModStdpWires) + "}\n";
+  std::string text = std::string("model mod_stdp {\n") + kModStdpInstances + (clamp ? "" : kModStdpWires) +
+                     kModStdpProcesses + "}\n";
   Program p = compile(text);
   State s = create_state(p, 1234);
   run(p, "reset", s);
@@ -1233,13 +1243,18 @@ TEST_CASE("mod_stdp tutorial: STDP, MSTDP and MSTDP-ET trajectories (8.1)", "[st
       {141, 0.2617663, 0.2105726, 0.2089569, 0.0215534},
       {199, 0.2617663, 0.2105726, 0.2051471, 0.0021181},
   };
-  // Seven decimals: rounding is at most 5e-8; the float32 simulations may
-  // differ by a few ulps more.
+  // Seven decimals round by at most 5e-8. A weight is 0.2 plus a running sum
+  // of terms up to 0.2 in size, each rounded in binary32 (ulp 1.5e-8 near
+  // 0.2), so float32 runs differ from the exact sums by a few 1e-7 whatever
+  // the weight's final size: at step 135 binary32 gives 0.03851344, the exact
+  // sum 0.03851364. Hence an absolute 3e-7 for STDP and MSTDP; the MSTDP-ET
+  // weight moves by 0.008 * E per step and E by dW / 25, so their errors stay
+  // within the decimals' rounding.
   for (const Row& row : table) {
     INFO("step " << row.i);
     const ModStdpRow& got = rows[size_t(row.i)];
-    check_near(got.stdp, row.stdp, 1e-6, 1e-7);
-    check_near(got.rstdp, row.rstdp, 1e-6, 1e-7);
+    check_near(got.stdp, row.stdp, 1e-6, 3e-7);
+    check_near(got.rstdp, row.rstdp, 1e-6, 3e-7);
     check_near(got.mstdpet, row.mstdpet, 1e-6, 1e-7);
     check_near(got.E, row.E, 1e-6, 1e-7);
   }
@@ -1309,7 +1324,7 @@ TEST_CASE("defaults: every documented parameter exists with its default", "[stdl
   check_defaults("REINFORCESynapse(shape=(2, 3))",
                  "REINFORCESynapse(shape=(2, 3), eta=0.0001, decay=0.99, weight_init=uniform(low=0.025, high=0.8), "
                  "resist_scale=1.0, act_fx=\"identity\", p_conn=1.0, w_bound=1.0, batch_size=1, seed=42, "
-                 "mu_act_fx=\"identity\", mu_out_min=-3.4028235e38, mu_out_max=3.4028235e38, scalar_stddev=-1.0)",
+                 "mu_act_fx=\"identity\", mu_out_min=-inf, mu_out_max=inf, scalar_stddev=-1.0)",
                  "REINFORCESynapse(shape=(2, 3), seed=43)", {"evolve", "reset"});
   check_defaults("VarTrace(n_units=3, tau_tr=20.0, a_delta=1.0)",
                  "VarTrace(n_units=3, tau_tr=20.0, a_delta=1.0, P_scale=1.0, gamma_tr=1.0, decay_type=\"exp\", "
@@ -1318,7 +1333,7 @@ TEST_CASE("defaults: every documented parameter exists with its default", "[stdl
   check_defaults("LIFCell(n_units=3, tau_m=10.0)",
                  "LIFCell(n_units=3, tau_m=10.0, resist_m=1.0, thr=-52.0, v_rest=-65.0, v_reset=-60.0, "
                  "conduct_leak=1.0, tau_theta=1e7, theta_plus=0.05, refract_time=5.0, one_spike=false, "
-                 "integration_type=\"euler\", surrogate_type=\"straight_through\", v_min=-3.4028235e38, "
+                 "integration_type=\"euler\", surrogate_type=\"straight_through\", v_min=-inf, "
                  "max_one_spike=false)",
                  "LIFCell(n_units=3, tau_m=10.0, tau_theta=0.0)", {"advance_state", "reset"});
   check_defaults("PoissonCell(n_units=3)", "PoissonCell(n_units=3, target_freq=63.75, batch_size=1)",
@@ -1353,8 +1368,8 @@ TEST_CASE("defaults: run-time parameters and initial compartments", "[stdlib][de
     CHECK(param_default(p, "W.eta") == 1e-4f);
     CHECK(param_default(p, "W.decay") == 0.99f);
     CHECK(param_default(p, "W.w_bound") == 1.0f);
-    CHECK(param_default(p, "W.mu_out_min") == -FLT_MAX);
-    CHECK(param_default(p, "W.mu_out_max") == FLT_MAX);
+    CHECK(param_default(p, "W.mu_out_min") == -std::numeric_limits<float>::infinity());
+    CHECK(param_default(p, "W.mu_out_max") == std::numeric_limits<float>::infinity());
     State s = create_state(p, 5);
     REQUIRE(s.get("W.weights").type == (Type{DType::F32, {2, 6}}));
     for (float w : s.get("W.weights").to_f32()) {
@@ -1376,7 +1391,7 @@ TEST_CASE("defaults: run-time parameters and initial compartments", "[stdlib][de
     CHECK(param_default(p, "z.v_reset") == -60.0f);
     CHECK(param_default(p, "z.conduct_leak") == 1.0f);
     CHECK(param_default(p, "z.theta_plus") == 0.05f);
-    CHECK(param_default(p, "z.v_min") == -FLT_MAX);
+    CHECK(param_default(p, "z.v_min") == -std::numeric_limits<float>::infinity());
     State s = create_state(p, 5);
     check_f32(s.get("z.v"), {1, 2}, {-65, -65});
     check_f32(s.get("z.rfr"), {1, 2}, {5, 5});
