@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "cli/cli.h"
+#include "compiler/plan.h"
 #include "compiler/target_info.h"
 #include "ir/parser.h"
 #include "ir/printer.h"
@@ -78,10 +79,11 @@ const char* kCheckHelp =
     "processes. Errors are printed with file:line:col, the line and a caret.\n";
 
 const char* kIrHelp =
-    "usage: neurofuse ir FILE [--process NAME] [--model NAME]\n"
+    "usage: neurofuse ir FILE [--process NAME] [--model NAME] [--stage ir|kernels]\n"
     "\n"
     "Prints the canonical IR text of a model (.nf) or of IR text (.nfir), whole or\n"
-    "only one process.\n";
+    "only one process. --stage kernels prints the compiler's kernel plan instead:\n"
+    "which operations each loop computes, its shape, what it reads and writes.\n";
 
 bool wants_help(const std::vector<std::string>& args) {
   for (const std::string& a : args)
@@ -150,8 +152,21 @@ int cmd_check(const std::vector<std::string>& args) {
 
 int cmd_ir(const std::vector<std::string>& args) {
   if (wants_help(args)) return std::fputs(kIrHelp, stdout), 0;
-  Parsed p = parse_simple(args, {"--process", "--model"});
+  Parsed p = parse_simple(args, {"--process", "--model", "--stage"});
   Loaded m = load(p.file, p.options["--model"]);
+  std::string stage = p.options.count("--stage") ? p.options["--stage"] : "ir";
+  if (stage != "ir" && stage != "kernels") throw Error("unknown stage '" + stage + "' (available: ir, kernels)");
+  if (p.options.count("--process") && !m.program.find_process(p.options["--process"]))
+    throw Error("'" + p.file + "' has no process '" + p.options["--process"] + "'");
+  if (stage == "kernels") {
+    if (p.options.count("--process")) {
+      ir::Program only = m.program;
+      only.processes = {*m.program.find_process(p.options["--process"])};
+      m.program = only;
+    }
+    std::fputs(compiler::print_plan(m.program, compiler::plan_program(m.program)).c_str(), stdout);
+    return 0;
+  }
   if (p.options.count("--process")) {
     const ir::Process* proc = m.program.find_process(p.options["--process"]);
     if (!proc) throw Error("'" + p.file + "' has no process '" + p.options["--process"] + "'");

@@ -1,0 +1,325 @@
+// Module, process and kernel structure of generated code, and the loop nests
+// of each kernel kind. Element values are emitted by codegen_element.cpp.
+#include "compiler/codegen.h"
+
+#include <cmath>
+#include <set>
+
+#include <llvm/IR/Verifier.h>
+#include <llvm/Support/raw_ostream.h>
+
+#include "compiler/codegen_internal.h"
+#include "ir/diagnostic.h"
+
+namespace nf::compiler {
+
+std::string process_symbol(const std::string& process) { return "nf_process_" + process; }
+
+std::string buffer_key(const Buffer& b) {
+  return b.scratch ? "s:" + std::to_string(b.offset) : "c:" + b.compartment;
+}
+
+namespace {
+
+// Every buffer a kernel touches: compartments it reads, values it loads from
+// other kernels, and where its outputs go.
+std::vector<Buffer> kernel_buffers(const ir::Program& program, const ProcessPlan& pp, const Kernel& k) {
+  std::map<std::string, Buffer> out;
+  auto add = [&](const Buffer& b) { out.emplace(buffer_key(b), b); };
+  for (const std::string& r : k.reads) add(Buffer{false, r, 0, program.find_compartment(r)->type});
+  std::set<const ir::Node*> mine;
+  for (const KernelOutput& o : k.outputs) {
+    add(o.dest);
+    mine.insert(o.node);
+  }
+  auto resolve = [&](const ir::Node* n) {
+    auto it = pp.forward.find(n);
+    return it == pp.forward.end() ? n : it->second;
+  };
+  std::vector<const ir::Node*> computed = k.fused;
+  for (const KernelOutput& o : k.outputs) computed.push_back(o.node);
+  for (const ir::Node* n : computed)
+    for (const ir::NodeRef& op : n->operands) {
+      const ir::Node* o = resolve(op.get());
+      auto m = pp.materialized.find(o);
+      if (m != pp.materialized.end()) add(m->second);
+    }
+  std::vector<Buffer> list;
+  for (const auto& [key, b] : out) list.push_back(b);
+  return list;
+}
+
+}  // namespace
+
+KernelEmitter::KernelEmitter(llvm::Module& module, llvm::IRBuilder<>& b, const Plan& plan, const ProcessPlan& process,
+                             const Kernel& kernel, llvm::Function* fn)
+    : module_(module), b_(b), plan_(plan), process_(process), kernel_(kernel), fn_(fn) {
+  auto arg = fn->arg_begin();
+  state_ = &*arg++;
+  t_ = &*arg++;
+  dt_ = &*arg++;
+  for (; arg != fn->arg_end(); ++arg) buffers_[std::string(arg->getName())] = &*arg;
+}
+
+const ir::Node* KernelEmitter::resolve(const ir::Node* n) const {
+  auto it = process_.forward.find(n);
+  return it == process_.forward.end() ? n : it->second;
+}
+
+llvm::Type* KernelEmitter::register_type(ir::DType d) {
+  switch (d) {
+    case ir::DType::F32: return b_.getFloatTy();
+    case ir::DType::I32: return b_.getInt32Ty();
+    case ir::DType::Bool: return b_.getInt1Ty();
+  }
+  return nullptr;
+}
+
+llvm::Value* KernelEmitter::buffer(const Buffer& buf) { return buffers_.at(buffer_key(buf)); }
+
+// Nested counted loops over `extents` (i64 values), outermost first; `body`
+// receives the induction variables. Each body is emitted once, in its own
+// value-cache scope.
+void KernelEmitter::loops(const std::vector<llvm::Value*>& extents, const std::function<void(const Index&)>& body) {
+  Index idx;
+  std::function<void(size_t)> level = [&](size_t d) {
+    if (d == extents.size()) {
+      auto saved = cache_;
+      body(idx);
+      cache_ = std::move(saved);
+      return;
+    }
+    llvm::BasicBlock* pre = b_.GetInsertBlock();
+    llvm::BasicBlock* header = llvm::BasicBlock::Create(b_.getContext(), "loop", fn_);
+    llvm::BasicBlock* inner = llvm::BasicBlock::Create(b_.getContext(), "body", fn_);
+    llvm::BasicBlock* exit = llvm::BasicBlock::Create(b_.getContext(), "exit", fn_);
+    b_.CreateBr(header);
+    b_.SetInsertPoint(header);
+    llvm::PHINode* i = b_.CreatePHI(b_.getInt64Ty(), 2, "i" + std::to_string(d));
+    i->addIncoming(i64(0), pre);
+    b_.CreateCondBr(b_.CreateICmpSLT(i, extents[d]), inner, exit);
+    b_.SetInsertPoint(inner);
+    idx.push_back(i);
+    level(d + 1);
+    idx.pop_back();
+    llvm::Value* next = b_.CreateAdd(i, i64(1), "", /*HasNUW=*/true, /*HasNSW=*/true);
+    i->addIncoming(next, b_.GetInsertBlock());
+    b_.CreateBr(header);
+    b_.SetInsertPoint(exit);
+  };
+  level(0);
+}
+
+void KernelEmitter::emit_body() {
+  switch (kernel_.kind) {
+    case KernelKind::Elementwise: elementwise_kernel(); break;
+    case KernelKind::MatMul: matmul_kernel(); break;
+    case KernelKind::Reduce: reduce_kernel(); break;
+    case KernelKind::Concat: concat_kernel(); break;
+  }
+  b_.CreateRetVoid();
+}
+
+std::vector<llvm::Value*> extents_of(llvm::IRBuilder<>& b, const ir::Shape& s) {
+  std::vector<llvm::Value*> e;
+  for (int64_t d : s.dims) e.push_back(b.getInt64(uint64_t(d)));
+  return e;
+}
+
+// Every output computed at the loop's index, then stored: all loads of an
+// iteration come before its stores, so an output may replace a compartment
+// that the same loop reads at the same index.
+void KernelEmitter::elementwise_kernel() {
+  loops(extents_of(b_, kernel_.domain), [&](const Index& idx) {
+    std::vector<llvm::Value*> results;
+    for (const KernelOutput& o : kernel_.outputs) {
+      llvm::Value* v = compute(o.node, idx);
+      cache_[{o.node, idx}] = v;
+      results.push_back(v);
+    }
+    for (size_t k = 0; k < results.size(); ++k)
+      store(buffer(kernel_.outputs[k].dest), kernel_.outputs[k].node->type, idx, results[k]);
+  });
+}
+
+// out[i, j] = sum over k ascending of a[i, k] * b[k, j], the sum starting at
+// the k = 0 product: initialised from k = 0, then one pass over j per k, so
+// the inner loop runs over independent outputs and vectorizes.
+void KernelEmitter::matmul_kernel() {
+  const ir::Node* mm = kernel_.outputs[0].node;
+  const ir::Node* a = resolve(mm->operands[0].get());
+  const ir::Node* bm = resolve(mm->operands[1].get());
+  int64_t M = mm->type.shape[0], N = mm->type.shape[1], K = a->type.shape[1];
+  llvm::Value* out = buffer(kernel_.outputs[0].dest);
+  loops({i64(M)}, [&](const Index& i) {
+    if (K == 0) {
+      loops({i64(N)}, [&](const Index& j) { store(out, mm->type, {i[0], j[0]}, llvm::ConstantFP::get(b_.getFloatTy(), 0.0)); });
+      return;
+    }
+    loops({i64(N)}, [&](const Index& j) {
+      store(out, mm->type, {i[0], j[0]}, b_.CreateFMul(value(a, {i[0], i64(0)}), value(bm, {i64(0), j[0]})));
+    });
+    if (K == 1) return;
+    llvm::Value* k_count = i64(K - 1);
+    loops({k_count}, [&](const Index& km1) {
+      llvm::Value* k = b_.CreateAdd(km1[0], i64(1));
+      llvm::Value* aik = value(a, {i[0], k});
+      loops({i64(N)}, [&](const Index& j) {
+        Index at = {i[0], j[0]};
+        llvm::Value* acc = load(out, mm->type, at);
+        store(out, mm->type, at, b_.CreateFAdd(acc, b_.CreateFMul(aik, value(bm, {k, j[0]}))));
+      });
+    });
+  });
+}
+
+// Reductions fold the reduced axis in ascending order, the running value
+// starting at the first element; each output is finished before the next.
+void KernelEmitter::reduce_kernel() {
+  const ir::Node* r = kernel_.outputs[0].node;
+  const ir::Node* x = resolve(r->operands[0].get());
+  const ir::Shape& in = x->type.shape;
+  int axis = r->attrs.axis;
+  int64_t len = in[axis];
+  llvm::Value* out = buffer(kernel_.outputs[0].dest);
+  bool f32 = x->type.dtype == ir::DType::F32;
+  llvm::Type* ty = register_type(x->type.dtype);
+  loops(extents_of(b_, r->type.shape), [&](const Index& o) {
+    auto input_index = [&](llvm::Value* k) {
+      Index ix;
+      size_t src = 0;
+      for (int a = 0; a < in.rank(); ++a) {
+        if (a == axis) {
+          ix.push_back(k);
+          if (r->attrs.keepdims) ++src;
+        } else {
+          ix.push_back(o[src++]);
+        }
+      }
+      return ix;
+    };
+    llvm::Value* result = nullptr;
+    if (r->op == ir::Op::ArgMax) {
+      llvm::AllocaInst* best = nullptr;
+      llvm::AllocaInst* best_value = nullptr;
+      {
+        llvm::IRBuilder<> entry(&fn_->getEntryBlock(), fn_->getEntryBlock().begin());
+        best = entry.CreateAlloca(b_.getInt64Ty());
+        best_value = entry.CreateAlloca(ty);
+      }
+      b_.CreateStore(i64(0), best);
+      b_.CreateStore(value(x, input_index(i64(0))), best_value);
+      loops({i64(len - 1)}, [&](const Index& km1) {
+        llvm::Value* k = b_.CreateAdd(km1[0], i64(1));
+        llvm::Value* v = value(x, input_index(k));
+        llvm::Value* cur = b_.CreateLoad(ty, best_value);
+        // The first NaN wins; otherwise a strictly larger value.
+        llvm::Value* take = f32 ? b_.CreateAnd(b_.CreateFCmpORD(cur, cur),
+                                               b_.CreateOr(b_.CreateFCmpUNO(v, v), b_.CreateFCmpOGT(v, cur)))
+                                : b_.CreateICmpSGT(v, cur);
+        b_.CreateStore(b_.CreateSelect(take, k, b_.CreateLoad(b_.getInt64Ty(), best)), best);
+        b_.CreateStore(b_.CreateSelect(take, v, cur), best_value);
+      });
+      result = b_.CreateTrunc(b_.CreateLoad(b_.getInt64Ty(), best), b_.getInt32Ty());
+    } else if (len == 0) {
+      result = f32 ? static_cast<llvm::Value*>(llvm::ConstantFP::get(b_.getFloatTy(), r->op == ir::Op::Mean ? std::nan("") : 0.0))
+                   : b_.getInt32(0);
+    } else {
+      llvm::AllocaInst* acc = nullptr;
+      {
+        llvm::IRBuilder<> entry(&fn_->getEntryBlock(), fn_->getEntryBlock().begin());
+        acc = entry.CreateAlloca(ty);
+      }
+      b_.CreateStore(value(x, input_index(i64(0))), acc);
+      loops({i64(len - 1)}, [&](const Index& km1) {
+        llvm::Value* k = b_.CreateAdd(km1[0], i64(1));
+        llvm::Value* v = value(x, input_index(k));
+        llvm::Value* a = b_.CreateLoad(ty, acc);
+        llvm::Value* next = r->op == ir::Op::ReduceMax ? (f32 ? b_.CreateMaximum(a, v) : b_.CreateSelect(b_.CreateICmpSGE(a, v), a, v))
+                                                       : (f32 ? b_.CreateFAdd(a, v) : b_.CreateAdd(a, v));
+        b_.CreateStore(next, acc);
+      });
+      result = b_.CreateLoad(ty, acc);
+      if (r->op == ir::Op::Mean) result = b_.CreateFDiv(result, llvm::ConstantFP::get(b_.getFloatTy(), double(float(len))));
+    }
+    store(out, r->type, o, result);
+  });
+}
+
+// Each operand's elements are copied to their place along the axis.
+void KernelEmitter::concat_kernel() {
+  const ir::Node* c = kernel_.outputs[0].node;
+  llvm::Value* out = buffer(kernel_.outputs[0].dest);
+  int64_t offset = 0;
+  for (const ir::NodeRef& op : c->operands) {
+    const ir::Node* part = resolve(op.get());
+    int64_t at = offset;
+    loops(extents_of(b_, part->type.shape), [&](const Index& idx) {
+      Index dst = idx;
+      dst[size_t(c->attrs.axis)] = b_.CreateAdd(idx[size_t(c->attrs.axis)], i64(at));
+      store(out, c->type, dst, value(part, idx));
+    });
+    offset += part->type.shape[c->attrs.axis];
+  }
+}
+
+std::unique_ptr<llvm::Module> generate_module(const ir::Program& program, const Plan& plan, llvm::LLVMContext& context) {
+  auto module = std::make_unique<llvm::Module>("neurofuse", context);
+  llvm::IRBuilder<> b(context);
+  llvm::Type* ptr = b.getPtrTy();
+  for (const ProcessPlan& pp : plan.processes) {
+    llvm::FunctionType* step_ty = llvm::FunctionType::get(b.getVoidTy(), {ptr, b.getFloatTy(), b.getFloatTy()}, false);
+    llvm::Function* step = llvm::Function::Create(step_ty, llvm::Function::ExternalLinkage, process_symbol(pp.name), *module);
+    step->getArg(0)->setName("state");
+    step->getArg(1)->setName("t");
+    step->getArg(2)->setName("dt");
+    std::vector<std::pair<llvm::Function*, std::vector<Buffer>>> kernels;
+    for (size_t k = 0; k < pp.kernels.size(); ++k) {
+      std::vector<Buffer> buffers = kernel_buffers(program, pp, pp.kernels[k]);
+      std::vector<llvm::Type*> params = {ptr, b.getFloatTy(), b.getFloatTy()};
+      params.insert(params.end(), buffers.size(), ptr);
+      llvm::Function* fn = llvm::Function::Create(llvm::FunctionType::get(b.getVoidTy(), params, false),
+                                                  llvm::Function::InternalLinkage,
+                                                  "kernel_" + pp.name + "_" + std::to_string(k), *module);
+      fn->getArg(0)->setName("state");
+      fn->getArg(1)->setName("t");
+      fn->getArg(2)->setName("dt");
+      for (size_t i = 0; i < buffers.size(); ++i) {
+        llvm::Argument* a = fn->getArg(unsigned(3 + i));
+        a->setName(buffer_key(buffers[i]));
+        a->addAttr(llvm::Attribute::NoAlias);
+        a->addAttr(llvm::Attribute::getWithAlignment(context, llvm::Align(kAlignment)));
+      }
+      fn->addFnAttr(llvm::Attribute::NoUnwind);
+      b.SetInsertPoint(llvm::BasicBlock::Create(context, "entry", fn));
+      KernelEmitter(*module, b, plan, pp, pp.kernels[k], fn).emit_body();
+      kernels.push_back({fn, buffers});
+    }
+    b.SetInsertPoint(llvm::BasicBlock::Create(context, "entry", step));
+    auto address = [&](const Buffer& buf) {
+      int64_t off = buf.scratch ? plan.layout.scratch_offset + buf.offset : plan.layout.find_compartment(buf.compartment)->offset;
+      return b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), step->getArg(0), uint64_t(off));
+    };
+    for (auto& [fn, buffers] : kernels) {
+      std::vector<llvm::Value*> args = {step->getArg(0), step->getArg(1), step->getArg(2)};
+      for (const Buffer& buf : buffers) args.push_back(address(buf));
+      b.CreateCall(fn, args);
+    }
+    for (const Copy& c : pp.copies) {
+      const Slot* to = plan.layout.find_compartment(c.to);
+      b.CreateMemCpy(address(Buffer{false, c.to, 0, to->type}), llvm::MaybeAlign(kAlignment), address(c.from),
+                     llvm::MaybeAlign(kAlignment), uint64_t(to->bytes));
+    }
+    b.CreateRetVoid();
+    step->addFnAttr(llvm::Attribute::NoUnwind);
+  }
+  for (llvm::Function& f : *module) {
+    std::string problems;
+    llvm::raw_string_ostream os(problems);
+    if (!f.isDeclaration() && llvm::verifyFunction(f, &os))
+      throw Error("internal compiler error: LLVM rejected function '" + f.getName().str() + "': " + os.str());
+  }
+  return module;
+}
+
+}  // namespace nf::compiler

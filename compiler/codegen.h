@@ -1,0 +1,32 @@
+// LLVM code generation: a planned program becomes one LLVM module.
+//
+// The module defines, for every process P, an external function
+//   void nf_process_P(uint8_t* state, float t, float dt)
+// that runs one step of P on a state block laid out by the plan's Layout.
+// Each kernel of the plan is an internal function whose buffers are noalias
+// pointers, so the loop vectorizer needs no run-time overlap checks; the
+// process function calls its kernels in order and then makes the plan's
+// copies. Floating point is strict: no fast-math flags, fma only where the IR
+// says fma. LLVM types are forward-declared; only compiler/*.cpp include LLVM.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "compiler/plan.h"
+
+namespace llvm {
+class LLVMContext;
+class Module;
+}  // namespace llvm
+
+namespace nf::compiler {
+
+// The C symbol of a process's step function.
+std::string process_symbol(const std::string& process);
+
+// Builds and verifies the module; throws nf::Error if LLVM's verifier rejects
+// a function (a compiler bug, reported with the function's name).
+std::unique_ptr<llvm::Module> generate_module(const ir::Program& program, const Plan& plan, llvm::LLVMContext& context);
+
+}  // namespace nf::compiler

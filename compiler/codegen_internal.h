@@ -1,0 +1,67 @@
+// Internal to code generation: the emitter of one kernel's loop bodies.
+#pragma once
+
+#include <map>
+#include <vector>
+
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/Module.h>
+
+#include "compiler/plan.h"
+
+namespace nf::compiler {
+
+using Index = std::vector<llvm::Value*>;  // one i64 per axis
+
+// Emits the instructions of one kernel function. Values are computed element
+// by element: value(n, idx) is node n's element at multi-index idx, built from
+// its operands' elements (fused) or loaded from where the plan stored them.
+class KernelEmitter {
+ public:
+  KernelEmitter(llvm::Module& module, llvm::IRBuilder<>& b, const Plan& plan, const ProcessPlan& process,
+                const Kernel& kernel, llvm::Function* fn);
+
+  void emit_body();
+
+ private:
+  // ---- elements (codegen_element.cpp) ----
+  llvm::Value* value(const ir::Node* n, const Index& idx);
+  llvm::Value* compute(const ir::Node* n, const Index& idx);
+  llvm::Value* elementwise(const ir::Node* n, const std::vector<llvm::Value*>& args, ir::DType operand);
+  llvm::Value* draw(const ir::Node* n, const Index& idx);
+  Index broadcast_index(const ir::Shape& operand, const Index& idx);
+  llvm::Value* linear(const Index& idx, const ir::Shape& shape);
+  Index unravel(llvm::Value* linear, const ir::Shape& shape);
+  llvm::Value* load(llvm::Value* base, const ir::Type& type, const Index& idx);
+  void store(llvm::Value* base, const ir::Type& type, const Index& idx, llvm::Value* v);
+  llvm::Value* param(const std::string& name);
+  llvm::Value* call_helper(const char* name, llvm::Type* ret, std::vector<llvm::Value*> args);
+
+  // ---- loops and kernels (codegen.cpp) ----
+  void loops(const std::vector<llvm::Value*>& extents, const std::function<void(const Index&)>& body);
+  llvm::Value* i64(int64_t v) { return b_.getInt64(uint64_t(v)); }
+  llvm::Value* buffer(const Buffer& buf);
+  void elementwise_kernel();
+  void matmul_kernel();
+  void reduce_kernel();
+  void concat_kernel();
+  const ir::Node* resolve(const ir::Node* n) const;
+  llvm::Type* register_type(ir::DType d);
+
+  llvm::Module& module_;
+  llvm::IRBuilder<>& b_;
+  const Plan& plan_;
+  const ProcessPlan& process_;
+  const Kernel& kernel_;
+  llvm::Function* fn_;
+  llvm::Value* state_ = nullptr;
+  llvm::Value* t_ = nullptr;
+  llvm::Value* dt_ = nullptr;
+  std::map<std::string, llvm::Value*> buffers_;  // buffer key -> noalias argument
+  std::map<std::pair<const ir::Node*, Index>, llvm::Value*> cache_;  // per loop body
+};
+
+// The key under which a buffer is passed to a kernel function.
+std::string buffer_key(const Buffer& b);
+
+}  // namespace nf::compiler

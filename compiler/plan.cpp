@@ -1,0 +1,366 @@
+#include "compiler/plan.h"
+
+#include <algorithm>
+#include <functional>
+#include <set>
+
+namespace nf::compiler {
+
+namespace {
+
+bool is_leaf(const ir::Node& n) {
+  switch (ir::op_class(n.op)) {
+    case ir::OpClass::Const: case ir::OpClass::Read: case ir::OpClass::Param:
+    case ir::OpClass::StepArg: case ir::OpClass::Iota: return true;
+    default: return false;
+  }
+}
+
+// Whether a node can be computed element by element inside a loop.
+bool is_fusable(const ir::Node& n) {
+  switch (ir::op_class(n.op)) {
+    case ir::OpClass::Reduce: case ir::OpClass::Concat: return false;
+    case ir::OpClass::MatMul: return n.operands[0]->type.shape[1] <= 1;
+    default: return true;
+  }
+}
+
+// Whether a consumer reads operand `o` at exactly its own element index.
+bool is_identity_edge(const ir::Node& c, const ir::Node& o) {
+  switch (ir::op_class(c.op)) {
+    case ir::OpClass::Unary: case ir::OpClass::Binary: case ir::OpClass::Compare:
+    case ir::OpClass::Ternary: case ir::OpClass::Cast: case ir::OpClass::Broadcast:
+    case ir::OpClass::Write:
+      return o.type.shape == c.type.shape;
+    default:
+      return false;
+  }
+}
+
+KernelKind kind_of(const ir::Node& n) {
+  if (is_fusable(n)) return KernelKind::Elementwise;
+  switch (ir::op_class(n.op)) {
+    case ir::OpClass::MatMul: return KernelKind::MatMul;
+    case ir::OpClass::Concat: return KernelKind::Concat;
+    default: return KernelKind::Reduce;
+  }
+}
+
+class ProcessPlanner {
+ public:
+  ProcessPlanner(const ir::Program& program, const ir::Process& process) : program_(program), process_(process) {}
+
+  ProcessPlan run() {
+    plan_.name = process_.name;
+    forward_writes();
+    find_live();
+    std::set<const ir::Node*> materialize = initial_materialization();
+    // Values fused into several kernels would be computed once per kernel:
+    // store them instead, until no value is shared.
+    for (int round = 0; round < 8; ++round) {
+      form_kernels(materialize);
+      std::map<const ir::Node*, int> kernels_using;
+      for (const Kernel& k : plan_.kernels)
+        for (const ir::Node* n : k.fused) ++kernels_using[n];
+      bool changed = false;
+      for (const auto& [n, count] : kernels_using)
+        if (count > 1 && !is_leaf(*n) && materialize.insert(n).second) changed = true;
+      if (!changed) break;
+    }
+    place_writes();
+    return std::move(plan_);
+  }
+
+ private:
+  const ir::Node* resolve(const ir::Node* n) const {
+    auto it = plan_.forward.find(n);
+    return it == plan_.forward.end() ? n : it->second;
+  }
+  std::vector<const ir::Node*> operands(const ir::Node* n) const {
+    std::vector<const ir::Node*> out;
+    for (const ir::NodeRef& o : n->operands) out.push_back(resolve(o.get()));
+    return out;
+  }
+
+  void forward_writes() {
+    std::map<std::string, const ir::Node*> written;
+    for (const ir::NodeRef& n : process_.body) {
+      if (n->op == ir::Op::Read) {
+        auto it = written.find(n->attrs.name);
+        if (it != written.end()) plan_.forward[n.get()] = it->second;
+      } else if (n->op == ir::Op::Write) {
+        const ir::Node* v = resolve(n->operands[0].get());
+        written[n->attrs.name] = v;
+        final_writes_.erase(std::remove_if(final_writes_.begin(), final_writes_.end(),
+                                           [&](const auto& w) { return w.first == n->attrs.name; }),
+                            final_writes_.end());
+        final_writes_.push_back({n->attrs.name, v});
+      }
+    }
+    // Writing back a compartment's own start value changes nothing.
+    final_writes_.erase(std::remove_if(final_writes_.begin(), final_writes_.end(),
+                                       [](const auto& w) { return w.second->op == ir::Op::Read && w.second->attrs.name == w.first; }),
+                        final_writes_.end());
+  }
+
+  void find_live() {
+    std::set<const ir::Node*> live;
+    std::function<void(const ir::Node*)> visit = [&](const ir::Node* n) {
+      if (!live.insert(n).second) return;
+      for (const ir::Node* o : operands(n)) visit(o);
+    };
+    for (const auto& [name, v] : final_writes_) visit(v);
+    for (const ir::NodeRef& n : process_.body)
+      if (live.count(n.get())) order_.push_back(n.get());
+    for (const ir::Node* n : order_)
+      for (const ir::Node* o : operands(n)) consumers_[o].push_back(n);
+  }
+
+  std::set<const ir::Node*> initial_materialization() {
+    std::set<const ir::Node*> m;
+    for (const auto& [name, v] : final_writes_) m.insert(v);
+    for (const ir::Node* n : order_) {
+      if (!is_fusable(*n)) m.insert(n);
+      if (is_leaf(*n)) continue;
+      for (const ir::Node* c : consumers_[n]) {
+        // A smaller value broadcast into a larger loop would be recomputed
+        // for every element it is broadcast to.
+        if (n->type.shape.num_elements() < c->type.shape.num_elements()) m.insert(n);
+        // Matrix products reuse each operand element across a whole row or
+        // column of the result.
+        if (c->op == ir::Op::MatMul && !is_fusable(*c)) {
+          bool left = operands(c)[0] == n;
+          int64_t reuse = left ? c->type.shape[1] : c->type.shape[0];
+          if (reuse > 1) m.insert(n);
+        }
+      }
+    }
+    return m;
+  }
+
+  // One unit of work per stored value, before merging.
+  struct Unit {
+    Kernel kernel;
+    std::map<std::string, bool> reads;        // compartment -> read only at the loop's own index
+    std::map<const ir::Node*, bool> deps;     // stored value -> read only at the loop's own index
+    bool alive = true;
+  };
+
+  Unit make_unit(const ir::Node* root, const std::set<const ir::Node*>& materialize) {
+    Unit u;
+    u.kernel.kind = kind_of(*root);
+    u.kernel.domain = root->type.shape;
+    u.kernel.outputs.push_back({root, {}});
+    std::set<std::pair<const ir::Node*, bool>> seen;
+    std::function<void(const ir::Node*, bool)> walk = [&](const ir::Node* n, bool identity) {
+      if (!seen.insert({n, identity}).second) return;
+      for (const ir::Node* o : operands(n)) {
+        bool id = identity && u.kernel.kind == KernelKind::Elementwise && is_identity_edge(*n, *o);
+        if (materialize.count(o)) {
+          auto [it, fresh] = u.deps.emplace(o, id);
+          if (!fresh) it->second = it->second && id;
+          continue;
+        }
+        if (std::find(u.kernel.fused.begin(), u.kernel.fused.end(), o) == u.kernel.fused.end()) u.kernel.fused.push_back(o);
+        if (o->op == ir::Op::Read) {
+          auto [it, fresh] = u.reads.emplace(o->attrs.name, id);
+          if (!fresh) it->second = it->second && id;
+        }
+        walk(o, id);
+      }
+    };
+    walk(root, true);
+    if (root->op == ir::Op::Read) u.reads.emplace(root->attrs.name, true);
+    return u;
+  }
+
+  static bool produces(const Unit& u, const ir::Node* n) {
+    for (const KernelOutput& o : u.kernel.outputs)
+      if (o.node == n) return true;
+    return false;
+  }
+
+  // Merges unit `from` into the later unit `into`: the loop of `from` moves
+  // forward to `into`'s place.
+  static void merge(Unit& from, Unit& into) {
+    std::vector<KernelOutput> outputs = from.kernel.outputs;
+    outputs.insert(outputs.end(), into.kernel.outputs.begin(), into.kernel.outputs.end());
+    into.kernel.outputs = outputs;
+    for (const ir::Node* f : from.kernel.fused)
+      if (std::find(into.kernel.fused.begin(), into.kernel.fused.end(), f) == into.kernel.fused.end())
+        into.kernel.fused.push_back(f);
+    for (const auto& [c, id] : from.reads) {
+      auto [it, fresh] = into.reads.emplace(c, id);
+      if (!fresh) it->second = it->second && id;
+    }
+    for (const auto& [d, id] : from.deps) {
+      auto [it, fresh] = into.deps.emplace(d, id);
+      if (!fresh) it->second = it->second && id;
+    }
+    for (const KernelOutput& o : from.kernel.outputs) into.deps.erase(o.node);
+    from.alive = false;
+  }
+
+  // Appends the later unit `from` to the earlier unit `into`, which keeps its place.
+  static void merge_back(Unit& from, Unit& into) {
+    for (const KernelOutput& o : from.kernel.outputs) into.kernel.outputs.push_back(o);
+    for (const ir::Node* f : from.kernel.fused)
+      if (std::find(into.kernel.fused.begin(), into.kernel.fused.end(), f) == into.kernel.fused.end())
+        into.kernel.fused.push_back(f);
+    for (const auto& [c, id] : from.reads) {
+      auto [it, fresh] = into.reads.emplace(c, id);
+      if (!fresh) it->second = it->second && id;
+    }
+    for (const auto& [d, id] : from.deps)
+      if (!produces(into, d)) into.deps.emplace(d, id);
+    from.alive = false;
+  }
+
+  void form_kernels(const std::set<const ir::Node*>& materialize) {
+    std::vector<Unit> units;
+    for (const ir::Node* root : order_)
+      if (materialize.count(root)) units.push_back(make_unit(root, materialize));
+    // Element-wise loops over the same shape share one pass when the earlier
+    // one can move forward: nothing in between needs its values, and the
+    // later one needs them only at its own index.
+    for (size_t j = 0; j < units.size(); ++j) {
+      if (units[j].kernel.kind != KernelKind::Elementwise) continue;
+      for (size_t i = j; i-- > 0;) {
+        Unit& a = units[i];
+        if (!a.alive || a.kernel.kind != KernelKind::Elementwise || a.kernel.domain != units[j].kernel.domain) continue;
+        bool movable = true;
+        for (size_t k = i + 1; k < j && movable; ++k)
+          if (units[k].alive)
+            for (const auto& [d, id] : units[k].deps)
+              if (produces(a, d)) movable = false;
+        for (const auto& [d, id] : units[j].deps)
+          if (produces(a, d) && !id) movable = false;
+        if (movable) {
+          merge(a, units[j]);
+          continue;
+        }
+        // Or the later loop moves back: everything it needs exists by then.
+        bool hoistable = true;
+        for (const auto& [d, id] : units[j].deps) {
+          for (size_t k = i + 1; k < j && hoistable; ++k)
+            if (units[k].alive && produces(units[k], d)) hoistable = false;
+          if (produces(a, d) && !id) hoistable = false;
+        }
+        if (hoistable) {
+          merge_back(units[j], a);
+          break;
+        }
+      }
+    }
+    plan_.kernels.clear();
+    read_access_.clear();
+    for (Unit& u : units) {
+      if (!u.alive) continue;
+      for (const auto& [c, id] : u.reads) u.kernel.reads.push_back(c);
+      plan_.kernels.push_back(u.kernel);
+      read_access_.push_back(u.reads);
+    }
+  }
+
+  Buffer scratch(const ir::Type& type) {
+    Buffer b{true, "", plan_.scratch_bytes, type};
+    plan_.scratch_bytes = align_up(plan_.scratch_bytes + type.shape.num_elements() * 4);
+    return b;
+  }
+
+  void place_writes() {
+    std::map<const ir::Node*, size_t> kernel_of;
+    for (size_t i = 0; i < plan_.kernels.size(); ++i)
+      for (const KernelOutput& o : plan_.kernels[i].outputs) kernel_of[o.node] = i;
+    std::map<const ir::Node*, Buffer> dest;
+    for (const auto& [comp, v] : final_writes_) {
+      if (dest.count(v)) {  // the same value written to a second compartment
+        plan_.copies.push_back({dest[v], comp});
+        continue;
+      }
+      size_t kw = kernel_of.at(v);
+      bool hazard = false;
+      for (size_t j = 0; j < plan_.kernels.size(); ++j) {
+        auto it = read_access_[j].find(comp);
+        if (it == read_access_[j].end()) continue;
+        if (j > kw || (j == kw && (!it->second || plan_.kernels[j].kind != KernelKind::Elementwise))) hazard = true;
+      }
+      const ir::Compartment* c = program_.find_compartment(comp);
+      Buffer b{false, comp, 0, c->type};
+      if (hazard) {
+        b = scratch(v->type);
+        plan_.copies.push_back({b, comp});
+      }
+      dest[v] = b;
+    }
+    for (Kernel& k : plan_.kernels)
+      for (KernelOutput& o : k.outputs) {
+        if (!dest.count(o.node)) dest[o.node] = scratch(o.node->type);
+        o.dest = dest[o.node];
+        plan_.materialized[o.node] = o.dest;
+      }
+  }
+
+  const ir::Program& program_;
+  const ir::Process& process_;
+  ProcessPlan plan_;
+  std::vector<std::pair<std::string, const ir::Node*>> final_writes_;
+  std::vector<const ir::Node*> order_;
+  std::map<const ir::Node*, std::vector<const ir::Node*>> consumers_;
+  std::vector<std::map<std::string, bool>> read_access_;
+};
+
+const char* kind_name(KernelKind k) {
+  switch (k) {
+    case KernelKind::Elementwise: return "elementwise";
+    case KernelKind::MatMul: return "matmul";
+    case KernelKind::Reduce: return "reduce";
+    case KernelKind::Concat: return "concat";
+  }
+  return "?";
+}
+
+}  // namespace
+
+Plan plan_program(const ir::Program& program) {
+  Plan plan;
+  int64_t scratch = 0;
+  for (const ir::Process& p : program.processes) {
+    plan.processes.push_back(ProcessPlanner(program, p).run());
+    scratch = std::max(scratch, plan.processes.back().scratch_bytes);
+  }
+  plan.layout = make_layout(program, scratch);
+  return plan;
+}
+
+std::string print_plan(const ir::Program& program, const Plan& plan) {
+  std::string out;
+  for (const ProcessPlan& pp : plan.processes) {
+    const ir::Process& proc = *program.find_process(pp.name);
+    std::map<const ir::Node*, int> id;
+    for (const ir::NodeRef& n : proc.body)
+      if (n->defines_value()) id[n.get()] = int(id.size());
+    auto label = [&](const ir::Node* n) { return "%" + std::to_string(id[n]); };
+    auto where = [](const Buffer& b) { return b.scratch ? "scratch+" + std::to_string(b.offset) : b.compartment; };
+    out += "process " + pp.name + ": " + std::to_string(pp.kernels.size()) + " kernel" +
+           (pp.kernels.size() == 1 ? "" : "s") + "\n";
+    for (size_t i = 0; i < pp.kernels.size(); ++i) {
+      const Kernel& k = pp.kernels[i];
+      out += "  kernel " + std::to_string(i) + ": " + kind_name(k.kind) + " over " + k.domain.str() + "\n";
+      std::vector<const ir::Node*> ops = k.fused;
+      for (const KernelOutput& o : k.outputs) ops.push_back(o.node);
+      std::sort(ops.begin(), ops.end(), [&](const ir::Node* a, const ir::Node* b) { return id[a] < id[b]; });
+      out += "    ops:";
+      for (const ir::Node* n : ops) out += " " + label(n) + "=" + std::string(ir::op_name(n->op));
+      out += "\n    reads:";
+      for (const std::string& r : k.reads) out += " " + r;
+      out += "\n    writes:";
+      for (const KernelOutput& o : k.outputs) out += " " + label(o.node) + "->" + where(o.dest);
+      out += "\n";
+    }
+    for (const Copy& c : pp.copies) out += "  copy " + where(c.from) + " -> " + c.to + "\n";
+  }
+  return out;
+}
+
+}  // namespace nf::compiler

@@ -1,0 +1,79 @@
+// The kernel plan: how each process is cut into loops.
+//
+// Planning works on one process at a time:
+//  1. Write forwarding: a read that follows a write of the same compartment
+//     becomes the written value, so every remaining read means "the value at
+//     the start of the process".
+//  2. Materialization: a value is stored to memory when it cannot be computed
+//     element by element inside its consumer's loop (matmuls with an inner
+//     dimension above 1, reductions, concatenations), when a larger loop would
+//     otherwise recompute it for every element it is broadcast to (so
+//     exp(-dt/tau) is computed once per step), and when it is written to a
+//     compartment. Everything else is fused: computed in registers inside the
+//     loop of the value that needs it.
+//  3. Kernels: materialized values become the outputs of kernels; consecutive
+//     element-wise outputs over the same shape share one loop (so
+//     MSTDPETSynapse's evolve reads and writes each of its matrices once).
+//  4. Writes: a compartment is updated in place when no later kernel reads its
+//     old value and its own kernel reads the old value only at the element it
+//     writes; otherwise the new value goes to scratch and is copied at the end.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "compiler/layout.h"
+#include "ir/program.h"
+
+namespace nf::compiler {
+
+// A place a kernel reads or writes: a compartment, or a region of scratch.
+struct Buffer {
+  bool scratch = false;
+  std::string compartment;  // when !scratch
+  int64_t offset = 0;       // when scratch: bytes from the scratch start
+  ir::Type type;
+};
+
+enum class KernelKind { Elementwise, MatMul, Reduce, Concat };
+
+struct KernelOutput {
+  const ir::Node* node;
+  Buffer dest;
+};
+
+struct Kernel {
+  KernelKind kind = KernelKind::Elementwise;
+  ir::Shape domain;                    // the loop nest's iteration space
+  std::vector<KernelOutput> outputs;   // stored by this kernel, in order
+  std::vector<const ir::Node*> fused;  // computed in registers inside the loop
+  std::vector<std::string> reads;      // compartments loaded (sorted, unique)
+};
+
+struct Copy {
+  Buffer from;
+  std::string to;  // compartment
+};
+
+struct ProcessPlan {
+  std::string name;
+  std::vector<Kernel> kernels;
+  std::vector<Copy> copies;                            // after the kernels, in order
+  std::map<const ir::Node*, Buffer> materialized;      // where stored values live
+  std::map<const ir::Node*, const ir::Node*> forward;  // read -> the value it sees
+  int64_t scratch_bytes = 0;
+};
+
+struct Plan {
+  Layout layout;
+  std::vector<ProcessPlan> processes;
+};
+
+Plan plan_program(const ir::Program& program);
+
+// The plan as text: per process, each kernel's kind, loop shape, outputs,
+// fused operations and the compartments it reads and writes.
+std::string print_plan(const ir::Program& program, const Plan& plan);
+
+}  // namespace nf::compiler

@@ -1,0 +1,31 @@
+# The kernel plan proves the fusion claims: MSTDP-ET's evolve is one pass over
+# its (n_in, n_out) matrices (each read once, each written once, in place),
+# with exp(-dt/tau_elg) computed once outside the loop and the outer products'
+# vectors computed once each; a LIF step is one loop over its units.
+# RUN: neurofuse ir %s --stage kernels --process evolve | FileCheck %s --check-prefix=EVOLVE
+# RUN: neurofuse ir %s --stage kernels --process advance | FileCheck %s --check-prefix=ADVANCE
+# EVOLVE: process evolve: 4 kernels
+# EVOLVE-NEXT: kernel 0: elementwise over []
+# EVOLVE-NEXT: ops: {{.*}}=exp
+# EVOLVE: kernel 1: elementwise over [300,1]
+# EVOLVE: kernel 2: elementwise over [1,200]
+# EVOLVE: kernel 3: elementwise over [300,200]
+# EVOLVE-NEXT: ops: {{.*}}=matmul {{.*}}=matmul
+# EVOLVE-NEXT: reads: W.dWeights W.eligibility W.modulator W.outmask W.weights
+# EVOLVE-NEXT: writes: %{{[0-9]+}}->W.eligibility %{{[0-9]+}}->W.dWeights %{{[0-9]+}}->W.weights
+# EVOLVE-NOT: kernel
+# EVOLVE-NOT: copy
+# ADVANCE: process advance: 3 kernels
+# ADVANCE: kernel {{[0-9]+}}: matmul over [1,200]
+# ADVANCE: kernel {{[0-9]+}}: elementwise over [1,200]
+# ADVANCE-NEXT: ops:
+# ADVANCE-NEXT: reads: W.biases W.gate z1.rfr z1.thr_theta z1.tols z1.v
+# ADVANCE-NEXT: writes: {{.*}}->W.outputs {{.*}}->z1.s {{.*}}->z1.v
+# ADVANCE-NOT: kernel
+model fusion {
+  W = MSTDPETSynapse(shape=(300, 200), A_plus=1.0, A_minus=0.5, eta=0.01, tau_elg=25.0, weight_init=uniform(0.0, 1.0))
+  z1 = LIFCell(n_units=200, tau_m=10.0)
+  W.outputs >> z1.j
+  process advance = W.advance_state >> z1.advance_state
+  process evolve = W.evolve
+}
