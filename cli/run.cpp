@@ -4,8 +4,11 @@
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <set>
 
+#include "cli/backend.h"
 #include "cli/cli.h"
+#include "ir/fold_params.h"
 #include "ir/interpreter.h"
 #include "runtime/npz.h"
 
@@ -31,7 +34,9 @@ const char* kRunHelp =
     "  --record COMP[,COMP]  record COMP after every step (repeatable)\n"
     "  --out FILE.npz        write the recordings as arrays [steps, ...] named\n"
     "                        COMP; without it they are printed as CSV\n"
-    "  --backend interp      the reference interpreter (the only backend yet)\n"
+    "  --backend B           interp (the reference interpreter) or jit (default)\n"
+    "  --specialize          fold every run-time parameter into the code\n"
+    "  -O0 .. -O3            LLVM optimization level (default -O2)\n"
     "  --model NAME          which model of a .nf file with several\n"
     "\n"
     "Nothing is written when the run fails.\n";
@@ -102,6 +107,8 @@ int run_command(const std::vector<std::string>& args) {
   std::optional<float> dt;
   std::optional<uint64_t> seed;
   float t0 = 0.0f;
+  BackendOptions backend_options;
+  bool specialize = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&]() -> const std::string& {
@@ -138,7 +145,11 @@ int run_command(const std::vector<std::string>& args) {
     } else if (a == "--model") {
       model = value();
     } else if (a == "--backend") {
-      if (value() != "interp") throw Error("unknown backend '" + args[i] + "' (available: interp)");
+      backend_options.kind = value();
+    } else if (a == "--specialize") {
+      specialize = true;
+    } else if (a.size() == 3 && a[0] == '-' && a[1] == 'O' && a[2] >= '0' && a[2] <= '3') {
+      backend_options.opt_level = a[2] - '0';
     } else if (!a.empty() && a[0] == '-') {
       throw Error("unknown option '" + a + "' (see neurofuse run --help)");
     } else if (file.empty()) {
@@ -151,17 +162,37 @@ int run_command(const std::vector<std::string>& args) {
   if (processes.empty()) throw Error("run needs --process");
 
   Loaded m = load(file, model);
-  const ir::Program& program = m.program;
   for (const std::string& p : processes)
-    if (!program.find_process(p)) throw Error("'" + file + "' has no process '" + p + "'");
-  ir::State state = ir::create_state(program, seed.value_or(program.default_seed));
-  for (const auto& [name, v] : sets) state.set_param(name, v);
+    if (!m.program.find_process(p)) throw Error("'" + file + "' has no process '" + p + "'");
+  if (specialize) {
+    // Parameters given with --set are folded with their new values.
+    for (const auto& [name, v] : sets) {
+      bool found = false;
+      for (ir::Parameter& q : m.program.params)
+        if (q.name == name) q.default_value = v, found = true;
+      if (!found) throw Error("the model has no run-time parameter '" + name + "'");
+    }
+    std::set<std::string> all;
+    for (const ir::Parameter& q : m.program.params) all.insert(q.name);
+    m.program = ir::fold_params(m.program, all);
+    sets.clear();
+  }
+  std::vector<std::string> param_names;
+  for (const ir::Parameter& q : m.program.params) param_names.push_back(q.name);
+  for (const auto& [name, v] : sets)
+    if (!m.program.find_param(name))
+      throw Error("the model has no run-time parameter '" + name + "'" + did_you_mean(name, param_names) +
+                  " (parameters that decide a shape or an 'if' are fixed when the model is built; see neurofuse check)");
+  const ir::Program& program = m.program;
+  backend_options.seed = seed.value_or(program.default_seed);
+  std::unique_ptr<Backend> state = make_backend(program, backend_options);
+  for (const auto& [name, v] : sets) state->set_param(name, v);
   float step_dt = dt.value_or(program.default_dt);
 
   // Check every drive and record before running anything.
   std::vector<Drive> drives;
   for (const auto& [comp, path] : drive_files) {
-    const ir::Tensor& target = state.get(comp);
+    ir::Tensor target = state->get(comp);
     npz::Array a = npz::read_npy(path);
     std::vector<int64_t> want = {steps};
     want.insert(want.end(), target.type.shape.dims.begin(), target.type.shape.dims.end());
@@ -175,7 +206,7 @@ int run_command(const std::vector<std::string>& args) {
   }
   std::vector<npz::Array> recorded;
   for (const std::string& r : records) {
-    const ir::Tensor& t = state.get(r);
+    ir::Tensor t = state->get(r);
     npz::Array a;
     a.dtype = npz_dtype(t.type.dtype);
     a.shape = {steps};
@@ -186,7 +217,7 @@ int run_command(const std::vector<std::string>& args) {
   if (csv) {
     std::string header = "step,t";
     for (const std::string& r : records) {
-      const ir::Tensor& t = state.get(r);
+      ir::Tensor t = state->get(r);
       for (size_t k = 0; k < t.size(); ++k) header += "," + r + "[" + std::to_string(k) + "]";
     }
     std::printf("%s\n", header.c_str());
@@ -195,15 +226,15 @@ int run_command(const std::vector<std::string>& args) {
   auto start = std::chrono::steady_clock::now();
   float t = t0;
   for (int64_t step = 0; step < steps; ++step) {
-    for (Drive& d : drives) state.set(d.compartment, row(d.array, step, state.get(d.compartment).type));
-    for (const std::string& p : processes) ir::run_process(program, p, state, t, step_dt);
-    for (size_t r = 0; r < records.size(); ++r) append(recorded[r], state.get(records[r]));
+    for (Drive& d : drives) state->set(d.compartment, row(d.array, step, state->get(d.compartment).type));
+    for (const std::string& p : processes) state->step(p, t, step_dt);
+    for (size_t r = 0; r < records.size(); ++r) append(recorded[r], state->get(records[r]));
     if (csv) {
       char tbuf[32];
       std::snprintf(tbuf, sizeof tbuf, "%.9g", double(t));
       std::string line = std::to_string(step) + "," + tbuf;
       for (const std::string& r : records) {
-        const ir::Tensor& value = state.get(r);
+        ir::Tensor value = state->get(r);
         for (size_t k = 0; k < value.size(); ++k) line += "," + format_element(value, k);
       }
       std::printf("%s\n", line.c_str());
@@ -216,7 +247,8 @@ int run_command(const std::vector<std::string>& args) {
     for (size_t r = 0; r < records.size(); ++r) entries.push_back({records[r], std::move(recorded[r])});
     npz::write_npz(out_path, entries);
   }
-  std::fprintf(stderr, "ran %lld steps (interp) in %.3f s, %.0f steps/s\n", static_cast<long long>(steps), seconds,
+  std::fprintf(stderr, "ran %lld steps (%s) in %.3f s, %.0f steps/s\n", static_cast<long long>(steps),
+               backend_options.kind.c_str(), seconds,
                seconds > 0 ? double(steps) / seconds : 0.0);
   return 0;
 }

@@ -161,7 +161,6 @@ class Elaborator {
   std::optional<int64_t> batch_size_;
 };
 
-// "did you mean 'x'?" for the closest candidate, or "".
-std::string did_you_mean(const std::string& name, const std::vector<std::string>& candidates);
+using nf::did_you_mean;
 
 }  // namespace nf::frontend

@@ -4,6 +4,10 @@
 # RUN: neurofuse ir %s --process advance | FileCheck %s --check-prefix=IR
 # RUN: /usr/bin/python3 -c "import numpy as np; np.save('%t.spikes.npy', np.array([[[1,0]],[[0,0]],[[0,1]],[[1,1]]], dtype=np.float32))"
 # RUN: neurofuse run %s --process advance --steps 4 --drive tr.inputs=%t.spikes.npy --record tr.trace,W.outputs --out %t.npz
+# RUN: neurofuse run %s --backend interp --process advance --steps 4 --drive tr.inputs=%t.spikes.npy --record tr.trace,W.outputs --out %t.interp.npz
+# RUN: cmp %t.npz %t.interp.npz
+# RUN: neurofuse run %s --specialize --process advance --steps 4 --drive tr.inputs=%t.spikes.npy --record tr.trace,W.outputs --out %t.special.npz
+# RUN: cmp %t.npz %t.special.npz
 # RUN: /usr/bin/python3 -c "import numpy as np; d = np.load('%t.npz'); print(sorted(d.keys())); print(d['tr.trace'].shape, d['tr.trace'].dtype); print(np.round(d['tr.trace'][:, 0, :].astype(np.float64), 6).tolist()); print(d['W.outputs'][:, 0, 0].tolist())" | FileCheck %s --check-prefix=NPZ
 # RUN: not neurofuse run %s --process advance --steps 5 --drive tr.inputs=%t.spikes.npy --out %t.bad.npz 2>&1 | FileCheck %s --check-prefix=BADDRIVE
 # RUN: test ! -e %t.bad.npz
