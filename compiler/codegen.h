@@ -7,7 +7,9 @@
 // pointers, so the loop vectorizer needs no run-time overlap checks; the
 // process function calls its kernels in order and then makes the plan's
 // copies. Floating point is strict: no fast-math flags, fma only where the IR
-// says fma. LLVM types are forward-declared; only compiler/*.cpp include LLVM.
+// says fma. Transcendentals and random draws are emitted inline
+// (math_emitter.h, random_emitter.h), so a module calls nothing outside itself.
+// LLVM types are forward-declared; only compiler/*.cpp include LLVM.
 #pragma once
 
 #include <memory>

@@ -5,6 +5,8 @@
 #include <llvm/IR/Intrinsics.h>
 
 #include "compiler/codegen_internal.h"
+#include "compiler/math_emitter.h"
+#include "compiler/random_emitter.h"
 #include "ir/random.h"
 
 namespace nf::compiler {
@@ -55,18 +57,6 @@ void KernelEmitter::store(llvm::Value* base, const ir::Type& type, const Index& 
 llvm::Value* KernelEmitter::param(const std::string& name) {
   const Slot* s = plan_.layout.find_param(name);
   return b_.CreateLoad(b_.getFloatTy(), b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), state_, uint64_t(s->offset)));
-}
-
-llvm::Value* KernelEmitter::call_helper(const char* name, llvm::Type* ret, std::vector<llvm::Value*> args) {
-  std::vector<llvm::Type*> types;
-  for (llvm::Value* a : args) types.push_back(a->getType());
-  llvm::FunctionCallee f = module_.getOrInsertFunction(name, llvm::FunctionType::get(ret, types, false));
-  if (auto* fn = llvm::dyn_cast<llvm::Function>(f.getCallee())) {
-    fn->setDoesNotThrow();
-    fn->setOnlyAccessesArgMemory();
-    fn->setDoesNotAccessMemory();
-  }
-  return b_.CreateCall(f, args);
 }
 
 llvm::Value* KernelEmitter::value(const ir::Node* n, const Index& idx) {
@@ -146,8 +136,8 @@ llvm::Value* KernelEmitter::draw(const ir::Node* n, const Index& idx) {
   llvm::Value* stream = b_.getInt32(random::stream_id(n->attrs.name));
   llvm::Value* counter = value(resolve(n->operands.back().get()), {});
   llvm::Value* index = b_.CreateTrunc(linear(idx, n->type.shape), b_.getInt32Ty());
-  if (n->op == ir::Op::Normal) return call_helper("nf_rt_normal", b_.getFloatTy(), {seed, stream, counter, index});
-  llvm::Value* u = call_helper("nf_rt_uniform", b_.getFloatTy(), {seed, stream, counter, index});
+  if (n->op == ir::Op::Normal) return emit_draw(b_, module_, DrawKind::Normal, seed, stream, counter, index);
+  llvm::Value* u = emit_draw(b_, module_, DrawKind::Uniform, seed, stream, counter, index);
   if (n->op == ir::Op::Uniform) return u;
   const ir::Node* p = resolve(n->operands[0].get());
   return b_.CreateFCmpOLT(u, value(p, broadcast_index(p->type.shape, idx)));
@@ -157,7 +147,7 @@ llvm::Value* KernelEmitter::elementwise(const ir::Node* n, const std::vector<llv
   llvm::Type* f32 = b_.getFloatTy();
   auto fconst = [&](double v) { return llvm::ConstantFP::get(f32, v); };
   auto unary_intrinsic = [&](llvm::Intrinsic::ID id) { return b_.CreateUnaryIntrinsic(id, a[0]); };
-  auto math = [&](const char* fn) { return call_helper(fn, f32, {a[0]}); };
+  auto math = [&](MathFn fn) { return emit_math(b_, module_, fn, a[0]); };
   if (n->op == ir::Op::Select) return b_.CreateSelect(a[0], a[1], a[2]);
   if (n->op == ir::Op::Cast) {
     ir::DType to = n->type.dtype;
@@ -182,13 +172,13 @@ llvm::Value* KernelEmitter::elementwise(const ir::Node* n, const std::vector<llv
                                b_.CreateSelect(b_.CreateFCmpOLT(a[0], fconst(0.0)), fconst(-1.0), a[0]));
       case ir::Op::Floor: return unary_intrinsic(llvm::Intrinsic::floor);
       case ir::Op::Sqrt: return unary_intrinsic(llvm::Intrinsic::sqrt);
-      case ir::Op::Exp: return math("nf_rt_exp");
-      case ir::Op::Log: return math("nf_rt_log");
-      case ir::Op::Tanh: return math("nf_rt_tanh");
-      case ir::Op::Sigmoid: return math("nf_rt_sigmoid");
-      case ir::Op::Sin: return math("nf_rt_sin");
-      case ir::Op::Cos: return math("nf_rt_cos");
-      case ir::Op::Pow: return call_helper("nf_rt_pow", f32, {a[0], a[1]});
+      case ir::Op::Exp: return math(MathFn::Exp);
+      case ir::Op::Log: return math(MathFn::Log);
+      case ir::Op::Tanh: return math(MathFn::Tanh);
+      case ir::Op::Sigmoid: return math(MathFn::Sigmoid);
+      case ir::Op::Sin: return math(MathFn::Sin);
+      case ir::Op::Cos: return math(MathFn::Cos);
+      case ir::Op::Pow: return emit_math(b_, module_, MathFn::Pow, a[0], a[1]);
       case ir::Op::Add: return b_.CreateFAdd(a[0], a[1]);
       case ir::Op::Sub: return b_.CreateFSub(a[0], a[1]);
       case ir::Op::Mul: return b_.CreateFMul(a[0], a[1]);

@@ -35,7 +35,6 @@ class KernelEmitter {
   llvm::Value* load(llvm::Value* base, const ir::Type& type, const Index& idx);
   void store(llvm::Value* base, const ir::Type& type, const Index& idx, llvm::Value* v);
   llvm::Value* param(const std::string& name);
-  llvm::Value* call_helper(const char* name, llvm::Type* ret, std::vector<llvm::Value*> args);
 
   // ---- loops and kernels (codegen.cpp) ----
   void loops(const std::vector<llvm::Value*>& extents, const std::function<void(const Index&)>& body);

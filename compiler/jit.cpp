@@ -15,7 +15,6 @@
 #include <llvm/Target/TargetMachine.h>
 
 #include "compiler/codegen.h"
-#include "compiler/runtime_helpers.h"
 #include "ir/diagnostic.h"
 
 namespace nf::compiler {
@@ -97,12 +96,6 @@ std::unique_ptr<JitProgram> JitProgram::compile(const ir::Program& program, cons
   out->impl_->jit = take(llvm::orc::LLJITBuilder().setJITTargetMachineBuilder(std::move(jtmb)).create(),
                          "cannot create the JIT");
   llvm::orc::LLJIT& jit = *out->impl_->jit;
-  llvm::orc::SymbolMap helpers;
-  for (const auto& [name, address] : runtime_helpers())
-    helpers[jit.mangleAndIntern(name)] = llvm::orc::ExecutorSymbolDef(
-        llvm::orc::ExecutorAddr::fromPtr(address), llvm::JITSymbolFlags::Exported | llvm::JITSymbolFlags::Callable);
-  if (llvm::Error e = jit.getMainJITDylib().define(llvm::orc::absoluteSymbols(std::move(helpers))))
-    fail("cannot define the runtime helpers", std::move(e));
   if (llvm::Error e = jit.addIRModule(llvm::orc::ThreadSafeModule(std::move(module), std::move(context))))
     fail("cannot add the module", std::move(e));
   for (const ir::Process& p : program.processes) {
