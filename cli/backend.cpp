@@ -1,5 +1,10 @@
 #include "cli/backend.h"
 
+#include <dlfcn.h>
+#include <stdlib.h>
+
+#include <filesystem>
+
 #include "compiler/jit.h"
 #include "compiler/state_block.h"
 #include "ir/diagnostic.h"
@@ -22,10 +27,16 @@ class Interpreter : public Backend {
   ir::State state_;
 };
 
+compiler::BuildOptions build_options(const BackendOptions& options) {
+  compiler::BuildOptions b;
+  b.opt_level = options.opt_level;
+  return b;
+}
+
 class Jit : public Backend {
  public:
   Jit(const ir::Program& program, const BackendOptions& options)
-      : jit_(compiler::JitProgram::compile(program, {options.opt_level})), block_(jit_->layout()) {
+      : jit_(compiler::JitProgram::compile(program, build_options(options))), block_(jit_->layout()) {
     block_.initialize(program, options.seed);
     if (auto init = jit_->process(ir::kInitializeProcess)) init(block_.data(), 0.0f, program.default_dt);
   }
@@ -43,12 +54,59 @@ class Jit : public Backend {
   compiler::StateBlock block_;
 };
 
+// A shared library made by `neurofuse compile`, loaded with dlopen: the
+// module needs no LLVM, only its nf_module descriptor.
+class Aot : public Backend {
+ public:
+  Aot(const ir::Program& program, const BackendOptions& options) {
+    char dir_template[] = "/tmp/neurofuse-aot-XXXXXX";
+    if (!mkdtemp(dir_template)) throw Error("cannot create a temporary directory for the module");
+    dir_ = dir_template;
+    std::string so = dir_ + "/model.so";
+    compiler::build_file(program, so, compiler::Emit::SharedLibrary, build_options(options));
+    handle_ = dlopen(so.c_str(), RTLD_NOW | RTLD_LOCAL);
+    if (!handle_) throw Error(std::string("cannot load the compiled module: ") + dlerror());
+    module_ = static_cast<const nf_module_info*>(dlsym(handle_, "nf_module"));
+    if (!module_ || module_->abi_version != NF_MODULE_ABI_VERSION)
+      throw Error("the compiled module has no nf_module of ABI version " + std::to_string(NF_MODULE_ABI_VERSION));
+    block_ = std::make_unique<compiler::StateBlock>(compiler::layout_of(*module_));
+    block_->initialize(*module_, options.seed);
+    if (nf_step_fn init = find(ir::kInitializeProcess)) init(block_->data(), 0.0f, module_->default_dt);
+  }
+  ~Aot() override {
+    block_.reset();
+    if (handle_) dlclose(handle_);
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+  ir::Tensor get(const std::string& c) override { return block_->get(c); }
+  void set(const std::string& c, const ir::Tensor& v) override { block_->set(c, v); }
+  void set_param(const std::string& n, float v) override { block_->set_param(n, v); }
+  void step(const std::string& p, float t, float dt) override {
+    nf_step_fn f = find(p);
+    if (!f) throw Error("no process '" + p + "'");
+    f(block_->data(), t, dt);
+  }
+
+ private:
+  nf_step_fn find(const std::string& name) const {
+    for (int32_t i = 0; i < module_->n_processes; ++i)
+      if (name == module_->processes[i].name) return module_->processes[i].step;
+    return nullptr;
+  }
+  std::string dir_;
+  void* handle_ = nullptr;
+  const nf_module_info* module_ = nullptr;
+  std::unique_ptr<compiler::StateBlock> block_;
+};
+
 }  // namespace
 
 std::unique_ptr<Backend> make_backend(const ir::Program& program, const BackendOptions& options) {
   if (options.kind == "interp") return std::make_unique<Interpreter>(program, options.seed);
   if (options.kind == "jit") return std::make_unique<Jit>(program, options);
-  throw Error("unknown backend '" + options.kind + "' (available: interp, jit)");
+  if (options.kind == "aot") return std::make_unique<Aot>(program, options);
+  throw Error("unknown backend '" + options.kind + "' (available: interp, jit, aot)");
 }
 
 }  // namespace nf::cli

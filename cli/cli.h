@@ -27,5 +27,6 @@ double parse_double(const std::string& option, const std::string& text);
 int64_t parse_int(const std::string& option, const std::string& text);
 
 int run_command(const std::vector<std::string>& args);
+int compile_command(const std::vector<std::string>& args);
 
 }  // namespace nf::cli

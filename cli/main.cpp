@@ -67,6 +67,7 @@ const char* kUsage =
     "  check MODEL.nf        parse, elaborate and verify; list components, compartments, processes\n"
     "  ir FILE               print the IR of a model (.nf) or IR text (.nfir)\n"
     "  run FILE              run processes step by step, drive inputs, record outputs\n"
+    "  compile MODEL.nf      compile to a native module (shared library, object, ...)\n"
     "  version               print the version and the LLVM target\n"
     "\n"
     "`neurofuse COMMAND --help` describes a command.\n";
@@ -194,6 +195,7 @@ int main(int argc, char** argv) {
     if (cmd == "check") return cmd_check(args);
     if (cmd == "ir") return cmd_ir(args);
     if (cmd == "run") return run_command(args);
+    if (cmd == "compile") return compile_command(args);
     std::fprintf(stderr, "neurofuse: unknown command '%s'\n%s", cmd.c_str(), kUsage);
     return 2;
   } catch (const nf::Error& e) {

@@ -1,42 +1,43 @@
-// In-process compilation: a program becomes native step functions through
-// LLVM's ORC LLJIT.
+// In-process compilation: a program's object (compiler/build.h) linked into
+// this process by LLVM's ORC LLJIT. What runs is the same object that
+// `neurofuse compile` ships, reached through the same nf_module descriptor.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <string>
 
-#include "compiler/plan.h"
+#include "compiler/build.h"
+#include "compiler/layout.h"
+#include "neurofuse/module.h"
 
 namespace nf::compiler {
 
-struct JitOptions {
-  int opt_level = 2;  // 0..3
-};
-
 // One step of a process on a state block, with the step's t and dt.
-using StepFunction = void (*)(uint8_t* state, float t, float dt);
+using StepFunction = nf_step_fn;
+
+// The state layout a module describes.
+Layout layout_of(const nf_module_info& module);
 
 class JitProgram {
  public:
-  // Plans, generates, optimizes and compiles every process of `program`;
+  // Builds (or takes from the cache) and links every process of `program`;
   // throws nf::Error when LLVM fails.
-  static std::unique_ptr<JitProgram> compile(const ir::Program& program, const JitOptions& options = {});
+  static std::unique_ptr<JitProgram> compile(const ir::Program& program, const BuildOptions& options = {},
+                                             BuildTimes* times = nullptr);
   ~JitProgram();
 
-  const Plan& plan() const { return plan_; }
-  const Layout& layout() const { return plan_.layout; }
+  const nf_module_info& module() const { return *module_; }
+  const Layout& layout() const { return layout_; }
   // The step function of `process`, or nullptr if the program has none.
   StepFunction process(const std::string& name) const;
 
  private:
   struct Impl;
   JitProgram() = default;
-  Plan plan_;
   std::unique_ptr<Impl> impl_;
+  const nf_module_info* module_ = nullptr;
+  Layout layout_;
 };
-
-// The module's LLVM IR after optimization, as text (for tests and --emit llvm).
-std::string optimized_ir(const ir::Program& program, const JitOptions& options = {});
 
 }  // namespace nf::compiler

@@ -22,6 +22,16 @@ void StateBlock::initialize(const ir::Program& program, uint64_t seed) {
   std::memcpy(memory_.get() + layout_.seed_offset, &seed, sizeof seed);
 }
 
+void StateBlock::initialize(const nf_module_info& module, uint64_t seed) {
+  for (int32_t i = 0; i < module.n_compartments; ++i) {
+    const nf_compartment_info& c = module.compartments[i];
+    for (int64_t b = 0; b < c.bytes; b += 4) std::memcpy(memory_.get() + c.offset + b, &c.init_bits, 4);
+  }
+  for (int32_t i = 0; i < module.n_params; ++i)
+    std::memcpy(memory_.get() + module.params[i].offset, &module.params[i].default_value, 4);
+  std::memcpy(memory_.get() + module.seed_offset, &seed, sizeof seed);
+}
+
 ir::Tensor StateBlock::get(const std::string& compartment) const {
   const Slot* s = layout_.find_compartment(compartment);
   if (!s) throw Error("the state has no compartment '" + compartment + "'");

@@ -9,6 +9,7 @@
 
 #include "compiler/layout.h"
 #include "ir/tensor.h"
+#include "neurofuse/module.h"
 
 namespace nf::compiler {
 
@@ -20,6 +21,8 @@ class StateBlock {
   // Every compartment at its initial value, every parameter at its default,
   // and the seed. (The initialize process, if any, is run by the caller.)
   void initialize(const ir::Program& program, uint64_t seed);
+  // The same from a compiled module's descriptor (neurofuse/module.h).
+  void initialize(const nf_module_info& module, uint64_t seed);
 
   uint8_t* data() { return memory_.get(); }
   const Layout& layout() const { return layout_; }

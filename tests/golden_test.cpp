@@ -7,7 +7,10 @@
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <cstring>
+#include <unistd.h>
 
+#include "compiler/build.h"
 #include "compiler/jit.h"
 #include "compiler/state_block.h"
 #include "frontend/frontend.h"
@@ -41,8 +44,62 @@ struct GoldenRun {
   uint64_t seed = 1;
   double spike_p = 0.3;                 // probability of a 1 in driven inputs
   std::vector<std::string> driven;      // compartments given random 0/1 values each step
-  std::map<std::string, float> fixed;   // compartments set to a constant once, after initialization
+  std::map<std::string, float> fixed;   // compartments set to a constant before every step
+  bool aot = true;                      // also run a shared library in a process without LLVM
 };
+
+// The bytes of every compartment, in program order.
+std::string snapshot(const ir::Program& program, const ir::State& s) {
+  std::string out;
+  for (const ir::Compartment& c : program.compartments) {
+    const ir::Tensor& t = s.get(c.name);
+    out.append(reinterpret_cast<const char*>(t.words.data()), t.words.size() * 4);
+  }
+  return out;
+}
+
+// Compiles `program` to a shared library, runs it with aot_probe (a C
+// program linking only libc and libdl) on the recorded drives, and compares
+// every compartment after every step with the interpreter's snapshots.
+void check_aot(const ir::Program& program, const GoldenRun& run, const std::vector<std::string>& driven,
+               const std::string& drive_bytes, const std::vector<std::string>& interp_steps) {
+  std::string dir = std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") + "/nf_golden_" +
+                    std::to_string(getpid());
+  std::string so = dir + "/model.so", drives = dir + "/drives.bin", records = dir + "/records.bin";
+  std::system(("mkdir -p '" + dir + "'").c_str());
+  compiler::build_file(program, so, compiler::Emit::SharedLibrary, {});
+  std::ofstream(drives, std::ios::binary).write(drive_bytes.data(), std::streamsize(drive_bytes.size()));
+  std::string processes;
+  for (const std::string& p : run.processes) processes += (processes.empty() ? "" : ",") + p;
+  std::string reset = run.reset_every ? run.reset + ":" + std::to_string(run.reset_every) : "-";
+  std::string cmd = std::string(NF_AOT_PROBE) + " '" + so + "' " + std::to_string(run.seed) + " " +
+                    std::to_string(run.steps) + " " + processes + " " + reset + " '" + drives + "' '" + records + "'";
+  for (const std::string& d : driven) cmd += " " + d;
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  std::ifstream in(records, std::ios::binary);
+  std::stringstream bytes;
+  bytes << in.rdbuf();
+  std::string all = bytes.str();
+  std::system(("rm -rf '" + dir + "'").c_str());
+  size_t row = interp_steps.empty() ? 0 : interp_steps[0].size();
+  REQUIRE(all.size() == row * interp_steps.size());
+  for (size_t k = 0; k < interp_steps.size(); ++k)
+    if (all.compare(k * row, row, interp_steps[k]) != 0) {
+      // NaN payloads may differ; compare word by word before failing.
+      for (size_t w = 0; w < row / 4; ++w) {
+        uint32_t a, b;
+        std::memcpy(&a, interp_steps[k].data() + w * 4, 4);
+        std::memcpy(&b, all.data() + k * row + w * 4, 4);
+        bool nan_a = (a & 0x7f800000u) == 0x7f800000u && (a & 0x7fffffu);
+        bool nan_b = (b & 0x7f800000u) == 0x7f800000u && (b & 0x7fffffu);
+        if (a != b && !(nan_a && nan_b)) {
+          INFO("AOT module differs from the interpreter at step " << k << ", word " << w);
+          FAIL_CHECK("shared library differs");
+          return;
+        }
+      }
+    }
+}
 
 // Runs `run` on the interpreter and the JIT; returns how many 1.0 values the
 // compartments named `count` held over the run (to show spikes happened).
@@ -57,11 +114,11 @@ std::map<std::string, int64_t> run_golden(const ir::Program& program, const Gold
     ir::run_process(program, ir::kInitializeProcess, interp, 0.0f, dt);
     jit->process(ir::kInitializeProcess)(block.data(), 0.0f, dt);
   }
-  for (const auto& [name, v] : run.fixed) {
-    ir::Tensor t(interp.get(name).type, std::bit_cast<uint32_t>(v));
-    interp.set(name, t);
-    block.set(name, t);
-  }
+  std::vector<std::string> aot_driven;  // fixed, then random compartments: one drive row per step
+  for (const auto& [name, v] : run.fixed) aot_driven.push_back(name);
+  for (const std::string& d : run.driven) aot_driven.push_back(d);
+  std::string drive_bytes;
+  std::vector<std::string> interp_steps;
   std::mt19937_64 rng(run.seed * 7919 + 17);
   std::bernoulli_distribution spike(run.spike_p);
   std::map<std::string, int64_t> ones;
@@ -83,6 +140,17 @@ std::map<std::string, int64_t> run_golden(const ir::Program& program, const Gold
   };
   float t = 0.0f;
   for (int64_t step = 0; step < run.steps; ++step) {
+    if (run.reset_every && step > 0 && step % run.reset_every == 0) {
+      ir::run_process(program, run.reset, interp, t, dt);
+      jit->process(run.reset)(block.data(), t, dt);
+      if (!compare(step, run.reset)) return ones;
+    }
+    for (const auto& [name, v] : run.fixed) {
+      ir::Tensor f(interp.get(name).type, std::bit_cast<uint32_t>(v));
+      interp.set(name, f);
+      block.set(name, f);
+      drive_bytes.append(reinterpret_cast<const char*>(f.words.data()), f.words.size() * 4);
+    }
     for (const std::string& d : run.driven) {
       ir::Tensor v = interp.get(d);
       for (size_t i = 0; i < v.size(); ++i) {
@@ -92,17 +160,14 @@ std::map<std::string, int64_t> run_golden(const ir::Program& program, const Gold
       }
       interp.set(d, v);
       block.set(d, v);
-    }
-    if (run.reset_every && step > 0 && step % run.reset_every == 0) {
-      ir::run_process(program, run.reset, interp, t, dt);
-      jit->process(run.reset)(block.data(), t, dt);
-      if (!compare(step, run.reset)) return ones;
+      drive_bytes.append(reinterpret_cast<const char*>(v.words.data()), v.words.size() * 4);
     }
     for (const std::string& p : run.processes) {
       ir::run_process(program, p, interp, t, dt);
       jit->process(p)(block.data(), t, dt);
       if (!compare(step, p)) return ones;
     }
+    if (run.aot) interp_steps.push_back(snapshot(program, interp));
     for (const std::string& c : count) {
       const ir::Tensor& v = interp.get(c);
       for (size_t i = 0; i < v.size(); ++i) ones[c] += v.f32(i) == 1.0f;
@@ -111,6 +176,7 @@ std::map<std::string, int64_t> run_golden(const ir::Program& program, const Gold
   }
   int64_t resets = run.reset_every ? (run.steps - 1) / run.reset_every : 0;
   CHECK(compared == run.steps * int64_t(run.processes.size()) + resets);
+  if (run.aot) check_aot(program, run, aot_driven, drive_bytes, interp_steps);
   return ones;
 }
 

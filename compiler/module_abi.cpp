@@ -1,0 +1,172 @@
+#include "compiler/module_abi.h"
+
+#include <llvm/IR/IRBuilder.h>
+#include <llvm/IR/Module.h>
+#include <llvm/IR/Verifier.h>
+
+#include "compiler/codegen.h"
+#include "ir/diagnostic.h"
+#include "neurofuse/module.h"
+
+namespace nf::compiler {
+
+namespace {
+
+int32_t dtype_code(ir::DType d) {
+  switch (d) {
+    case ir::DType::F32: return NF_F32;
+    case ir::DType::I32: return NF_I32;
+    case ir::DType::Bool: return NF_BOOL;
+  }
+  return NF_F32;
+}
+
+int32_t role_code(ir::Role r) {
+  switch (r) {
+    case ir::Role::Input: return NF_INPUT;
+    case ir::Role::State: return NF_STATE;
+    case ir::Role::Output: return NF_OUTPUT;
+  }
+  return NF_STATE;
+}
+
+// nf_scan: the step loop of module.h, in native code.
+llvm::Function* emit_scan(llvm::Module& m, const ir::Program& program) {
+  llvm::LLVMContext& c = m.getContext();
+  llvm::IRBuilder<> b(c);
+  llvm::Type* ptr = b.getPtrTy();
+  llvm::Type* i32 = b.getInt32Ty();
+  llvm::Type* i64 = b.getInt64Ty();
+  llvm::StructType* stream = llvm::StructType::get(c, {i64, i64, ptr});
+  llvm::FunctionType* ty = llvm::FunctionType::get(
+      b.getVoidTy(), {ptr, ptr, i32, b.getFloatTy(), b.getFloatTy(), i64, ptr, i32, ptr, i32}, false);
+  llvm::Function* f = llvm::Function::Create(ty, llvm::Function::ExternalLinkage, "nf_scan", m);
+  f->addFnAttr(llvm::Attribute::NoUnwind);
+  llvm::Value* state = f->getArg(0);
+  llvm::Value* procs = f->getArg(1);
+  llvm::Value* n_procs = f->getArg(2);
+  llvm::Value* t0 = f->getArg(3);
+  llvm::Value* dt = f->getArg(4);
+  llvm::Value* steps = f->getArg(5);
+  llvm::Value* drives = f->getArg(6);
+  llvm::Value* n_drives = f->getArg(7);
+  llvm::Value* records = f->getArg(8);
+  llvm::Value* n_records = f->getArg(9);
+
+  auto bb = [&](const char* name) { return llvm::BasicBlock::Create(c, name, f); };
+  // A counted loop from 0 to n (i64 or i32) whose body `body` receives the counter.
+  auto counted = [&](llvm::Value* n, const std::function<void(llvm::Value*)>& body) {
+    llvm::BasicBlock* pre = b.GetInsertBlock();
+    llvm::BasicBlock* head = bb("head");
+    llvm::BasicBlock* loop = bb("loop");
+    llvm::BasicBlock* done = bb("done");
+    b.CreateBr(head);
+    b.SetInsertPoint(head);
+    llvm::PHINode* i = b.CreatePHI(n->getType(), 2);
+    i->addIncoming(llvm::ConstantInt::get(n->getType(), 0), pre);
+    b.CreateCondBr(b.CreateICmpSLT(i, n), loop, done);
+    b.SetInsertPoint(loop);
+    body(i);
+    i->addIncoming(b.CreateAdd(i, llvm::ConstantInt::get(n->getType(), 1)), b.GetInsertBlock());
+    b.CreateBr(head);
+    b.SetInsertPoint(done);
+  };
+  auto stream_field = [&](llvm::Value* array, llvm::Value* k, unsigned field, llvm::Type* type) {
+    return b.CreateLoad(type, b.CreateInBoundsGEP(stream, array, {k, b.getInt32(field)}));
+  };
+
+  b.SetInsertPoint(bb("entry"));
+  llvm::AllocaInst* t = b.CreateAlloca(b.getFloatTy());
+  b.CreateStore(t0, t);
+  counted(steps, [&](llvm::Value* k) {
+    counted(n_drives, [&](llvm::Value* d) {
+      llvm::Value* bytes = stream_field(drives, d, 1, i64);
+      llvm::Value* src = b.CreateInBoundsGEP(b.getInt8Ty(), stream_field(drives, d, 2, ptr), b.CreateMul(k, bytes));
+      llvm::Value* dst = b.CreateInBoundsGEP(b.getInt8Ty(), state, stream_field(drives, d, 0, i64));
+      b.CreateMemCpy(dst, llvm::MaybeAlign(4), src, llvm::MaybeAlign(1), bytes);
+    });
+    llvm::Value* now = b.CreateLoad(b.getFloatTy(), t);
+    counted(n_procs, [&](llvm::Value* p) {
+      llvm::Value* which = b.CreateLoad(i32, b.CreateInBoundsGEP(i32, procs, p));
+      llvm::BasicBlock* after = bb("after");
+      llvm::SwitchInst* sw = b.CreateSwitch(which, after, unsigned(program.processes.size()));
+      for (size_t i = 0; i < program.processes.size(); ++i) {
+        llvm::BasicBlock* call = bb("call");
+        sw->addCase(b.getInt32(uint32_t(i)), call);
+        b.SetInsertPoint(call);
+        b.CreateCall(m.getFunction(process_symbol(program.processes[i].name)), {state, now, dt});
+        b.CreateBr(after);
+      }
+      b.SetInsertPoint(after);
+    });
+    counted(n_records, [&](llvm::Value* r) {
+      llvm::Value* bytes = stream_field(records, r, 1, i64);
+      llvm::Value* dst = b.CreateInBoundsGEP(b.getInt8Ty(), stream_field(records, r, 2, ptr), b.CreateMul(k, bytes));
+      llvm::Value* src = b.CreateInBoundsGEP(b.getInt8Ty(), state, stream_field(records, r, 0, i64));
+      b.CreateMemCpy(dst, llvm::MaybeAlign(1), src, llvm::MaybeAlign(4), bytes);
+    });
+    b.CreateStore(b.CreateFAdd(now, dt), t);
+  });
+  b.CreateRetVoid();
+  return f;
+}
+
+}  // namespace
+
+void emit_module_abi(llvm::Module& m, const ir::Program& program, const Plan& plan, const std::string& model_name,
+                     const std::string& target) {
+  llvm::LLVMContext& c = m.getContext();
+  llvm::IRBuilder<> b(c);
+  llvm::Type* ptr = b.getPtrTy();
+  llvm::Type* i32 = b.getInt32Ty();
+  llvm::Type* i64 = b.getInt64Ty();
+  auto str = [&](const std::string& s) -> llvm::Constant* {
+    return b.CreateGlobalString(s, "", 0, &m);
+  };
+  auto private_array = [&](llvm::ArrayType* ty, llvm::ArrayRef<llvm::Constant*> items, const char* name) -> llvm::Constant* {
+    return new llvm::GlobalVariable(m, ty, true, llvm::GlobalValue::PrivateLinkage, llvm::ConstantArray::get(ty, items), name);
+  };
+  llvm::Function* scan = emit_scan(m, program);
+
+  llvm::StructType* comp_ty = llvm::StructType::get(c, {ptr, ptr, i64, i64, i32, i32, i32, i32});
+  std::vector<llvm::Constant*> comps;
+  for (size_t k = 0; k < program.compartments.size(); ++k) {
+    const ir::Compartment& comp = program.compartments[k];
+    const Slot& slot = plan.layout.compartments[k];
+    std::vector<uint64_t> dims(comp.type.shape.dims.begin(), comp.type.shape.dims.end());
+    llvm::Constant* shape = new llvm::GlobalVariable(m, llvm::ArrayType::get(i64, dims.size()), true,
+                                                     llvm::GlobalValue::PrivateLinkage,
+                                                     llvm::ConstantDataArray::get(c, dims), "shape");
+    comps.push_back(llvm::ConstantStruct::get(
+        comp_ty, {str(comp.name), shape, b.getInt64(uint64_t(slot.offset)), b.getInt64(uint64_t(slot.bytes)),
+                  b.getInt32(uint32_t(dtype_code(comp.type.dtype))), b.getInt32(uint32_t(role_code(comp.role))),
+                  b.getInt32(uint32_t(comp.type.shape.rank())), b.getInt32(comp.init.bits)}));
+  }
+  llvm::StructType* param_ty = llvm::StructType::get(c, {ptr, i64, b.getFloatTy(), i32});
+  std::vector<llvm::Constant*> params;
+  for (size_t k = 0; k < program.params.size(); ++k)
+    params.push_back(llvm::ConstantStruct::get(
+        param_ty, {str(program.params[k].name), b.getInt64(uint64_t(plan.layout.params[k].offset)),
+                   llvm::ConstantFP::get(b.getFloatTy(), double(program.params[k].default_value)), b.getInt32(0)}));
+  llvm::StructType* proc_ty = llvm::StructType::get(c, {ptr, ptr});
+  std::vector<llvm::Constant*> procs;
+  for (const ir::Process& p : program.processes)
+    procs.push_back(llvm::ConstantStruct::get(proc_ty, {str(p.name), m.getFunction(process_symbol(p.name))}));
+
+  llvm::StructType* info_ty = llvm::StructType::get(
+      c, {i32, i32, ptr, ptr, i64, i64, i64, i64, b.getFloatTy(), i32, i32, i32, ptr, ptr, ptr, ptr});
+  llvm::Constant* info = llvm::ConstantStruct::get(
+      info_ty,
+      {b.getInt32(NF_MODULE_ABI_VERSION), b.getInt32(uint32_t(sizeof(nf_module_info))), str(model_name), str(target),
+       b.getInt64(uint64_t(plan.layout.size)), b.getInt64(uint64_t(kAlignment)),
+       b.getInt64(uint64_t(plan.layout.seed_offset)), b.getInt64(program.default_seed),
+       llvm::ConstantFP::get(b.getFloatTy(), double(program.default_dt)), b.getInt32(uint32_t(comps.size())),
+       b.getInt32(uint32_t(params.size())), b.getInt32(uint32_t(procs.size())),
+       private_array(llvm::ArrayType::get(comp_ty, comps.size()), comps, "compartments"),
+       private_array(llvm::ArrayType::get(param_ty, params.size()), params, "params"),
+       private_array(llvm::ArrayType::get(proc_ty, procs.size()), procs, "processes"), scan});
+  new llvm::GlobalVariable(m, info_ty, true, llvm::GlobalValue::ExternalLinkage, info, "nf_module");
+  if (llvm::verifyFunction(*scan, nullptr)) throw Error("internal compiler error: LLVM rejected nf_scan");
+}
+
+}  // namespace nf::compiler

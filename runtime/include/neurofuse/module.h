@@ -1,0 +1,104 @@
+/* neurofuse compiled modules: the binary interface between a module (a shared
+ * library made by `neurofuse compile`, or code compiled in process by the JIT)
+ * and the program that runs it.
+ *
+ * A module exports one symbol, `nf_module`, a const nf_module_info. Everything
+ * else is reached through it. A module needs nothing at run time but the C
+ * library: no LLVM, no neurofuse library.
+ *
+ * State. A module computes on one caller-allocated block of `state_size`
+ * bytes aligned to `alignment`. Every compartment occupies `bytes` at
+ * `offset` (row-major, 4 bytes per element: IEEE binary32 for NF_F32, two's
+ * complement for NF_I32, 0 or 1 as a 32-bit word for NF_BOOL); every run-time
+ * parameter is a float at its `offset`; the seed of the random draws is a
+ * uint64 at `seed_offset`. To create a state: zero the block, fill each
+ * compartment with its `init_bits` (a 32-bit element repeated), store each
+ * parameter's `default_value` and the seed, then run the process named
+ * "initialize" once (t = 0, dt = default_dt) if the module has one.
+ *
+ * Stepping. process[i].step(state, t, dt) runs one step of process i.
+ * scan(...) runs many steps in native code, see nf_scan_fn. Step functions
+ * touch only the block they are given, so states may be stepped concurrently
+ * on different threads. */
+#ifndef NEUROFUSE_MODULE_H
+#define NEUROFUSE_MODULE_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Version of the layout of the structures below. A runtime must refuse a
+ * module whose abi_version differs from the one it was built with. */
+#define NF_MODULE_ABI_VERSION 1
+
+enum { NF_F32 = 0, NF_I32 = 1, NF_BOOL = 2 };
+enum { NF_INPUT = 0, NF_STATE = 1, NF_OUTPUT = 2 };
+
+typedef void (*nf_step_fn)(uint8_t* state, float t, float dt);
+
+typedef struct {
+  const char* name;      /* "component.compartment" */
+  const int64_t* shape;  /* rank extents */
+  int64_t offset;        /* bytes from the start of the state block */
+  int64_t bytes;         /* 4 * number of elements */
+  int32_t dtype;         /* NF_F32, NF_I32 or NF_BOOL */
+  int32_t role;          /* NF_INPUT, NF_STATE or NF_OUTPUT */
+  int32_t rank;
+  uint32_t init_bits;    /* every element's initial 32-bit word */
+} nf_compartment_info;
+
+typedef struct {
+  const char* name;      /* "component.parameter" */
+  int64_t offset;        /* of a float in the state block */
+  float default_value;
+  uint32_t reserved;
+} nf_param_info;
+
+typedef struct {
+  const char* name;
+  nf_step_fn step;
+} nf_process_info;
+
+/* A stream of per-step rows between the state and a caller buffer: before
+ * step k, scan copies `bytes` from data + k * bytes to state + offset (a
+ * drive); after step k, from state + offset to data + k * bytes (a record). */
+typedef struct {
+  int64_t offset;
+  int64_t bytes;
+  uint8_t* data;
+} nf_stream;
+
+/* Runs `steps` steps. Each step: apply the drives, run the processes listed
+ * by index in `processes` (n_processes of them) in order with the step's t,
+ * then store the records; t starts at t0 and becomes t + dt after each step
+ * (binary32 addition). */
+typedef void (*nf_scan_fn)(uint8_t* state, const int32_t* processes, int32_t n_processes, float t0, float dt,
+                           int64_t steps, const nf_stream* drives, int32_t n_drives, const nf_stream* records,
+                           int32_t n_records);
+
+typedef struct {
+  uint32_t abi_version;  /* NF_MODULE_ABI_VERSION */
+  uint32_t struct_size;  /* sizeof(nf_module_info) */
+  const char* model_name;
+  const char* target;    /* "triple cpu", what the code was compiled for */
+  int64_t state_size;
+  int64_t alignment;
+  int64_t seed_offset;
+  uint64_t default_seed;
+  float default_dt;
+  int32_t n_compartments;
+  int32_t n_params;
+  int32_t n_processes;
+  const nf_compartment_info* compartments;
+  const nf_param_info* params;
+  const nf_process_info* processes;
+  nf_scan_fn scan;
+} nf_module_info;
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
