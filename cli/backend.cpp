@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 #include <stdlib.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "compiler/jit.h"
@@ -12,7 +13,50 @@
 
 namespace nf::cli {
 
+void Backend::run(const std::vector<std::string>& processes, float t0, float dt, int64_t steps,
+                  const std::vector<Stream>& drives, const std::vector<Stream>& records) {
+  float t = t0;
+  for (int64_t k = 0; k < steps; ++k) {
+    for (const Stream& d : drives) {
+      ir::Tensor v = get(d.compartment);
+      std::copy_n(d.words + size_t(k) * v.size(), v.size(), v.words.begin());
+      set(d.compartment, v);
+    }
+    for (const std::string& p : processes) step(p, t, dt);
+    for (const Stream& r : records) {
+      ir::Tensor v = get(r.compartment);
+      std::copy_n(v.words.begin(), v.size(), r.words + size_t(k) * v.size());
+    }
+    t = t + dt;
+  }
+}
+
 namespace {
+
+// The steps of a compiled module, in native code: nf_scan over its state block.
+void scan(const nf_module_info& module, compiler::StateBlock& block, const std::vector<std::string>& processes,
+          float t0, float dt, int64_t steps, const std::vector<Stream>& drives, const std::vector<Stream>& records) {
+  std::vector<int32_t> indices;
+  for (const std::string& p : processes) {
+    int32_t found = -1;
+    for (int32_t i = 0; i < module.n_processes; ++i)
+      if (p == module.processes[i].name) found = i;
+    if (found < 0) throw Error("no process '" + p + "'");
+    indices.push_back(found);
+  }
+  auto streams = [&](const std::vector<Stream>& list) {
+    std::vector<nf_stream> out;
+    for (const Stream& s : list) {
+      const compiler::Slot* slot = block.layout().find_compartment(s.compartment);
+      if (!slot) throw Error("the state has no compartment '" + s.compartment + "'");
+      out.push_back({slot->offset, slot->bytes, reinterpret_cast<uint8_t*>(s.words)});
+    }
+    return out;
+  };
+  std::vector<nf_stream> d = streams(drives), r = streams(records);
+  module.scan(block.data(), indices.data(), int32_t(indices.size()), t0, dt, steps, d.data(), int32_t(d.size()),
+              r.data(), int32_t(r.size()));
+}
 
 class Interpreter : public Backend {
  public:
@@ -47,6 +91,10 @@ class Jit : public Backend {
     compiler::StepFunction f = jit_->process(p);
     if (!f) throw Error("no process '" + p + "'");
     f(block_.data(), t, dt);
+  }
+  void run(const std::vector<std::string>& processes, float t0, float dt, int64_t steps,
+           const std::vector<Stream>& drives, const std::vector<Stream>& records) override {
+    scan(jit_->module(), block_, processes, t0, dt, steps, drives, records);
   }
 
  private:
@@ -86,6 +134,10 @@ class Aot : public Backend {
     nf_step_fn f = find(p);
     if (!f) throw Error("no process '" + p + "'");
     f(block_->data(), t, dt);
+  }
+  void run(const std::vector<std::string>& processes, float t0, float dt, int64_t steps,
+           const std::vector<Stream>& drives, const std::vector<Stream>& records) override {
+    scan(*module_, *block_, processes, t0, dt, steps, drives, records);
   }
 
  private:

@@ -6,15 +6,29 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "ir/program.h"
 #include "ir/tensor.h"
 
 namespace nf::cli {
 
+// Per-step rows between a compartment and a caller buffer: `steps` rows of
+// the compartment's 4-byte elements.
+struct Stream {
+  std::string compartment;
+  uint32_t* words;
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
+  // Runs `steps` steps: before each, the drives' rows are written to their
+  // compartments; then the processes run in order with the step's t (t0, then
+  // t + dt after every step); after each, the records' rows are read back.
+  // Compiled backends do all of it in native code (nf_scan).
+  virtual void run(const std::vector<std::string>& processes, float t0, float dt, int64_t steps,
+                   const std::vector<Stream>& drives, const std::vector<Stream>& records);
   virtual ir::Tensor get(const std::string& compartment) = 0;
   virtual void set(const std::string& compartment, const ir::Tensor& value) = 0;
   virtual void set_param(const std::string& name, float value) = 0;

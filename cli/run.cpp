@@ -2,6 +2,7 @@
 // and recording compartments after it.
 #include <chrono>
 #include <cstdio>
+#include <algorithm>
 #include <cstring>
 #include <map>
 #include <set>
@@ -205,48 +206,65 @@ int run_command(const std::vector<std::string>& args) {
                   " " + ir::Shape(want).str() + " (one row per step)");
     drives.push_back({comp, std::move(a)});
   }
-  std::vector<npz::Array> recorded;
-  for (const std::string& r : records) {
-    ir::Tensor t = state->get(r);
-    npz::Array a;
-    a.dtype = npz_dtype(t.type.dtype);
-    a.shape = {steps};
-    a.shape.insert(a.shape.end(), t.type.shape.dims.begin(), t.type.shape.dims.end());
-    recorded.push_back(std::move(a));
-  }
-  bool csv = out_path.empty() && !records.empty();
-  if (csv) {
-    std::string header = "step,t";
-    for (const std::string& r : records) {
-      ir::Tensor t = state->get(r);
-      for (size_t k = 0; k < t.size(); ++k) header += "," + r + "[" + std::to_string(k) + "]";
+  // Drives become rows of 4-byte words, the layout compiled code streams.
+  std::vector<std::vector<uint32_t>> drive_words;
+  std::vector<Stream> drive_streams;
+  for (Drive& d : drives) {
+    ir::Type type = state->get(d.compartment).type;
+    std::vector<uint32_t> words;
+    for (int64_t k = 0; k < steps; ++k) {
+      ir::Tensor r = row(d.array, k, type);
+      words.insert(words.end(), r.words.begin(), r.words.end());
     }
-    std::printf("%s\n", header.c_str());
+    drive_words.push_back(std::move(words));
   }
+  for (size_t i = 0; i < drives.size(); ++i) drive_streams.push_back({drives[i].compartment, drive_words[i].data()});
+  std::vector<ir::Type> record_types;
+  std::vector<std::vector<uint32_t>> record_words;
+  std::vector<Stream> record_streams;
+  for (const std::string& r : records) {
+    record_types.push_back(state->get(r).type);
+    record_words.emplace_back(size_t(steps) * size_t(record_types.back().shape.num_elements()));
+  }
+  for (size_t i = 0; i < records.size(); ++i) record_streams.push_back({records[i], record_words[i].data()});
 
   auto start = std::chrono::steady_clock::now();
-  float t = t0;
-  for (int64_t step = 0; step < steps; ++step) {
-    for (Drive& d : drives) state->set(d.compartment, row(d.array, step, state->get(d.compartment).type));
-    for (const std::string& p : processes) state->step(p, t, step_dt);
-    for (size_t r = 0; r < records.size(); ++r) append(recorded[r], state->get(records[r]));
-    if (csv) {
+  state->run(processes, t0, step_dt, steps, drive_streams, record_streams);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  if (!out_path.empty()) {
+    npz::Entries entries;
+    for (size_t r = 0; r < records.size(); ++r) {
+      npz::Array a;
+      a.dtype = npz_dtype(record_types[r].dtype);
+      a.shape = {steps};
+      a.shape.insert(a.shape.end(), record_types[r].shape.dims.begin(), record_types[r].shape.dims.end());
+      ir::Tensor all(ir::Type{record_types[r].dtype, ir::Shape(a.shape)});
+      all.words = std::move(record_words[r]);
+      append(a, all);
+      entries.push_back({records[r], std::move(a)});
+    }
+    npz::write_npz(out_path, entries);
+  } else if (!records.empty()) {
+    std::string header = "step,t";
+    for (size_t r = 0; r < records.size(); ++r)
+      for (int64_t k = 0; k < record_types[r].shape.num_elements(); ++k)
+        header += "," + records[r] + "[" + std::to_string(k) + "]";
+    std::printf("%s\n", header.c_str());
+    float t = t0;
+    for (int64_t step = 0; step < steps; ++step) {
       char tbuf[32];
       std::snprintf(tbuf, sizeof tbuf, "%.9g", double(t));
       std::string line = std::to_string(step) + "," + tbuf;
-      for (const std::string& r : records) {
-        ir::Tensor value = state->get(r);
-        for (size_t k = 0; k < value.size(); ++k) line += "," + format_element(value, k);
+      for (size_t r = 0; r < records.size(); ++r) {
+        size_t n = size_t(record_types[r].shape.num_elements());
+        ir::Tensor value(record_types[r]);
+        std::copy_n(record_words[r].begin() + std::ptrdiff_t(size_t(step) * n), n, value.words.begin());
+        for (size_t k = 0; k < n; ++k) line += "," + format_element(value, k);
       }
       std::printf("%s\n", line.c_str());
+      t = t + step_dt;
     }
-    t = t + step_dt;
-  }
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (!out_path.empty()) {
-    npz::Entries entries;
-    for (size_t r = 0; r < records.size(); ++r) entries.push_back({records[r], std::move(recorded[r])});
-    npz::write_npz(out_path, entries);
   }
   std::fprintf(stderr, "ran %lld steps (%s) in %.3f s, %.0f steps/s\n", static_cast<long long>(steps),
                backend_options.kind.c_str(), seconds,

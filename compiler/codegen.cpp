@@ -174,44 +174,48 @@ void KernelEmitter::matmul_kernel() {
 }
 
 // Reductions fold the reduced axis in ascending order, the running value
-// starting at the first element; each output is finished before the next.
+// starting at the element k = 0. argmax finishes each output before the next;
+// the others fold one k at a time into every output, so the inner loop runs
+// over independent outputs and vectorizes while each output still folds k in
+// ascending order.
 void KernelEmitter::reduce_kernel() {
   const ir::Node* r = kernel_.outputs[0].node;
   const ir::Node* x = resolve(r->operands[0].get());
   const ir::Shape& in = x->type.shape;
-  int axis = r->attrs.axis;
-  int64_t len = in[axis];
+  const int axis = r->attrs.axis;
+  const int64_t len = in[axis];
   llvm::Value* out = buffer(kernel_.outputs[0].dest);
-  bool f32 = x->type.dtype == ir::DType::F32;
+  const bool f32 = x->type.dtype == ir::DType::F32;
   llvm::Type* ty = register_type(x->type.dtype);
-  loops(extents_of(b_, r->type.shape), [&](const Index& o) {
-    auto input_index = [&](llvm::Value* k) {
-      Index ix;
-      size_t src = 0;
-      for (int a = 0; a < in.rank(); ++a) {
-        if (a == axis) {
-          ix.push_back(k);
-          if (r->attrs.keepdims) ++src;
-        } else {
-          ix.push_back(o[src++]);
-        }
+  const std::vector<llvm::Value*> outputs = extents_of(b_, r->type.shape);
+  // Element k of the reduced axis that output o folds.
+  auto at = [&](const Index& o, llvm::Value* k) {
+    Index ix;
+    size_t src = 0;
+    for (int a = 0; a < in.rank(); ++a) {
+      if (a == axis) {
+        ix.push_back(k);
+        if (r->attrs.keepdims) ++src;
+      } else {
+        ix.push_back(o[src++]);
       }
-      return ix;
-    };
-    llvm::Value* result = nullptr;
-    if (r->op == ir::Op::ArgMax) {
-      llvm::AllocaInst* best = nullptr;
-      llvm::AllocaInst* best_value = nullptr;
-      {
-        llvm::IRBuilder<> entry(&fn_->getEntryBlock(), fn_->getEntryBlock().begin());
-        best = entry.CreateAlloca(b_.getInt64Ty());
-        best_value = entry.CreateAlloca(ty);
-      }
+    }
+    return value(x, ix);
+  };
+  auto entry_alloca = [&](llvm::Type* t) {
+    llvm::IRBuilder<> entry(&fn_->getEntryBlock(), fn_->getEntryBlock().begin());
+    return entry.CreateAlloca(t);
+  };
+
+  if (r->op == ir::Op::ArgMax) {
+    llvm::AllocaInst* best = entry_alloca(b_.getInt64Ty());
+    llvm::AllocaInst* best_value = entry_alloca(ty);
+    loops(outputs, [&](const Index& o) {
       b_.CreateStore(i64(0), best);
-      b_.CreateStore(value(x, input_index(i64(0))), best_value);
+      b_.CreateStore(at(o, i64(0)), best_value);
       loops({i64(len - 1)}, [&](const Index& km1) {
         llvm::Value* k = b_.CreateAdd(km1[0], i64(1));
-        llvm::Value* v = value(x, input_index(k));
+        llvm::Value* v = at(o, k);
         llvm::Value* cur = b_.CreateLoad(ty, best_value);
         // The first NaN wins; otherwise a strictly larger value.
         llvm::Value* take = f32 ? b_.CreateAnd(b_.CreateFCmpORD(cur, cur),
@@ -220,30 +224,33 @@ void KernelEmitter::reduce_kernel() {
         b_.CreateStore(b_.CreateSelect(take, k, b_.CreateLoad(b_.getInt64Ty(), best)), best);
         b_.CreateStore(b_.CreateSelect(take, v, cur), best_value);
       });
-      result = b_.CreateTrunc(b_.CreateLoad(b_.getInt64Ty(), best), b_.getInt32Ty());
-    } else if (len == 0) {
-      result = f32 ? static_cast<llvm::Value*>(llvm::ConstantFP::get(b_.getFloatTy(), r->op == ir::Op::Mean ? std::nan("") : 0.0))
-                   : b_.getInt32(0);
-    } else {
-      llvm::AllocaInst* acc = nullptr;
-      {
-        llvm::IRBuilder<> entry(&fn_->getEntryBlock(), fn_->getEntryBlock().begin());
-        acc = entry.CreateAlloca(ty);
-      }
-      b_.CreateStore(value(x, input_index(i64(0))), acc);
-      loops({i64(len - 1)}, [&](const Index& km1) {
-        llvm::Value* k = b_.CreateAdd(km1[0], i64(1));
-        llvm::Value* v = value(x, input_index(k));
-        llvm::Value* a = b_.CreateLoad(ty, acc);
-        llvm::Value* next = r->op == ir::Op::ReduceMax ? (f32 ? b_.CreateMaximum(a, v) : b_.CreateSelect(b_.CreateICmpSGE(a, v), a, v))
-                                                       : (f32 ? b_.CreateFAdd(a, v) : b_.CreateAdd(a, v));
-        b_.CreateStore(next, acc);
-      });
-      result = b_.CreateLoad(ty, acc);
-      if (r->op == ir::Op::Mean) result = b_.CreateFDiv(result, llvm::ConstantFP::get(b_.getFloatTy(), double(float(len))));
-    }
-    store(out, r->type, o, result);
+      store(out, r->type, o, b_.CreateTrunc(b_.CreateLoad(b_.getInt64Ty(), best), b_.getInt32Ty()));
+    });
+    return;
+  }
+  if (len == 0) {
+    llvm::Value* empty = f32 ? static_cast<llvm::Value*>(llvm::ConstantFP::get(
+                                   b_.getFloatTy(), r->op == ir::Op::Mean ? std::nan("") : 0.0))
+                             : b_.getInt32(0);
+    loops(outputs, [&](const Index& o) { store(out, r->type, o, empty); });
+    return;
+  }
+  loops(outputs, [&](const Index& o) { store(out, r->type, o, at(o, i64(0))); });
+  loops({i64(len - 1)}, [&](const Index& km1) {
+    llvm::Value* k = b_.CreateAdd(km1[0], i64(1));
+    loops(outputs, [&](const Index& o) {
+      llvm::Value* a = load(out, r->type, o);
+      llvm::Value* v = at(o, k);
+      llvm::Value* next = r->op == ir::Op::ReduceMax
+                              ? (f32 ? b_.CreateMaximum(a, v) : b_.CreateSelect(b_.CreateICmpSGE(a, v), a, v))
+                              : (f32 ? b_.CreateFAdd(a, v) : b_.CreateAdd(a, v));
+      store(out, r->type, o, next);
+    });
   });
+  if (r->op == ir::Op::Mean) {
+    llvm::Value* n = llvm::ConstantFP::get(b_.getFloatTy(), double(float(len)));
+    loops(outputs, [&](const Index& o) { store(out, r->type, o, b_.CreateFDiv(load(out, r->type, o), n)); });
+  }
 }
 
 // Each operand's elements are copied to their place along the axis.
