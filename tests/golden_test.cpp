@@ -315,6 +315,27 @@ TEST_CASE("golden: the example and test models", "[golden]") {
     run.processes = {"step"};
     run_golden(m.program, run);
   }
+  {
+    // 1000 steps with spikes from a Bernoulli source through traces and STDP.
+    frontend::Model m = frontend::load_model_file(file("tests/cli/compile.nf"));
+    GoldenRun run;
+    run.processes = {"advance", "learn"};
+    run.driven = {"z.inputs"};
+    auto ones = run_golden(m.program, run, {"z.outputs"});
+    CHECK(ones["z.outputs"] > 100);
+  }
+  {
+    // 300x200 MSTDP-ET weights and 200 LIF units: 100 steps keep the
+    // interpreter's share and the per-step snapshots small.
+    frontend::Model m = frontend::load_model_file(file("tests/cli/kernels_fusion.nf"));
+    GoldenRun run;
+    run.steps = 100;
+    run.processes = {"advance", "evolve"};
+    run.driven = {"W.inputs", "W.preSpike", "W.postSpike", "W.preTrace", "W.postTrace", "W.modulator"};
+    run.fixed = {{"W.outmask", 1.0f}};
+    auto ones = run_golden(m.program, run, {"z1.s"});
+    CHECK(ones["z1.s"] > 0);
+  }
   for (const char* ir_file : {"examples/ir/spiking_trace.nfir", "tests/cli/run_record.nfir"}) {
     INFO(ir_file);
     std::ifstream in(file(ir_file));
