@@ -70,7 +70,7 @@ struct DTypeInfo {
 };
 constexpr DTypeInfo kDTypes[] = {
     {DType::F32, "<f4", 4}, {DType::I32, "<i4", 4}, {DType::Bool, "|b1", 1}, {DType::U32, "<u4", 4},
-    {DType::F64, "<f8", 8}, {DType::I64, "<i8", 8}, {DType::U8, "|u1", 1},
+    {DType::F64, "<f8", 8}, {DType::I64, "<i8", 8}, {DType::U8, "|u1", 1}, {DType::U64, "<u8", 8},
 };
 
 const DTypeInfo& info(DType dtype) {

@@ -32,15 +32,15 @@
 namespace nf::npz {
 
 // Element types, named after their NumPy descr. The project stores F32, I32,
-// Bool and U32 (raw bits, seeds); F64, I64 and U8 exist so files made by other
+// Bool and U64 (seeds); U32, F64, I64 and U8 exist so files made by other
 // tools can be read and converted, and are written as well.
-enum class DType { F32, I32, Bool, U32, F64, I64, U8 };
+enum class DType { F32, I32, Bool, U32, F64, I64, U8, U64 };
 
-// Bytes per element: F32 4, I32 4, Bool 1, U32 4, F64 8, I64 8, U8 1.
+// Bytes per element: F32 4, I32 4, Bool 1, U32 4, F64 8, I64 8, U8 1, U64 8.
 size_t dtype_size(DType dtype);
 
 // The NumPy descr written to headers: "<f4", "<i4", "|b1", "<u4", "<f8",
-// "<i8", "|u1". (Reading also accepts any byte-order mark on 1-byte types.)
+// "<i8", "|u1", "<u8". (Reading also accepts any byte-order mark on 1-byte types.)
 std::string_view dtype_descr(DType dtype);
 
 // An n-dimensional array.

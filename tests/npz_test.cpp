@@ -31,7 +31,7 @@ using nf::npz::Entries;
 using nf::npz::Error;
 using Bytes = std::vector<uint8_t>;
 
-const DType kAllDTypes[] = {DType::F32, DType::I32, DType::Bool, DType::U32, DType::F64, DType::I64, DType::U8};
+const DType kAllDTypes[] = {DType::F32, DType::I32, DType::Bool, DType::U32, DType::F64, DType::I64, DType::U8, DType::U64};
 const std::vector<std::vector<int64_t>> kShapes = {{}, {0}, {1}, {5}, {2, 3, 4}, {3, 0, 2}};
 
 template <class T>
@@ -53,6 +53,7 @@ Array sample(DType dtype, std::vector<int64_t> shape) {
       case DType::F64: append(a.data, double(i) / 8.0 - 1.0); break;
       case DType::I64: append(a.data, int64_t(5 - i * (int64_t(1) << 40))); break;
       case DType::U8: append(a.data, uint8_t(i * 11 % 256)); break;
+      case DType::U64: append(a.data, uint64_t(9000000000000000000ull - 1000003ull * uint64_t(i))); break;
     }
   }
   return a;
@@ -489,13 +490,14 @@ import numpy as np
 import numpy.lib.format as fmt
 
 d = sys.argv[1]
-DESCRS = ['<f4', '<i4', '|b1', '<u4', '<f8', '<i8', '|u1']
+DESCRS = ['<f4', '<i4', '|b1', '<u4', '<f8', '<i8', '|u1', '<u8']
 SHAPES = [(), (0,), (1,), (5,), (2, 3, 4), (3, 0, 2)]
 
 def sample(descr, shape):
     i = np.arange(int(np.prod(shape)), dtype=np.int64)
     v = {'f4': i.astype('<f4') * np.float32(0.25) - np.float32(2), 'i4': 3 - 7 * i, 'b1': i % 3 == 0,
-         'u4': 4000000000 - 12345 * i, 'f8': i / 8.0 - 1, 'i8': 5 - i * 2**40, 'u1': i * 11 % 256}[descr[1:]]
+         'u4': 4000000000 - 12345 * i, 'f8': i / 8.0 - 1, 'i8': 5 - i * 2**40, 'u1': i * 11 % 256,
+         'u8': 9000000000000000000 - 1000003 * i}[descr[1:]]
     return np.asarray(v).astype(np.dtype(descr)).reshape(shape)
 
 want = {'%s_%d' % (descr[1:], k): sample(descr, s) for descr in DESCRS for k, s in enumerate(SHAPES)}
