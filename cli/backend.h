@@ -33,6 +33,11 @@ class Backend {
   virtual void set(const std::string& compartment, const ir::Tensor& value) = 0;
   virtual void set_param(const std::string& name, float value) = 0;
   virtual void step(const std::string& process, float t, float dt) = 0;
+  // Checkpoints (runtime.h): the whole state to or from an .npz, and one
+  // compartment from an .npy.
+  virtual void load_state(const std::string& path) = 0;
+  virtual void save_state(const std::string& path) = 0;
+  virtual void load_compartment(const std::string& compartment, const std::string& path) = 0;
 };
 
 struct BackendOptions {

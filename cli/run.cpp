@@ -1,5 +1,7 @@
 // neurofuse run: steps a model, clamping driven compartments before each step
 // and recording compartments after it.
+#include <unistd.h>
+
 #include <chrono>
 #include <cstdio>
 #include <algorithm>
@@ -30,6 +32,9 @@ const char* kRunHelp =
     "  --t0 X                time of the first step (default 0)\n"
     "  --seed S              seed of the state (default: the model's seed)\n"
     "  --set NAME=VALUE      set a run-time parameter (repeatable)\n"
+    "  --set COMP=FILE.npy   set a compartment from a .npy of its dtype and shape\n"
+    "  --load-state F.npz    start from a checkpoint (after initialization)\n"
+    "  --save-state F.npz    write a checkpoint of the final state\n"
     "  --drive COMP=FILE.npy before step k, set COMP to row k of an array of shape\n"
     "                        [steps, ...COMP's shape] (repeatable)\n"
     "  --record COMP[,COMP]  record COMP after every step (repeatable)\n"
@@ -96,6 +101,41 @@ std::string format_element(const ir::Tensor& t, size_t i) {
   return "";
 }
 
+// Runs all steps; on a terminal, in chunks of about a tenth of a second with
+// a progress bar on stderr once the run has taken a second. The chunks see
+// exactly the t values and stream rows one long run would.
+void run_with_progress(Backend& backend, const std::vector<std::string>& processes, float t0, float dt, int64_t steps,
+                       std::vector<Stream> drives, std::vector<Stream> records) {
+  if (!isatty(STDERR_FILENO)) return backend.run(processes, t0, dt, steps, drives, records);
+  std::vector<size_t> drive_rows, record_rows;
+  for (const Stream& d : drives) drive_rows.push_back(size_t(backend.get(d.compartment).size()));
+  for (const Stream& r : records) record_rows.push_back(size_t(backend.get(r.compartment).size()));
+  auto begin = std::chrono::steady_clock::now();
+  bool shown = false;
+  float t = t0;
+  int64_t chunk = 1;
+  for (int64_t done = 0; done < steps;) {
+    int64_t n = std::min(chunk, steps - done);
+    auto chunk_start = std::chrono::steady_clock::now();
+    backend.run(processes, t, dt, n, drives, records);
+    for (size_t i = 0; i < drives.size(); ++i) drives[i].words += size_t(n) * drive_rows[i];
+    for (size_t i = 0; i < records.size(); ++i) records[i].words += size_t(n) * record_rows[i];
+    for (int64_t k = 0; k < n; ++k) t = t + dt;
+    done += n;
+    double chunk_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - chunk_start).count();
+    chunk = std::max<int64_t>(1, chunk_s > 0 ? int64_t(double(n) * 0.1 / chunk_s) : n * 2);
+    double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
+    if (elapsed > 1.0 || shown) {
+      int width = 30, filled = int(double(width) * double(done) / double(steps));
+      std::fprintf(stderr, "\r[%s%s] %lld/%lld steps", std::string(size_t(filled), '#').c_str(),
+                   std::string(size_t(width - filled), ' ').c_str(), static_cast<long long>(done),
+                   static_cast<long long>(steps));
+      shown = true;
+    }
+  }
+  if (shown) std::fprintf(stderr, "\n");
+}
+
 }  // namespace
 
 int run_command(const std::vector<std::string>& args) {
@@ -104,6 +144,8 @@ int run_command(const std::vector<std::string>& args) {
   std::string file, model, out_path;
   std::vector<std::string> processes, records;
   std::vector<std::pair<std::string, float>> sets;
+  std::vector<std::pair<std::string, std::string>> compartment_files;
+  std::string load_path, save_path;
   std::vector<std::pair<std::string, std::string>> drive_files;
   int64_t steps = 1;
   std::optional<float> dt;
@@ -139,7 +181,12 @@ int run_command(const std::vector<std::string>& args) {
       for (const std::string& r : split_list(value())) records.push_back(r);
     } else if (a == "--set") {
       auto [k, v] = key_value(value());
-      sets.emplace_back(k, float(parse_double("--set", v)));
+      if (v.size() > 4 && v.compare(v.size() - 4, 4, ".npy") == 0) compartment_files.emplace_back(k, v);
+      else sets.emplace_back(k, float(parse_double("--set", v)));
+    } else if (a == "--load-state") {
+      load_path = value();
+    } else if (a == "--save-state") {
+      save_path = value();
     } else if (a == "--drive") {
       drive_files.push_back(key_value(value()));
     } else if (a == "--out") {
@@ -188,7 +235,9 @@ int run_command(const std::vector<std::string>& args) {
   const ir::Program& program = m.program;
   backend_options.seed = seed.value_or(program.default_seed);
   std::unique_ptr<Backend> state = make_backend(program, backend_options);
+  if (!load_path.empty()) state->load_state(load_path);
   for (const auto& [name, v] : sets) state->set_param(name, v);
+  for (const auto& [name, path] : compartment_files) state->load_compartment(name, path);
   float step_dt = dt.value_or(program.default_dt);
 
   // Check every drive and record before running anything.
@@ -229,8 +278,9 @@ int run_command(const std::vector<std::string>& args) {
   for (size_t i = 0; i < records.size(); ++i) record_streams.push_back({records[i], record_words[i].data()});
 
   auto start = std::chrono::steady_clock::now();
-  state->run(processes, t0, step_dt, steps, drive_streams, record_streams);
+  run_with_progress(*state, processes, t0, step_dt, steps, drive_streams, record_streams);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (!save_path.empty()) state->save_state(save_path);
 
   if (!out_path.empty()) {
     npz::Entries entries;

@@ -7,23 +7,9 @@
 #include <llvm/Support/TargetSelect.h>
 
 #include "ir/diagnostic.h"
+#include "neurofuse/runtime.h"
 
 namespace nf::compiler {
-
-Layout layout_of(const nf_module_info& m) {
-  Layout l;
-  for (int32_t i = 0; i < m.n_compartments; ++i) {
-    const nf_compartment_info& c = m.compartments[i];
-    ir::DType d = c.dtype == NF_I32 ? ir::DType::I32 : c.dtype == NF_BOOL ? ir::DType::Bool : ir::DType::F32;
-    ir::Shape shape(std::vector<int64_t>(c.shape, c.shape + c.rank));
-    l.compartments.push_back({c.name, ir::Type{d, shape}, c.offset, c.bytes});
-  }
-  for (int32_t i = 0; i < m.n_params; ++i)
-    l.params.push_back({m.params[i].name, ir::Type{ir::DType::F32, {}}, m.params[i].offset, 4});
-  l.seed_offset = m.seed_offset;
-  l.size = m.state_size;
-  return l;
-}
 
 struct JitProgram::Impl {
   std::unique_ptr<llvm::orc::LLJIT> jit;
@@ -50,8 +36,16 @@ std::unique_ptr<JitProgram> JitProgram::compile(const ir::Program& program, cons
   if (!symbol) throw Error("the compiled object has no nf_module: " + llvm::toString(symbol.takeError()));
   out->module_ = symbol->toPtr<const nf_module_info*>();
   if (out->module_->abi_version != NF_MODULE_ABI_VERSION) throw Error("the compiled object has another ABI version");
-  out->layout_ = layout_of(*out->module_);
   return out;
+}
+
+nf_module* jit_module(const ir::Program& program, const BuildOptions& options, BuildTimes* times) {
+  std::unique_ptr<JitProgram> jit = JitProgram::compile(program, options, times);
+  nf_module* m = nullptr;
+  nf_status s = nf_module_adopt(&jit->module(), [](void* p) { delete static_cast<JitProgram*>(p); }, jit.get(), &m);
+  if (s != NF_OK) throw Error(std::string("the runtime refused the compiled module: ") + nf_last_error());
+  jit.release();
+  return m;
 }
 
 StepFunction JitProgram::process(const std::string& name) const {

@@ -8,16 +8,17 @@
 #include <string>
 
 #include "compiler/build.h"
-#include "compiler/layout.h"
-#include "neurofuse/module.h"
+#include "neurofuse/runtime.h"
 
 namespace nf::compiler {
 
 // One step of a process on a state block, with the step's t and dt.
 using StepFunction = nf_step_fn;
 
-// The state layout a module describes.
-Layout layout_of(const nf_module_info& module);
+// Compiles `program` and hands it to the runtime as an nf_module (runtime.h)
+// that owns the compiled code; nf_module_close releases it. Throws nf::Error.
+nf_module* jit_module(const ir::Program& program, const BuildOptions& options = {}, BuildTimes* times = nullptr);
+
 
 class JitProgram {
  public:
@@ -28,7 +29,6 @@ class JitProgram {
   ~JitProgram();
 
   const nf_module_info& module() const { return *module_; }
-  const Layout& layout() const { return layout_; }
   // The step function of `process`, or nullptr if the program has none.
   StepFunction process(const std::string& name) const;
 
@@ -37,7 +37,6 @@ class JitProgram {
   JitProgram() = default;
   std::unique_ptr<Impl> impl_;
   const nf_module_info* module_ = nullptr;
-  Layout layout_;
 };
 
 }  // namespace nf::compiler

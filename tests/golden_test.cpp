@@ -12,7 +12,7 @@
 
 #include "compiler/build.h"
 #include "compiler/jit.h"
-#include "compiler/state_block.h"
+#include "neurofuse/runtime.hpp"
 #include "frontend/frontend.h"
 #include "ir/interpreter.h"
 #include "ir/parser.h"
@@ -105,15 +105,21 @@ void check_aot(const ir::Program& program, const GoldenRun& run, const std::vect
 // compartments named `count` held over the run (to show spikes happened).
 std::map<std::string, int64_t> run_golden(const ir::Program& program, const GoldenRun& run,
                                           const std::vector<std::string>& count = {}) {
-  auto jit = compiler::JitProgram::compile(program);
-  ir::State interp = ir::State::initial(program, run.seed);
-  compiler::StateBlock block(jit->layout());
-  block.initialize(program, run.seed);
+  nf::Module module(compiler::jit_module(program));
+  nf::State compiled(module, run.seed);
+  ir::State interp = ir::create_state(program, run.seed);
   float dt = program.default_dt;
-  if (program.find_process(ir::kInitializeProcess)) {
-    ir::run_process(program, ir::kInitializeProcess, interp, 0.0f, dt);
-    jit->process(ir::kInitializeProcess)(block.data(), 0.0f, dt);
-  }
+  // The compiled state's compartments as the interpreter's tensors.
+  auto get = [&](const std::string& name) {
+    ir::Tensor t(interp.get(name).type);
+    std::span<uint32_t> w = compiled.words(name);
+    std::copy(w.begin(), w.end(), t.words.begin());
+    return t;
+  };
+  auto set = [&](const std::string& name, const ir::Tensor& v) {
+    std::span<uint32_t> w = compiled.words(name);
+    std::copy(v.words.begin(), v.words.end(), w.begin());
+  };
   std::vector<std::string> aot_driven;  // fixed, then random compartments: one drive row per step
   for (const auto& [name, v] : run.fixed) aot_driven.push_back(name);
   for (const std::string& d : run.driven) aot_driven.push_back(d);
@@ -127,7 +133,7 @@ std::map<std::string, int64_t> run_golden(const ir::Program& program, const Gold
     ++compared;
     for (const ir::Compartment& c : program.compartments) {
       size_t where = 0;
-      ir::Tensor a = interp.get(c.name), b = block.get(c.name);
+      ir::Tensor a = interp.get(c.name), b = get(c.name);
       if (!same_words(a, b, where)) {
         INFO("step " << step << ", after " << after << ": " << c.name << "[" << where << "] interpreter "
                      << a.f32(where) << " (0x" << std::hex << a.words[where] << ") compiled " << b.f32(where)
@@ -142,13 +148,13 @@ std::map<std::string, int64_t> run_golden(const ir::Program& program, const Gold
   for (int64_t step = 0; step < run.steps; ++step) {
     if (run.reset_every && step > 0 && step % run.reset_every == 0) {
       ir::run_process(program, run.reset, interp, t, dt);
-      jit->process(run.reset)(block.data(), t, dt);
+      compiled.step(run.reset, t, dt);
       if (!compare(step, run.reset)) return ones;
     }
     for (const auto& [name, v] : run.fixed) {
       ir::Tensor f(interp.get(name).type, std::bit_cast<uint32_t>(v));
       interp.set(name, f);
-      block.set(name, f);
+      set(name, f);
       drive_bytes.append(reinterpret_cast<const char*>(f.words.data()), f.words.size() * 4);
     }
     for (const std::string& d : run.driven) {
@@ -159,12 +165,12 @@ std::map<std::string, int64_t> run_golden(const ir::Program& program, const Gold
         else v.words[i] = on ? 1u : 0u;
       }
       interp.set(d, v);
-      block.set(d, v);
+      set(d, v);
       drive_bytes.append(reinterpret_cast<const char*>(v.words.data()), v.words.size() * 4);
     }
     for (const std::string& p : run.processes) {
       ir::run_process(program, p, interp, t, dt);
-      jit->process(p)(block.data(), t, dt);
+      compiled.step(p, t, dt);
       if (!compare(step, p)) return ones;
     }
     if (run.aot) interp_steps.push_back(snapshot(program, interp));

@@ -8,9 +8,10 @@
 #include <regex>
 
 #include "compiler/jit.h"
-#include "compiler/state_block.h"
+#include "neurofuse/runtime.hpp"
 #include "ir/builder.h"
 #include "ir/math.h"
+#include "ir/tensor.h"
 
 using namespace nf;
 
@@ -64,9 +65,8 @@ TEST_CASE("compiled math: no fast-math, no fma, no calls, vector code", "[math_e
 
 TEST_CASE("compiled math equals nf::math over a dense sweep of f32", "[math_emitter]") {
   ir::Program program = math_program();
-  auto jit = compiler::JitProgram::compile(program);
-  compiler::StateBlock block(jit->layout());
-  block.initialize(program, 0);
+  nf::Module module(compiler::jit_module(program));
+  nf::State state(module, 0);
   // Every 251st bit pattern, then the special values, in chunks.
   std::vector<uint32_t> inputs;
   for (uint64_t bits = 0; bits < (1ull << 32); bits += 251) inputs.push_back(uint32_t(bits));
@@ -84,21 +84,21 @@ TEST_CASE("compiled math equals nf::math over a dense sweep of f32", "[math_emit
       y.words[i] = std::bit_cast<uint32_t>(float(int((i * 7919) % 41) - 20) * (i % 3 == 0 ? 0.5f : 1.0f) +
                                            (i % 5 == 0 ? 0.37f : 0.0f));
     }
-    block.set("m.x", x);
-    block.set("m.y", y);
-    jit->process("apply")(block.data(), 0.0f, 1.0f);
+    std::copy(x.words.begin(), x.words.end(), state.words("m.x").begin());
+    std::copy(y.words.begin(), y.words.end(), state.words("m.y").begin());
+    state.step("apply", 0.0f, 1.0f);
     for (const Fn& f : kUnary) {
-      ir::Tensor r = block.get(std::string("m.") + f.name);
+      std::span<float> r = state.f32(std::string("m.") + f.name);
       for (size_t i = 0; i < size_t(kChunk); ++i)
-        if (!same(r.f32(i), f.ref(x.f32(i)))) {
-          if (mismatches++ < 5) WARN(f.name << "(" << x.f32(i) << ") compiled " << r.f32(i) << ", nf::math " << f.ref(x.f32(i)));
+        if (!same(r[i], f.ref(x.f32(i)))) {
+          if (mismatches++ < 5) WARN(f.name << "(" << x.f32(i) << ") compiled " << r[i] << ", nf::math " << f.ref(x.f32(i)));
         }
       checked += size_t(kChunk);
     }
-    ir::Tensor p = block.get("m.pow");
+    std::span<float> p = state.f32("m.pow");
     for (size_t i = 0; i < size_t(kChunk); ++i)
-      if (!same(p.f32(i), math::pow(x.f32(i), y.f32(i)))) {
-        if (mismatches++ < 5) WARN("pow(" << x.f32(i) << ", " << y.f32(i) << ") compiled " << p.f32(i));
+      if (!same(p[i], math::pow(x.f32(i), y.f32(i)))) {
+        if (mismatches++ < 5) WARN("pow(" << x.f32(i) << ", " << y.f32(i) << ") compiled " << p[i]);
       }
     checked += size_t(kChunk);
   }

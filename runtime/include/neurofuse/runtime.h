@@ -1,24 +1,180 @@
 /* neurofuse runtime: the C API that applications embed to run compiled models.
  *
- * The runtime links neither LLVM nor the IR. This header grows into the full
- * embedding API (modules, states, I/O, recording, checkpoints); what is here
- * now is the ABI version that every compiled module will declare and the
- * runtime will check when it loads one. */
+ * A module is a compiled model: a shared library made by `neurofuse compile`
+ * (nf_module_open), or code compiled in process by the JIT (nf_module_adopt).
+ * A state is one instance of a module's compartments, parameters and seed;
+ * a module may have any number of independent states. The runtime links
+ * neither LLVM nor the compiler.
+ *
+ * Errors. Every function that can fail returns an nf_status. On failure it
+ * changes nothing, and a message saying what went wrong is available from
+ * nf_last_error() on the calling thread and, for calls on a module or state,
+ * from nf_module_last_error() / nf_state_last_error() until the next failing
+ * call on that object. No function aborts the process on bad input.
+ *
+ * Ownership. The caller owns every nf_module and nf_state it receives and
+ * releases them with nf_module_close / nf_state_destroy (states before their
+ * module). Strings and arrays returned by the runtime belong to the object they
+ * came from and live as long as it does. Arguments are only read during the
+ * call.
+ *
+ * Threads. Functions on different states may run concurrently, also states of
+ * the same module. Calls on one state must not overlap. Module functions that
+ * only read (lookups, nf_module_get_info) may run concurrently with anything
+ * but nf_module_close.
+ *
+ * Data. Compartment elements are 4 bytes: float for NF_F32, int32_t for
+ * NF_I32, and uint32_t 0/1 for NF_BOOL; tensors are row-major. */
 #ifndef NEUROFUSE_RUNTIME_H
 #define NEUROFUSE_RUNTIME_H
+
+#include <stdint.h>
+
+#include "neurofuse/module.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
-/* Version of the binary interface between compiled modules and the runtime.
- * It changes whenever a module built for one version could be misread by a
- * runtime of another. */
-#define NF_ABI_VERSION 1
+#if defined(__GNUC__)
+#define NF_API __attribute__((visibility("default")))
+#else
+#define NF_API
+#endif
 
-/* The ABI version this runtime was built with (NF_ABI_VERSION at build time).
- * Thread-safe; never fails. */
-int nf_abi_version(void);
+typedef enum nf_status {
+  NF_OK = 0,
+  NF_ERROR_INVALID_ARGUMENT = 1, /* a NULL pointer, a negative count, an empty name */
+  NF_ERROR_IO = 2,               /* a file cannot be opened, read or written */
+  NF_ERROR_NOT_A_MODULE = 3,     /* the file is not a shared library with an nf_module */
+  NF_ERROR_ABI_VERSION = 4,      /* the module was built for another NF_MODULE_ABI_VERSION */
+  NF_ERROR_UNKNOWN_NAME = 5,     /* no compartment, parameter or process has that name */
+  NF_ERROR_SHAPE = 6,            /* an element count or shape does not match */
+  NF_ERROR_DTYPE = 7,            /* an element type does not match */
+  NF_ERROR_BAD_FILE = 8,         /* a checkpoint or .npy file is malformed or does not fit */
+  NF_ERROR_OUT_OF_MEMORY = 9
+} nf_status;
+
+typedef struct nf_module nf_module;
+typedef struct nf_state nf_state;
+
+/* The ABI version this runtime accepts (NF_MODULE_ABI_VERSION). */
+NF_API int nf_abi_version(void);
+
+/* A constant name for a status ("NF_OK", "NF_ERROR_SHAPE", ...). */
+NF_API const char* nf_status_name(nf_status status);
+
+/* The message of the most recent failure on the calling thread ("" if none). */
+NF_API const char* nf_last_error(void);
+
+/* ---- modules ---- */
+
+/* Loads the shared library at `path` and checks its nf_module descriptor.
+ * Errors: INVALID_ARGUMENT (NULL), IO (no such file), NOT_A_MODULE (not a
+ * loadable library, or no nf_module in it), ABI_VERSION, OUT_OF_MEMORY. */
+NF_API nf_status nf_module_open(const char* path, nf_module** out);
+
+/* Wraps a descriptor that lives in this process (a JIT-compiled module).
+ * `release(context)` is called by nf_module_close, if release is not NULL.
+ * Errors: INVALID_ARGUMENT (NULL info or out), ABI_VERSION, OUT_OF_MEMORY. */
+NF_API nf_status nf_module_adopt(const nf_module_info* info, void (*release)(void* context), void* context,
+                                 nf_module** out);
+
+/* Releases the module (unloading the library). Every state of it must have
+ * been destroyed first. NULL is ignored. */
+NF_API void nf_module_close(nf_module* module);
+
+/* The module's descriptor (names, shapes, offsets, processes); NULL for NULL. */
+NF_API const nf_module_info* nf_module_get_info(const nf_module* module);
+
+/* The message of the module's most recent failure ("" if none). */
+NF_API const char* nf_module_last_error(const nf_module* module);
+
+/* Finds a compartment, parameter or process by name.
+ * Errors: INVALID_ARGUMENT (NULL), UNKNOWN_NAME (with the closest name). */
+NF_API nf_status nf_module_find_compartment(nf_module* module, const char* name, const nf_compartment_info** out);
+NF_API nf_status nf_module_find_param(nf_module* module, const char* name, const nf_param_info** out);
+NF_API nf_status nf_module_find_process(nf_module* module, const char* name, int32_t* index);
+
+/* ---- states ---- */
+
+/* A new state: every compartment at its initial value, parameters at their
+ * defaults, the given seed, then the module's "initialize" process run once
+ * (t = 0, dt = the module's default dt).
+ * Errors: INVALID_ARGUMENT (NULL), OUT_OF_MEMORY. */
+NF_API nf_status nf_state_create(nf_module* module, uint64_t seed, nf_state** out);
+
+/* Releases the state. NULL is ignored. */
+NF_API void nf_state_destroy(nf_state* state);
+
+/* Returns the state to what nf_state_create gives for `seed`. Never fails on
+ * a valid state. Errors: INVALID_ARGUMENT (NULL). */
+NF_API nf_status nf_state_reinitialize(nf_state* state, uint64_t seed);
+
+/* The message of the state's most recent failure ("" if none). */
+NF_API const char* nf_state_last_error(const nf_state* state);
+
+/* The state's seed (0 for NULL) and module (NULL for NULL). */
+NF_API uint64_t nf_state_seed(const nf_state* state);
+NF_API nf_module* nf_state_module(const nf_state* state);
+
+/* The compartment's storage inside the state: `count` elements of 4 bytes,
+ * valid until the state is destroyed. Any of the outputs may be NULL.
+ * Errors: INVALID_ARGUMENT (NULL state or name), UNKNOWN_NAME. */
+NF_API nf_status nf_state_compartment(nf_state* state, const char* name, void** data, int32_t* dtype,
+                                      int64_t* count);
+
+/* Copies `count` elements of type `dtype` into / out of a compartment.
+ * Errors: INVALID_ARGUMENT, UNKNOWN_NAME, DTYPE (dtype differs), SHAPE
+ * (count differs from the compartment's element count). */
+NF_API nf_status nf_state_write(nf_state* state, const char* name, int32_t dtype, const void* data, int64_t count);
+NF_API nf_status nf_state_read(nf_state* state, const char* name, int32_t dtype, void* out, int64_t count);
+
+/* Sets or reads a run-time parameter. Errors: INVALID_ARGUMENT, UNKNOWN_NAME. */
+NF_API nf_status nf_state_set_param(nf_state* state, const char* name, float value);
+NF_API nf_status nf_state_get_param(nf_state* state, const char* name, float* value);
+
+/* Runs one step of a process. Errors: INVALID_ARGUMENT, UNKNOWN_NAME. */
+NF_API nf_status nf_state_step(nf_state* state, const char* process, float t, float dt);
+
+/* Rows streamed between a compartment and a caller buffer of `steps` rows,
+ * each row the compartment's elements (4 bytes each). */
+typedef struct nf_io {
+  const char* compartment;
+  void* data;
+} nf_io;
+
+/* Runs `steps` steps in native code. Before step k every drive's row k is
+ * copied into its compartment; then the processes run in order with the step's
+ * t (t0 for the first step, then t + dt); after it every record's row k is
+ * copied out. Everything is checked before the first step.
+ * Errors: INVALID_ARGUMENT (NULL pointers, negative counts), UNKNOWN_NAME. */
+NF_API nf_status nf_state_scan(nf_state* state, const char* const* processes, int32_t n_processes, float t0,
+                               float dt, int64_t steps, const nf_io* drives, int32_t n_drives, const nf_io* records,
+                               int32_t n_records);
+
+/* ---- checkpoints ---- */
+
+/* Saves compartments, run-time parameters and the seed as a NumPy .npz that
+ * numpy.load reads: one entry per compartment and parameter, named by its
+ * full name ("W1.weights", dtype float32/int32/bool and the compartment's
+ * shape; parameters as float32 scalars), and "seed" (uint64). `names` chooses
+ * compartments and parameters (n_names of them); n_names = 0 saves all. The
+ * file is written to a temporary name and renamed, so a failed save leaves
+ * any earlier file untouched.
+ * Errors: INVALID_ARGUMENT, UNKNOWN_NAME, IO. */
+NF_API nf_status nf_state_save(nf_state* state, const char* path, const char* const* names, int32_t n_names);
+
+/* Loads every entry of a checkpoint: compartments, parameters and "seed" that
+ * it contains (a subset is fine). Every entry is checked (known name, dtype,
+ * shape) before anything changes; on failure the state is as it was.
+ * Errors: INVALID_ARGUMENT, IO, BAD_FILE (malformed, unknown entry, or an
+ * entry whose dtype or shape does not fit). */
+NF_API nf_status nf_state_load(nf_state* state, const char* path);
+
+/* Sets one compartment from a .npy file whose dtype and shape match it.
+ * Errors: INVALID_ARGUMENT, UNKNOWN_NAME, IO, BAD_FILE. */
+NF_API nf_status nf_state_load_npy(nf_state* state, const char* compartment, const char* path);
 
 #ifdef __cplusplus
 }

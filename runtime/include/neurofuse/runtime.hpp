@@ -1,0 +1,142 @@
+// neurofuse runtime, C++: a header-only RAII wrapper over neurofuse/runtime.h.
+//
+//   nf::Module module = nf::Module::open("model.so");
+//   nf::State state(module, /*seed=*/1);
+//   std::span<float> w = state.f32("W1.weights");     // a view into the state
+//   state.step("advance", t, dt);
+//   state.save("run.npz");
+//
+// Failures throw nf::RuntimeError, carrying the nf_status and the runtime's
+// message. Module and State are movable, not copyable; a State must not
+// outlive its Module. Thread safety is that of the C API.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "neurofuse/runtime.h"
+
+namespace nf {
+
+class RuntimeError : public std::runtime_error {
+ public:
+  RuntimeError(nf_status status, const std::string& message) : std::runtime_error(message), status_(status) {}
+  nf_status status() const { return status_; }
+
+ private:
+  nf_status status_;
+};
+
+inline void check(nf_status status) {
+  if (status != NF_OK) throw RuntimeError(status, nf_last_error());
+}
+
+class Module {
+ public:
+  // Loads a shared library made by `neurofuse compile`.
+  static Module open(const std::string& path) {
+    nf_module* m = nullptr;
+    check(nf_module_open(path.c_str(), &m));
+    return Module(m);
+  }
+  // Takes ownership of a module handle (for example from the JIT).
+  explicit Module(nf_module* m) : m_(m) {}
+  Module(Module&& o) noexcept : m_(std::exchange(o.m_, nullptr)) {}
+  Module& operator=(Module&& o) noexcept {
+    if (this != &o) {
+      nf_module_close(m_);
+      m_ = std::exchange(o.m_, nullptr);
+    }
+    return *this;
+  }
+  Module(const Module&) = delete;
+  Module& operator=(const Module&) = delete;
+  ~Module() { nf_module_close(m_); }
+
+  nf_module* get() const { return m_; }
+  const nf_module_info& info() const { return *nf_module_get_info(m_); }
+  const nf_compartment_info& compartment(const std::string& name) const {
+    const nf_compartment_info* c = nullptr;
+    check(nf_module_find_compartment(m_, name.c_str(), &c));
+    return *c;
+  }
+
+ private:
+  nf_module* m_;
+};
+
+class State {
+ public:
+  State(const Module& module, uint64_t seed) {
+    check(nf_state_create(module.get(), seed, &s_));
+  }
+  State(State&& o) noexcept : s_(std::exchange(o.s_, nullptr)) {}
+  State& operator=(State&& o) noexcept {
+    if (this != &o) {
+      nf_state_destroy(s_);
+      s_ = std::exchange(o.s_, nullptr);
+    }
+    return *this;
+  }
+  State(const State&) = delete;
+  State& operator=(const State&) = delete;
+  ~State() { nf_state_destroy(s_); }
+
+  nf_state* get() const { return s_; }
+  uint64_t seed() const { return nf_state_seed(s_); }
+  void reinitialize(uint64_t seed) { check(nf_state_reinitialize(s_, seed)); }
+
+  // Views of a compartment's elements inside the state; the dtype must match.
+  std::span<float> f32(const std::string& name) { return view<float>(name, NF_F32); }
+  std::span<int32_t> i32(const std::string& name) { return view<int32_t>(name, NF_I32); }
+  std::span<uint32_t> boolean(const std::string& name) { return view<uint32_t>(name, NF_BOOL); }
+  // The raw 4-byte elements of any compartment.
+  std::span<uint32_t> words(const std::string& name) {
+    void* data = nullptr;
+    int64_t n = 0;
+    check(nf_state_compartment(s_, name.c_str(), &data, nullptr, &n));
+    return {static_cast<uint32_t*>(data), size_t(n)};
+  }
+
+  void set_param(const std::string& name, float v) { check(nf_state_set_param(s_, name.c_str(), v)); }
+  float param(const std::string& name) {
+    float v = 0;
+    check(nf_state_get_param(s_, name.c_str(), &v));
+    return v;
+  }
+  void step(const std::string& process, float t, float dt) { check(nf_state_step(s_, process.c_str(), t, dt)); }
+  void scan(const std::vector<std::string>& processes, float t0, float dt, int64_t steps,
+            const std::vector<nf_io>& drives = {}, const std::vector<nf_io>& records = {}) {
+    std::vector<const char*> names;
+    for (const std::string& p : processes) names.push_back(p.c_str());
+    check(nf_state_scan(s_, names.data(), int32_t(names.size()), t0, dt, steps, drives.data(), int32_t(drives.size()),
+                        records.data(), int32_t(records.size())));
+  }
+  void save(const std::string& path, const std::vector<std::string>& names = {}) {
+    std::vector<const char*> n;
+    for (const std::string& s : names) n.push_back(s.c_str());
+    check(nf_state_save(s_, path.c_str(), n.data(), int32_t(n.size())));
+  }
+  void load(const std::string& path) { check(nf_state_load(s_, path.c_str())); }
+  void load_npy(const std::string& compartment, const std::string& path) {
+    check(nf_state_load_npy(s_, compartment.c_str(), path.c_str()));
+  }
+
+ private:
+  template <class T>
+  std::span<T> view(const std::string& name, int32_t want) {
+    void* data = nullptr;
+    int32_t dtype = 0;
+    int64_t n = 0;
+    check(nf_state_compartment(s_, name.c_str(), &data, &dtype, &n));
+    if (dtype != want) throw RuntimeError(NF_ERROR_DTYPE, "compartment '" + name + "' has another dtype");
+    return {static_cast<T*>(data), size_t(n)};
+  }
+  nf_state* s_ = nullptr;
+};
+
+}  // namespace nf

@@ -1,0 +1,48 @@
+// Internal to the runtime: what nf_module and nf_state are, and how failures
+// are recorded.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "neurofuse/runtime.h"
+
+struct nf_module {
+  const nf_module_info* info = nullptr;
+  void* library = nullptr;  // dlopen handle, when opened from a file
+  void (*release)(void*) = nullptr;
+  void* context = nullptr;
+  std::string error;
+};
+
+struct nf_state {
+  nf_module* module = nullptr;
+  uint8_t* block = nullptr;  // module->info->state_size bytes, aligned
+  uint64_t seed = 0;
+  std::string error;
+};
+
+namespace nf::runtime {
+
+// Records `message` as the thread's and the object's last error; returns status.
+nf_status fail(std::string* object_error, nf_status status, const std::string& message);
+
+inline nf_status fail(nf_state* s, nf_status status, const std::string& m) { return fail(s ? &s->error : nullptr, status, m); }
+inline nf_status fail(nf_module* mod, nf_status status, const std::string& m) {
+  return fail(mod ? &mod->error : nullptr, status, m);
+}
+
+// Lookups by name; nullptr when absent.
+const nf_compartment_info* find_compartment(const nf_module_info& m, const char* name);
+const nf_param_info* find_param(const nf_module_info& m, const char* name);
+int32_t find_process(const nf_module_info& m, const char* name);
+
+// "; did you mean 'x'?" for the closest name of the module's kind `what`.
+std::string suggestion(const nf_module_info& m, const std::string& name, const char* what);
+
+// Element count of a compartment.
+inline int64_t count(const nf_compartment_info& c) { return c.bytes / 4; }
+
+const char* dtype_name(int32_t dtype);
+
+}  // namespace nf::runtime

@@ -1,3 +1,0 @@
-#include "neurofuse/runtime.h"
-
-int nf_abi_version(void) { return NF_ABI_VERSION; }

@@ -1,0 +1,368 @@
+// Modules, states, names, stepping: the C API of neurofuse/runtime.h.
+#include <dlfcn.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+#include <vector>
+
+#include "internal.h"
+
+namespace nf::runtime {
+
+namespace {
+thread_local std::string last_error;
+}
+
+nf_status fail(std::string* object_error, nf_status status, const std::string& message) {
+  last_error = message;
+  if (object_error) *object_error = message;
+  return status;
+}
+
+const nf_compartment_info* find_compartment(const nf_module_info& m, const char* name) {
+  for (int32_t i = 0; i < m.n_compartments; ++i)
+    if (std::strcmp(m.compartments[i].name, name) == 0) return &m.compartments[i];
+  return nullptr;
+}
+
+const nf_param_info* find_param(const nf_module_info& m, const char* name) {
+  for (int32_t i = 0; i < m.n_params; ++i)
+    if (std::strcmp(m.params[i].name, name) == 0) return &m.params[i];
+  return nullptr;
+}
+
+int32_t find_process(const nf_module_info& m, const char* name) {
+  for (int32_t i = 0; i < m.n_processes; ++i)
+    if (std::strcmp(m.processes[i].name, name) == 0) return i;
+  return -1;
+}
+
+std::string suggestion(const nf_module_info& m, const std::string& name, const char* what) {
+  std::vector<std::string> names;
+  std::string kind = what;
+  if (kind == "compartment" || kind == "entry")
+    for (int32_t i = 0; i < m.n_compartments; ++i) names.push_back(m.compartments[i].name);
+  if (kind == "parameter" || kind == "entry")
+    for (int32_t i = 0; i < m.n_params; ++i) names.push_back(m.params[i].name);
+  if (kind == "process")
+    for (int32_t i = 0; i < m.n_processes; ++i) names.push_back(m.processes[i].name);
+  // Closest by edit distance, if it is close.
+  auto distance = [](const std::string& a, const std::string& b) {
+    std::vector<size_t> row(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+      size_t diag = row[0];
+      row[0] = i;
+      for (size_t j = 1; j <= b.size(); ++j) {
+        size_t up = row[j];
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+        diag = up;
+      }
+    }
+    return row[b.size()];
+  };
+  std::string best;
+  size_t best_d = std::max<size_t>(2, name.size() / 3) + 1;
+  for (const std::string& n : names)
+    if (size_t d = distance(name, n); d < best_d) best_d = d, best = n;
+  return best.empty() ? "" : "; did you mean '" + best + "'?";
+}
+
+const char* dtype_name(int32_t dtype) {
+  switch (dtype) {
+    case NF_F32: return "f32";
+    case NF_I32: return "i32";
+    case NF_BOOL: return "bool";
+    default: return "an unknown dtype";
+  }
+}
+
+namespace {
+
+nf_status check_info(const nf_module_info* info, std::string* error) {
+  if (info->abi_version != NF_MODULE_ABI_VERSION || info->struct_size != sizeof(nf_module_info))
+    return fail(error, NF_ERROR_ABI_VERSION,
+                "the module was built for ABI version " + std::to_string(info->abi_version) +
+                    "; this runtime accepts version " + std::to_string(NF_MODULE_ABI_VERSION));
+  return NF_OK;
+}
+
+// What nf_state_create gives: initial values, defaults, the seed, initialize.
+void initialize(nf_state* s, uint64_t seed) {
+  const nf_module_info& m = *s->module->info;
+  std::memset(s->block, 0, size_t(m.state_size));
+  for (int32_t i = 0; i < m.n_compartments; ++i) {
+    const nf_compartment_info& c = m.compartments[i];
+    for (int64_t b = 0; b < c.bytes; b += 4) std::memcpy(s->block + c.offset + b, &c.init_bits, 4);
+  }
+  for (int32_t i = 0; i < m.n_params; ++i) std::memcpy(s->block + m.params[i].offset, &m.params[i].default_value, 4);
+  std::memcpy(s->block + m.seed_offset, &seed, 8);
+  s->seed = seed;
+  int32_t init = find_process(m, "initialize");
+  if (init >= 0) m.processes[init].step(s->block, 0.0f, m.default_dt);
+}
+
+nf_status invalid(nf_state* s, const char* what) {
+  return fail(s, NF_ERROR_INVALID_ARGUMENT, std::string(what) + " is NULL");
+}
+
+}  // namespace
+
+}  // namespace nf::runtime
+
+using namespace nf::runtime;
+
+extern "C" {
+
+int nf_abi_version(void) { return NF_MODULE_ABI_VERSION; }
+
+const char* nf_status_name(nf_status status) {
+  switch (status) {
+    case NF_OK: return "NF_OK";
+    case NF_ERROR_INVALID_ARGUMENT: return "NF_ERROR_INVALID_ARGUMENT";
+    case NF_ERROR_IO: return "NF_ERROR_IO";
+    case NF_ERROR_NOT_A_MODULE: return "NF_ERROR_NOT_A_MODULE";
+    case NF_ERROR_ABI_VERSION: return "NF_ERROR_ABI_VERSION";
+    case NF_ERROR_UNKNOWN_NAME: return "NF_ERROR_UNKNOWN_NAME";
+    case NF_ERROR_SHAPE: return "NF_ERROR_SHAPE";
+    case NF_ERROR_DTYPE: return "NF_ERROR_DTYPE";
+    case NF_ERROR_BAD_FILE: return "NF_ERROR_BAD_FILE";
+    case NF_ERROR_OUT_OF_MEMORY: return "NF_ERROR_OUT_OF_MEMORY";
+  }
+  return "NF_ERROR_UNKNOWN";
+}
+
+const char* nf_last_error(void) { return nf::runtime::last_error.c_str(); }
+
+nf_status nf_module_open(const char* path, nf_module** out) {
+  if (!path || !out) return fail(static_cast<std::string*>(nullptr), NF_ERROR_INVALID_ARGUMENT, "path or out is NULL");
+  *out = nullptr;
+  struct stat st;
+  if (stat(path, &st) != 0) return fail(static_cast<std::string*>(nullptr), NF_ERROR_IO, std::string("cannot open '") + path + "'");
+  // dlopen needs a path with a slash to skip the library search.
+  std::string where = std::strchr(path, '/') ? path : std::string("./") + path;
+  void* library = dlopen(where.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!library) {
+    const char* why = dlerror();
+    return fail(static_cast<std::string*>(nullptr), NF_ERROR_NOT_A_MODULE,
+                std::string("'") + path + "' is not a loadable module: " + (why ? why : "dlopen failed"));
+  }
+  auto* info = static_cast<const nf_module_info*>(dlsym(library, "nf_module"));
+  if (!info) {
+    dlclose(library);
+    return fail(static_cast<std::string*>(nullptr), NF_ERROR_NOT_A_MODULE,
+                std::string("'") + path + "' has no nf_module: it is not a neurofuse module");
+  }
+  if (nf_status s = check_info(info, nullptr); s != NF_OK) {
+    dlclose(library);
+    return fail(static_cast<std::string*>(nullptr), s, std::string("'") + path + "': " + nf_last_error());
+  }
+  auto* m = new (std::nothrow) nf_module;
+  if (!m) {
+    dlclose(library);
+    return fail(static_cast<std::string*>(nullptr), NF_ERROR_OUT_OF_MEMORY, "out of memory");
+  }
+  m->info = info;
+  m->library = library;
+  *out = m;
+  return NF_OK;
+}
+
+nf_status nf_module_adopt(const nf_module_info* info, void (*release)(void*), void* context, nf_module** out) {
+  if (!info || !out) return fail(static_cast<std::string*>(nullptr), NF_ERROR_INVALID_ARGUMENT, "info or out is NULL");
+  *out = nullptr;
+  if (nf_status s = check_info(info, nullptr); s != NF_OK) return s;
+  auto* m = new (std::nothrow) nf_module;
+  if (!m) return fail(static_cast<std::string*>(nullptr), NF_ERROR_OUT_OF_MEMORY, "out of memory");
+  m->info = info;
+  m->release = release;
+  m->context = context;
+  *out = m;
+  return NF_OK;
+}
+
+void nf_module_close(nf_module* m) {
+  if (!m) return;
+  if (m->release) m->release(m->context);
+  if (m->library) dlclose(m->library);
+  delete m;
+}
+
+const nf_module_info* nf_module_get_info(const nf_module* m) { return m ? m->info : nullptr; }
+
+const char* nf_module_last_error(const nf_module* m) { return m ? m->error.c_str() : ""; }
+
+nf_status nf_module_find_compartment(nf_module* m, const char* name, const nf_compartment_info** out) {
+  if (!m || !name || !out) return fail(m, NF_ERROR_INVALID_ARGUMENT, "module, name or out is NULL");
+  *out = find_compartment(*m->info, name);
+  if (!*out)
+    return fail(m, NF_ERROR_UNKNOWN_NAME, std::string("no compartment '") + name + "'" + suggestion(*m->info, name, "compartment"));
+  return NF_OK;
+}
+
+nf_status nf_module_find_param(nf_module* m, const char* name, const nf_param_info** out) {
+  if (!m || !name || !out) return fail(m, NF_ERROR_INVALID_ARGUMENT, "module, name or out is NULL");
+  *out = find_param(*m->info, name);
+  if (!*out)
+    return fail(m, NF_ERROR_UNKNOWN_NAME, std::string("no run-time parameter '") + name + "'" + suggestion(*m->info, name, "parameter"));
+  return NF_OK;
+}
+
+nf_status nf_module_find_process(nf_module* m, const char* name, int32_t* index) {
+  if (!m || !name || !index) return fail(m, NF_ERROR_INVALID_ARGUMENT, "module, name or index is NULL");
+  *index = find_process(*m->info, name);
+  if (*index < 0)
+    return fail(m, NF_ERROR_UNKNOWN_NAME, std::string("no process '") + name + "'" + suggestion(*m->info, name, "process"));
+  return NF_OK;
+}
+
+nf_status nf_state_create(nf_module* m, uint64_t seed, nf_state** out) {
+  if (!m || !out) return fail(m, NF_ERROR_INVALID_ARGUMENT, "module or out is NULL");
+  *out = nullptr;
+  auto* s = new (std::nothrow) nf_state;
+  if (!s) return fail(m, NF_ERROR_OUT_OF_MEMORY, "out of memory");
+  const nf_module_info& info = *m->info;
+  size_t align = size_t(std::max<int64_t>(info.alignment, 16));
+  size_t bytes = (size_t(std::max<int64_t>(info.state_size, 1)) + align - 1) / align * align;
+  s->block = static_cast<uint8_t*>(std::aligned_alloc(align, bytes));
+  if (!s->block) {
+    delete s;
+    return fail(m, NF_ERROR_OUT_OF_MEMORY, "out of memory for a state of " + std::to_string(bytes) + " bytes");
+  }
+  s->module = m;
+  initialize(s, seed);
+  *out = s;
+  return NF_OK;
+}
+
+void nf_state_destroy(nf_state* s) {
+  if (!s) return;
+  std::free(s->block);
+  delete s;
+}
+
+nf_status nf_state_reinitialize(nf_state* s, uint64_t seed) {
+  if (!s) return invalid(s, "state");
+  initialize(s, seed);
+  return NF_OK;
+}
+
+const char* nf_state_last_error(const nf_state* s) { return s ? s->error.c_str() : ""; }
+uint64_t nf_state_seed(const nf_state* s) { return s ? s->seed : 0; }
+nf_module* nf_state_module(const nf_state* s) { return s ? s->module : nullptr; }
+
+nf_status nf_state_compartment(nf_state* s, const char* name, void** data, int32_t* dtype, int64_t* n) {
+  if (!s || !name) return fail(s, NF_ERROR_INVALID_ARGUMENT, "state or name is NULL");
+  const nf_compartment_info* c = find_compartment(*s->module->info, name);
+  if (!c)
+    return fail(s, NF_ERROR_UNKNOWN_NAME,
+                std::string("no compartment '") + name + "'" + suggestion(*s->module->info, name, "compartment"));
+  if (data) *data = s->block + c->offset;
+  if (dtype) *dtype = c->dtype;
+  if (n) *n = count(*c);
+  return NF_OK;
+}
+
+namespace {
+nf_status checked_compartment(nf_state* s, const char* name, int32_t dtype, const void* data, int64_t n,
+                              const nf_compartment_info** out) {
+  if (!s || !name || !data) return fail(s, NF_ERROR_INVALID_ARGUMENT, "state, name or data is NULL");
+  const nf_compartment_info* c = find_compartment(*s->module->info, name);
+  if (!c)
+    return fail(s, NF_ERROR_UNKNOWN_NAME,
+                std::string("no compartment '") + name + "'" + suggestion(*s->module->info, name, "compartment"));
+  if (c->dtype != dtype)
+    return fail(s, NF_ERROR_DTYPE, std::string("compartment '") + name + "' is " + dtype_name(c->dtype) + ", given " +
+                                       dtype_name(dtype));
+  if (count(*c) != n)
+    return fail(s, NF_ERROR_SHAPE, std::string("compartment '") + name + "' has " + std::to_string(count(*c)) +
+                                       " elements, given " + std::to_string(n));
+  *out = c;
+  return NF_OK;
+}
+}  // namespace
+
+nf_status nf_state_write(nf_state* s, const char* name, int32_t dtype, const void* data, int64_t n) {
+  const nf_compartment_info* c = nullptr;
+  if (nf_status st = checked_compartment(s, name, dtype, data, n, &c); st != NF_OK) return st;
+  std::memcpy(s->block + c->offset, data, size_t(c->bytes));
+  return NF_OK;
+}
+
+nf_status nf_state_read(nf_state* s, const char* name, int32_t dtype, void* out, int64_t n) {
+  const nf_compartment_info* c = nullptr;
+  if (nf_status st = checked_compartment(s, name, dtype, out, n, &c); st != NF_OK) return st;
+  std::memcpy(out, s->block + c->offset, size_t(c->bytes));
+  return NF_OK;
+}
+
+nf_status nf_state_set_param(nf_state* s, const char* name, float value) {
+  if (!s || !name) return fail(s, NF_ERROR_INVALID_ARGUMENT, "state or name is NULL");
+  const nf_param_info* p = find_param(*s->module->info, name);
+  if (!p)
+    return fail(s, NF_ERROR_UNKNOWN_NAME,
+                std::string("no run-time parameter '") + name + "'" + suggestion(*s->module->info, name, "parameter"));
+  std::memcpy(s->block + p->offset, &value, 4);
+  return NF_OK;
+}
+
+nf_status nf_state_get_param(nf_state* s, const char* name, float* value) {
+  if (!s || !name || !value) return fail(s, NF_ERROR_INVALID_ARGUMENT, "state, name or value is NULL");
+  const nf_param_info* p = find_param(*s->module->info, name);
+  if (!p)
+    return fail(s, NF_ERROR_UNKNOWN_NAME,
+                std::string("no run-time parameter '") + name + "'" + suggestion(*s->module->info, name, "parameter"));
+  std::memcpy(value, s->block + p->offset, 4);
+  return NF_OK;
+}
+
+nf_status nf_state_step(nf_state* s, const char* process, float t, float dt) {
+  if (!s || !process) return fail(s, NF_ERROR_INVALID_ARGUMENT, "state or process is NULL");
+  int32_t i = find_process(*s->module->info, process);
+  if (i < 0)
+    return fail(s, NF_ERROR_UNKNOWN_NAME,
+                std::string("no process '") + process + "'" + suggestion(*s->module->info, process, "process"));
+  s->module->info->processes[i].step(s->block, t, dt);
+  return NF_OK;
+}
+
+nf_status nf_state_scan(nf_state* s, const char* const* processes, int32_t n_processes, float t0, float dt,
+                        int64_t steps, const nf_io* drives, int32_t n_drives, const nf_io* records, int32_t n_records) {
+  if (!s) return invalid(s, "state");
+  if (n_processes < 0 || n_drives < 0 || n_records < 0 || steps < 0)
+    return fail(s, NF_ERROR_INVALID_ARGUMENT, "a count is negative");
+  if ((n_processes && !processes) || (n_drives && !drives) || (n_records && !records))
+    return fail(s, NF_ERROR_INVALID_ARGUMENT, "a list is NULL but its count is not 0");
+  const nf_module_info& m = *s->module->info;
+  std::vector<int32_t> indices;
+  for (int32_t i = 0; i < n_processes; ++i) {
+    if (!processes[i]) return fail(s, NF_ERROR_INVALID_ARGUMENT, "a process name is NULL");
+    int32_t k = find_process(m, processes[i]);
+    if (k < 0)
+      return fail(s, NF_ERROR_UNKNOWN_NAME,
+                  std::string("no process '") + processes[i] + "'" + suggestion(m, processes[i], "process"));
+    indices.push_back(k);
+  }
+  auto streams = [&](const nf_io* list, int32_t n, std::vector<nf_stream>& out) -> nf_status {
+    for (int32_t i = 0; i < n; ++i) {
+      if (!list[i].compartment || !list[i].data) return fail(s, NF_ERROR_INVALID_ARGUMENT, "a stream has a NULL name or buffer");
+      const nf_compartment_info* c = find_compartment(m, list[i].compartment);
+      if (!c)
+        return fail(s, NF_ERROR_UNKNOWN_NAME, std::string("no compartment '") + list[i].compartment + "'" +
+                                                  suggestion(m, list[i].compartment, "compartment"));
+      out.push_back({c->offset, c->bytes, static_cast<uint8_t*>(list[i].data)});
+    }
+    return NF_OK;
+  };
+  std::vector<nf_stream> d, r;
+  if (nf_status st = streams(drives, n_drives, d); st != NF_OK) return st;
+  if (nf_status st = streams(records, n_records, r); st != NF_OK) return st;
+  m.scan(s->block, indices.data(), int32_t(indices.size()), t0, dt, steps, d.data(), int32_t(d.size()), r.data(),
+         int32_t(r.size()));
+  return NF_OK;
+}
+
+}  // extern "C"
