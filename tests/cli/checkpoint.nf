@@ -1,0 +1,30 @@
+# Checkpoints from the CLI: 100 steps in one run equal 60 steps, a saved
+# state, and 40 more steps from it (same bytes in the final checkpoints);
+# --set COMP=FILE.npy overrides a compartment; numpy reads what is saved.
+# RUN: neurofuse run %s --process advance,learn --steps 100 --save-state %t.full.npz
+# RUN: neurofuse run %s --process advance,learn --steps 60 --save-state %t.half.npz
+# RUN: neurofuse run %s --backend aot --process advance,learn --steps 40 --t0 60 --load-state %t.half.npz --save-state %t.resumed.npz
+# RUN: cmp %t.full.npz %t.resumed.npz
+# RUN: /usr/bin/python3 -c "import numpy as np; np.save('%t.w.npy', np.full((4, 3), 0.5, np.float32)); d = np.load('%t.full.npz'); print(sorted(k for k in d.keys() if k.startswith('W.weig')), d['seed'].dtype, d['W.weights'].shape)" | FileCheck %s --check-prefix=NUMPY
+# RUN: neurofuse run %s --process advance --steps 1 --set W.weights=%t.w.npy --record W.weights | FileCheck %s --check-prefix=SET
+# RUN: not neurofuse run %s --process advance --steps 1 --set W.outputs=%t.w.npy 2>&1 | FileCheck %s --check-prefix=BADSET
+# RUN: not neurofuse run %s --backend interp --process advance --load-state %t.full.npz 2>&1 | FileCheck %s --check-prefix=INTERP
+# RUN: not neurofuse run %s --process advance --load-state %t.missing.npz 2>&1 | FileCheck %s --check-prefix=MISSING
+# NUMPY: ['W.weight_mask_values', 'W.weights'] uint64 (4, 3)
+# SET: step,t,W.weights[0]
+# SET-NEXT: 0,0,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5
+# BADSET: error: {{.*}}w.npy holds <f4 (4, 3) but compartment 'W.outputs' is <f4 (1, 3)
+# INTERP: error: --load-state needs a compiled backend (jit or aot)
+# MISSING: error: cannot open '{{.*}}missing.npz'
+model checkpointed {
+  seed = 8
+  z = BernoulliCell(n_units=4)
+  W = TraceSTDPSynapse(shape=(4, 3), A_plus=1.0, A_minus=0.5, eta=0.05, weight_init=uniform(0.0, 1.0))
+  tr = VarTrace(n_units=4, tau_tr=10.0, a_delta=1.0)
+  z.outputs >> W.inputs
+  z.outputs >> W.preSpike
+  z.outputs >> tr.inputs
+  tr.outputs >> W.preTrace
+  process advance = z.advance_state >> tr.advance_state >> W.advance_state
+  process learn = W.evolve
+}
