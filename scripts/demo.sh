@@ -1,21 +1,25 @@
 #!/usr/bin/env bash
-# On a fresh Debian 12 machine (as root): installs what is missing, builds, and
-# runs the flagship example. Until the compiled examples exist, that is a
-# small spiking model written in the model language and run by the reference
-# interpreter: a Poisson source drives four LIF units through a dense synapse,
-# and a trace follows their spikes.
+# On a fresh Debian 12 machine (as root): installs what is missing (plus
+# matplotlib for the plots), builds, and runs the flagship example:
+# ngclearn's reward-modulated STDP lesson, compiled to a native module and run
+# through the embedding runtime, checked against the reference's table and
+# plotted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-scripts/build.sh --target neurofuse
+if ! dpkg-query -W -f='${Status}' python3-matplotlib 2>/dev/null | grep -q "install ok installed"; then
+  if [ "$(id -u)" -eq 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-matplotlib
+  else
+    echo "python3-matplotlib is missing: the example runs, but draws no plot"
+  fi
+fi
+scripts/build.sh --target mod_stdp_driver --target neurofuse
 
-model=examples/spiking/poisson_lif.nf
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
-build/bin/neurofuse check "$model"
+out=build/examples/mod_stdp
+echo "== examples/mod_stdp: the reward-modulated STDP lesson, compiled"
+build/bin/neurofuse check examples/mod_stdp/mod_stdp.nf | head -12
 echo
-echo "== 60 ms of $model through the reference interpreter"
-/usr/bin/python3 -c "import numpy as np; np.save('$out/intensity.npy', np.ones((60, 1, 16), np.float32))"
-build/bin/neurofuse run "$model" --process advance --steps 60 \
-    --drive z0.inputs="$out/intensity.npy" --record z0.outputs,z1.s,tr.trace --out "$out/run.npz"
-/usr/bin/python3 examples/spiking/raster.py "$out/run.npz"
+build/examples/mod_stdp/mod_stdp_driver "$out/mod_stdp.so" "$out"
+/usr/bin/python3 examples/mod_stdp/plot.py "$out"
+echo "trajectories: $out/trajectories.npz, $out/trajectories.csv; plot: $out/mod_stdp.png"

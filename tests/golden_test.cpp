@@ -342,6 +342,25 @@ TEST_CASE("golden: the example and test models", "[golden]") {
     auto ones = run_golden(m.program, run, {"z1.s"});
     CHECK(ones["z1.s"] > 0);
   }
+  {
+    frontend::Model m = frontend::load_model_file(file("examples/mod_stdp/mod_stdp.nf"));
+    GoldenRun run;
+    run.processes = {"advance", "evolve"};
+    run.reset = "reset";
+    run.reset_every = 250;
+    run.spike_p = 0.1;
+    run.driven = {"tr0.inputs", "tr1.inputs", "r.reward"};
+    run_golden(m.program, run);
+  }
+  {
+    frontend::Model m = frontend::load_model_file(file("examples/embed_c/model.nf"));
+    GoldenRun run;
+    run.processes = {"advance"};
+    run.driven = {"sensor.inputs"};
+    run.spike_p = 0.7;
+    auto ones = run_golden(m.program, run, {"motor.s"});
+    CHECK(ones["motor.s"] > 0);
+  }
   for (const char* ir_file : {"examples/ir/spiking_trace.nfir", "tests/cli/run_record.nfir"}) {
     INFO(ir_file);
     std::ifstream in(file(ir_file));
