@@ -373,3 +373,10 @@ TEST_CASE("golden: the example and test models", "[golden]") {
     if (p.find_compartment("z1.s")) CHECK(ones["z1.s"] > 0);
   }
 }
+
+TEST_CASE("golden: NoisyLIFCell, with spikes and noise", "[golden]") {
+  check_component({"NoisyLIFCell(n_units=10, tau_m=100.0, v_reset=-65.0, eps_scale=0.3, tau_theta=50.0, "
+                   "refract_time=2.0)", {"advance_state", "reset"}, {"j"}, {}, "s"});
+  check_component({"NoisyLIFCell(n_units=6, tau_m=50.0, eps_scale=0.0, enforce_wta=true, integration_type=\"midpoint\")",
+                   {"advance_state", "reset"}, {"j"}, {}, "s"});
+}

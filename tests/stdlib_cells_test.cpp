@@ -663,6 +663,50 @@ TEST_CASE("defaults: run-time parameters and initial compartments", "[stdlib][de
   // Every component of the library is here.
   std::vector<std::string> names = nf::frontend::stdlib_components();
   for (const char* c : {"DenseSynapse", "StaticSynapse", "TraceSTDPSynapse", "MSTDPETSynapse", "REINFORCESynapse",
-                        "VarTrace", "LIFCell", "PoissonCell", "BernoulliCell", "RewardErrorCell"})
+                        "VarTrace", "LIFCell", "NoisyLIFCell", "PoissonCell", "BernoulliCell", "RewardErrorCell"})
     CHECK(std::count(names.begin(), names.end(), c) == 1);
+}
+
+// ---------------------------------------------------------------------------
+// NoisyLIFCell (reference 3.5, 7.8)
+
+TEST_CASE("NoisyLIFCell: the input is not divided by tau_m (7.8)", "[stdlib][lif]") {
+  Program p = compile(single("NoisyLIFCell(n_units=1, tau_m=100.0, resist_m=1.0, v_decay=1.0, thr=-52.0, "
+                             "v_rest=-65.0, v_reset=-65.0, eps_scale=0.0, tau_theta=0.0, refract_time=0.0)",
+                             {"advance_state", "reset"}, "z"));
+  State s = create_state(p, 1);
+  std::vector<float> want = {-61.0f, -57.04f, -53.1196f, -65.0f, -61.0f};
+  std::vector<float> spikes = {0, 0, 0, 1, 0};
+  float v = -65.0f;
+  for (size_t k = 0; k < want.size(); ++k) {
+    put(s, "z.j", 4.0f);
+    run(p, "advance_state", s, float(k), 1.0f);
+    // The same rule in binary32: v + dt * ((v_rest - v) * v_decay / tau_m + J * gate).
+    float v1 = v + 1.0f * ((-65.0f - v) * 1.0f / 100.0f + 4.0f * 1.0f * 1.0f);
+    v = v1 > -52.0f ? -65.0f : v1;
+    INFO("step " << k);
+    check_bits(at(s, "z.v"), v);
+    check_near(at(s, "z.v"), want[k], 1e-6);
+    CHECK(at(s, "z.s") == spikes[k]);
+  }
+  CHECK(at(s, "z.tols") == 3.0f);
+}
+
+TEST_CASE("NoisyLIFCell: fresh noise every step, and winner-take-all", "[stdlib][lif]") {
+  Program p = compile(single("NoisyLIFCell(n_units=3, tau_m=20.0, eps_scale=0.5, refract_time=0.0)",
+                             {"advance_state"}, "z"));
+  State s = create_state(p, 1);
+  run(p, "advance_state", s, 0.0f, 1.0f);
+  std::vector<float> first = s.get("z.v").to_f32();
+  put(s, "z.v", std::vector<float>{-65.0f, -65.0f, -65.0f});
+  run(p, "advance_state", s, 1.0f, 1.0f);
+  CHECK(s.get("z.v").to_f32() != first);  // the noise changed: the key advanced
+  CHECK(s.get("z.key").i32(0) == 2);
+  Program w = compile(single("NoisyLIFCell(n_units=3, tau_m=20.0, eps_scale=0.0, refract_time=0.0, enforce_wta=true)",
+                             {"advance_state"}, "z"));
+  State ws = create_state(w, 1);
+  put(ws, "z.j", std::vector<float>{20.0f, 30.0f, 25.0f});  // all three cross; only the highest voltage spikes
+  run(w, "advance_state", ws, 0.0f, 1.0f);
+  check_f32(ws.get("z.s"), {1, 3}, {0.0f, 1.0f, 0.0f});
+  check_f32(ws.get("z.s_raw"), {1, 3}, {1.0f, 1.0f, 1.0f});
 }
