@@ -1,0 +1,217 @@
+// The T-maze experiment of ngc-museum's RL-SNN exhibit, run through a
+// compiled module and the runtime: a spiking agent (tmaze.nf) learns by
+// reward-modulated STDP to walk to the food, against a random agent.
+//
+//   tmaze MODULE.so [--seed S[,S...]] [--seeds N] [--episodes N] [--agent snn|random|both] [--out DIR]
+//
+// Each seed runs in its own thread with its own state. For every agent and
+// seed it writes OUT/{snn,random}_{seed}.csv and .npz (per-episode return,
+// completion and length; the last episode is the evaluation episode), then
+// prints the trailing-100 completion rate and return at the last training
+// episode, averaged over seeds, and the wall time.
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <mutex>
+#include <random>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "maze.h"
+#include "neurofuse/runtime.hpp"
+#include "runtime/npz.h"
+
+namespace {
+
+constexpr int kStepsPerEpisode = 30;  // actions per episode
+constexpr int kWindow = 100;          // ms of network dynamics per action
+constexpr float kEpsilon = 0.02f;     // exploration: p_rand = p_min = 0.02
+
+struct History {
+  std::vector<float> returns, completes, lengths;
+};
+
+// The spiking agent: one state of the compiled module.
+class SnnAgent {
+ public:
+  SnnAgent(const nf::Module& module, uint64_t seed, std::mt19937_64& rng) : state_(module, seed) {
+    // W1: for every input row, a random permutation of the 36 hidden columns;
+    // the first six get +1, the next three -1, the rest 0.
+    std::span<float> w1 = state_.f32("W1.weights");
+    std::vector<int> cols(36);
+    for (int i = 0; i < 270; ++i) {
+      for (int c = 0; c < 36; ++c) cols[size_t(c)] = c;
+      std::shuffle(cols.begin(), cols.end(), rng);
+      for (int k = 0; k < 36; ++k) w1[size_t(i * 36 + cols[size_t(k)])] = k < 6 ? 1.0f : k < 9 ? -1.0f : 0.0f;
+    }
+    state_.step("norm", 0.0f, 1.0f);  // W2's columns to L1 norm 18
+  }
+
+  // Voltages to rest, spikes, traces and eligibility to zero; weights stay.
+  void rest() { state_.step("reset", 0.0f, 1.0f); }
+
+  // 100 ms with the maze image clamped; the action is the output unit that
+  // spiked most (the first on a tie; no spikes at all gives 0). In training
+  // the window also builds W2's eligibility (forward); in evaluation it only
+  // advances the network.
+  int act(const std::vector<float>& image, bool eval) {
+    std::copy(image.begin(), image.end(), state_.f32("z0.inputs").begin());
+    state_.f32("W2.modulator")[0] = 0.0f;
+    std::vector<float> spikes(kWindow * 4);
+    state_.scan({eval ? "advance" : "forward"}, 0.0f, 1.0f, kWindow, {}, {{"z2.s", spikes.data()}});
+    float freq[4] = {0, 0, 0, 0};
+    for (int t = 0; t < kWindow; ++t)
+      for (int a = 0; a < 4; ++a) freq[a] += spikes[size_t(t * 4 + a)];
+    return int(std::max_element(freq, freq + 4) - freq);
+  }
+
+  // The reward modulates one more evolve (all four columns), then W2's
+  // columns are normalized again.
+  void adapt(float reward) {
+    state_.f32("W2.modulator")[0] = reward;
+    state_.step("evolve", 101.0f, 1.0f);
+    state_.step("norm", 0.0f, 1.0f);
+  }
+
+ private:
+  nf::State state_;
+};
+
+History run_seed(const nf::Module& module, bool snn, uint64_t seed, int episodes) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<float> unit(0.0f, 1.0f);
+  std::uniform_int_distribution<int> any_action(0, 3);
+  std::unique_ptr<SnnAgent> agent;
+  if (snn) agent = std::make_unique<SnnAgent>(module, seed, rng);
+  tmaze::Maze maze;
+  maze.reset();
+  History h;
+  for (int e = 0; e <= episodes; ++e) {
+    const bool eval = e == episodes;  // the last episode evaluates, without learning
+    tmaze::Pos obs = maze.reset();
+    if (agent) agent->rest();
+    float ret = 0, length = 0, complete = 0;
+    for (int i = 0; i < kStepsPerEpisode; ++i) {
+      int a;
+      if (!agent) {
+        a = any_action(rng);
+      } else {
+        agent->rest();
+        a = agent->act(tmaze::encode(obs), eval);
+        if (unit(rng) <= kEpsilon) a = any_action(rng);
+      }
+      tmaze::Maze::Step s = maze.step(a);
+      obs = s.pos;
+      length += 1;
+      if (!s.done) ret -= 1;
+      if (agent && !eval) agent->adapt(s.reward);
+      if (s.done) {
+        complete = 1;
+        break;
+      }
+    }
+    h.returns.push_back(ret);
+    h.completes.push_back(complete);
+    h.lengths.push_back(length);
+  }
+  return h;
+}
+
+void save(const std::string& dir, const std::string& tag, uint64_t seed, const History& h) {
+  std::string base = dir + "/" + tag + "_" + std::to_string(seed);
+  std::ofstream csv(base + ".csv");
+  csv << "episode,return,complete,length\n";
+  for (size_t e = 0; e < h.returns.size(); ++e)
+    csv << e << "," << h.returns[e] << "," << h.completes[e] << "," << h.lengths[e] << "\n";
+  nf::npz::Entries entries;
+  for (auto [name, v] : {std::pair{"returns", &h.returns}, {"completes", &h.completes}, {"lengths", &h.lengths}}) {
+    nf::npz::Array a{nf::npz::DType::F32, {int64_t(v->size())}, {}};
+    a.data.assign(reinterpret_cast<const uint8_t*>(v->data()), reinterpret_cast<const uint8_t*>(v->data() + v->size()));
+    entries.push_back({name, std::move(a)});
+  }
+  nf::npz::write_npz(base + ".npz", entries);
+}
+
+// Mean of the last (at most) 100 training episodes ending at `last`.
+float trailing(const std::vector<float>& v, size_t last) {
+  size_t first = last + 1 >= size_t(kWindow) ? last + 1 - size_t(kWindow) : 0;
+  float sum = 0;
+  for (size_t e = first; e <= last; ++e) sum += v[e];
+  return sum / float(last + 1 - first);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || argv[1][0] == '-') {
+    std::fprintf(stderr,
+                 "usage: %s MODULE.so [--seed S[,S...]] [--seeds N] [--episodes N] [--agent snn|random|both] [--out DIR]\n",
+                 argv[0]);
+    return 2;
+  }
+  std::string module_path = argv[1], out = ".", agent = "both";
+  std::vector<uint64_t> seeds = {1234};
+  int n_seeds = 0, episodes = 200;
+  for (int i = 2; i < argc; ++i) {
+    std::string a = argv[i];
+    if (i + 1 >= argc) {
+      std::fprintf(stderr, "option %s needs a value\n", a.c_str());
+      return 2;
+    }
+    std::string v = argv[++i];
+    if (a == "--seed") {
+      seeds.clear();
+      std::stringstream ss(v);
+      for (std::string s; std::getline(ss, s, ',');) seeds.push_back(std::stoull(s));
+    } else if (a == "--seeds") {
+      n_seeds = std::stoi(v);
+    } else if (a == "--episodes") {
+      episodes = std::stoi(v);
+    } else if (a == "--agent") {
+      agent = v;
+    } else if (a == "--out") {
+      out = v;
+    } else {
+      std::fprintf(stderr, "unknown option %s\n", a.c_str());
+      return 2;
+    }
+  }
+  for (int k = int(seeds.size()); k < n_seeds; ++k) seeds.push_back(seeds.back() + 1);
+  if (agent != "snn" && agent != "random" && agent != "both") {
+    std::fprintf(stderr, "--agent must be snn, random or both\n");
+    return 2;
+  }
+  try {
+    nf::Module module = nf::Module::open(module_path);
+    auto start = std::chrono::steady_clock::now();
+    for (bool snn : {true, false}) {
+      if ((snn && agent == "random") || (!snn && agent == "snn")) continue;
+      std::string tag = snn ? "snn" : "random";
+      std::vector<History> histories(seeds.size());
+      std::vector<std::thread> threads;
+      for (size_t k = 0; k < seeds.size(); ++k)
+        threads.emplace_back([&, k] { histories[k] = run_seed(module, snn, seeds[k], episodes); });
+      for (std::thread& t : threads) t.join();
+      float completion = 0, ret = 0, eval_complete = 0;
+      for (size_t k = 0; k < seeds.size(); ++k) {
+        save(out, tag, seeds[k], histories[k]);
+        size_t last = size_t(episodes) - 1;  // the last training episode
+        completion += trailing(histories[k].completes, last) / float(seeds.size());
+        ret += trailing(histories[k].returns, last) / float(seeds.size());
+        eval_complete += histories[k].completes.back() / float(seeds.size());
+      }
+      std::printf("%-6s over %zu seed%s, episode %d: trailing-100 completion %.3f, return %.2f; evaluation episode completed %.2f\n",
+                  tag.c_str(), seeds.size(), seeds.size() == 1 ? "" : "s", episodes, double(completion), double(ret),
+                  double(eval_complete));
+    }
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf("wall time %.2f s\n", seconds);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "tmaze: %s\n", e.what());
+    return 1;
+  }
+  return 0;
+}
