@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # On a fresh Debian 12 machine (as root): installs what is missing (plus
-# matplotlib for the plots), builds, and runs the flagship example:
-# ngclearn's reward-modulated STDP lesson, compiled to a native module and run
-# through the embedding runtime, checked against the reference's table and
-# plotted.
+# matplotlib for the plot), builds, compiles and runs the flagship example:
+# the T-maze spiking agent of ngc-museum's RL-SNN exhibit, 4 seeds, against a
+# random agent, through a compiled module and the embedding runtime. Prints
+# the result and the path of the plot.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
@@ -14,12 +14,15 @@ if ! dpkg-query -W -f='${Status}' python3-matplotlib 2>/dev/null | grep -q "inst
     echo "python3-matplotlib is missing: the example runs, but draws no plot"
   fi
 fi
-scripts/build.sh --target mod_stdp_driver --target neurofuse
+scripts/build.sh --target tmaze --target neurofuse
 
-out=build/examples/mod_stdp
-echo "== examples/mod_stdp: the reward-modulated STDP lesson, compiled"
-build/bin/neurofuse check examples/mod_stdp/mod_stdp.nf | head -12
+out=build/examples/tmaze/demo
+mkdir -p "$out"
+echo "== examples/tmaze: a spiking agent learns the T-maze by reward-modulated STDP"
+build/bin/neurofuse compile examples/tmaze/tmaze.nf -o "$out/tmaze.so" --time 2>&1 | sed 's/^/   compile: /'
 echo
-build/examples/mod_stdp/mod_stdp_driver "$out/mod_stdp.so" "$out"
-/usr/bin/python3 examples/mod_stdp/plot.py "$out"
-echo "trajectories: $out/trajectories.npz, $out/trajectories.csv; plot: $out/mod_stdp.png"
+build/examples/tmaze/tmaze "$out/tmaze.so" --out "$out" | tee "$out/summary.txt"
+echo
+echo "published (ngc-museum, 4 seeds): spiking ~0.93 completion, return ~-10; random ~0.45, ~-24"
+/usr/bin/python3 examples/tmaze/plot.py "$out"
+echo "per-episode data: $out/{snn,random}_SEED.{csv,npz}; plot: $out/tmaze.png"

@@ -361,6 +361,28 @@ TEST_CASE("golden: the example and test models", "[golden]") {
     auto ones = run_golden(m.program, run, {"motor.s"});
     CHECK(ones["motor.s"] > 0);
   }
+  {
+    frontend::Model m = frontend::load_model_file(file("examples/reinforce/reinforce.nf"));
+    GoldenRun run;
+    run.processes = {"evolve_learned", "evolve_fixed"};
+    run.driven = {"learned.inputs", "learned.rewards", "learned.learning_mask", "fixed.inputs", "fixed.rewards",
+                  "fixed.learning_mask"};
+    run_golden(m.program, run);
+  }
+  {
+    // The T-maze network: three 100-step windows with random images,
+    // modulator and input weights, W2 normalized every step.
+    frontend::Model m = frontend::load_model_file(file("examples/tmaze/tmaze.nf"));
+    GoldenRun run;
+    run.steps = 300;
+    run.processes = {"forward", "norm"};
+    run.reset = "reset";
+    run.reset_every = 100;
+    run.spike_p = 0.5;
+    run.driven = {"z0.inputs", "W2.modulator", "W1.weights"};  // W1: random 0/1 weights (the driver sets its own)
+    auto ones = run_golden(m.program, run, {"z1.s", "z2.s"});
+    CHECK(ones["z1.s"] > 0);
+  }
   for (const char* ir_file : {"examples/ir/spiking_trace.nfir", "tests/cli/run_record.nfir"}) {
     INFO(ir_file);
     std::ifstream in(file(ir_file));

@@ -3,7 +3,11 @@
 // reward-modulated STDP to walk to the food, against a random agent.
 //
 //   tmaze MODULE.so [--seed S[,S...]] [--seeds N] [--episodes N] [--agent snn|random|both] [--out DIR]
+//         [--expect-learning]
 //
+// The defaults are the exhibit's: seeds 59, 1234, 44, 816, 200 episodes, both
+// agents. --expect-learning makes the exit status 1 unless the spiking agent's
+// completion rate over the whole run beats the random agent's by 0.2.
 // Each seed runs in its own thread with its own state. For every agent and
 // seed it writes OUT/{snn,random}_{seed}.csv and .npz (per-episode return,
 // completion and length; the last episode is the evaluation episode), then
@@ -13,6 +17,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <random>
 #include <sstream>
@@ -153,10 +158,15 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::string module_path = argv[1], out = ".", agent = "both";
-  std::vector<uint64_t> seeds = {1234};
+  std::vector<uint64_t> seeds = {59, 1234, 44, 816};
   int n_seeds = 0, episodes = 200;
+  bool expect_learning = false;
   for (int i = 2; i < argc; ++i) {
     std::string a = argv[i];
+    if (a == "--expect-learning") {
+      expect_learning = true;
+      continue;
+    }
     if (i + 1 >= argc) {
       std::fprintf(stderr, "option %s needs a value\n", a.c_str());
       return 2;
@@ -187,6 +197,7 @@ int main(int argc, char** argv) {
   try {
     nf::Module module = nf::Module::open(module_path);
     auto start = std::chrono::steady_clock::now();
+    std::map<bool, float> overall;  // completion rate over every episode, per agent
     for (bool snn : {true, false}) {
       if ((snn && agent == "random") || (!snn && agent == "snn")) continue;
       std::string tag = snn ? "snn" : "random";
@@ -198,6 +209,7 @@ int main(int argc, char** argv) {
       float completion = 0, ret = 0, eval_complete = 0;
       for (size_t k = 0; k < seeds.size(); ++k) {
         save(out, tag, seeds[k], histories[k]);
+        for (float c : histories[k].completes) overall[snn] += c / float(histories[k].completes.size() * seeds.size());
         size_t last = size_t(episodes) - 1;  // the last training episode
         completion += trailing(histories[k].completes, last) / float(seeds.size());
         ret += trailing(histories[k].returns, last) / float(seeds.size());
@@ -209,6 +221,13 @@ int main(int argc, char** argv) {
     }
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::printf("wall time %.2f s\n", seconds);
+    if (expect_learning) {
+      std::printf("completion over the whole run: spiking %.3f, random %.3f\n", double(overall[true]), double(overall[false]));
+      if (!(overall[true] >= overall[false] + 0.2f)) {
+        std::printf("the spiking agent did not beat the random agent by 0.2\n");
+        return 1;
+      }
+    }
   } catch (const std::exception& e) {
     std::fprintf(stderr, "tmaze: %s\n", e.what());
     return 1;
