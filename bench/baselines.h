@@ -1,0 +1,45 @@
+// Baselines the benchmark measures the compiled code against, all in the
+// same run: a STREAM-style memory probe (the roof), a hand-written fused loop
+// of the mstdpet-layer step with exactly the compiled arithmetic, and a naive
+// loop per IR operation (what array-at-a-time frameworks execute).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace nf::bench {
+
+// Memory bandwidth in GB/s (1e9 bytes/s) of three access patterns over
+// arrays of `floats` elements each, with `threads` threads:
+//   copy  a = b                      (8 bytes per element)
+//   triad a = b + s * c              (12 bytes per element)
+//   rmw   a += 1, b += 1, c += 1     (24 bytes per element: the shape of a
+//                                     plasticity step, three matrices read and written)
+//   rmw1  a += 1                     (8 bytes per element: one stream read and written)
+struct Roof {
+  double copy = 0, triad = 0, rmw = 0, rmw1 = 0;
+};
+Roof measure_roof(int64_t floats, int threads, double seconds_each);
+
+// The mstdpet-layer state the hand-written loops work on (n x n synapse).
+struct Layer {
+  int64_t n = 0;
+  std::vector<float> w, e, dw;                     // weights, eligibility, dWeights
+  std::vector<float> pre_in, post_in;              // spike probabilities
+  std::vector<float> pre_s, post_s, pre_tr, post_tr, pre_tols, post_tols, out;
+  int32_t pre_key = 0, post_key = 0;
+  uint32_t pre_stream = 0, post_stream = 0;
+  uint64_t seed = 1;
+  float modulator = 1.0f;
+};
+
+// One step, fused by hand: the spike sources and traces (O(n)), the synaptic
+// transform (one pass over W), and the MSTDP-ET update (one pass over W, E
+// and dW), with the compiled code's operation order and no contraction.
+void handwritten_step(Layer& l, float t, float dt);
+
+// The same step as one loop per IR operation with a temporary array per
+// result, the way an array library executes it.
+void naive_step(Layer& l, float t, float dt);
+
+}  // namespace nf::bench

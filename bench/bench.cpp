@@ -1,0 +1,363 @@
+// neurofuse's benchmark suite: the compiled step functions of bench/models
+// against the reference interpreter, a naive loop per operation, a
+// hand-written fused loop and the machine's memory roof, all in one run.
+//
+//   bench [--quick] [--json FILE]
+//
+// Each workload runs in a child process, so its peak resident memory is its
+// own. Prints a table; writes the numbers as JSON.
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "baselines.h"
+#include "compiler/jit.h"
+#include "frontend/frontend.h"
+#include "ir/interpreter.h"
+#include "ir/random.h"
+#include "neurofuse/runtime.hpp"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+
+// Median seconds per call of `fn`, over `repeats` timings of `batch` calls.
+double median_seconds(const std::function<void()>& fn, int batch, int repeats) {
+  std::vector<double> times;
+  for (int r = 0; r < repeats; ++r) {
+    auto t = Clock::now();
+    for (int k = 0; k < batch; ++k) fn();
+    times.push_back(seconds_since(t) / batch);
+  }
+  std::sort(times.begin(), times.end());
+  return times[times.size() / 2];
+}
+
+// Calls per timing so one timing lasts about `target` seconds.
+int calibrate(const std::function<void()>& fn, double target) {
+  auto t = Clock::now();
+  fn();
+  double one = std::max(seconds_since(t), 1e-9);
+  return std::max(1, int(target / one));
+}
+
+struct Result {
+  std::map<std::string, double> values;
+  std::map<std::string, std::string> text;
+};
+
+std::string source_dir() { return NF_SOURCE_DIR; }
+
+struct Compiled {
+  nf::ir::Program program;
+  std::unique_ptr<nf::Module> module;
+  double cold_ms = 0, cached_ms = 0;
+};
+
+// Compiles a model twice through a fresh cache: cold, then cached.
+Compiled compile(const std::string& model) {
+  Compiled c;
+  std::string cache = "/tmp/nf_bench_cache_" + std::to_string(getpid());
+  setenv("NEUROFUSE_CACHE_DIR", cache.c_str(), 1);
+  auto t = Clock::now();
+  c.program = nf::frontend::load_model_file(source_dir() + "/" + model).program;
+  double front = seconds_since(t);
+  t = Clock::now();
+  nf_module* cold = nf::compiler::jit_module(c.program);
+  c.cold_ms = (front + seconds_since(t)) * 1e3;
+  nf_module_close(cold);
+  t = Clock::now();
+  c.program = nf::frontend::load_model_file(source_dir() + "/" + model).program;
+  c.module = std::make_unique<nf::Module>(nf::compiler::jit_module(c.program));
+  c.cached_ms = seconds_since(t) * 1e3;
+  std::filesystem::remove_all(cache);
+  return c;
+}
+
+// The stream id of the only draw of `instance.method` in `process`.
+uint32_t stream_of(const nf::ir::Program& p, const std::string& process, const std::string& instance) {
+  for (const nf::ir::NodeRef& n : p.find_process(process)->body)
+    if (n->op == nf::ir::Op::Bernoulli && n->attrs.name.find(":" + instance + ".") != std::string::npos)
+      return nf::random::stream_id(n->attrs.name);
+  return 0;
+}
+
+// The compiled mstdpet-layer step alone (its own process: its peak RSS is the
+// state plus the JIT). With `baselines`, also the hand-written and naive
+// loops and the interpreter, checked bit for bit against the compiled step.
+Result mstdpet_layer(int64_t n, bool quick, double roof, bool baselines) {
+  Result r;
+  Compiled c = compile("bench/models/mstdpet_layer_" + std::to_string(n) + ".nf");
+  nf::State s(*c.module, 1);
+  for (float& p : s.f32("pre.inputs")) p = 0.05f;
+  for (float& p : s.f32("post.inputs")) p = 0.05f;
+  s.f32("W.outmask");  // reset sets outmask to ones
+  s.step("reset", 0.0f, 1.0f);
+  float t = 0.0f;
+  int64_t steps_done = 0;
+  auto compiled_step = [&] {
+    s.f32("W.modulator")[0] = steps_done < 500 ? 1.0f : -1.0f;  // the reward flips halfway
+    s.step("step", t, 1.0f);
+    t = t + 1.0f;
+    ++steps_done;
+  };
+  double target = quick ? 0.05 : 0.25;
+  int batch = calibrate(compiled_step, target);
+  double sec = median_seconds(compiled_step, batch, quick ? 3 : 7);
+  // Bytes every step must move: the transform reads W; the update reads and
+  // writes W, E and dW; the O(n) vectors are noise at these sizes.
+  double bytes = 7.0 * double(n) * double(n) * 4.0;
+  r.values["steps_per_s"] = 1.0 / sec;
+  r.values["synapse_updates_per_s"] = double(n) * double(n) / sec;
+  r.values["bytes_per_step"] = bytes;
+  r.values["gb_per_s"] = bytes / sec / 1e9;
+  r.values["roof_percent"] = 100.0 * (bytes / sec / 1e9) / roof;
+  r.values["ns_per_step"] = sec * 1e9;
+  r.values["compile_cold_ms"] = c.cold_ms;
+  r.values["compile_cached_ms"] = c.cached_ms;
+  r.values["state_bytes"] = double(c.module->info().state_size);
+  if (!baselines) return r;
+
+  // The hand-written loop on the same state, checked bit for bit first.
+  nf::bench::Layer l;
+  l.n = n;
+  auto copy = [&](const char* name, std::vector<float>& v) {
+    std::span<float> x = s.f32(name);
+    v.assign(x.begin(), x.end());
+  };
+  copy("W.weights", l.w);
+  copy("W.eligibility", l.e);
+  copy("W.dWeights", l.dw);
+  copy("pre.inputs", l.pre_in);
+  copy("post.inputs", l.post_in);
+  copy("pre.outputs", l.pre_s);
+  copy("post.outputs", l.post_s);
+  copy("tr_pre.trace", l.pre_tr);
+  copy("tr_post.trace", l.post_tr);
+  copy("pre.tols", l.pre_tols);
+  copy("post.tols", l.post_tols);
+  copy("W.outputs", l.out);
+  l.pre_key = s.i32("pre.key")[0];
+  l.post_key = s.i32("post.key")[0];
+  l.pre_stream = stream_of(c.program, "step", "pre");
+  l.post_stream = stream_of(c.program, "step", "post");
+  l.seed = 1;
+  l.modulator = s.f32("W.modulator")[0];
+  nf::bench::Layer check = l;
+  nf::bench::handwritten_step(check, t, 1.0f);
+  s.step("step", t, 1.0f);
+  auto same = [&](const char* name, const std::vector<float>& v) {
+    std::span<float> x = s.f32(name);
+    return std::memcmp(x.data(), v.data(), v.size() * 4) == 0;
+  };
+  bool exact = same("W.weights", check.w) && same("W.eligibility", check.e) && same("W.dWeights", check.dw) &&
+               same("W.outputs", check.out) && same("tr_pre.trace", check.pre_tr);
+  r.text["handwritten_bit_exact"] = exact ? "yes" : "NO";
+  float th = 0.0f;
+  auto hand = [&] {
+    nf::bench::handwritten_step(l, th, 1.0f);
+    th = th + 1.0f;
+  };
+  double hand_sec = median_seconds(hand, calibrate(hand, target), quick ? 3 : 7);
+  double naive_sec = 0;
+  if (n <= 2000 || !quick) {
+    nf::bench::Layer nl = l;
+    auto naive = [&] { nf::bench::naive_step(nl, 0.0f, 1.0f); };
+    naive_sec = median_seconds(naive, calibrate(naive, target), 3);
+  }
+  double interp_sec = 0;
+  if (n <= 1000) {
+    nf::ir::State is = nf::ir::create_state(c.program, 1);
+    int k = 0;
+    auto interp = [&] { nf::ir::run_process(c.program, "step", is, float(k++), 1.0f); };
+    interp_sec = median_seconds(interp, 1, n <= 100 ? 5 : 1);
+  }
+  r.values["handwritten_ns_per_step"] = hand_sec * 1e9;
+  r.values["speedup_vs_handwritten"] = hand_sec / sec;
+  if (naive_sec > 0) r.values["speedup_vs_naive"] = naive_sec / sec;
+  if (interp_sec > 0) r.values["speedup_vs_interpreter"] = interp_sec / sec;
+  return r;
+}
+
+// Steps/s of a model's process with inputs set once.
+Result model_rate(const std::string& file, const std::string& process, int64_t synapses,
+                  const std::vector<std::pair<std::string, float>>& inputs, bool quick) {
+  Result r;
+  Compiled c = compile(file);
+  nf::State s(*c.module, 1);
+  for (const auto& [name, v] : inputs)
+    for (float& x : s.f32(name)) x = v;
+  float t = 0.0f;
+  auto step = [&] {
+    s.step(process, t, 1.0f);
+    t = t + 1.0f;
+  };
+  double sec = median_seconds(step, calibrate(step, quick ? 0.05 : 0.25), quick ? 3 : 7);
+  nf::ir::State is = nf::ir::create_state(c.program, 1);
+  for (const auto& [name, v] : inputs) {
+    nf::ir::Tensor x = is.get(name);
+    for (uint32_t& w : x.words) w = std::bit_cast<uint32_t>(v);
+    is.set(name, x);
+  }
+  int k = 0;
+  auto interp = [&] { nf::ir::run_process(c.program, process, is, float(k++), 1.0f); };
+  double interp_sec = median_seconds(interp, 1, 1);
+  r.values["steps_per_s"] = 1.0 / sec;
+  r.values["ns_per_step"] = sec * 1e9;
+  r.values["synapse_updates_per_s"] = double(synapses) / sec;
+  r.values["speedup_vs_interpreter"] = interp_sec / sec;
+  r.values["compile_cold_ms"] = c.cold_ms;
+  r.values["compile_cached_ms"] = c.cached_ms;
+  r.values["state_bytes"] = double(c.module->info().state_size);
+  return r;
+}
+
+// The fixed cost of a step: a one-add model through nf_state_step (by name)
+// and through nf_state_scan (the step loop in native code).
+Result overhead(bool quick) {
+  Result r;
+  Compiled c = compile("bench/models/overhead.nf");
+  nf::State s(*c.module, 1);
+  auto one = [&] { s.step("step", 0.0f, 1.0f); };
+  r.values["ns_per_step"] = median_seconds(one, calibrate(one, quick ? 0.05 : 0.25), 5) * 1e9;
+  const int64_t n = 1000000;
+  auto many = [&] { s.scan({"step"}, 0.0f, 1.0f, n); };
+  r.values["scan_ns_per_step"] = median_seconds(many, 1, 3) * 1e9 / double(n);
+  r.values["steps_per_s"] = 1e9 / r.values["ns_per_step"];
+  r.values["compile_cold_ms"] = c.cold_ms;
+  r.values["compile_cached_ms"] = c.cached_ms;
+  return r;
+}
+
+// Runs `work` in a child process; adds its peak RSS (MB) to the result.
+Result isolated(const std::function<Result()>& work) {
+  int fds[2];
+  if (pipe(fds) != 0) return work();
+  pid_t pid = fork();
+  if (pid == 0) {
+    close(fds[0]);
+    Result r = work();
+    std::string out;
+    for (const auto& [k, v] : r.values) out += "v " + k + " " + std::to_string(v) + "\n";
+    for (const auto& [k, v] : r.text) out += "t " + k + " " + v + "\n";
+    if (write(fds[1], out.data(), out.size()) < 0) _exit(1);
+    _exit(0);
+  }
+  close(fds[1]);
+  std::string text;
+  char buf[4096];
+  for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) text.append(buf, size_t(n));
+  close(fds[0]);
+  int status = 0;
+  struct rusage usage {};
+  wait4(pid, &status, 0, &usage);
+  Result r;
+  std::istringstream in(text);
+  for (std::string kind, key, value; in >> kind >> key >> value;) {
+    if (kind == "v") r.values[key] = std::stod(value);
+    else r.text[key] = value;
+  }
+  r.values["peak_rss_mb"] = double(usage.ru_maxrss) / 1024.0;
+  return r;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  bool quick = false;
+  std::string json_path = "bench.json";
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    if (a == "--quick") quick = true;
+    else if (a == "--json" && i + 1 < argc) json_path = argv[++i];
+    else {
+      std::fprintf(stderr, "usage: %s [--quick] [--json FILE]\n", argv[0]);
+      return 2;
+    }
+  }
+  double probe_s = quick ? 0.1 : 0.5;
+  nf::bench::Roof big1 = nf::bench::measure_roof(int64_t(1) << 25, 1, probe_s);
+  nf::bench::Roof big2 = nf::bench::measure_roof(int64_t(1) << 25, 2, probe_s);
+  nf::bench::Roof small1 = nf::bench::measure_roof(int64_t(1) << 13, 1, probe_s);
+  std::printf("memory roof (GB/s)        copy    triad   rmw x3 arrays  rmw 1 array\n");
+  std::printf("  1 thread, 128 MB       %6.1f  %6.1f  %13.1f  %11.1f\n", big1.copy, big1.triad, big1.rmw, big1.rmw1);
+  std::printf("  2 threads, 128 MB      %6.1f  %6.1f  %13.1f  %11.1f\n", big2.copy, big2.triad, big2.rmw, big2.rmw1);
+  std::printf("  1 thread, 32 KB (L1)   %6.1f  %6.1f  %13.1f  %11.1f\n", small1.copy, small1.triad, small1.rmw, small1.rmw1);
+  // The roof: the best one-thread read-modify-write out of cache.
+  const double roof = std::max(big1.rmw, big1.rmw1);
+  std::printf("roof for roof%%: %.1f GB/s (the better one-thread read-modify-write, 128 MB)\n\n", roof);
+
+  std::vector<std::pair<std::string, Result>> results;
+  results.push_back({"step overhead (1 add)", isolated([&] { return overhead(quick); })});
+  std::vector<int64_t> sizes = {100, 1000, 2000, 4000};
+  for (int64_t n : sizes) {
+    std::string name = "mstdpet-layer " + std::to_string(n) + "^2";
+    std::fprintf(stderr, "running %s\n", name.c_str());
+    Result alone = isolated([&] { return mstdpet_layer(n, quick, roof, false); });
+    Result with = isolated([&] { return mstdpet_layer(n, quick, roof, true); });
+    // Speed and memory from the run alone; ratios from the run beside the baselines.
+    for (const char* k : {"handwritten_ns_per_step", "speedup_vs_handwritten", "speedup_vs_naive", "speedup_vs_interpreter"})
+      if (with.values.count(k)) alone.values[k] = with.values[k];
+    alone.text = with.text;
+    results.push_back({name, alone});
+  }
+  std::fprintf(stderr, "running the T-maze network\n");
+  results.push_back({"tmaze network (1 ms)", isolated([&] {
+                       return model_rate("examples/tmaze/tmaze.nf", "forward", 270 * 36 + 36 * 4 + 36 * 36 + 16,
+                                         {{"z0.inputs", 0.5f}, {"W1.weights", 0.1f}}, quick);
+                     })});
+  std::fprintf(stderr, "running REINFORCE\n");
+  results.push_back({"reinforce b64 256x16", isolated([&] {
+                       return model_rate("bench/models/reinforce_b64.nf", "step", 256 * 32,
+                                         {{"W.inputs", 0.3f}, {"W.rewards", 0.1f}, {"W.learning_mask", 1.0f}}, quick);
+                     })});
+  std::fprintf(stderr, "running LIF 4000\n");
+  results.push_back({"lif 4000, dense 4000^2", isolated([&] {
+                       return model_rate("bench/models/lif_4000.nf", "step", 4000 * 4000, {{"z0.inputs", 0.05f}}, quick);
+                     })});
+
+  std::printf("%-24s %11s %9s %8s %6s %9s %9s %9s %9s %8s %8s %7s\n", "workload", "steps/s", "upd/s", "GB/s",
+              "roof%", "vs hand", "vs naive", "vs interp", "compile", "cached", "RSS MB", "exact");
+  for (const auto& [name, r] : results) {
+    auto v = [&](const char* k) { auto it = r.values.find(k); return it == r.values.end() ? NAN : it->second; };
+    auto t = [&](const char* k) { auto it = r.text.find(k); return it == r.text.end() ? std::string("-") : it->second; };
+    std::printf("%-24s %11.1f %9.2e %8.2f %6.1f %9.2f %9.2f %9.1f %7.1fms %6.1fms %8.1f %7s\n", name.c_str(),
+                v("steps_per_s"), v("synapse_updates_per_s"), v("gb_per_s"), v("roof_percent"),
+                v("speedup_vs_handwritten"), v("speedup_vs_naive"), v("speedup_vs_interpreter"), v("compile_cold_ms"),
+                v("compile_cached_ms"), v("peak_rss_mb"), t("handwritten_bit_exact").c_str());
+  }
+  const Result& o = results[0].second;
+  std::printf("\nfixed cost of a step: %.1f ns through nf_state_step, %.1f ns inside nf_state_scan\n",
+              o.values.at("ns_per_step"), o.values.at("scan_ns_per_step"));
+  std::ofstream json(json_path);
+  json << "{\n  \"roof_gb_per_s\": {\"copy_1t\": " << big1.copy << ", \"triad_1t\": " << big1.triad
+       << ", \"rmw_1t\": " << big1.rmw << ", \"rmw1_1t\": " << big1.rmw1 << ", \"roof\": " << roof
+       << ", \"copy_2t\": " << big2.copy << ", \"triad_2t\": " << big2.triad
+       << ", \"rmw_2t\": " << big2.rmw << ", \"rmw_1t_l1\": " << small1.rmw << "},\n  \"workloads\": {\n";
+  for (size_t i = 0; i < results.size(); ++i) {
+    json << "    \"" << results[i].first << "\": {";
+    bool first = true;
+    for (const auto& [k, v] : results[i].second.values) {
+      json << (first ? "" : ", ") << "\"" << k << "\": " << (std::isfinite(v) ? std::to_string(v) : "null");
+      first = false;
+    }
+    for (const auto& [k, v] : results[i].second.text) json << (first ? "" : ", ") << "\"" << k << "\": \"" << v << "\"";
+    json << "}" << (i + 1 < results.size() ? "," : "") << "\n";
+  }
+  json << "  }\n}\n";
+  std::printf("\nwrote %s\n", json_path.c_str());
+  return 0;
+}
