@@ -180,40 +180,32 @@ class ProcessPlanner {
     return false;
   }
 
-  // Merges unit `from` into the later unit `into`: the loop of `from` moves
-  // forward to `into`'s place.
-  static void merge(Unit& from, Unit& into) {
-    std::vector<KernelOutput> outputs = from.kernel.outputs;
-    outputs.insert(outputs.end(), into.kernel.outputs.begin(), into.kernel.outputs.end());
-    into.kernel.outputs = outputs;
-    for (const ir::Node* f : from.kernel.fused)
-      if (std::find(into.kernel.fused.begin(), into.kernel.fused.end(), f) == into.kernel.fused.end())
-        into.kernel.fused.push_back(f);
-    for (const auto& [c, id] : from.reads) {
-      auto [it, fresh] = into.reads.emplace(c, id);
-      if (!fresh) it->second = it->second && id;
+  // Joins two units into one loop computing the earlier unit's outputs, then
+  // the later one's. The joined loop takes the place of `keep` (the earlier
+  // unit's place when the later one moves back, the later one's when the
+  // earlier one moves forward); the other unit dies.
+  static void join(Unit& earlier, Unit& later, Unit& keep) {
+    Unit joined;
+    joined.kernel.kind = earlier.kernel.kind;
+    joined.kernel.domain = earlier.kernel.domain;
+    for (Unit* u : {&earlier, &later}) {
+      for (const KernelOutput& o : u->kernel.outputs) joined.kernel.outputs.push_back(o);
+      for (const ir::Node* f : u->kernel.fused)
+        if (std::find(joined.kernel.fused.begin(), joined.kernel.fused.end(), f) == joined.kernel.fused.end())
+          joined.kernel.fused.push_back(f);
+      for (const auto& [c, id] : u->reads) {
+        auto [it, fresh] = joined.reads.emplace(c, id);
+        if (!fresh) it->second = it->second && id;
+      }
+      for (const auto& [d, id] : u->deps) {
+        auto [it, fresh] = joined.deps.emplace(d, id);
+        if (!fresh) it->second = it->second && id;
+      }
     }
-    for (const auto& [d, id] : from.deps) {
-      auto [it, fresh] = into.deps.emplace(d, id);
-      if (!fresh) it->second = it->second && id;
-    }
-    for (const KernelOutput& o : from.kernel.outputs) into.deps.erase(o.node);
-    from.alive = false;
-  }
-
-  // Appends the later unit `from` to the earlier unit `into`, which keeps its place.
-  static void merge_back(Unit& from, Unit& into) {
-    for (const KernelOutput& o : from.kernel.outputs) into.kernel.outputs.push_back(o);
-    for (const ir::Node* f : from.kernel.fused)
-      if (std::find(into.kernel.fused.begin(), into.kernel.fused.end(), f) == into.kernel.fused.end())
-        into.kernel.fused.push_back(f);
-    for (const auto& [c, id] : from.reads) {
-      auto [it, fresh] = into.reads.emplace(c, id);
-      if (!fresh) it->second = it->second && id;
-    }
-    for (const auto& [d, id] : from.deps)
-      if (!produces(into, d)) into.deps.emplace(d, id);
-    from.alive = false;
+    for (const KernelOutput& o : joined.kernel.outputs) joined.deps.erase(o.node);
+    Unit& gone = &keep == &earlier ? later : earlier;
+    keep = std::move(joined);
+    gone.alive = false;
   }
 
   void form_kernels(const std::set<const ir::Node*>& materialize) {
@@ -236,7 +228,7 @@ class ProcessPlanner {
         for (const auto& [d, id] : units[j].deps)
           if (produces(a, d) && !id) movable = false;
         if (movable) {
-          merge(a, units[j]);
+          join(a, units[j], units[j]);
           continue;
         }
         // Or the later loop moves back: everything it needs exists by then.
@@ -247,7 +239,7 @@ class ProcessPlanner {
           if (produces(a, d) && !id) hoistable = false;
         }
         if (hoistable) {
-          merge_back(units[j], a);
+          join(a, units[j], a);
           break;
         }
       }

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "common/suggest.h"
+
 namespace nf {
 
 // A named text buffer; locations point into it.
@@ -41,10 +43,6 @@ struct Diagnostic {
 };
 
 std::string render_all(const std::vector<Diagnostic>& diagnostics);
-
-// "; did you mean 'x'?" for the candidate closest to `name` (by edit
-// distance, or the only candidate that starts with it), or "" if none is close.
-std::string did_you_mean(const std::string& name, const std::vector<std::string>& candidates);
 
 // Thrown by builder APIs on misuse and by entry points that turn a list of
 // diagnostics into one failure; what() is the rendered list.

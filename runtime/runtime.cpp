@@ -8,6 +8,7 @@
 #include <new>
 #include <vector>
 
+#include "common/suggest.h"
 #include "internal.h"
 
 namespace nf::runtime {
@@ -49,26 +50,7 @@ std::string suggestion(const nf_module_info& m, const std::string& name, const c
     for (int32_t i = 0; i < m.n_params; ++i) names.push_back(m.params[i].name);
   if (kind == "process")
     for (int32_t i = 0; i < m.n_processes; ++i) names.push_back(m.processes[i].name);
-  // Closest by edit distance, if it is close.
-  auto distance = [](const std::string& a, const std::string& b) {
-    std::vector<size_t> row(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-    for (size_t i = 1; i <= a.size(); ++i) {
-      size_t diag = row[0];
-      row[0] = i;
-      for (size_t j = 1; j <= b.size(); ++j) {
-        size_t up = row[j];
-        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-        diag = up;
-      }
-    }
-    return row[b.size()];
-  };
-  std::string best;
-  size_t best_d = std::max<size_t>(2, name.size() / 3) + 1;
-  for (const std::string& n : names)
-    if (size_t d = distance(name, n); d < best_d) best_d = d, best = n;
-  return best.empty() ? "" : "; did you mean '" + best + "'?";
+  return did_you_mean(name, names);
 }
 
 const char* dtype_name(int32_t dtype) {

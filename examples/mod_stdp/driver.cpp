@@ -15,38 +15,10 @@
 #include <vector>
 
 #include "neurofuse/runtime.hpp"
+#include "reference_table.h"
 #include "runtime/npz.h"
 
 namespace {
-
-// The reference's table (ngclearn semantics 8.1): weights after evolve at
-// step i, and the MSTDP-ET eligibility.
-struct Row {
-  int i;
-  double stdp, rstdp, mstdpet, eligibility;
-};
-const Row kTable[] = {
-    {0, 0.2, 0.2, 0.2, 0},
-    {9, 0.2, 0.2, 0.2, 0},
-    {10, 0.3557602, 0.2, 0.2, 0},
-    {11, 0.3557602, 0.3557602, 0.2002492, 0.0311520},
-    {50, 0.3557602, 0.3557602, 0.2050727, 0.0065462},
-    {70, 0.3635150, 0.3557602, 0.2057793, 0.0029414},
-    {71, 0.3635150, 0.3635150, 0.2058143, 0.0043770},
-    {80, 0.2361694, 0.3635150, 0.2060737, 0.0030537},
-    {81, 0.2361694, 0.2361694, 0.2058934, -0.0225351},
-    {99, 0.2361694, 0.2361694, 0.2036261, -0.0109690},
-    {100, 0.2361694, 0.2361694, 0.2037105, -0.0105389},
-    {110, 0.2818449, 0.2361694, 0.2043915, -0.0070645},
-    {111, 0.2818449, 0.1904939, 0.2043727, 0.0023476},
-    {115, 0.1039555, 0.1904939, 0.2043047, 0.0020005},
-    {116, 0.1039555, 0.3683834, 0.2045740, -0.0336558},
-    {135, 0.0385136, 0.3683834, 0.2080860, -0.0157397},
-    {136, 0.0385136, 0.4338253, 0.2083117, -0.0282109},
-    {140, 0.2617663, 0.4338253, 0.2091293, -0.0240398},
-    {141, 0.2617663, 0.2105726, 0.2089569, 0.0215534},
-    {199, 0.2617663, 0.2105726, 0.2051471, 0.0021181},
-};
 
 const char* kColumns[] = {"reward", "pre", "post", "pre_trace", "post_trace", "w_stdp",
                           "w_mstdp", "w_mstdpet", "dw_stdp", "eligibility"};
@@ -105,7 +77,7 @@ int main(int argc, char** argv) {
     // lists by a few 1e-7 (see docs in examples/mod_stdp/README.md).
     int bad = 0;
     std::printf("  step |  W STDP (ours / ref)    |  W MSTDP (ours / ref)   |  W MSTDP-ET (ours / ref) |  E MSTDP-ET (ours / ref)\n");
-    for (const Row& row : kTable) {
+    for (const mod_stdp::Row& row : mod_stdp::kTable) {
       float got[] = {series["w_stdp"][size_t(row.i)], series["w_mstdp"][size_t(row.i)],
                      series["w_mstdpet"][size_t(row.i)], series["eligibility"][size_t(row.i)]};
       double want[] = {row.stdp, row.rstdp, row.mstdpet, row.eligibility};
@@ -119,7 +91,7 @@ int main(int argc, char** argv) {
       std::printf("\n");
     }
     std::printf("%s: %d of %zu table values differ\n", bad ? "MISMATCH" : "all listed steps match", bad,
-                std::size(kTable) * 4);
+                std::size(mod_stdp::kTable) * 4);
     return bad ? 1 : 0;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "mod_stdp_driver: %s\n", e.what());
