@@ -35,7 +35,7 @@ namespace nf::compiler {
 
 namespace {
 
-constexpr const char* kCompilerVersion = "neurofuse-0.1.0/abi-1/llvm-" LLVM_VERSION_STRING;
+constexpr const char* kCompilerVersion = "neurofuse-0.1.0/abi-2/llvm-" LLVM_VERSION_STRING;
 
 using Clock = std::chrono::steady_clock;
 double ms_since(Clock::time_point start) {

@@ -51,6 +51,20 @@ std::vector<Buffer> kernel_buffers(const ir::Program& program, const ProcessPlan
 
 }  // namespace
 
+bool splittable(const Kernel& k) {
+  return (k.kind == KernelKind::Elementwise && k.domain.rank() >= 1) || k.kind == KernelKind::MatMul;
+}
+
+int64_t split_extent(const Kernel& k) {
+  if (k.kind == KernelKind::MatMul) return k.domain[0] > 1 ? k.domain[0] : k.domain[1];
+  return k.domain.rank() >= 1 ? k.domain[0] : 1;
+}
+
+int64_t work_of(const Kernel& k, const ir::Node* lhs) {
+  int64_t n = k.domain.num_elements();
+  return k.kind == KernelKind::MatMul && lhs ? n * std::max<int64_t>(1, lhs->type.shape[1]) : n;
+}
+
 KernelEmitter::KernelEmitter(llvm::Module& module, llvm::IRBuilder<>& b, const Plan& plan, const ProcessPlan& process,
                              const Kernel& kernel, llvm::Function* fn)
     : module_(module), b_(b), plan_(plan), process_(process), kernel_(kernel), fn_(fn) {
@@ -58,6 +72,8 @@ KernelEmitter::KernelEmitter(llvm::Module& module, llvm::IRBuilder<>& b, const P
   state_ = &*arg++;
   t_ = &*arg++;
   dt_ = &*arg++;
+  lo_ = &*arg++;
+  hi_ = &*arg++;
   for (; arg != fn->arg_end(); ++arg) buffers_[std::string(arg->getName())] = &*arg;
 }
 
@@ -80,7 +96,8 @@ llvm::Value* KernelEmitter::buffer(const Buffer& buf) { return buffers_.at(buffe
 // Nested counted loops over `extents` (i64 values), outermost first; `body`
 // receives the induction variables. Each body is emitted once, in its own
 // value-cache scope.
-void KernelEmitter::loops(const std::vector<llvm::Value*>& extents, const std::function<void(const Index&)>& body) {
+void KernelEmitter::loops(const std::vector<llvm::Value*>& extents, const std::function<void(const Index&)>& body,
+                          llvm::Value* start0) {
   Index idx;
   std::function<void(size_t)> level = [&](size_t d) {
     if (d == extents.size()) {
@@ -96,7 +113,7 @@ void KernelEmitter::loops(const std::vector<llvm::Value*>& extents, const std::f
     b_.CreateBr(header);
     b_.SetInsertPoint(header);
     llvm::PHINode* i = b_.CreatePHI(b_.getInt64Ty(), 2, "i" + std::to_string(d));
-    i->addIncoming(i64(0), pre);
+    i->addIncoming(d == 0 && start0 ? start0 : i64(0), pre);
     b_.CreateCondBr(b_.CreateICmpSLT(i, extents[d]), inner, exit);
     b_.SetInsertPoint(inner);
     idx.push_back(i);
@@ -130,7 +147,9 @@ std::vector<llvm::Value*> extents_of(llvm::IRBuilder<>& b, const ir::Shape& s) {
 // iteration come before its stores, so an output may replace a compartment
 // that the same loop reads at the same index.
 void KernelEmitter::elementwise_kernel() {
-  loops(extents_of(b_, kernel_.domain), [&](const Index& idx) {
+  std::vector<llvm::Value*> extents = extents_of(b_, kernel_.domain);
+  if (!extents.empty()) extents[0] = hi_;  // this call's rows: [lo, hi)
+  loops(extents, [&](const Index& idx) {
     std::vector<llvm::Value*> results;
     for (const KernelOutput& o : kernel_.outputs) {
       llvm::Value* v = compute(o.node, idx);
@@ -139,7 +158,7 @@ void KernelEmitter::elementwise_kernel() {
     }
     for (size_t k = 0; k < results.size(); ++k)
       store(buffer(kernel_.outputs[k].dest), kernel_.outputs[k].node->type, idx, results[k]);
-  });
+  }, extents.empty() ? nullptr : lo_);
 }
 
 // out[i, j] = sum over k ascending of a[i, k] * b[k, j], the sum starting at
@@ -151,26 +170,32 @@ void KernelEmitter::matmul_kernel() {
   const ir::Node* bm = resolve(mm->operands[1].get());
   int64_t M = mm->type.shape[0], N = mm->type.shape[1], K = a->type.shape[1];
   llvm::Value* out = buffer(kernel_.outputs[0].dest);
-  loops({i64(M)}, [&](const Index& i) {
+  // This call computes rows [lo, hi), or with one row, columns [lo, hi).
+  const bool by_rows = M > 1;
+  llvm::Value* row_end = by_rows ? hi_ : i64(M);
+  llvm::Value* row_start = by_rows ? lo_ : nullptr;
+  llvm::Value* col_end = by_rows ? i64(N) : hi_;
+  llvm::Value* col_start = by_rows ? nullptr : lo_;
+  loops({row_end}, [&](const Index& i) {
     if (K == 0) {
-      loops({i64(N)}, [&](const Index& j) { store(out, mm->type, {i[0], j[0]}, llvm::ConstantFP::get(b_.getFloatTy(), 0.0)); });
+      loops({col_end}, [&](const Index& j) { store(out, mm->type, {i[0], j[0]}, llvm::ConstantFP::get(b_.getFloatTy(), 0.0)); }, col_start);
       return;
     }
-    loops({i64(N)}, [&](const Index& j) {
+    loops({col_end}, [&](const Index& j) {
       store(out, mm->type, {i[0], j[0]}, b_.CreateFMul(value(a, {i[0], i64(0)}), value(bm, {i64(0), j[0]})));
-    });
+    }, col_start);
     if (K == 1) return;
     llvm::Value* k_count = i64(K - 1);
     loops({k_count}, [&](const Index& km1) {
       llvm::Value* k = b_.CreateAdd(km1[0], i64(1));
       llvm::Value* aik = value(a, {i[0], k});
-      loops({i64(N)}, [&](const Index& j) {
+      loops({col_end}, [&](const Index& j) {
         Index at = {i[0], j[0]};
         llvm::Value* acc = load(out, mm->type, at);
         store(out, mm->type, at, b_.CreateFAdd(acc, b_.CreateFMul(aik, value(bm, {k, j[0]}))));
-      });
+      }, col_start);
     });
-  });
+  }, row_start);
 }
 
 // Reductions fold the reduced axis in ascending order, the running value
@@ -280,37 +305,105 @@ std::unique_ptr<llvm::Module> generate_module(const ir::Program& program, const 
     step->getArg(0)->setName("state");
     step->getArg(1)->setName("t");
     step->getArg(2)->setName("dt");
-    std::vector<std::pair<llvm::Function*, std::vector<Buffer>>> kernels;
+    struct Emitted {
+      llvm::Function* fn;
+      llvm::Function* trampoline;  // (pack, lo, hi) -> fn, for the host's parallel hook
+      llvm::StructType* pack;
+      std::vector<Buffer> buffers;
+      int64_t rows, work;
+    };
+    std::vector<Emitted> kernels;
+    auto lhs_of = [&](const Kernel& k) -> const ir::Node* {
+      if (k.kind != KernelKind::MatMul) return nullptr;
+      const ir::Node* a = k.outputs[0].node->operands[0].get();
+      auto it = pp.forward.find(a);
+      return it == pp.forward.end() ? a : it->second;
+    };
     for (size_t k = 0; k < pp.kernels.size(); ++k) {
-      std::vector<Buffer> buffers = kernel_buffers(program, pp, pp.kernels[k]);
-      std::vector<llvm::Type*> params = {ptr, b.getFloatTy(), b.getFloatTy()};
+      const Kernel& kernel = pp.kernels[k];
+      std::vector<Buffer> buffers = kernel_buffers(program, pp, kernel);
+      std::vector<llvm::Type*> params = {ptr, b.getFloatTy(), b.getFloatTy(), b.getInt64Ty(), b.getInt64Ty()};
       params.insert(params.end(), buffers.size(), ptr);
+      std::string name = "kernel_" + pp.name + "_" + std::to_string(k);
       llvm::Function* fn = llvm::Function::Create(llvm::FunctionType::get(b.getVoidTy(), params, false),
-                                                  llvm::Function::InternalLinkage,
-                                                  "kernel_" + pp.name + "_" + std::to_string(k), *module);
-      fn->getArg(0)->setName("state");
-      fn->getArg(1)->setName("t");
-      fn->getArg(2)->setName("dt");
+                                                  llvm::Function::InternalLinkage, name, *module);
+      const char* fixed[] = {"state", "t", "dt", "lo", "hi"};
+      for (unsigned i = 0; i < 5; ++i) fn->getArg(i)->setName(fixed[i]);
       for (size_t i = 0; i < buffers.size(); ++i) {
-        llvm::Argument* a = fn->getArg(unsigned(3 + i));
+        llvm::Argument* a = fn->getArg(unsigned(5 + i));
         a->setName(buffer_key(buffers[i]));
         a->addAttr(llvm::Attribute::NoAlias);
         a->addAttr(llvm::Attribute::getWithAlignment(context, llvm::Align(kAlignment)));
       }
       fn->addFnAttr(llvm::Attribute::NoUnwind);
       b.SetInsertPoint(llvm::BasicBlock::Create(context, "entry", fn));
-      KernelEmitter(*module, b, plan, pp, pp.kernels[k], fn).emit_body();
-      kernels.push_back({fn, buffers});
+      KernelEmitter(*module, b, plan, pp, kernel, fn).emit_body();
+
+      Emitted e{fn, nullptr, nullptr, buffers, split_extent(kernel), work_of(kernel, lhs_of(kernel))};
+      if (splittable(kernel) && e.rows > 1) {
+        std::vector<llvm::Type*> fields = {ptr, b.getFloatTy(), b.getFloatTy()};
+        fields.insert(fields.end(), buffers.size(), ptr);
+        e.pack = llvm::StructType::get(context, fields);
+        e.trampoline = llvm::Function::Create(
+            llvm::FunctionType::get(b.getVoidTy(), {ptr, b.getInt64Ty(), b.getInt64Ty()}, false),
+            llvm::Function::InternalLinkage, name + "_range", *module);
+        e.trampoline->addFnAttr(llvm::Attribute::NoUnwind);
+        b.SetInsertPoint(llvm::BasicBlock::Create(context, "entry", e.trampoline));
+        llvm::Value* pack = e.trampoline->getArg(0);
+        std::vector<llvm::Value*> args;
+        for (unsigned i = 0; i < fields.size(); ++i) {
+          args.push_back(b.CreateLoad(fields[i], b.CreateStructGEP(e.pack, pack, i)));
+          if (i == 2) {
+            args.push_back(e.trampoline->getArg(1));
+            args.push_back(e.trampoline->getArg(2));
+          }
+        }
+        b.CreateCall(fn, args);
+        b.CreateRetVoid();
+      }
+      kernels.push_back(e);
     }
-    b.SetInsertPoint(llvm::BasicBlock::Create(context, "entry", step));
+    llvm::BasicBlock* entry = llvm::BasicBlock::Create(context, "entry", step);
+    b.SetInsertPoint(entry);
     auto address = [&](const Buffer& buf) {
       int64_t off = buf.scratch ? plan.layout.scratch_offset + buf.offset : plan.layout.find_compartment(buf.compartment)->offset;
       return b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), step->getArg(0), uint64_t(off));
     };
-    for (auto& [fn, buffers] : kernels) {
-      std::vector<llvm::Value*> args = {step->getArg(0), step->getArg(1), step->getArg(2)};
-      for (const Buffer& buf : buffers) args.push_back(address(buf));
-      b.CreateCall(fn, args);
+    // The host's nf_parallel hook (neurofuse/module.h): run and context.
+    llvm::Value* hook = b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), step->getArg(0), uint64_t(plan.layout.hooks_offset));
+    llvm::Value* run = b.CreateLoad(ptr, hook);
+    llvm::Value* run_context = b.CreateLoad(ptr, b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), hook, 8));
+    llvm::FunctionType* run_ty =
+        llvm::FunctionType::get(b.getVoidTy(), {ptr, ptr, ptr, b.getInt64Ty(), b.getInt64Ty()}, false);
+    for (Emitted& e : kernels) {
+      std::vector<llvm::Value*> bufs;
+      for (const Buffer& buf : e.buffers) bufs.push_back(address(buf));
+      std::vector<llvm::Value*> args = {step->getArg(0), step->getArg(1), step->getArg(2), b.getInt64(0),
+                                        b.getInt64(uint64_t(e.rows))};
+      args.insert(args.end(), bufs.begin(), bufs.end());
+      if (!e.trampoline) {
+        b.CreateCall(e.fn, args);
+        continue;
+      }
+      llvm::Value* pack;
+      {
+        llvm::IRBuilder<> at_entry(entry, entry->begin());
+        pack = at_entry.CreateAlloca(e.pack);
+      }
+      std::vector<llvm::Value*> fields = {step->getArg(0), step->getArg(1), step->getArg(2)};
+      fields.insert(fields.end(), bufs.begin(), bufs.end());
+      for (unsigned i = 0; i < fields.size(); ++i) b.CreateStore(fields[i], b.CreateStructGEP(e.pack, pack, i));
+      llvm::BasicBlock* direct = llvm::BasicBlock::Create(context, "direct", step);
+      llvm::BasicBlock* hooked = llvm::BasicBlock::Create(context, "hooked", step);
+      llvm::BasicBlock* next = llvm::BasicBlock::Create(context, "next", step);
+      b.CreateCondBr(b.CreateIsNull(run), direct, hooked);
+      b.SetInsertPoint(direct);
+      b.CreateCall(e.fn, args);
+      b.CreateBr(next);
+      b.SetInsertPoint(hooked);
+      b.CreateCall(run_ty, run, {run_context, e.trampoline, pack, b.getInt64(uint64_t(e.rows)), b.getInt64(uint64_t(e.work))});
+      b.CreateBr(next);
+      b.SetInsertPoint(next);
     }
     for (const Copy& c : pp.copies) {
       const Slot* to = plan.layout.find_compartment(c.to);

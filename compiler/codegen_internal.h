@@ -37,7 +37,9 @@ class KernelEmitter {
   llvm::Value* param(const std::string& name);
 
   // ---- loops and kernels (codegen.cpp) ----
-  void loops(const std::vector<llvm::Value*>& extents, const std::function<void(const Index&)>& body);
+  // Nested counted loops; the outermost starts at `start0` (0 when null).
+  void loops(const std::vector<llvm::Value*>& extents, const std::function<void(const Index&)>& body,
+             llvm::Value* start0 = nullptr);
   llvm::Value* i64(int64_t v) { return b_.getInt64(uint64_t(v)); }
   llvm::Value* buffer(const Buffer& buf);
   void elementwise_kernel();
@@ -56,11 +58,21 @@ class KernelEmitter {
   llvm::Value* state_ = nullptr;
   llvm::Value* t_ = nullptr;
   llvm::Value* dt_ = nullptr;
+  llvm::Value* lo_ = nullptr;  // the range of the split axis this call computes
+  llvm::Value* hi_ = nullptr;
   std::map<std::string, llvm::Value*> buffers_;  // buffer key -> noalias argument
   std::map<std::pair<const ir::Node*, Index>, llvm::Value*> cache_;  // per loop body
 };
 
 // The key under which a buffer is passed to a kernel function.
 std::string buffer_key(const Buffer& b);
+
+// Kernels whose iterations split into independent ranges of one axis (rows
+// of an element-wise loop; rows of a matmul, or its columns when it has one
+// row): each output element is still computed whole, in its own order, by one
+// call. The extent of that axis, and an estimate of the kernel's work.
+bool splittable(const Kernel& k);
+int64_t split_extent(const Kernel& k);
+int64_t work_of(const Kernel& k, const ir::Node* matmul_lhs);
 
 }  // namespace nf::compiler

@@ -28,7 +28,8 @@ Layout make_layout(const ir::Program& program, int64_t scratch_bytes) {
   }
   at = align_up(at);
   l.seed_offset = at;
-  at = align_up(at + 8);
+  l.hooks_offset = at + 8;
+  at = align_up(at + 8 + 16);
   l.scratch_offset = at;
   l.size = align_up(at + scratch_bytes);
   return l;

@@ -29,6 +29,7 @@ struct Layout {
   std::vector<Slot> compartments;  // in program order
   std::vector<Slot> params;        // in program order, each f32[]
   int64_t seed_offset = 0;         // u64
+  int64_t hooks_offset = 0;        // nf_parallel (neurofuse/module.h)
   int64_t scratch_offset = 0;      // start of the scratch region
   int64_t size = 0;                // total bytes, a multiple of kAlignment
 

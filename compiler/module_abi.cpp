@@ -154,12 +154,13 @@ void emit_module_abi(llvm::Module& m, const ir::Program& program, const Plan& pl
     procs.push_back(llvm::ConstantStruct::get(proc_ty, {str(p.name), m.getFunction(process_symbol(p.name))}));
 
   llvm::StructType* info_ty = llvm::StructType::get(
-      c, {i32, i32, ptr, ptr, i64, i64, i64, i64, b.getFloatTy(), i32, i32, i32, ptr, ptr, ptr, ptr});
+      c, {i32, i32, ptr, ptr, i64, i64, i64, i64, i64, b.getFloatTy(), i32, i32, i32, ptr, ptr, ptr, ptr});
   llvm::Constant* info = llvm::ConstantStruct::get(
       info_ty,
       {b.getInt32(NF_MODULE_ABI_VERSION), b.getInt32(uint32_t(sizeof(nf_module_info))), str(model_name), str(target),
        b.getInt64(uint64_t(plan.layout.size)), b.getInt64(uint64_t(kAlignment)),
-       b.getInt64(uint64_t(plan.layout.seed_offset)), b.getInt64(program.default_seed),
+       b.getInt64(uint64_t(plan.layout.seed_offset)), b.getInt64(uint64_t(plan.layout.hooks_offset)),
+       b.getInt64(program.default_seed),
        llvm::ConstantFP::get(b.getFloatTy(), double(program.default_dt)), b.getInt32(uint32_t(comps.size())),
        b.getInt32(uint32_t(params.size())), b.getInt32(uint32_t(procs.size())),
        private_array(llvm::ArrayType::get(comp_ty, comps.size()), comps, "compartments"),

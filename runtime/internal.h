@@ -3,9 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "neurofuse/runtime.h"
+#include "threads.h"
 
 struct nf_module {
   const nf_module_info* info = nullptr;
@@ -19,6 +21,7 @@ struct nf_state {
   nf_module* module = nullptr;
   uint8_t* block = nullptr;  // module->info->state_size bytes, aligned
   uint64_t seed = 0;
+  std::unique_ptr<nf::runtime::Pool> pool;  // installed as the block's nf_parallel hook
   std::string error;
 };
 

@@ -72,10 +72,17 @@ nf_status check_info(const nf_module_info* info, std::string* error) {
   return NF_OK;
 }
 
+// Writes the state's thread pool (or none) into the block's hook.
+void install_hook(nf_state* s) {
+  nf_parallel hook{s->pool ? &Pool::run : nullptr, s->pool.get()};
+  std::memcpy(s->block + s->module->info->hooks_offset, &hook, sizeof hook);
+}
+
 // What nf_state_create gives: initial values, defaults, the seed, initialize.
 void initialize(nf_state* s, uint64_t seed) {
   const nf_module_info& m = *s->module->info;
   std::memset(s->block, 0, size_t(m.state_size));
+  install_hook(s);
   for (int32_t i = 0; i < m.n_compartments; ++i) {
     const nf_compartment_info& c = m.compartments[i];
     for (int64_t b = 0; b < c.bytes; b += 4) std::memcpy(s->block + c.offset + b, &c.init_bits, 4);
@@ -224,6 +231,23 @@ void nf_state_destroy(nf_state* s) {
   if (!s) return;
   std::free(s->block);
   delete s;
+}
+
+nf_status nf_state_set_threads(nf_state* s, int32_t threads, int64_t min_elements) {
+  if (!s) return invalid(s, "state");
+  if (threads < 1 || min_elements < 0)
+    return fail(s, NF_ERROR_INVALID_ARGUMENT, "threads must be at least 1 and min_elements not negative");
+  s->pool.reset();
+  if (threads > 1) {
+    try {
+      s->pool = std::make_unique<Pool>(threads, min_elements == 0 ? int64_t(1) << 21 : min_elements);
+    } catch (const std::exception& e) {
+      install_hook(s);
+      return fail(s, NF_ERROR_OUT_OF_MEMORY, std::string("cannot start threads: ") + e.what());
+    }
+  }
+  install_hook(s);
+  return NF_OK;
 }
 
 nf_status nf_state_reinitialize(nf_state* s, uint64_t seed) {

@@ -107,18 +107,24 @@ std::map<std::string, int64_t> run_golden(const ir::Program& program, const Gold
                                           const std::vector<std::string>& count = {}) {
   nf::Module module(compiler::jit_module(program));
   nf::State compiled(module, run.seed);
+  // The same code with every splittable loop split over two threads.
+  nf::State threaded(module, run.seed);
+  threaded.set_threads(2, 1);
+  threaded.reinitialize(run.seed);
   ir::State interp = ir::create_state(program, run.seed);
   float dt = program.default_dt;
   // The compiled state's compartments as the interpreter's tensors.
-  auto get = [&](const std::string& name) {
+  auto get = [&](nf::State& s, const std::string& name) {
     ir::Tensor t(interp.get(name).type);
-    std::span<uint32_t> w = compiled.words(name);
+    std::span<uint32_t> w = s.words(name);
     std::copy(w.begin(), w.end(), t.words.begin());
     return t;
   };
   auto set = [&](const std::string& name, const ir::Tensor& v) {
-    std::span<uint32_t> w = compiled.words(name);
-    std::copy(v.words.begin(), v.words.end(), w.begin());
+    for (nf::State* s : {&compiled, &threaded}) {
+      std::span<uint32_t> w = s->words(name);
+      std::copy(v.words.begin(), v.words.end(), w.begin());
+    }
   };
   std::vector<std::string> aot_driven;  // fixed, then random compartments: one drive row per step
   for (const auto& [name, v] : run.fixed) aot_driven.push_back(name);
@@ -133,13 +139,17 @@ std::map<std::string, int64_t> run_golden(const ir::Program& program, const Gold
     ++compared;
     for (const ir::Compartment& c : program.compartments) {
       size_t where = 0;
-      ir::Tensor a = interp.get(c.name), b = get(c.name);
-      if (!same_words(a, b, where)) {
-        INFO("step " << step << ", after " << after << ": " << c.name << "[" << where << "] interpreter "
-                     << a.f32(where) << " (0x" << std::hex << a.words[where] << ") compiled " << b.f32(where)
-                     << " (0x" << b.words[where] << std::dec << ")");
-        FAIL_CHECK("compiled code differs from the interpreter");
-        return false;
+      ir::Tensor a = interp.get(c.name);
+      for (nf::State* s : {&compiled, &threaded}) {
+        ir::Tensor b = get(*s, c.name);
+        if (!same_words(a, b, where)) {
+          INFO("step " << step << ", after " << after << ": " << c.name << "[" << where << "] interpreter "
+                       << a.f32(where) << " (0x" << std::hex << a.words[where] << ") compiled "
+                       << (s == &threaded ? "on 2 threads " : "") << b.f32(where) << " (0x" << b.words[where]
+                       << std::dec << ")");
+          FAIL_CHECK("compiled code differs from the interpreter");
+          return false;
+        }
       }
     }
     return true;
@@ -149,6 +159,7 @@ std::map<std::string, int64_t> run_golden(const ir::Program& program, const Gold
     if (run.reset_every && step > 0 && step % run.reset_every == 0) {
       ir::run_process(program, run.reset, interp, t, dt);
       compiled.step(run.reset, t, dt);
+      threaded.step(run.reset, t, dt);
       if (!compare(step, run.reset)) return ones;
     }
     for (const auto& [name, v] : run.fixed) {
@@ -171,6 +182,7 @@ std::map<std::string, int64_t> run_golden(const ir::Program& program, const Gold
     for (const std::string& p : run.processes) {
       ir::run_process(program, p, interp, t, dt);
       compiled.step(p, t, dt);
+      threaded.step(p, t, dt);
       if (!compare(step, p)) return ones;
     }
     if (run.aot) interp_steps.push_back(snapshot(program, interp));

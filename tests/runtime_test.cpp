@@ -243,6 +243,31 @@ TEST_CASE("two states on two threads give the bits of running them one after the
   CHECK(all_words(s1, m) != all_words(s2, m));
 }
 
+TEST_CASE("threads inside a step give the bits of one thread", "[runtime]") {
+  nf::Module m = nf::Module::open(module_path());
+  nf::State one(m, 6), two(m, 6), three(m, 6);
+  two.set_threads(2, 1);
+  three.set_threads(3, 1);
+  drive(one, 150);
+  drive(two, 150);
+  drive(three, 150);
+  CHECK(all_words(two, m) == all_words(one, m));
+  CHECK(all_words(three, m) == all_words(one, m));
+  // The threads survive reinitialization; checkpoints carry no trace of them.
+  two.reinitialize(6);
+  one.reinitialize(6);
+  drive(one, 20);
+  drive(two, 20);
+  CHECK(all_words(two, m) == all_words(one, m));
+  CHECK(nf_state_set_threads(two.get(), 0, 0) == NF_ERROR_INVALID_ARGUMENT);
+  CHECK(nf_state_set_threads(two.get(), 2, -1) == NF_ERROR_INVALID_ARGUMENT);
+  CHECK(nf_state_set_threads(nullptr, 2, 0) == NF_ERROR_INVALID_ARGUMENT);
+  two.set_threads(1);  // back to the caller alone
+  drive(one, 5);
+  drive(two, 5);
+  CHECK(all_words(two, m) == all_words(one, m));
+}
+
 TEST_CASE("a JIT-compiled module adopted by the runtime computes the shared library's bits", "[runtime]") {
   nf::Module shared = nf::Module::open(module_path());
   nf::compiler::BuildOptions o;

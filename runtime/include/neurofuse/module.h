@@ -11,10 +11,12 @@
  * `offset` (row-major, 4 bytes per element: IEEE binary32 for NF_F32, two's
  * complement for NF_I32, 0 or 1 as a 32-bit word for NF_BOOL); every run-time
  * parameter is a float at its `offset`; the seed of the random draws is a
- * uint64 at `seed_offset`. To create a state: zero the block, fill each
- * compartment with its `init_bits` (a 32-bit element repeated), store each
- * parameter's `default_value` and the seed, then run the process named
- * "initialize" once (t = 0, dt = default_dt) if the module has one.
+ * uint64 at `seed_offset`; an nf_parallel hook (below) lives at
+ * `hooks_offset`, all zero unless the host installs one. To create a state:
+ * zero the block, fill each compartment with its `init_bits` (a 32-bit element
+ * repeated), store each parameter's `default_value` and the seed, then run
+ * the process named "initialize" once (t = 0, dt = default_dt) if the module
+ * has one.
  *
  * Stepping. process[i].step(state, t, dt) runs one step of process i.
  * scan(...) runs many steps in native code, see nf_scan_fn. Step functions
@@ -31,12 +33,26 @@ extern "C" {
 
 /* Version of the layout of the structures below. A runtime must refuse a
  * module whose abi_version differs from the one it was built with. */
-#define NF_MODULE_ABI_VERSION 1
+#define NF_MODULE_ABI_VERSION 2
 
 enum { NF_F32 = 0, NF_I32 = 1, NF_BOOL = 2 };
 enum { NF_INPUT = 0, NF_STATE = 1, NF_OUTPUT = 2 };
 
 typedef void (*nf_step_fn)(uint8_t* state, float t, float dt);
+
+/* How a host lets a step use several threads. A step function that has a
+ * large loop calls `run(context, body, arg, rows, elements)` instead of
+ * running it: `run` must call body(arg, lo, hi) for consecutive ranges [lo, hi)
+ * that together cover [0, rows), possibly at the same time on several
+ * threads, and return when all have finished; `elements` estimates the work.
+ * Every element is computed by exactly one call in the same order as in one
+ * call over [0, rows), so the results do not depend on how `run` splits.
+ * With `run` NULL (the zeroed hook) the step runs the loop itself. */
+typedef struct {
+  void (*run)(void* context, void (*body)(void* arg, int64_t lo, int64_t hi), void* arg, int64_t rows,
+              int64_t elements);
+  void* context;
+} nf_parallel;
 
 typedef struct {
   const char* name;      /* "component.compartment" */
@@ -86,6 +102,7 @@ typedef struct {
   int64_t state_size;
   int64_t alignment;
   int64_t seed_offset;
+  int64_t hooks_offset;  /* of an nf_parallel */
   uint64_t default_seed;
   float default_dt;
   int32_t n_compartments;

@@ -19,7 +19,8 @@
  * call.
  *
  * Threads. Functions on different states may run concurrently, also states of
- * the same module. Calls on one state must not overlap. Module functions that
+ * the same module. Calls on one state must not overlap. A state can also use
+ * several threads inside its own steps (nf_state_set_threads). Module functions that
  * only read (lookups, nf_module_get_info) may run concurrently with anything
  * but nf_module_close.
  *
@@ -110,6 +111,17 @@ NF_API void nf_state_destroy(nf_state* state);
 /* Returns the state to what nf_state_create gives for `seed`. Never fails on
  * a valid state. Errors: INVALID_ARGUMENT (NULL). */
 NF_API nf_status nf_state_reinitialize(nf_state* state, uint64_t seed);
+
+/* Lets the state's steps use `threads` threads in all (the caller's one
+ * included): loops over at least `min_elements` elements (0: a default of
+ * 2^21, where a loop no longer fits the caches and memory bandwidth is what
+ * a second core adds) are split by rows across them. Results are bit-identical for any
+ * thread count: every element is computed by one thread, in the same order.
+ * threads = 1 (the default) runs everything on the caller. The threads belong
+ * to the state and end with it.
+ * Errors: INVALID_ARGUMENT (NULL, threads < 1, min_elements < 0),
+ * OUT_OF_MEMORY (threads could not be started). */
+NF_API nf_status nf_state_set_threads(nf_state* state, int32_t threads, int64_t min_elements);
 
 /* The message of the state's most recent failure ("" if none). */
 NF_API const char* nf_state_last_error(const nf_state* state);

@@ -89,6 +89,9 @@ class State {
   nf_state* get() const { return s_; }
   uint64_t seed() const { return nf_state_seed(s_); }
   void reinitialize(uint64_t seed) { check(nf_state_reinitialize(s_, seed)); }
+  void set_threads(int32_t threads, int64_t min_elements = 0) {
+    check(nf_state_set_threads(s_, threads, min_elements));
+  }
 
   // Views of a compartment's elements inside the state; the dtype must match.
   std::span<float> f32(const std::string& name) { return view<float>(name, NF_F32); }

@@ -1,0 +1,42 @@
+// Internal to the runtime: the thread pool behind nf_state_set_threads, the
+// host side of the nf_parallel hook of neurofuse/module.h.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace nf::runtime {
+
+class Pool {
+ public:
+  // `threads` in all, the caller's included; loops of fewer than
+  // `min_elements` elements run on the caller alone.
+  Pool(int threads, int64_t min_elements);
+  ~Pool();
+  Pool(const Pool&) = delete;
+  Pool& operator=(const Pool&) = delete;
+
+  // nf_parallel.run: body(arg, lo, hi) over consecutive ranges covering
+  // [0, rows), one range per thread, returning when all are done.
+  static void run(void* pool, void (*body)(void*, int64_t, int64_t), void* arg, int64_t rows, int64_t elements);
+
+ private:
+  void work(int index);
+
+  const int threads_;
+  const int64_t min_elements_;
+  std::vector<std::thread> workers_;
+  std::mutex mutex_;
+  std::condition_variable start_, done_;
+  uint64_t generation_ = 0;
+  int remaining_ = 0;
+  bool stop_ = false;
+  void (*body_)(void*, int64_t, int64_t) = nullptr;
+  void* arg_ = nullptr;
+  int64_t rows_ = 0;
+};
+
+}  // namespace nf::runtime
