@@ -352,7 +352,8 @@ int main(int argc, char** argv) {
   json << "{\n  \"roof_gb_per_s\": {\"copy_1t\": " << big1.copy << ", \"triad_1t\": " << big1.triad
        << ", \"rmw_1t\": " << big1.rmw << ", \"rmw1_1t\": " << big1.rmw1 << ", \"roof\": " << roof
        << ", \"copy_2t\": " << big2.copy << ", \"triad_2t\": " << big2.triad
-       << ", \"rmw_2t\": " << big2.rmw << ", \"rmw_1t_l1\": " << small1.rmw << "},\n  \"workloads\": {\n";
+       << ", \"rmw_2t\": " << big2.rmw << ", \"rmw1_2t\": " << big2.rmw1 << ", \"rmw_1t_l1\": " << small1.rmw
+       << ", \"rmw1_1t_l1\": " << small1.rmw1 << "},\n  \"workloads\": {\n";
   for (size_t i = 0; i < results.size(); ++i) {
     json << "    \"" << results[i].first << "\": {";
     bool first = true;
