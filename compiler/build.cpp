@@ -24,6 +24,7 @@
 #include <llvm/TargetParser/SubtargetFeature.h>
 
 #include "compiler/codegen.h"
+#include "compiler/fingerprint.h"
 #include "compiler/module_abi.h"
 #include "compiler/plan.h"
 #include "ir/diagnostic.h"
@@ -35,7 +36,10 @@ namespace nf::compiler {
 
 namespace {
 
-constexpr const char* kCompilerVersion = "neurofuse-0.1.0/abi-2/llvm-" LLVM_VERSION_STRING;
+// The compiler that made an object: release, module ABI, LLVM, and the
+// fingerprint of the sources that decide the code.
+constexpr const char* kCompilerVersion =
+    "neurofuse-0.1.0/abi-2/llvm-" LLVM_VERSION_STRING "/" NF_COMPILER_FINGERPRINT;
 
 using Clock = std::chrono::steady_clock;
 double ms_since(Clock::time_point start) {

@@ -5,6 +5,7 @@
 # RUN: ldd %t.so | FileCheck %s --check-prefix=LDD --implicit-check-not=LLVM --implicit-check-not=neurofuse
 # RUN: ldd $NF_AOT_PROBE | FileCheck %s --check-prefix=LDD --implicit-check-not=LLVM
 # RUN: NEUROFUSE_CACHE_DIR=%t.cache neurofuse compile %s -o %t.again.so --time 2>&1 | FileCheck %s --check-prefix=CACHED
+# RUN: cat %t.cache/*.key | FileCheck %s --check-prefix=KEY
 # RUN: neurofuse compile %s -o %t.h --emit header && FileCheck %s --check-prefix=HEADER < %t.h
 # RUN: neurofuse compile %s -o %t.ll --emit llvm && FileCheck %s --check-prefix=LLVM --implicit-check-not=" fast " < %t.ll
 # RUN: neurofuse compile %s -o %t.s --emit asm && FileCheck %s --check-prefix=ASM < %t.s
@@ -24,6 +25,9 @@
 # TIME-NOT: from the cache
 # TIME: link
 # CACHED: machine code {{.*}}(object from the cache)
+# A cached object is keyed by the fingerprint of the compiler that made it,
+# so a changed compiler never serves an older compiler's code.
+# KEY: neurofuse-{{[0-9.]+}}/abi-{{[0-9]+}}/llvm-{{[0-9.]+}}/{{[0-9a-f]+$}}
 # SYMS-DAG: nf_module
 # SYMS-DAG: nf_process_advance
 # SYMS-DAG: nf_process_learn
