@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <thread>
+#include <type_traits>
 
 #include "ir/math.h"
 #include "ir/random.h"
@@ -106,39 +107,46 @@ Roof measure_roof(int64_t floats, int threads, double seconds) {
   return r;
 }
 
+// One row of the hand-written MSTDP-ET pass: the row's transform term with
+// its old weights, then its update.
+template <bool First>
+void handwritten_row(int64_t n, float a, float c, float decay, float mod_eta, const float* __restrict post_s,
+                     const float* __restrict post_tr, float* __restrict out, float* __restrict wm, float* __restrict e,
+                     float* __restrict dw) {
+  for (int64_t j = 0; j < n; ++j) {
+    const float term = c * wm[j];
+    if constexpr (First) out[j] = term;
+    else out[j] = out[j] + term;
+    const float E = e[j] * decay * 1.0f + dw[j] / 25.0f;
+    const float Wn = wm[j] + E * mod_eta * 0.01f * 1.0f;
+    const float ltp = a * (post_s[j] * 1.0f);
+    const float ltd = c * (post_tr[j] * 0.5f);
+    dw[j] = ltp + -ltd;
+    wm[j] = min1(max0(Wn));
+    e[j] = E;
+  }
+}
+
 void handwritten_step(Layer& l, float t, float dt) {
   const int64_t n = l.n;
   sources(l, t, dt);
-  // outputs = (pre_s @ W) * gate * g + biases, k ascending, the sum starting at k = 0
+  // One pass over W, E and dW. Row i first adds its term of the transform
+  // outputs = (pre_s @ W) * gate * g + biases (i ascending, the sum starting
+  // at row 0) with the row's old weights, then updates the row.
   float* __restrict out = l.out.data();
-  const float* __restrict w = l.w.data();
-  for (int64_t j = 0; j < n; ++j) out[j] = l.pre_s[0] * w[j];
-  for (int64_t k = 1; k < n; ++k) {
-    const float x = l.pre_s[size_t(k)];
-    const float* row = w + k * n;
-    for (int64_t j = 0; j < n; ++j) out[j] = out[j] + x * row[j];
-  }
-  for (int64_t j = 0; j < n; ++j) out[j] = out[j] * 1.0f * 1.0f + 0.0f;
-  // MSTDP-ET: one pass over W, E and dW
   const float decay = math::exp(-dt / 25.0f);
   const float mod_eta = l.modulator;
   float* __restrict e = l.e.data();
   float* __restrict dw = l.dw.data();
   float* __restrict wm = l.w.data();
   for (int64_t i = 0; i < n; ++i) {
-    const float a = l.pre_tr[size_t(i)] - 0.0f;   // pre trace - pretrace_target
+    const int64_t at = i * n;
+    const float a = l.pre_tr[size_t(i)] - 0.0f;  // pre trace - pretrace_target
     const float c = l.pre_s[size_t(i)];
-    for (int64_t j = 0; j < n; ++j) {
-      const int64_t ij = i * n + j;
-      const float E = e[ij] * decay * 1.0f + dw[ij] / 25.0f;
-      const float Wn = wm[ij] + E * mod_eta * 0.01f * 1.0f;
-      const float ltp = a * (l.post_s[size_t(j)] * 1.0f);
-      const float ltd = c * (l.post_tr[size_t(j)] * 0.5f);
-      dw[ij] = ltp + -ltd;
-      wm[ij] = min1(max0(Wn));
-      e[ij] = E;
-    }
+    if (i == 0) handwritten_row<true>(n, a, c, decay, mod_eta, l.post_s.data(), l.post_tr.data(), out, wm + at, e + at, dw + at);
+    else handwritten_row<false>(n, a, c, decay, mod_eta, l.post_s.data(), l.post_tr.data(), out, wm + at, e + at, dw + at);
   }
+  for (int64_t j = 0; j < n; ++j) out[j] = out[j] * 1.0f * 1.0f + 0.0f;
 }
 
 void naive_step(Layer& l, float t, float dt) {

@@ -2,6 +2,7 @@
 // of each kernel kind. Element values are emitted by codegen_element.cpp.
 #include "compiler/codegen.h"
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -52,11 +53,13 @@ std::vector<Buffer> kernel_buffers(const ir::Program& program, const ProcessPlan
 }  // namespace
 
 bool splittable(const Kernel& k) {
-  return (k.kind == KernelKind::Elementwise && k.domain.rank() >= 1) || k.kind == KernelKind::MatMul;
+  return (k.kind == KernelKind::Elementwise && k.domain.rank() >= 1) || k.kind == KernelKind::MatMul ||
+         k.kind == KernelKind::RowSweep;
 }
 
 int64_t split_extent(const Kernel& k) {
   if (k.kind == KernelKind::MatMul) return k.domain[0] > 1 ? k.domain[0] : k.domain[1];
+  if (k.kind == KernelKind::RowSweep) return k.domain[1];
   return k.domain.rank() >= 1 ? k.domain[0] : 1;
 }
 
@@ -131,6 +134,7 @@ void KernelEmitter::emit_body() {
   switch (kernel_.kind) {
     case KernelKind::Elementwise: elementwise_kernel(); break;
     case KernelKind::MatMul: matmul_kernel(); break;
+    case KernelKind::RowSweep: row_sweep_kernel(); break;
     case KernelKind::Reduce: reduce_kernel(); break;
     case KernelKind::Concat: concat_kernel(); break;
   }
@@ -196,6 +200,44 @@ void KernelEmitter::matmul_kernel() {
       }, col_start);
     });
   }, row_start);
+}
+
+// An element-wise loop over [K,N] whose iteration (k, j) also adds row k's
+// term to element j of each [1,K] @ [K,N] product: the product starts at the
+// k = 0 term and adds k in ascending order, as in matmul_kernel. A call
+// computes columns [lo, hi) of every row. All loads of an iteration come
+// before its stores, so the product reads the matrix before the loop's own
+// outputs replace it.
+void KernelEmitter::row_sweep_kernel() {
+  const int64_t K = kernel_.domain[0];
+  auto is_swept = [&](const ir::Node* n) {
+    return std::find(kernel_.swept.begin(), kernel_.swept.end(), n) != kernel_.swept.end();
+  };
+  auto row = [&](llvm::Value* k, bool first) {
+    loops({hi_}, [&](const Index& j) {
+      const Index at = {k, j[0]};
+      std::vector<llvm::Value*> results(kernel_.outputs.size());
+      for (size_t o = 0; o < kernel_.outputs.size(); ++o) {
+        const ir::Node* n = kernel_.outputs[o].node;
+        if (is_swept(n)) continue;
+        results[o] = compute(n, at);
+        cache_[{n, at}] = results[o];
+      }
+      for (size_t o = 0; o < kernel_.outputs.size(); ++o) {
+        const ir::Node* n = kernel_.outputs[o].node;
+        if (!is_swept(n)) continue;
+        llvm::Value* term = b_.CreateFMul(value(resolve(n->operands[0].get()), {i64(0), k}),
+                                          value(resolve(n->operands[1].get()), at));
+        results[o] = first ? term : b_.CreateFAdd(load(buffer(kernel_.outputs[o].dest), n->type, {i64(0), j[0]}), term);
+      }
+      for (size_t o = 0; o < kernel_.outputs.size(); ++o) {
+        const ir::Node* n = kernel_.outputs[o].node;
+        store(buffer(kernel_.outputs[o].dest), n->type, is_swept(n) ? Index{i64(0), j[0]} : at, results[o]);
+      }
+    }, lo_);
+  };
+  row(i64(0), true);
+  if (K > 1) loops({i64(K - 1)}, [&](const Index& km1) { row(b_.CreateAdd(km1[0], i64(1)), false); });
 }
 
 // Reductions fold the reduced axis in ascending order, the running value

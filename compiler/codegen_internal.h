@@ -44,6 +44,7 @@ class KernelEmitter {
   llvm::Value* buffer(const Buffer& buf);
   void elementwise_kernel();
   void matmul_kernel();
+  void row_sweep_kernel();
   void reduce_kernel();
   void concat_kernel();
   const ir::Node* resolve(const ir::Node* n) const;

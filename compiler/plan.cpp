@@ -146,33 +146,113 @@ class ProcessPlanner {
     bool alive = true;
   };
 
-  Unit make_unit(const ir::Node* root, const std::set<const ir::Node*>& materialize) {
+  // Adds operand `o` of a value computed in u's loop: a dependency when it is
+  // stored, else computed in the loop along with its own operands. `identity`:
+  // whether the loop needs o only at the loop's own index.
+  void add_operand(Unit& u, const ir::Node* o, bool identity, std::set<std::pair<const ir::Node*, bool>>& seen) {
+    if (materialize_->count(o)) {
+      auto [it, fresh] = u.deps.emplace(o, identity);
+      if (!fresh) it->second = it->second && identity;
+      return;
+    }
+    if (std::find(u.kernel.fused.begin(), u.kernel.fused.end(), o) == u.kernel.fused.end()) u.kernel.fused.push_back(o);
+    if (o->op == ir::Op::Read) {
+      auto [it, fresh] = u.reads.emplace(o->attrs.name, identity);
+      if (!fresh) it->second = it->second && identity;
+    }
+    if (!seen.insert({o, identity}).second) return;
+    for (const ir::Node* p : operands(o)) add_operand(u, p, identity && is_identity_edge(*o, *p), seen);
+  }
+
+  Unit make_unit(const ir::Node* root) {
     Unit u;
     u.kernel.kind = kind_of(*root);
     u.kernel.domain = root->type.shape;
     u.kernel.outputs.push_back({root, {}});
     std::set<std::pair<const ir::Node*, bool>> seen;
-    std::function<void(const ir::Node*, bool)> walk = [&](const ir::Node* n, bool identity) {
-      if (!seen.insert({n, identity}).second) return;
-      for (const ir::Node* o : operands(n)) {
-        bool id = identity && u.kernel.kind == KernelKind::Elementwise && is_identity_edge(*n, *o);
-        if (materialize.count(o)) {
-          auto [it, fresh] = u.deps.emplace(o, id);
-          if (!fresh) it->second = it->second && id;
-          continue;
-        }
-        if (std::find(u.kernel.fused.begin(), u.kernel.fused.end(), o) == u.kernel.fused.end()) u.kernel.fused.push_back(o);
-        if (o->op == ir::Op::Read) {
-          auto [it, fresh] = u.reads.emplace(o->attrs.name, id);
-          if (!fresh) it->second = it->second && id;
-        }
-        walk(o, id);
-      }
-    };
-    walk(root, true);
+    const bool identity = u.kernel.kind == KernelKind::Elementwise;
+    for (const ir::Node* o : operands(root)) add_operand(u, o, identity && is_identity_edge(*root, *o), seen);
     if (root->op == ir::Op::Read) u.reads.emplace(root->attrs.name, true);
     return u;
   }
+
+  // A [1,K] @ [K,N] product with K > 1: its matrix can be read in the order
+  // of a loop over [K,N].
+  bool is_vector_matrix(const Unit& u) const {
+    if (u.kernel.kind != KernelKind::MatMul) return false;
+    const ir::Node* mm = u.kernel.outputs[0].node;
+    return mm->type.shape[0] == 1 && operands(mm)[0]->type.shape[1] > 1;
+  }
+
+  // The product of unit `product` computed inside loop `loop` over its
+  // matrix's shape: the matrix is read at the loop's own index, the vector
+  // is broadcast along it.
+  Unit make_sweep(const Unit& product, const Unit& loop) {
+    Unit u = loop;
+    const ir::Node* mm = product.kernel.outputs[0].node;
+    u.kernel.kind = KernelKind::RowSweep;
+    u.kernel.outputs.insert(u.kernel.outputs.begin(), {mm, {}});
+    u.kernel.swept.push_back(mm);
+    std::set<std::pair<const ir::Node*, bool>> seen;
+    add_operand(u, operands(mm)[0], false, seen);
+    add_operand(u, operands(mm)[1], true, seen);
+    return u;
+  }
+
+  // Each vector-matrix product joins a later element-wise loop over its
+  // matrix's shape that does not need it: the last one that reads what the
+  // matrix reads (the synapse's own update), else the last one. The loops in
+  // between that need the product move to after that loop; the loops before
+  // it may still join it when element-wise loops merge.
+  void sweep_products(std::vector<Unit>& units) {
+    for (size_t m = 0; m < units.size(); ++m) {
+      if (!units[m].alive || !is_vector_matrix(units[m])) continue;
+      const ir::Node* mm = units[m].kernel.outputs[0].node;
+      const ir::Shape& matrix = operands(mm)[1]->type.shape;
+      const Unit alone = make_unit(operands(mm)[1]);
+      std::set<const ir::Node*> needs_product = {mm};
+      std::vector<size_t> needing;  // units after m that need the product
+      size_t target = 0, target_needing = 0;
+      bool target_shares = false;
+      for (size_t e = m + 1; e < units.size(); ++e) {
+        const Unit& u = units[e];
+        if (!u.alive) continue;
+        bool needs = false;
+        for (const auto& [d, id] : u.deps) needs = needs || needs_product.count(d);
+        if (needs) {
+          for (const KernelOutput& o : u.kernel.outputs) needs_product.insert(o.node);
+          needing.push_back(e);
+          continue;
+        }
+        if (!is_loop(u) || u.kernel.domain != matrix) continue;
+        bool shares = false;
+        for (const auto& [c, id] : alone.reads) shares = shares || u.reads.count(c);
+        if (shares || !target_shares) {
+          target = e;
+          target_needing = needing.size();
+          target_shares = shares;
+        }
+      }
+      if (target == 0) continue;
+      needing.resize(target_needing);
+      std::vector<Unit> order;
+      for (size_t i = 0; i < units.size(); ++i) {
+        if (i == m || std::find(needing.begin(), needing.end(), i) != needing.end()) continue;
+        if (i == target) {
+          order.push_back(make_sweep(units[m], units[i]));
+          for (size_t k : needing) order.push_back(std::move(units[k]));
+        } else {
+          order.push_back(std::move(units[i]));
+        }
+      }
+      units = std::move(order);
+      --m;  // the unit now at m was after the product
+    }
+  }
+
+  static bool is_sweep(const Unit& u) { return u.kernel.kind == KernelKind::RowSweep; }
+  // Loops over their domain's elements, which may share one pass.
+  static bool is_loop(const Unit& u) { return u.kernel.kind == KernelKind::Elementwise || is_sweep(u); }
 
   static bool produces(const Unit& u, const ir::Node* n) {
     for (const KernelOutput& o : u.kernel.outputs)
@@ -186,10 +266,11 @@ class ProcessPlanner {
   // earlier one moves forward); the other unit dies.
   static void join(Unit& earlier, Unit& later, Unit& keep) {
     Unit joined;
-    joined.kernel.kind = earlier.kernel.kind;
+    joined.kernel.kind = is_sweep(earlier) || is_sweep(later) ? KernelKind::RowSweep : KernelKind::Elementwise;
     joined.kernel.domain = earlier.kernel.domain;
     for (Unit* u : {&earlier, &later}) {
       for (const KernelOutput& o : u->kernel.outputs) joined.kernel.outputs.push_back(o);
+      for (const ir::Node* p : u->kernel.swept) joined.kernel.swept.push_back(p);
       for (const ir::Node* f : u->kernel.fused)
         if (std::find(joined.kernel.fused.begin(), joined.kernel.fused.end(), f) == joined.kernel.fused.end())
           joined.kernel.fused.push_back(f);
@@ -209,17 +290,19 @@ class ProcessPlanner {
   }
 
   void form_kernels(const std::set<const ir::Node*>& materialize) {
+    materialize_ = &materialize;
     std::vector<Unit> units;
     for (const ir::Node* root : order_)
-      if (materialize.count(root)) units.push_back(make_unit(root, materialize));
+      if (materialize.count(root)) units.push_back(make_unit(root));
+    sweep_products(units);
     // Element-wise loops over the same shape share one pass when the earlier
     // one can move forward: nothing in between needs its values, and the
     // later one needs them only at its own index.
     for (size_t j = 0; j < units.size(); ++j) {
-      if (units[j].kernel.kind != KernelKind::Elementwise) continue;
+      if (!is_loop(units[j])) continue;
       for (size_t i = j; i-- > 0;) {
         Unit& a = units[i];
-        if (!a.alive || a.kernel.kind != KernelKind::Elementwise || a.kernel.domain != units[j].kernel.domain) continue;
+        if (!a.alive || !is_loop(a) || a.kernel.domain != units[j].kernel.domain) continue;
         bool movable = true;
         for (size_t k = i + 1; k < j && movable; ++k)
           if (units[k].alive)
@@ -275,7 +358,12 @@ class ProcessPlanner {
       for (size_t j = 0; j < plan_.kernels.size(); ++j) {
         auto it = read_access_[j].find(comp);
         if (it == read_access_[j].end()) continue;
-        if (j > kw || (j == kw && (!it->second || plan_.kernels[j].kind != KernelKind::Elementwise))) hazard = true;
+        const Kernel& k = plan_.kernels[j];
+        // In its own loop, an element-wise output may replace what it reads at
+        // its own index; a row-swept product is complete only after the loop.
+        bool own_index = k.kind == KernelKind::Elementwise ||
+                         (k.kind == KernelKind::RowSweep && std::find(k.swept.begin(), k.swept.end(), v) == k.swept.end());
+        if (j > kw || (j == kw && (!it->second || !own_index))) hazard = true;
       }
       const ir::Compartment* c = program_.find_compartment(comp);
       Buffer b{false, comp, 0, c->type};
@@ -300,6 +388,7 @@ class ProcessPlanner {
   std::vector<const ir::Node*> order_;
   std::map<const ir::Node*, std::vector<const ir::Node*>> consumers_;
   std::vector<std::map<std::string, bool>> read_access_;
+  const std::set<const ir::Node*>* materialize_ = nullptr;
 };
 
 const char* kind_name(KernelKind k) {
@@ -308,6 +397,7 @@ const char* kind_name(KernelKind k) {
     case KernelKind::MatMul: return "matmul";
     case KernelKind::Reduce: return "reduce";
     case KernelKind::Concat: return "concat";
+    case KernelKind::RowSweep: return "row-sweep";
   }
   return "?";
 }

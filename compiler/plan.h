@@ -14,6 +14,10 @@
 //  3. Kernels: materialized values become the outputs of kernels; consecutive
 //     element-wise outputs over the same shape share one loop (so
 //     MSTDPETSynapse's evolve reads and writes each of its matrices once).
+//     A vector-matrix product [1,K] @ [K,N] reads its matrix in the order of
+//     a loop over [K,N], row by row: it joins the first later element-wise
+//     loop over [K,N] that does not need it (loops that do move after), so a
+//     synapse's transform and its update read the weights in one pass.
 //  4. Writes: a compartment is updated in place when no later kernel reads its
 //     old value and its own kernel reads the old value only at the element it
 //     writes; otherwise the new value goes to scratch and is copied at the end.
@@ -36,7 +40,10 @@ struct Buffer {
   ir::Type type;
 };
 
-enum class KernelKind { Elementwise, MatMul, Reduce, Concat };
+// RowSweep: an element-wise loop over [K,N] that also accumulates one or more
+// [1,K] @ [K,N] products, row k of the matrix added to every output at
+// iteration k (so each output still sums k in ascending order).
+enum class KernelKind { Elementwise, MatMul, Reduce, Concat, RowSweep };
 
 struct KernelOutput {
   const ir::Node* node;
@@ -49,6 +56,7 @@ struct Kernel {
   std::vector<KernelOutput> outputs;   // stored by this kernel, in order
   std::vector<const ir::Node*> fused;  // computed in registers inside the loop
   std::vector<std::string> reads;      // compartments loaded (sorted, unique)
+  std::vector<const ir::Node*> swept;  // RowSweep: the outputs that are row-swept products
 };
 
 struct Copy {

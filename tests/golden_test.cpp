@@ -355,6 +355,18 @@ TEST_CASE("golden: the example and test models", "[golden]") {
     CHECK(ones["z1.s"] > 0);
   }
   {
+    // The same model with transform and update in one process: the
+    // transform's product is accumulated inside the update's loop.
+    frontend::Model m = frontend::load_model_file(file("tests/cli/kernels_fusion.nf"));
+    GoldenRun run;
+    run.steps = 100;
+    run.processes = {"step"};
+    run.driven = {"W.inputs", "W.preSpike", "W.postSpike", "W.preTrace", "W.postTrace", "W.modulator"};
+    run.fixed = {{"W.outmask", 1.0f}};
+    auto ones = run_golden(m.program, run, {"z1.s"});
+    CHECK(ones["z1.s"] > 0);
+  }
+  {
     frontend::Model m = frontend::load_model_file(file("examples/mod_stdp/mod_stdp.nf"));
     GoldenRun run;
     run.processes = {"advance", "evolve"};
@@ -395,7 +407,7 @@ TEST_CASE("golden: the example and test models", "[golden]") {
     auto ones = run_golden(m.program, run, {"z1.s", "z2.s"});
     CHECK(ones["z1.s"] > 0);
   }
-  for (const char* ir_file : {"examples/ir/spiking_trace.nfir", "tests/cli/run_record.nfir"}) {
+  for (const char* ir_file : {"examples/ir/spiking_trace.nfir", "tests/cli/run_record.nfir", "tests/cli/row_sweep.nfir"}) {
     INFO(ir_file);
     std::ifstream in(file(ir_file));
     std::stringstream text;
@@ -403,7 +415,10 @@ TEST_CASE("golden: the example and test models", "[golden]") {
     ir::Program p = ir::parse_program(text.str(), ir_file);
     GoldenRun run;
     for (const ir::Process& proc : p.processes) run.processes.push_back(proc.name);
-    auto ones = run_golden(p, run, {p.find_compartment("z1.s") ? "z1.s" : "c.acc"});
+    std::vector<std::string> counted;
+    for (const char* c : {"z1.s", "c.acc", "s.y"})
+      if (p.find_compartment(c)) counted.push_back(c);
+    auto ones = run_golden(p, run, counted);
     if (p.find_compartment("z1.s")) CHECK(ones["z1.s"] > 0);
   }
 }

@@ -4,6 +4,7 @@
 # vectors computed once each; a LIF step is one loop over its units.
 # RUN: neurofuse ir %s --stage kernels --process evolve | FileCheck %s --check-prefix=EVOLVE
 # RUN: neurofuse ir %s --stage kernels --process advance | FileCheck %s --check-prefix=ADVANCE
+# RUN: neurofuse ir %s --stage kernels --process step | FileCheck %s --check-prefix=STEP
 # EVOLVE: process evolve: 4 kernels
 # EVOLVE-NEXT: kernel 0: elementwise over []
 # EVOLVE-NEXT: ops: {{.*}}=exp
@@ -22,10 +23,23 @@
 # ADVANCE-NEXT: reads: W.biases W.gate z1.rfr z1.thr_theta z1.tols z1.v
 # ADVANCE-NEXT: writes: {{.*}}->W.outputs {{.*}}->z1.s {{.*}}->z1.v
 # ADVANCE-NOT: kernel
+# With the transform and the update in one process, the transform's product
+# joins the update's loop: the weights are read once per step, and only the
+# LIF step, which needs the product, comes after.
+# STEP: process step: 5 kernels
+# STEP: kernel 3: row-sweep over [300,200]
+# STEP-NEXT: ops: {{.*}}=matmul {{.*}}=matmul {{.*}}=matmul
+# STEP-NEXT: reads: W.dWeights W.eligibility W.inputs W.modulator W.outmask W.weights
+# STEP-NEXT: writes: {{.*}}->W.eligibility {{.*}}->W.dWeights {{.*}}->scratch+{{[0-9]+}} {{.*}}->W.weights
+# STEP-NEXT: kernel 4: elementwise over [1,200]
+# STEP-NEXT: ops:
+# STEP-NEXT: reads: W.biases W.gate z1.rfr z1.thr_theta z1.tols z1.v
+# STEP-NOT: kernel
 model fusion {
   W = MSTDPETSynapse(shape=(300, 200), A_plus=1.0, A_minus=0.5, eta=0.01, tau_elg=25.0, weight_init=uniform(0.0, 1.0))
   z1 = LIFCell(n_units=200, tau_m=10.0)
   W.outputs >> z1.j
   process advance = W.advance_state >> z1.advance_state
   process evolve = W.evolve
+  process step = W.advance_state >> z1.advance_state >> W.evolve
 }
