@@ -70,7 +70,7 @@ std::string buffer_key(const Buffer& b);
 
 // Kernels whose iterations split into independent ranges of one axis (rows
 // of an element-wise loop; rows of a matmul, or its columns when it has one
-// row): each output element is still computed whole, in its own order, by one
+// row; columns of a row sweep): each output element is still computed whole, in its own order, by one
 // call. The extent of that axis, and an estimate of the kernel's work.
 bool splittable(const Kernel& k);
 int64_t split_extent(const Kernel& k);
