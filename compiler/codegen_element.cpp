@@ -1,5 +1,6 @@
 // Element values: what one element of a node is, as LLVM instructions. The
 // rules mirror ir/elementwise.cpp and ir/interpreter.cpp exactly.
+#include <algorithm>
 #include <cmath>
 
 #include <llvm/IR/Intrinsics.h>
@@ -68,6 +69,9 @@ llvm::Value* KernelEmitter::value(const ir::Node* n, const Index& idx) {
   auto stored = process_.materialized.find(n);
   bool mine = false;
   for (const KernelOutput& o : kernel_.outputs) mine = mine || o.node == n;
+  // A row-swept product is complete only after its loop: nothing inside it may use it.
+  if (std::find(kernel_.swept.begin(), kernel_.swept.end(), n) != kernel_.swept.end())
+    throw Error("internal compiler error: a row sweep uses its own product");
   if (stored != process_.materialized.end() && !mine) v = load(buffer(stored->second), n->type, idx);
   else v = compute(n, idx);
   cache_[key] = v;

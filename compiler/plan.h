@@ -15,8 +15,9 @@
 //     element-wise outputs over the same shape share one loop (so
 //     MSTDPETSynapse's evolve reads and writes each of its matrices once).
 //     A vector-matrix product [1,K] @ [K,N] reads its matrix in the order of
-//     a loop over [K,N], row by row: it joins the first later element-wise
-//     loop over [K,N] that does not need it (loops that do move after), so a
+//     a loop over [K,N], row by row: it joins a later element-wise loop over
+//     [K,N] that does not need it (the last one reading what the matrix
+//     reads, else the last one; loops that need it move after), so a
 //     synapse's transform and its update read the weights in one pass.
 //  4. Writes: a compartment is updated in place when no later kernel reads its
 //     old value and its own kernel reads the old value only at the element it
