@@ -1,7 +1,10 @@
 // Shared pieces of the neurofuse command-line tool.
 #pragma once
 
+#include <charconv>
 #include <string>
+#include <system_error>
+#include <type_traits>
 #include <vector>
 
 #include "frontend/frontend.h"
@@ -22,9 +25,19 @@ Loaded load(const std::string& path, const std::string& model);
 // Splits "a,b,c" on commas, skipping empty parts.
 std::vector<std::string> split_list(const std::string& s);
 
-// Parses a whole string as a number; throws nf::Error naming the option.
-double parse_double(const std::string& option, const std::string& text);
-int64_t parse_int(const std::string& option, const std::string& text);
+// Parses a whole string as a number of type T (rounded once for floats, range
+// checked for integers); throws nf::Error naming the option.
+template <typename T>
+T parse_number(const std::string& option, const std::string& text) {
+  T v{};
+  auto r = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (r.ec == std::errc::result_out_of_range)
+    throw Error("option " + option + " got '" + text + "', which is out of range");
+  if (r.ec != std::errc() || r.ptr != text.data() + text.size())
+    throw Error("option " + option + " expects " + (std::is_integral_v<T> ? "an integer" : "a number") + ", got '" +
+                text + "'");
+  return v;
+}
 
 int run_command(const std::vector<std::string>& args);
 int compile_command(const std::vector<std::string>& args);

@@ -42,22 +42,6 @@ std::vector<std::string> split_list(const std::string& s) {
   return parts;
 }
 
-double parse_double(const std::string& option, const std::string& text) {
-  double v = 0;
-  auto r = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (r.ec != std::errc() || r.ptr != text.data() + text.size())
-    throw Error("option " + option + " expects a number, got '" + text + "'");
-  return v;
-}
-
-int64_t parse_int(const std::string& option, const std::string& text) {
-  int64_t v = 0;
-  auto r = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (r.ec != std::errc() || r.ptr != text.data() + text.size())
-    throw Error("option " + option + " expects an integer, got '" + text + "'");
-  return v;
-}
-
 namespace {
 
 const char* kUsage =

@@ -167,22 +167,21 @@ int run_command(const std::vector<std::string>& args) {
     if (a == "--process") {
       for (const std::string& p : split_list(value())) processes.push_back(p);
     } else if (a == "--steps") {
-      steps = parse_int(a, value());
+      steps = parse_number<int64_t>(a, value());
       if (steps < 0) throw Error("--steps must not be negative");
     } else if (a == "--dt") {
-      dt = float(parse_double(a, value()));
+      dt = parse_number<float>(a, value());
     } else if (a == "--t0") {
-      t0 = float(parse_double(a, value()));
+      t0 = parse_number<float>(a, value());
     } else if (a == "--seed") {
-      int64_t s = parse_int(a, value());
-      if (s < 0) throw Error("--seed must not be negative");
-      seed = uint64_t(s);
+      if (value().starts_with('-')) throw Error("--seed must not be negative");
+      seed = parse_number<uint64_t>(a, args[i]);
     } else if (a == "--record") {
       for (const std::string& r : split_list(value())) records.push_back(r);
     } else if (a == "--set") {
       auto [k, v] = key_value(value());
       if (v.size() > 4 && v.compare(v.size() - 4, 4, ".npy") == 0) compartment_files.emplace_back(k, v);
-      else sets.emplace_back(k, float(parse_double("--set", v)));
+      else sets.emplace_back(k, parse_number<float>("--set", v));
     } else if (a == "--load-state") {
       load_path = value();
     } else if (a == "--save-state") {
@@ -208,6 +207,9 @@ int run_command(const std::vector<std::string>& args) {
     }
   }
   if (file.empty()) throw Error("run needs a model file (see neurofuse run --help)");
+  if (backend_options.kind == "interp" && (!save_path.empty() || !load_path.empty()))
+    throw Error(std::string(!save_path.empty() ? "--save-state" : "--load-state") +
+                " needs a compiled backend (jit or aot); the interpreter has no state block");
   if (processes.empty()) throw Error("run needs --process");
 
   Loaded m = load(file, model);
@@ -273,14 +275,17 @@ int run_command(const std::vector<std::string>& args) {
   std::vector<Stream> record_streams;
   for (const std::string& r : records) {
     record_types.push_back(state->get(r).type);
-    record_words.emplace_back(size_t(steps) * size_t(record_types.back().shape.num_elements()));
+    const int64_t elements = record_types.back().shape.num_elements();
+    if (elements > 0 && steps > (int64_t(1) << 40) / elements)
+      throw Error("--record " + r + ": " + std::to_string(steps) + " steps of " + std::to_string(elements) +
+                  " elements do not fit in memory");
+    record_words.emplace_back(size_t(steps) * size_t(elements));
   }
   for (size_t i = 0; i < records.size(); ++i) record_streams.push_back({records[i], record_words[i].data()});
 
   auto start = std::chrono::steady_clock::now();
   run_with_progress(*state, processes, t0, step_dt, steps, drive_streams, record_streams);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (!save_path.empty()) state->save_state(save_path);
 
   if (!out_path.empty()) {
     npz::Entries entries;
@@ -316,6 +321,8 @@ int run_command(const std::vector<std::string>& args) {
       t = t + step_dt;
     }
   }
+  // The checkpoint last: when writing the records fails, nothing is written.
+  if (!save_path.empty()) state->save_state(save_path);
   std::fprintf(stderr, "ran %lld steps (%s) in %.3f s, %.0f steps/s\n", static_cast<long long>(steps),
                backend_options.kind.c_str(), seconds,
                seconds > 0 ? double(steps) / seconds : 0.0);

@@ -237,15 +237,16 @@ nf_status nf_state_set_threads(nf_state* s, int32_t threads, int64_t min_element
   if (!s) return invalid(s, "state");
   if (threads < 1 || min_elements < 0)
     return fail(s, NF_ERROR_INVALID_ARGUMENT, "threads must be at least 1 and min_elements not negative");
-  s->pool.reset();
+  // The new pool starts before the old one stops, so a failure changes nothing.
+  std::unique_ptr<Pool> pool;
   if (threads > 1) {
     try {
-      s->pool = std::make_unique<Pool>(threads, min_elements == 0 ? int64_t(1) << 21 : min_elements);
+      pool = std::make_unique<Pool>(threads, min_elements == 0 ? int64_t(1) << 21 : min_elements);
     } catch (const std::exception& e) {
-      install_hook(s);
       return fail(s, NF_ERROR_OUT_OF_MEMORY, std::string("cannot start threads: ") + e.what());
     }
   }
+  s->pool = std::move(pool);
   install_hook(s);
   return NF_OK;
 }

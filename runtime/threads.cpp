@@ -3,10 +3,17 @@
 namespace nf::runtime {
 
 Pool::Pool(int threads, int64_t min_elements) : threads_(threads), min_elements_(min_elements) {
-  for (int k = 1; k < threads_; ++k) workers_.emplace_back([this, k] { work(k); });
+  try {
+    for (int k = 1; k < threads_; ++k) workers_.emplace_back([this, k] { work(k); });
+  } catch (...) {
+    stop();  // the destructor does not run for a pool that failed to start
+    throw;
+  }
 }
 
-Pool::~Pool() {
+Pool::~Pool() { stop(); }
+
+void Pool::stop() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
     stop_ = true;

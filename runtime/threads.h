@@ -25,6 +25,7 @@ class Pool {
 
  private:
   void work(int index);
+  void stop();  // wakes and joins the workers
 
   const int threads_;
   const int64_t min_elements_;
