@@ -2,6 +2,7 @@
 // IR processes. Method bodies are lowered in lower.cpp.
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "frontend/elaborator.h"
 #include "ir/fold_params.h"
@@ -252,6 +253,21 @@ void Elaborator::resolve_wire(const WireDecl& wire) {
   for (const WireSource* leaf : leaves) {
     if (leaf->instance == dst.name && leaf->compartment == wire.dst_compartment)
       fail(wire.loc, "wire into " + dst.name + "." + wire.dst_compartment + " reads itself");
+    // Following the leaf's own wires back must not reach the target.
+    std::vector<const WireSource*> chain{leaf};
+    std::set<std::pair<std::string, std::string>> visited;
+    while (!chain.empty()) {
+      const WireSource* w = chain.back();
+      chain.pop_back();
+      for (const WireSource& o : w->operands) chain.push_back(&o);
+      if (w->kind != WireSource::Kind::Compartment || !visited.insert({w->instance, w->compartment}).second) continue;
+      if (w != leaf && w->instance == dst.name && w->compartment == wire.dst_compartment)
+        fail(wire.loc, "wire " + wire_text(*leaf) + " >> " + dst.name + "." + wire.dst_compartment +
+                           " closes a cycle: " + wire_text(*leaf) + " is wired, directly or through other wires, from " +
+                           dst.name + "." + wire.dst_compartment);
+      const CompartmentSlot& slot = instances_.at(w->instance).compartments.at(w->compartment);
+      if (slot.wired) chain.push_back(&*slot.wired);
+    }
     const CompartmentSlot& s = instances_.at(leaf->instance).compartments.at(leaf->compartment);
     if (s.type != c->second.type)
       fail(wire.loc, "wire " + wire_text(*leaf) + " >> " + dst.name + "." + wire.dst_compartment +

@@ -70,10 +70,7 @@ NodeRef Elaborator::read_compartment(Instance& inst, const std::string& name, co
 }
 
 NodeRef Elaborator::read_wire(const WireSource& src, const SourceLoc& loc) {
-  static thread_local int depth = 0;
-  if (depth > 64) fail(src.loc, "wires form a cycle through " + src.instance + "." + src.compartment);
-  ++depth;
-  NodeRef result;
+  NodeRef result;  // finite: resolve_wire refuses cycles
   if (src.kind == WireSource::Kind::Compartment) {
     result = read_compartment(instances_.at(src.instance), src.compartment, loc);
   } else {
@@ -83,7 +80,6 @@ NodeRef Elaborator::read_wire(const WireSource& src, const SourceLoc& loc) {
       result = result ? process_->binary(op, result, x) : x;
     }
   }
-  --depth;
   return result;
 }
 

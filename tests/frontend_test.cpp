@@ -205,6 +205,15 @@ TEST_CASE("diagnostics: wires", "[frontend][diagnostics]") {
              Contains("m.nf:6:3: error: c.inputs is already wired from a.outputs; a compartment has one source"));
   CHECK_THAT(rejection(std::string(decls) + "  sum(a.outputs, c.trace) >> a.outputs\n}\n"),
              Contains("wire into a.outputs reads itself"));
+  // A cycle is an error at the wire that closes it, whether or not a process
+  // reads it, and leaves later models on the same thread unaffected.
+  const std::string cycle = std::string(decls) + "  a.outputs >> c.inputs\n  c.inputs >> a.outputs\n}\n";
+  CHECK(rejection(cycle) ==
+        "m.nf:6:3: error: wire c.inputs >> a.outputs closes a cycle: c.inputs is wired, directly or through other "
+        "wires, from a.outputs\n"
+        "    c.inputs >> a.outputs\n"
+        "    ^");
+  CHECK_NOTHROW(frontend::compile_model_text(std::string(decls) + "  a.outputs >> c.inputs\n  process p = c.advance_state\n}\n", "m.nf"));
 }
 
 TEST_CASE("diagnostics: a write to a wired compartment", "[frontend][diagnostics]") {
