@@ -453,12 +453,18 @@ class Parser {
     }
     return parse_comparison();
   }
+  bool at_comparison() {
+    return at_punct("==") || at_punct("!=") || at_punct("<") || at_punct("<=") || at_punct(">") || at_punct(">=");
+  }
+  // One comparison at most: `a < b < c` would compare a boolean with c, not
+  // test b's range as Python reads it.
   ExprP parse_comparison() {
     ExprP e = parse_additive();
-    while (at_punct("==") || at_punct("!=") || at_punct("<") || at_punct("<=") || at_punct(">") || at_punct(">=")) {
-      Token op = take();
-      e = binary(op, e, parse_additive());
-    }
+    if (!at_comparison()) return e;
+    Token op = take();
+    e = binary(op, e, parse_additive());
+    if (at_comparison())
+      fail("comparisons do not chain; write (a " + op.text + " b) and (b " + peek().text + " c)");
     return e;
   }
   ExprP parse_additive() {

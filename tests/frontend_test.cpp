@@ -216,6 +216,11 @@ TEST_CASE("diagnostics: wires", "[frontend][diagnostics]") {
   CHECK_NOTHROW(frontend::compile_model_text(std::string(decls) + "  a.outputs >> c.inputs\n  process p = c.advance_state\n}\n", "m.nf"));
 }
 
+TEST_CASE("diagnostics: comparisons do not chain", "[frontend][diagnostics]") {
+  CHECK_THAT(rejection("component C {\n  state s = 0\n  def f(t) {\n    s = 0 < t < 1\n  }\n}\n"),
+             Contains("m.nf:4:15: error: comparisons do not chain; write (a < b) and (b < c)"));
+}
+
 TEST_CASE("diagnostics: a write to a wired compartment", "[frontend][diagnostics]") {
   std::string text = kChain;
   text.replace(text.find("process q"), 0, "process r = b.poke\n  ");
