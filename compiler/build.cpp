@@ -1,5 +1,6 @@
 #include "compiler/build.h"
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -62,6 +63,8 @@ struct Target {
 // The target machine: the host triple; the host CPU and its features, or the
 // named CPU with its own baseline features. Floating-point contraction is off.
 Target make_target(const BuildOptions& options) {
+  if (options.opt_level < 0 || options.opt_level > 3)
+    throw Error("optimization level must be 0, 1, 2 or 3, got " + std::to_string(options.opt_level));
   initialize_llvm();
   std::string triple = llvm::sys::getProcessTriple();
   std::string error;
@@ -90,8 +93,8 @@ llvm::OptimizationLevel level(int n) {
   switch (n) {
     case 0: return llvm::OptimizationLevel::O0;
     case 1: return llvm::OptimizationLevel::O1;
-    case 3: return llvm::OptimizationLevel::O3;
-    default: return llvm::OptimizationLevel::O2;
+    case 2: return llvm::OptimizationLevel::O2;
+    default: return llvm::OptimizationLevel::O3;  // make_target admits 0..3 only
   }
 }
 
@@ -229,6 +232,7 @@ std::string build_text(const ir::Program& program, Emit emit, const BuildOptions
   llvm::LLVMContext context;
   std::unique_ptr<llvm::Module> m = make_module(program, options, target, context, nullptr);
   if (emit == Emit::Assembly) return emit_machine_code(*m, target, llvm::CodeGenFileType::AssemblyFile);
+  if (emit != Emit::LLVM) throw Error("build_text gives assembly or LLVM IR text only");
   std::string text;
   llvm::raw_string_ostream os(text);
   m->print(os, nullptr);
@@ -270,8 +274,10 @@ void run_tool(const std::vector<std::string>& argv, const std::string& what) {
   if (posix_spawnp(&pid, args[0], nullptr, nullptr, args.data(), environ) != 0)
     throw Error(what + ": cannot run '" + argv[0] + "' (is a C compiler installed? set CC to choose one)");
   int status = 0;
-  waitpid(pid, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) throw Error(what + ": '" + argv[0] + "' failed");
+  pid_t waited;
+  do waited = waitpid(pid, &status, 0);
+  while (waited == -1 && errno == EINTR);
+  if (waited != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) throw Error(what + ": '" + argv[0] + "' failed");
 }
 
 }  // namespace

@@ -63,9 +63,9 @@ int64_t split_extent(const Kernel& k) {
   return k.domain.rank() >= 1 ? k.domain[0] : 1;
 }
 
-int64_t work_of(const Kernel& k, const ir::Node* lhs) {
+int64_t work_of(const Kernel& k) {
   int64_t n = k.domain.num_elements();
-  return k.kind == KernelKind::MatMul && lhs ? n * std::max<int64_t>(1, lhs->type.shape[1]) : n;
+  return k.kind == KernelKind::MatMul ? n * k.outputs[0].node->operands[0]->type.shape[1] : n;
 }
 
 KernelEmitter::KernelEmitter(llvm::Module& module, llvm::IRBuilder<>& b, const Plan& plan, const ProcessPlan& process,
@@ -166,7 +166,7 @@ void KernelEmitter::elementwise_kernel() {
 }
 
 // out[i, j] = sum over k ascending of a[i, k] * b[k, j], the sum starting at
-// the k = 0 product: initialised from k = 0, then one pass over j per k, so
+// the k = 0 product (K > 1: smaller products are fused element-wise): initialised from k = 0, then one pass over j per k, so
 // the inner loop runs over independent outputs and vectorizes.
 void KernelEmitter::matmul_kernel() {
   const ir::Node* mm = kernel_.outputs[0].node;
@@ -181,14 +181,9 @@ void KernelEmitter::matmul_kernel() {
   llvm::Value* col_end = by_rows ? i64(N) : hi_;
   llvm::Value* col_start = by_rows ? nullptr : lo_;
   loops({row_end}, [&](const Index& i) {
-    if (K == 0) {
-      loops({col_end}, [&](const Index& j) { store(out, mm->type, {i[0], j[0]}, llvm::ConstantFP::get(b_.getFloatTy(), 0.0)); }, col_start);
-      return;
-    }
     loops({col_end}, [&](const Index& j) {
       store(out, mm->type, {i[0], j[0]}, b_.CreateFMul(value(a, {i[0], i64(0)}), value(bm, {i64(0), j[0]})));
     }, col_start);
-    if (K == 1) return;
     llvm::Value* k_count = i64(K - 1);
     loops({k_count}, [&](const Index& km1) {
       llvm::Value* k = b_.CreateAdd(km1[0], i64(1));
@@ -355,12 +350,6 @@ std::unique_ptr<llvm::Module> generate_module(const ir::Program& program, const 
       int64_t rows, work;
     };
     std::vector<Emitted> kernels;
-    auto lhs_of = [&](const Kernel& k) -> const ir::Node* {
-      if (k.kind != KernelKind::MatMul) return nullptr;
-      const ir::Node* a = k.outputs[0].node->operands[0].get();
-      auto it = pp.forward.find(a);
-      return it == pp.forward.end() ? a : it->second;
-    };
     for (size_t k = 0; k < pp.kernels.size(); ++k) {
       const Kernel& kernel = pp.kernels[k];
       std::vector<Buffer> buffers = kernel_buffers(program, pp, kernel);
@@ -381,7 +370,7 @@ std::unique_ptr<llvm::Module> generate_module(const ir::Program& program, const 
       b.SetInsertPoint(llvm::BasicBlock::Create(context, "entry", fn));
       KernelEmitter(*module, b, plan, pp, kernel, fn).emit_body();
 
-      Emitted e{fn, nullptr, nullptr, buffers, split_extent(kernel), work_of(kernel, lhs_of(kernel))};
+      Emitted e{fn, nullptr, nullptr, buffers, split_extent(kernel), work_of(kernel)};
       if (splittable(kernel) && e.rows > 1) {
         std::vector<llvm::Type*> fields = {ptr, b.getFloatTy(), b.getFloatTy()};
         fields.insert(fields.end(), buffers.size(), ptr);
@@ -432,9 +421,6 @@ std::unique_ptr<llvm::Module> generate_module(const ir::Program& program, const 
         llvm::IRBuilder<> at_entry(entry, entry->begin());
         pack = at_entry.CreateAlloca(e.pack);
       }
-      std::vector<llvm::Value*> fields = {step->getArg(0), step->getArg(1), step->getArg(2)};
-      fields.insert(fields.end(), bufs.begin(), bufs.end());
-      for (unsigned i = 0; i < fields.size(); ++i) b.CreateStore(fields[i], b.CreateStructGEP(e.pack, pack, i));
       llvm::BasicBlock* direct = llvm::BasicBlock::Create(context, "direct", step);
       llvm::BasicBlock* hooked = llvm::BasicBlock::Create(context, "hooked", step);
       llvm::BasicBlock* next = llvm::BasicBlock::Create(context, "next", step);
@@ -442,7 +428,11 @@ std::unique_ptr<llvm::Module> generate_module(const ir::Program& program, const 
       b.SetInsertPoint(direct);
       b.CreateCall(e.fn, args);
       b.CreateBr(next);
+      // Only a call through the hook needs the arguments packed.
       b.SetInsertPoint(hooked);
+      std::vector<llvm::Value*> fields = {step->getArg(0), step->getArg(1), step->getArg(2)};
+      fields.insert(fields.end(), bufs.begin(), bufs.end());
+      for (unsigned i = 0; i < fields.size(); ++i) b.CreateStore(fields[i], b.CreateStructGEP(e.pack, pack, i));
       b.CreateCall(run_ty, run, {run_context, e.trampoline, pack, b.getInt64(uint64_t(e.rows)), b.getInt64(uint64_t(e.work))});
       b.CreateBr(next);
       b.SetInsertPoint(next);

@@ -74,6 +74,6 @@ std::string buffer_key(const Buffer& b);
 // call. The extent of that axis, and an estimate of the kernel's work.
 bool splittable(const Kernel& k);
 int64_t split_extent(const Kernel& k);
-int64_t work_of(const Kernel& k, const ir::Node* matmul_lhs);
+int64_t work_of(const Kernel& k);
 
 }  // namespace nf::compiler

@@ -422,3 +422,12 @@ TEST_CASE("golden: NoisyLIFCell, with spikes and noise", "[golden]") {
   check_component({"NoisyLIFCell(n_units=6, tau_m=50.0, eps_scale=0.0, enforce_wta=true, integration_type=\"midpoint\")",
                    {"advance_state", "reset"}, {"j"}, {}, "s"});
 }
+
+TEST_CASE("build options out of range are refused, not replaced", "[golden]") {
+  ir::Program p = ir::test::every_op_program();
+  compiler::BuildOptions bad;
+  bad.opt_level = 7;
+  CHECK_THROWS_WITH(compiler::build_object(p, bad), "error: optimization level must be 0, 1, 2 or 3, got 7");
+  CHECK_THROWS_WITH(compiler::build_text(p, compiler::Emit::Object, {}),
+                    "error: build_text gives assembly or LLVM IR text only");
+}
