@@ -12,7 +12,6 @@
 #include <zlib.h>
 
 #include <algorithm>
-#include <array>
 #include <atomic>
 #include <cctype>
 #include <cerrno>
@@ -40,26 +39,6 @@ uint64_t get64(const uint8_t* p) { return uint64_t(get32(p)) | uint64_t(get32(p 
 void put_le(std::vector<uint8_t>& out, uint64_t value, int bytes) {
   for (int i = 0; i < bytes; ++i) out.push_back(uint8_t(value >> (8 * i)));
 }
-
-// ---- CRC-32
-
-// Slicing-by-8 tables: kCrc[0] is the classic byte table of the reflected
-// polynomial; kCrc[s][b] is the CRC contribution of byte b followed by s zero
-// bytes, so eight input bytes are folded in per step.
-constexpr uint32_t kCrcPolynomial = 0xEDB88320u;
-
-constexpr std::array<std::array<uint32_t, 256>, 8> make_crc_tables() {
-  std::array<std::array<uint32_t, 256>, 8> t{};
-  for (uint32_t i = 0; i < 256; ++i) {
-    uint32_t c = i;
-    for (int k = 0; k < 8; ++k) c = (c & 1) ? (c >> 1) ^ kCrcPolynomial : c >> 1;
-    t[0][i] = c;
-  }
-  for (size_t s = 1; s < 8; ++s)
-    for (size_t i = 0; i < 256; ++i) t[s][i] = (t[s - 1][i] >> 8) ^ t[0][t[s - 1][i] & 0xFF];
-  return t;
-}
-constexpr auto kCrc = make_crc_tables();
 
 // ---- shapes and dtypes
 
@@ -509,16 +488,8 @@ std::string_view dtype_descr(DType dtype) { return info(dtype).descr; }
 int64_t Array::num_elements() const { return int64_t(data_bytes(shape, dtype, "array") / dtype_size(dtype)); }
 
 uint32_t crc32(std::span<const uint8_t> bytes, uint32_t crc) {
-  uint32_t c = ~crc;
-  const uint8_t* p = bytes.data();
-  size_t n = bytes.size();
-  for (; n >= 8; p += 8, n -= 8) {
-    const uint32_t lo = c ^ get32(p), hi = get32(p + 4);
-    c = kCrc[7][lo & 0xFF] ^ kCrc[6][(lo >> 8) & 0xFF] ^ kCrc[5][(lo >> 16) & 0xFF] ^ kCrc[4][lo >> 24] ^
-        kCrc[3][hi & 0xFF] ^ kCrc[2][(hi >> 8) & 0xFF] ^ kCrc[1][(hi >> 16) & 0xFF] ^ kCrc[0][hi >> 24];
-  }
-  for (; n > 0; ++p, --n) c = (c >> 8) ^ kCrc[0][(c ^ *p) & 0xFF];
-  return ~c;
+  // zlib reads a null buffer as a request for the initial value, 0.
+  return bytes.empty() ? crc : uint32_t(::crc32_z(crc, bytes.data(), bytes.size()));
 }
 
 std::vector<uint8_t> encode_npy(const Array& array, const std::string& what) {
