@@ -31,15 +31,17 @@ struct Layer {
   uint32_t pre_stream = 0, post_stream = 0;
   uint64_t seed = 1;
   float modulator = 1.0f;
+  std::vector<std::vector<float>> temporaries;  // naive_step's, kept between steps
 };
 
-// One step, fused by hand: the spike sources and traces (O(n)), the synaptic
-// transform (one pass over W), and the MSTDP-ET update (one pass over W, E
-// and dW), with the compiled code's operation order and no contraction.
+// One step, fused by hand: the spike sources and traces (O(n)), then one pass
+// over W, E and dW that forms the synaptic transform and the MSTDP-ET update,
+// with the compiled code's operation order and no contraction.
 void handwritten_step(Layer& l, float t, float dt);
 
 // The same step as one loop per IR operation with a temporary array per
-// result, the way an array library executes it.
+// result, the way an array library executes it (temporaries reused between
+// steps, as a caching allocator does; the new W, E and dW written in place).
 void naive_step(Layer& l, float t, float dt);
 
 }  // namespace nf::bench
