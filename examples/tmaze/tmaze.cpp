@@ -14,8 +14,10 @@
 // prints the trailing-100 completion rate and return at the last training
 // episode, averaged over seeds, and the wall time.
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <exception>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -172,14 +174,32 @@ int main(int argc, char** argv) {
       return 2;
     }
     std::string v = argv[++i];
+    // A whole decimal number in [least, most], or a message (and exit status 2).
+    auto number = [&](const std::string& text, unsigned long long least, unsigned long long most,
+                      unsigned long long& out) {
+      auto r = std::from_chars(text.data(), text.data() + text.size(), out);
+      if (r.ec != std::errc() || r.ptr != text.data() + text.size() || out < least || out > most) {
+        std::fprintf(stderr, "option %s expects a whole number from %llu to %llu, got '%s'\n", a.c_str(), least, most,
+                     text.c_str());
+        return false;
+      }
+      return true;
+    };
+    unsigned long long n = 0;
     if (a == "--seed") {
       seeds.clear();
       std::stringstream ss(v);
-      for (std::string s; std::getline(ss, s, ',');) seeds.push_back(std::stoull(s));
+      for (std::string s; std::getline(ss, s, ',');) {
+        if (!number(s, 0, ~0ull, n)) return 2;
+        seeds.push_back(n);
+      }
+      if (seeds.empty()) return std::fprintf(stderr, "--seed needs at least one seed\n"), 2;
     } else if (a == "--seeds") {
-      n_seeds = std::stoi(v);
+      if (!number(v, 1, 1024, n)) return 2;
+      n_seeds = int(n);
     } else if (a == "--episodes") {
-      episodes = std::stoi(v);
+      if (!number(v, 1, 1000000, n)) return 2;
+      episodes = int(n);
     } else if (a == "--agent") {
       agent = v;
     } else if (a == "--out") {
@@ -203,9 +223,18 @@ int main(int argc, char** argv) {
       std::string tag = snn ? "snn" : "random";
       std::vector<History> histories(seeds.size());
       std::vector<std::thread> threads;
+      std::vector<std::exception_ptr> failures(seeds.size());
       for (size_t k = 0; k < seeds.size(); ++k)
-        threads.emplace_back([&, k] { histories[k] = run_seed(module, snn, seeds[k], episodes); });
+        threads.emplace_back([&, k] {
+          try {
+            histories[k] = run_seed(module, snn, seeds[k], episodes);
+          } catch (...) {
+            failures[k] = std::current_exception();  // rethrown on the main thread
+          }
+        });
       for (std::thread& t : threads) t.join();
+      for (const std::exception_ptr& f : failures)
+        if (f) std::rethrow_exception(f);
       float completion = 0, ret = 0, eval_complete = 0;
       for (size_t k = 0; k < seeds.size(); ++k) {
         save(out, tag, seeds[k], histories[k]);
