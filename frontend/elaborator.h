@@ -117,7 +117,8 @@ class Elaborator {
 
   // ---- used by lower.cpp ----
   [[noreturn]] void fail(const SourceLoc& loc, const std::string& message) const;
-  Value eval(const Expr& e, Scope& scope);
+  Value eval(const Expr& e, Scope& scope);       // errors without a place get e's
+  Value eval_expr(const Expr& e, Scope& scope);
   Value eval_static(const Expr& e, Scope& scope, const std::string& what);
   void lower_block(const Block& block, Scope& scope);
   void lower_method(Instance& inst, const std::string& method, const SourceLoc& call_site);

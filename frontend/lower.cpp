@@ -149,7 +149,18 @@ void Elaborator::lower_block(const Block& block, Scope& scope) {
 
 // ---- expressions ----
 
+// An error the IR builder raises without a place (operands that do not
+// broadcast, a type mismatch) is reported at the innermost expression.
 Value Elaborator::eval(const Expr& e, Scope& scope) {
+  try {
+    return eval_expr(e, scope);
+  } catch (const Error& err) {
+    if (err.diagnostics().size() == 1 && err.diagnostics()[0].loc.known()) throw;
+    fail(e.loc, err.diagnostics().empty() ? err.what() : err.diagnostics()[0].message);
+  }
+}
+
+Value Elaborator::eval_expr(const Expr& e, Scope& scope) {
   switch (e.kind) {
     case Expr::Kind::Number: return Value::number_of(e.number, e.is_int);
     case Expr::Kind::Bool: return Value::bool_of(e.boolean);
@@ -307,19 +318,14 @@ Value Elaborator::eval_binary(const Expr& e, Scope& scope) {
   NodeRef x = to_tensor(a, e.loc, target), y = to_tensor(b, e.loc, target);
   if (x->type.dtype != target) x = process_->cast(x, target);
   if (y->type.dtype != target) y = process_->cast(y, target);
-  try {
-    if (kind == Op::MatMul) {
-      if (x->type.shape.rank() != 2 || y->type.shape.rank() != 2 || x->type.shape[1] != y->type.shape[0])
-        fail(e.loc, "'@' needs matrices (a, k) and (k, b), got " + x->type.str() + " and " + y->type.str());
-      return Value::tensor_of(process_->matmul(x, y));
-    }
-    if (!ir::broadcast_shapes(x->type.shape, y->type.shape))
-      fail(e.loc, "shapes do not broadcast in '" + op + "': " + x->type.shape.str() + " and " + y->type.shape.str());
-    return Value::tensor_of(process_->binary(kind, x, y));
-  } catch (const Error& err) {
-    if (err.diagnostics().size() == 1 && err.diagnostics()[0].loc.known()) throw;
-    fail(e.loc, err.diagnostics().empty() ? err.what() : err.diagnostics()[0].message);
+  if (kind == Op::MatMul) {
+    if (x->type.shape.rank() != 2 || y->type.shape.rank() != 2 || x->type.shape[1] != y->type.shape[0])
+      fail(e.loc, "'@' needs matrices (a, k) and (k, b), got " + x->type.str() + " and " + y->type.str());
+    return Value::tensor_of(process_->matmul(x, y));
   }
+  if (!ir::broadcast_shapes(x->type.shape, y->type.shape))
+    fail(e.loc, "shapes do not broadcast in '" + op + "': " + x->type.shape.str() + " and " + y->type.shape.str());
+  return Value::tensor_of(process_->binary(kind, x, y));
 }
 
 Value Elaborator::eval_index(const Expr& e, Scope& scope) {

@@ -216,6 +216,14 @@ TEST_CASE("diagnostics: wires", "[frontend][diagnostics]") {
   CHECK_NOTHROW(frontend::compile_model_text(std::string(decls) + "  a.outputs >> c.inputs\n  process p = c.advance_state\n}\n", "m.nf"));
 }
 
+TEST_CASE("diagnostics: a built-in's shape error points at the call", "[frontend][diagnostics]") {
+  CHECK_THAT(rejection("component C {\n  state s[1, 3] = 0\n  state u[1, 2] = 0\n  def f() {\n    s = minimum(s, u)\n"
+                       "  }\n}\nmodel m {\n  c = C()\n  process p = c.f\n}\n"),
+             Contains("m.nf:5:9: error: process 'p', %2 = min: operands %0 (f32[1,3]) and %1 (f32[1,2]) do not broadcast\n"
+                      "      s = minimum(s, u)\n"
+                      "          ^"));
+}
+
 TEST_CASE("diagnostics: comparisons do not chain", "[frontend][diagnostics]") {
   CHECK_THAT(rejection("component C {\n  state s = 0\n  def f(t) {\n    s = 0 < t < 1\n  }\n}\n"),
              Contains("m.nf:4:15: error: comparisons do not chain; write (a < b) and (b < c)"));
