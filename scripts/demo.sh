@@ -9,7 +9,10 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 if ! dpkg-query -W -f='${Status}' python3-matplotlib 2>/dev/null | grep -q "install ok installed"; then
   if [ "$(id -u)" -eq 0 ]; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-matplotlib
+    # Optional: without package lists or a network the example still runs.
+    { apt-get update -qq &&
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-matplotlib; } ||
+      echo "python3-matplotlib could not be installed: the example runs, but draws no plot"
   else
     echo "python3-matplotlib is missing: the example runs, but draws no plot"
   fi

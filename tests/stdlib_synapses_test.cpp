@@ -424,9 +424,11 @@ const char* kReinforce11 = "REINFORCESynapse(shape=(1, 1), act_fx=\"tanh\", mu_a
 }  // namespace
 
 TEST_CASE("REINFORCESynapse: one evolve with the interpreter's normal draw (7.5a)", "[stdlib][reinforce]") {
+  // eta = 0.5 makes the weight update visible far beyond the tolerances.
+  for (float eta : {1e-4f, 0.5f})
   for (float learning_mask : {0.0f, 1.0f}) {
-    INFO("learning_mask " << learning_mask);
-    Program p = compile(single(std::string(kReinforce11) + ")", {"evolve", "reset"}));
+    INFO("eta " << eta << ", learning_mask " << learning_mask);
+    Program p = compile(single(std::string(kReinforce11) + ", eta=" + std::to_string(eta) + ")", {"evolve", "reset"}));
     const uint64_t seed = 2024;
     State s = create_state(p, seed);
     run(p, "reset", s);
@@ -440,7 +442,8 @@ TEST_CASE("REINFORCESynapse: one evolve with the interpreter's normal draw (7.5a
     run(p, "evolve", s);
     CHECK(s.get("W.key").i32(0) == 43);
 
-    ReinforceStep r = reinforce_step(0.13f, 0.04f, -0.1f, -0.1f, eps, -1.0f, 1e-4f, learning_mask, 0, 0, 0);
+    ReinforceStep r = reinforce_step(0.13f, 0.04f, -0.1f, -0.1f, eps, -1.0f, float(std::stod(std::to_string(eta))),
+                                     learning_mask, 0, 0, 0);
     check_bits(at(s, "W.outputs"), r.y);
     check_bits(at(s, "W.objective"), r.objective);
     check_f32(s.get("W.dWeights"), {1, 2}, {r.dW_mu, r.dW_ls});
@@ -459,8 +462,12 @@ TEST_CASE("REINFORCESynapse: one evolve with the interpreter's normal draw (7.5a
     check_near(at(s, "W.dWeights", 0), -h * g * eps / sd * (1 - mu * mu), 1e-5, 1e-10);
     check_near(at(s, "W.dWeights", 1), -h * g * (double(eps) * eps - 1), 1e-5, 1e-10);
     if (learning_mask == 1.0f) {
-      check_near(at(s, "W.weights", 0), 0.13 + 1e-4 * at(s, "W.dWeights", 0));
-      check_near(at(s, "W.weights", 1), 0.04 + 1e-4 * at(s, "W.dWeights", 1));
+      check_near(at(s, "W.weights", 0), 0.13 + double(eta) * at(s, "W.dWeights", 0));
+      check_near(at(s, "W.weights", 1), 0.04 + double(eta) * at(s, "W.dWeights", 1));
+      if (eta == 0.5f) {
+        CHECK(std::abs(at(s, "W.weights", 0) - 0.13f) > 1e-6f);
+        CHECK(std::abs(at(s, "W.weights", 1) - 0.04f) > 1e-6f);
+      }
     } else {
       check_f32(s.get("W.weights"), {1, 2}, {0.13f, 0.04f});
     }
