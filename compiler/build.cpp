@@ -106,7 +106,7 @@ std::unique_ptr<llvm::Module> make_module(const ir::Program& program, const Buil
   Plan plan = plan_program(program);
   if (times) times->plan_ms += ms_since(start);
   start = Clock::now();
-  std::unique_ptr<llvm::Module> m = generate_module(program, plan, context);
+  std::unique_ptr<llvm::Module> m = generate_module(plan, context);
   emit_module_abi(*m, program, plan, options.model_name, target.description);
   m->setDataLayout(target.machine->createDataLayout());
   m->setTargetTriple(target.machine->getTargetTriple().str());

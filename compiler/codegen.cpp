@@ -24,10 +24,10 @@ namespace {
 
 // Every buffer a kernel touches: compartments it reads, values it loads from
 // other kernels, and where its outputs go.
-std::vector<Buffer> kernel_buffers(const ir::Program& program, const ProcessPlan& pp, const Kernel& k) {
+std::vector<Buffer> kernel_buffers(const ProcessPlan& pp, const Kernel& k) {
   std::map<std::string, Buffer> out;
   auto add = [&](const Buffer& b) { out.emplace(buffer_key(b), b); };
-  for (const std::string& r : k.reads) add(Buffer{false, r, 0, program.find_compartment(r)->type});
+  for (const std::string& r : k.reads) add(Buffer{false, r, 0});
   std::set<const ir::Node*> mine;
   for (const KernelOutput& o : k.outputs) {
     add(o.dest);
@@ -332,7 +332,7 @@ void KernelEmitter::concat_kernel() {
   }
 }
 
-std::unique_ptr<llvm::Module> generate_module(const ir::Program& program, const Plan& plan, llvm::LLVMContext& context) {
+std::unique_ptr<llvm::Module> generate_module(const Plan& plan, llvm::LLVMContext& context) {
   auto module = std::make_unique<llvm::Module>("neurofuse", context);
   llvm::IRBuilder<> b(context);
   llvm::Type* ptr = b.getPtrTy();
@@ -352,7 +352,7 @@ std::unique_ptr<llvm::Module> generate_module(const ir::Program& program, const 
     std::vector<Emitted> kernels;
     for (size_t k = 0; k < pp.kernels.size(); ++k) {
       const Kernel& kernel = pp.kernels[k];
-      std::vector<Buffer> buffers = kernel_buffers(program, pp, kernel);
+      std::vector<Buffer> buffers = kernel_buffers(pp, kernel);
       std::vector<llvm::Type*> params = {ptr, b.getFloatTy(), b.getFloatTy(), b.getInt64Ty(), b.getInt64Ty()};
       params.insert(params.end(), buffers.size(), ptr);
       std::string name = "kernel_" + pp.name + "_" + std::to_string(k);
@@ -439,7 +439,7 @@ std::unique_ptr<llvm::Module> generate_module(const ir::Program& program, const 
     }
     for (const Copy& c : pp.copies) {
       const Slot* to = plan.layout.find_compartment(c.to);
-      b.CreateMemCpy(address(Buffer{false, c.to, 0, to->type}), llvm::MaybeAlign(kAlignment), address(c.from),
+      b.CreateMemCpy(address(Buffer{false, c.to, 0}), llvm::MaybeAlign(kAlignment), address(c.from),
                      llvm::MaybeAlign(kAlignment), uint64_t(to->bytes));
     }
     b.CreateRetVoid();

@@ -29,6 +29,6 @@ std::string process_symbol(const std::string& process);
 
 // Builds and verifies the module; throws nf::Error if LLVM's verifier rejects
 // a function (a compiler bug, reported with the function's name).
-std::unique_ptr<llvm::Module> generate_module(const ir::Program& program, const Plan& plan, llvm::LLVMContext& context);
+std::unique_ptr<llvm::Module> generate_module(const Plan& plan, llvm::LLVMContext& context);
 
 }  // namespace nf::compiler

@@ -91,7 +91,7 @@ llvm::Value* KernelEmitter::compute(const ir::Node* n, const Index& idx) {
       return nullptr;
     }
     case ir::OpClass::Read:
-      return load(buffer(Buffer{false, n->attrs.name, 0, n->type}), n->type, idx);
+      return load(buffer(Buffer{false, n->attrs.name, 0}), n->type, idx);
     case ir::OpClass::Param: return param(n->attrs.name);
     case ir::OpClass::StepArg: return n->op == ir::Op::Time ? t_ : dt_;
     case ir::OpClass::Unary:

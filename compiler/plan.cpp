@@ -338,7 +338,7 @@ class ProcessPlanner {
   }
 
   Buffer scratch(const ir::Type& type) {
-    Buffer b{true, "", plan_.scratch_bytes, type};
+    Buffer b{true, "", plan_.scratch_bytes};
     plan_.scratch_bytes = align_up(plan_.scratch_bytes + type.shape.num_elements() * 4);
     return b;
   }
@@ -365,8 +365,7 @@ class ProcessPlanner {
                          (k.kind == KernelKind::RowSweep && std::find(k.swept.begin(), k.swept.end(), v) == k.swept.end());
         if (j > kw || (j == kw && (!it->second || !own_index))) hazard = true;
       }
-      const ir::Compartment* c = program_.find_compartment(comp);
-      Buffer b{false, comp, 0, c->type};
+      Buffer b{false, comp, 0};
       if (hazard) {
         b = scratch(v->type);
         plan_.copies.push_back({b, comp});

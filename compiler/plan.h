@@ -38,7 +38,6 @@ struct Buffer {
   bool scratch = false;
   std::string compartment;  // when !scratch
   int64_t offset = 0;       // when scratch: bytes from the scratch start
-  ir::Type type;
 };
 
 // RowSweep: an element-wise loop over [K,N] that also accumulates one or more
