@@ -75,97 +75,107 @@ bool readable(const char* path) {
 extern "C" {
 
 nf_status nf_state_save(nf_state* s, const char* path, const char* const* names, int32_t n_names) {
-  if (!s || !path || n_names < 0 || (n_names > 0 && !names))
-    return fail(s, NF_ERROR_INVALID_ARGUMENT, "state, path or names is NULL, or n_names is negative");
-  const nf_module_info& m = *s->module->info;
-  nf::npz::Entries entries;
-  auto add_param = [&](const nf_param_info& p) {
-    nf::npz::Array a{nf::npz::DType::F32, {}, {}};
-    a.data.assign(s->block + p.offset, s->block + p.offset + 4);
-    entries.push_back({p.name, std::move(a)});
-  };
-  if (n_names == 0) {
-    for (int32_t i = 0; i < m.n_compartments; ++i) entries.push_back({m.compartments[i].name, compartment_array(s, m.compartments[i])});
-    for (int32_t i = 0; i < m.n_params; ++i) add_param(m.params[i]);
-  } else {
-    std::set<std::string> seen;
-    for (int32_t i = 0; i < n_names; ++i) {
-      if (!names[i]) return fail(s, NF_ERROR_INVALID_ARGUMENT, "a name is NULL");
-      if (!seen.insert(names[i]).second) continue;
-      if (const nf_compartment_info* c = find_compartment(m, names[i])) entries.push_back({c->name, compartment_array(s, *c)});
-      else if (const nf_param_info* p = find_param(m, names[i])) add_param(*p);
-      else
-        return fail(s, NF_ERROR_UNKNOWN_NAME, std::string("no compartment or run-time parameter '") + names[i] + "'" +
-                                                  suggestion(m, names[i], "entry"));
+  return guarded(s, "nf_state_save", NF_ERROR_IO, [&]() -> nf_status {
+    if (!s || !path || n_names < 0 || (n_names > 0 && !names))
+      return fail(s, NF_ERROR_INVALID_ARGUMENT, "state, path or names is NULL, or n_names is negative");
+    const nf_module_info& m = *s->module->info;
+    nf::npz::Entries entries;
+    auto add_param = [&](const nf_param_info& p) {
+      nf::npz::Array a{nf::npz::DType::F32, {}, {}};
+      a.data.assign(s->block + p.offset, s->block + p.offset + 4);
+      entries.push_back({p.name, std::move(a)});
+    };
+    if (n_names == 0) {
+      for (int32_t i = 0; i < m.n_compartments; ++i) entries.push_back({m.compartments[i].name, compartment_array(s, m.compartments[i])});
+      for (int32_t i = 0; i < m.n_params; ++i) add_param(m.params[i]);
+    } else {
+      std::set<std::string> seen;
+      for (int32_t i = 0; i < n_names; ++i) {
+        if (!names[i]) return fail(s, NF_ERROR_INVALID_ARGUMENT, "a name is NULL");
+        if (!seen.insert(names[i]).second) continue;
+        if (const nf_compartment_info* c = find_compartment(m, names[i])) entries.push_back({c->name, compartment_array(s, *c)});
+        else if (const nf_param_info* p = find_param(m, names[i])) add_param(*p);
+        else
+          return fail(s, NF_ERROR_UNKNOWN_NAME, std::string("no compartment or run-time parameter '") + names[i] + "'" +
+                                                    suggestion(m, names[i], "entry"));
+      }
     }
-  }
-  nf::npz::Array seed{nf::npz::DType::U64, {}, {}};
-  seed.data.assign(reinterpret_cast<const uint8_t*>(&s->seed), reinterpret_cast<const uint8_t*>(&s->seed) + 8);
-  entries.push_back({"seed", std::move(seed)});
-  try {
-    nf::npz::write_npz(path, entries);
-  } catch (const std::exception& e) {
-    return fail(s, NF_ERROR_IO, std::string("cannot save the state: ") + e.what());
-  }
-  return NF_OK;
+    nf::npz::Array seed{nf::npz::DType::U64, {}, {}};
+    seed.data.assign(reinterpret_cast<const uint8_t*>(&s->seed), reinterpret_cast<const uint8_t*>(&s->seed) + 8);
+    entries.push_back({"seed", std::move(seed)});
+    try {
+      nf::npz::write_npz(path, entries);
+    } catch (const std::exception& e) {
+      return fail(s, NF_ERROR_IO, std::string("cannot save the state: ") + e.what());
+    }
+    return NF_OK;
+  });
 }
 
 nf_status nf_state_load(nf_state* s, const char* path) {
-  if (!s || !path) return fail(s, NF_ERROR_INVALID_ARGUMENT, "state or path is NULL");
-  if (!readable(path)) return fail(s, NF_ERROR_IO, std::string("cannot open '") + path + "'");
-  nf::npz::Entries entries;
-  try {
-    entries = nf::npz::read_npz(path);
-  } catch (const std::exception& e) {
-    return fail(s, NF_ERROR_BAD_FILE, e.what());
-  }
-  const nf_module_info& m = *s->module->info;
-  // Check everything first: a bad file leaves the state as it was.
-  for (const auto& [name, a] : entries) {
-    std::string where = std::string(path) + ": entry '" + name + "' ";
-    if (name == "seed") {
-      if (a.dtype != nf::npz::DType::U64 || !a.shape.empty())
-        return fail(s, NF_ERROR_BAD_FILE, where + "must be a uint64 scalar");
-    } else if (const nf_compartment_info* c = find_compartment(m, name.c_str())) {
-      if (std::string why = misfit(a, *c); !why.empty()) return fail(s, NF_ERROR_BAD_FILE, where + why);
-    } else if (find_param(m, name.c_str())) {
-      if (a.dtype != nf::npz::DType::F32 || !a.shape.empty())
-        return fail(s, NF_ERROR_BAD_FILE, where + "must be a float32 scalar (a run-time parameter)");
-    } else {
-      return fail(s, NF_ERROR_BAD_FILE,
-                  where + "is not a compartment or run-time parameter of this model" + suggestion(m, name, "entry"));
+  return guarded(s, "nf_state_load", NF_ERROR_BAD_FILE, [&]() -> nf_status {
+    if (!s || !path) return fail(s, NF_ERROR_INVALID_ARGUMENT, "state or path is NULL");
+    if (!readable(path)) return fail(s, NF_ERROR_IO, std::string("cannot open '") + path + "'");
+    nf::npz::Entries entries;
+    try {
+      entries = nf::npz::read_npz(path);
+    } catch (const std::bad_alloc&) {
+      throw;  // NF_ERROR_OUT_OF_MEMORY, not a bad file
+    } catch (const std::exception& e) {
+      return fail(s, NF_ERROR_BAD_FILE, e.what());
     }
-  }
-  for (const auto& [name, a] : entries) {
-    if (name == "seed") {
-      std::memcpy(&s->seed, a.data.data(), 8);
-      std::memcpy(s->block + m.seed_offset, a.data.data(), 8);
-    } else if (const nf_compartment_info* c = find_compartment(m, name.c_str())) {
-      store(s, *c, a);
-    } else {
-      std::memcpy(s->block + find_param(m, name.c_str())->offset, a.data.data(), 4);
+    const nf_module_info& m = *s->module->info;
+    // Check everything first: a bad file leaves the state as it was.
+    for (const auto& [name, a] : entries) {
+      std::string where = std::string(path) + ": entry '" + name + "' ";
+      if (name == "seed") {
+        if (a.dtype != nf::npz::DType::U64 || !a.shape.empty())
+          return fail(s, NF_ERROR_BAD_FILE, where + "must be a uint64 scalar");
+      } else if (const nf_compartment_info* c = find_compartment(m, name.c_str())) {
+        if (std::string why = misfit(a, *c); !why.empty()) return fail(s, NF_ERROR_BAD_FILE, where + why);
+      } else if (find_param(m, name.c_str())) {
+        if (a.dtype != nf::npz::DType::F32 || !a.shape.empty())
+          return fail(s, NF_ERROR_BAD_FILE, where + "must be a float32 scalar (a run-time parameter)");
+      } else {
+        return fail(s, NF_ERROR_BAD_FILE,
+                    where + "is not a compartment or run-time parameter of this model" + suggestion(m, name, "entry"));
+      }
     }
-  }
-  return NF_OK;
+    for (const auto& [name, a] : entries) {
+      if (name == "seed") {
+        std::memcpy(&s->seed, a.data.data(), 8);
+        std::memcpy(s->block + m.seed_offset, a.data.data(), 8);
+      } else if (const nf_compartment_info* c = find_compartment(m, name.c_str())) {
+        store(s, *c, a);
+      } else {
+        std::memcpy(s->block + find_param(m, name.c_str())->offset, a.data.data(), 4);
+      }
+    }
+    return NF_OK;
+  });
 }
 
 nf_status nf_state_load_npy(nf_state* s, const char* compartment, const char* path) {
-  if (!s || !compartment || !path) return fail(s, NF_ERROR_INVALID_ARGUMENT, "state, compartment or path is NULL");
-  const nf_module_info& m = *s->module->info;
-  const nf_compartment_info* c = find_compartment(m, compartment);
-  if (!c)
-    return fail(s, NF_ERROR_UNKNOWN_NAME,
-                std::string("no compartment '") + compartment + "'" + suggestion(m, compartment, "compartment"));
-  if (!readable(path)) return fail(s, NF_ERROR_IO, std::string("cannot open '") + path + "'");
-  nf::npz::Array a;
-  try {
-    a = nf::npz::read_npy(path);
-  } catch (const std::exception& e) {
-    return fail(s, NF_ERROR_BAD_FILE, e.what());
-  }
-  if (std::string why = misfit(a, *c); !why.empty()) return fail(s, NF_ERROR_BAD_FILE, std::string(path) + " " + why);
-  store(s, *c, a);
-  return NF_OK;
+  return guarded(s, "nf_state_load_npy", NF_ERROR_BAD_FILE, [&]() -> nf_status {
+    if (!s || !compartment || !path) return fail(s, NF_ERROR_INVALID_ARGUMENT, "state, compartment or path is NULL");
+    const nf_module_info& m = *s->module->info;
+    const nf_compartment_info* c = find_compartment(m, compartment);
+    if (!c)
+      return fail(s, NF_ERROR_UNKNOWN_NAME,
+                  std::string("no compartment '") + compartment + "'" + suggestion(m, compartment, "compartment"));
+    if (!readable(path)) return fail(s, NF_ERROR_IO, std::string("cannot open '") + path + "'");
+    nf::npz::Array a;
+    try {
+      a = nf::npz::read_npy(path);
+    } catch (const std::bad_alloc&) {
+      throw;  // NF_ERROR_OUT_OF_MEMORY, not a bad file
+    } catch (const std::exception& e) {
+      return fail(s, NF_ERROR_BAD_FILE, e.what());
+    }
+    if (std::string why = misfit(a, *c); !why.empty()) return fail(s, NF_ERROR_BAD_FILE, std::string(path) + " " + why);
+    store(s, *c, a);
+    return NF_OK;
+  });
 }
 
 }  // extern "C"

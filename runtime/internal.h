@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <new>
 #include <string>
 
 #include "neurofuse/runtime.h"
@@ -33,6 +34,20 @@ nf_status fail(std::string* object_error, nf_status status, const std::string& m
 inline nf_status fail(nf_state* s, nf_status status, const std::string& m) { return fail(s ? &s->error : nullptr, status, m); }
 inline nf_status fail(nf_module* mod, nf_status status, const std::string& m) {
   return fail(mod ? &mod->error : nullptr, status, m);
+}
+
+// Runs `body` (returning nf_status) so that no C++ exception reaches a C
+// caller: running out of memory is NF_ERROR_OUT_OF_MEMORY, anything else
+// `otherwise`, each with a message.
+template <typename Object, typename Body>
+nf_status guarded(Object* o, const char* what, nf_status otherwise, Body body) {
+  try {
+    return body();
+  } catch (const std::bad_alloc&) {
+    return fail(o, NF_ERROR_OUT_OF_MEMORY, std::string(what) + ": out of memory");
+  } catch (const std::exception& e) {
+    return fail(o, otherwise, std::string(what) + ": " + e.what());
+  }
 }
 
 // Lookups by name; nullptr when absent.

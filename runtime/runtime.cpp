@@ -338,38 +338,40 @@ nf_status nf_state_step(nf_state* s, const char* process, float t, float dt) {
 
 nf_status nf_state_scan(nf_state* s, const char* const* processes, int32_t n_processes, float t0, float dt,
                         int64_t steps, const nf_io* drives, int32_t n_drives, const nf_io* records, int32_t n_records) {
-  if (!s) return invalid(s, "state");
-  if (n_processes < 0 || n_drives < 0 || n_records < 0 || steps < 0)
-    return fail(s, NF_ERROR_INVALID_ARGUMENT, "a count is negative");
-  if ((n_processes && !processes) || (n_drives && !drives) || (n_records && !records))
-    return fail(s, NF_ERROR_INVALID_ARGUMENT, "a list is NULL but its count is not 0");
-  const nf_module_info& m = *s->module->info;
-  std::vector<int32_t> indices;
-  for (int32_t i = 0; i < n_processes; ++i) {
-    if (!processes[i]) return fail(s, NF_ERROR_INVALID_ARGUMENT, "a process name is NULL");
-    int32_t k = find_process(m, processes[i]);
-    if (k < 0)
-      return fail(s, NF_ERROR_UNKNOWN_NAME,
-                  std::string("no process '") + processes[i] + "'" + suggestion(m, processes[i], "process"));
-    indices.push_back(k);
-  }
-  auto streams = [&](const nf_io* list, int32_t n, std::vector<nf_stream>& out) -> nf_status {
-    for (int32_t i = 0; i < n; ++i) {
-      if (!list[i].compartment || !list[i].data) return fail(s, NF_ERROR_INVALID_ARGUMENT, "a stream has a NULL name or buffer");
-      const nf_compartment_info* c = find_compartment(m, list[i].compartment);
-      if (!c)
-        return fail(s, NF_ERROR_UNKNOWN_NAME, std::string("no compartment '") + list[i].compartment + "'" +
-                                                  suggestion(m, list[i].compartment, "compartment"));
-      out.push_back({c->offset, c->bytes, static_cast<uint8_t*>(list[i].data)});
+  return guarded(s, "nf_state_scan", NF_ERROR_INVALID_ARGUMENT, [&]() -> nf_status {
+    if (!s) return invalid(s, "state");
+    if (n_processes < 0 || n_drives < 0 || n_records < 0 || steps < 0)
+      return fail(s, NF_ERROR_INVALID_ARGUMENT, "a count is negative");
+    if ((n_processes && !processes) || (n_drives && !drives) || (n_records && !records))
+      return fail(s, NF_ERROR_INVALID_ARGUMENT, "a list is NULL but its count is not 0");
+    const nf_module_info& m = *s->module->info;
+    std::vector<int32_t> indices;
+    for (int32_t i = 0; i < n_processes; ++i) {
+      if (!processes[i]) return fail(s, NF_ERROR_INVALID_ARGUMENT, "a process name is NULL");
+      int32_t k = find_process(m, processes[i]);
+      if (k < 0)
+        return fail(s, NF_ERROR_UNKNOWN_NAME,
+                    std::string("no process '") + processes[i] + "'" + suggestion(m, processes[i], "process"));
+      indices.push_back(k);
     }
+    auto streams = [&](const nf_io* list, int32_t n, std::vector<nf_stream>& out) -> nf_status {
+      for (int32_t i = 0; i < n; ++i) {
+        if (!list[i].compartment || !list[i].data) return fail(s, NF_ERROR_INVALID_ARGUMENT, "a stream has a NULL name or buffer");
+        const nf_compartment_info* c = find_compartment(m, list[i].compartment);
+        if (!c)
+          return fail(s, NF_ERROR_UNKNOWN_NAME, std::string("no compartment '") + list[i].compartment + "'" +
+                                                    suggestion(m, list[i].compartment, "compartment"));
+        out.push_back({c->offset, c->bytes, static_cast<uint8_t*>(list[i].data)});
+      }
+      return NF_OK;
+    };
+    std::vector<nf_stream> d, r;
+    if (nf_status st = streams(drives, n_drives, d); st != NF_OK) return st;
+    if (nf_status st = streams(records, n_records, r); st != NF_OK) return st;
+    m.scan(s->block, indices.data(), int32_t(indices.size()), t0, dt, steps, d.data(), int32_t(d.size()), r.data(),
+           int32_t(r.size()));
     return NF_OK;
-  };
-  std::vector<nf_stream> d, r;
-  if (nf_status st = streams(drives, n_drives, d); st != NF_OK) return st;
-  if (nf_status st = streams(records, n_records, r); st != NF_OK) return st;
-  m.scan(s->block, indices.data(), int32_t(indices.size()), t0, dt, steps, d.data(), int32_t(d.size()), r.data(),
-         int32_t(r.size()));
-  return NF_OK;
+  });
 }
 
 }  // extern "C"
