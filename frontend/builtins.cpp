@@ -33,7 +33,7 @@ Value Elaborator::call_builtin(const std::string& name, const Expr& e, Scope& sc
       if (k == key) return v.get();
     return nullptr;
   };
-  auto check_kwargs = [&](std::initializer_list<const char*> allowed) {
+  auto check_kwargs = [&](const std::vector<const char*>& allowed) {
     for (const auto& [k, v] : e.kwargs) {
       bool ok = false;
       for (const char* a : allowed) ok = ok || k == a;
@@ -95,13 +95,17 @@ Value Elaborator::call_builtin(const std::string& name, const Expr& e, Scope& sc
                                    : name == "gaussian" ? std::vector<double>{0.0, 1.0}
                                                         : std::vector<double>{};
     if (e.items.size() > keys.size()) fail(e.loc, name + "() takes at most " + std::to_string(keys.size()) + " positional arguments");
-    check_kwargs({"low", "high", "mean", "std", "value", "hollow", "eye", "amin", "amax"});
+    std::vector<const char*> allowed = keys;
+    allowed.insert(allowed.end(), {"hollow", "eye", "amin", "amax"});
+    check_kwargs(allowed);
     auto number = [&](const Expr& x) {
       Value n = eval_static(x, scope, "an initializer argument");
       if (n.kind != Value::Kind::Number) fail(x.loc, "an initializer argument must be a number, got " + n.describe());
       return n.number;
     };
     for (size_t k = 0; k < keys.size(); ++k) {
+      if (k < e.items.size() && kwarg(keys[k]))
+        fail(kwarg(keys[k])->loc, name + "() is given '" + keys[k] + "' twice, by position and by name");
       const Expr* x = k < e.items.size() ? e.items[k].get() : kwarg(keys[k]);
       if (!x && k >= defaults.size()) fail(e.loc, name + "() needs '" + keys[k] + "'");
       v.init.args.push_back(x ? number(*x) : defaults[k]);

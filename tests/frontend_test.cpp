@@ -224,6 +224,15 @@ TEST_CASE("diagnostics: a built-in's shape error points at the call", "[frontend
                       "          ^"));
 }
 
+TEST_CASE("diagnostics: an initializer takes only its own arguments", "[frontend][diagnostics]") {
+  CHECK_THAT(rejection("model m {\n  W = DenseSynapse(shape=(1, 1), weight_init=uniform(mean=0.5))\n}\n"),
+             Contains("uniform() has no argument 'mean'"));
+  CHECK_THAT(rejection("model m {\n  W = DenseSynapse(shape=(1, 1), weight_init=gaussian(low=0.5))\n}\n"),
+             Contains("gaussian() has no argument 'low'"));
+  CHECK_THAT(rejection("model m {\n  W = DenseSynapse(shape=(1, 1), weight_init=uniform(0.1, low=0.2))\n}\n"),
+             Contains("uniform() is given 'low' twice, by position and by name"));
+}
+
 TEST_CASE("diagnostics: comparisons do not chain", "[frontend][diagnostics]") {
   CHECK_THAT(rejection("component C {\n  state s = 0\n  def f(t) {\n    s = 0 < t < 1\n  }\n}\n"),
              Contains("m.nf:4:15: error: comparisons do not chain; write (a < b) and (b < c)"));
