@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <new>
 #include <string>
 
@@ -15,6 +16,8 @@ struct nf_module {
   void* library = nullptr;  // dlopen handle, when opened from a file
   void (*release)(void*) = nullptr;
   void* context = nullptr;
+  // Lookups may fail on several threads at once: the message is guarded.
+  mutable std::mutex error_mutex;
   std::string error;
 };
 
@@ -33,7 +36,9 @@ nf_status fail(std::string* object_error, nf_status status, const std::string& m
 
 inline nf_status fail(nf_state* s, nf_status status, const std::string& m) { return fail(s ? &s->error : nullptr, status, m); }
 inline nf_status fail(nf_module* mod, nf_status status, const std::string& m) {
-  return fail(mod ? &mod->error : nullptr, status, m);
+  if (!mod) return fail(static_cast<std::string*>(nullptr), status, m);
+  std::lock_guard<std::mutex> lock(mod->error_mutex);
+  return fail(&mod->error, status, m);
 }
 
 // Runs `body` (returning nf_status) so that no C++ exception reaches a C

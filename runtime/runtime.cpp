@@ -182,7 +182,14 @@ void nf_module_close(nf_module* m) {
 
 const nf_module_info* nf_module_get_info(const nf_module* m) { return m ? m->info : nullptr; }
 
-const char* nf_module_last_error(const nf_module* m) { return m ? m->error.c_str() : ""; }
+const char* nf_module_last_error(const nf_module* m) {
+  if (!m) return "";
+  // A copy per thread: another thread's failure may replace the module's.
+  thread_local std::string copy;
+  std::lock_guard<std::mutex> lock(m->error_mutex);
+  copy = m->error;
+  return copy.c_str();
+}
 
 nf_status nf_module_find_compartment(nf_module* m, const char* name, const nf_compartment_info** out) {
   if (!m || !name || !out) return fail(m, NF_ERROR_INVALID_ARGUMENT, "module, name or out is NULL");

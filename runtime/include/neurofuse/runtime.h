@@ -88,7 +88,9 @@ NF_API void nf_module_close(nf_module* module);
 /* The module's descriptor (names, shapes, offsets, processes); NULL for NULL. */
 NF_API const nf_module_info* nf_module_get_info(const nf_module* module);
 
-/* The message of the module's most recent failure ("" if none). */
+/* The message of the module's most recent failure ("" if none), from any
+ * thread. The string is the calling thread's copy, valid until its next call
+ * of this function. */
 NF_API const char* nf_module_last_error(const nf_module* module);
 
 /* Finds a compartment, parameter or process by name.
