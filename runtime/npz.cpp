@@ -248,7 +248,9 @@ DType parse_descr(const PyValue& v, const std::string& what) {
     if (d.size == 1 && v.str.size() == 3 && std::strchr("<>=|", v.str[0]) && v.str.substr(1) == d.descr.substr(1))
       return d.dtype;
   }
-  fail(what, "unsupported dtype '" + v.str + "' (supported: <f4, <i4, |b1, <u4, <f8, <i8, |u1)");
+  std::string supported;  // from the table, so the list cannot go stale
+  for (const auto& d : kDTypes) supported += (supported.empty() ? "" : ", ") + std::string(d.descr);
+  fail(what, "unsupported dtype '" + v.str + "' (supported: " + supported + ")");
 }
 
 // ---- zip records

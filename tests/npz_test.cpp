@@ -311,7 +311,7 @@ TEST_CASE("decode_npy reports every malformed file", "[npz]") {
   CHECK(err(header("{'descr': '<i4', 'fortran_order': 0, 'shape': (2,)}")) ==
         "x.npy: fortran_order in .npy header is not True or False");
   CHECK(err(header("{'descr': '>f4', 'fortran_order': False, 'shape': (2,)}")) ==
-        "x.npy: unsupported dtype '>f4' (supported: <f4, <i4, |b1, <u4, <f8, <i8, |u1)");
+        "x.npy: unsupported dtype '>f4' (supported: <f4, <i4, |b1, <u4, <f8, <i8, |u1, <u8)");
   CHECK(err(header("{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (2,)}")) ==
         "x.npy: unsupported dtype: structured or non-string descr in .npy header");
   for (std::string_view shape : {"[2]", "(2)", "('2',)", "None"})
