@@ -57,6 +57,7 @@ int calibrate(const std::function<void()>& fn, double target) {
 struct Result {
   std::map<std::string, double> values;
   std::map<std::string, std::string> text;
+  bool failed = false;  // the child reported an error or died
 };
 
 std::string source_dir() { return NF_SOURCE_DIR; }
@@ -258,7 +259,13 @@ Result isolated(const std::function<Result()>& work) {
   pid_t pid = fork();
   if (pid == 0) {
     close(fds[0]);
-    Result r = work();
+    Result r;
+    try {
+      r = work();
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "bench: %s\n", e.what());
+      _exit(1);
+    }
     std::string out;
     for (const auto& [k, v] : r.values) out += "v " + k + " " + std::to_string(v) + "\n";
     for (const auto& [k, v] : r.text) out += "t " + k + " " + v + "\n";
@@ -280,6 +287,7 @@ Result isolated(const std::function<Result()>& work) {
     else r.text[key] = value;
   }
   r.values["peak_rss_mb"] = double(usage.ru_maxrss) / 1024.0;
+  r.failed = !WIFEXITED(status) || WEXITSTATUS(status) != 0;
   return r;
 }
 
@@ -321,6 +329,7 @@ int main(int argc, char** argv) {
     for (const char* k : {"handwritten_ns_per_step", "speedup_vs_handwritten", "speedup_vs_naive", "speedup_vs_interpreter"})
       if (with.values.count(k)) alone.values[k] = with.values[k];
     alone.text = with.text;
+    alone.failed = alone.failed || with.failed;
     results.push_back({name, alone});
   }
   std::fprintf(stderr, "running the T-maze network\n");
@@ -349,8 +358,9 @@ int main(int argc, char** argv) {
                 v("compile_cached_ms"), v("peak_rss_mb"), t("handwritten_bit_exact").c_str(), v("speedup_2_threads"));
   }
   const Result& o = results[0].second;
+  auto value = [](const Result& r, const char* k) { auto it = r.values.find(k); return it == r.values.end() ? NAN : it->second; };
   std::printf("\nfixed cost of a step: %.1f ns through nf_state_step, %.1f ns inside nf_state_scan\n",
-              o.values.at("ns_per_step"), o.values.at("scan_ns_per_step"));
+              value(o, "ns_per_step"), value(o, "scan_ns_per_step"));
   std::ofstream json(json_path);
   json << "{\n  \"roof_gb_per_s\": {\"copy_1t\": " << big1.copy << ", \"triad_1t\": " << big1.triad
        << ", \"rmw_1t\": " << big1.rmw << ", \"rmw1_1t\": " << big1.rmw1 << ", \"roof\": " << roof
@@ -369,5 +379,8 @@ int main(int argc, char** argv) {
   }
   json << "  }\n}\n";
   std::printf("\nwrote %s\n", json_path.c_str());
-  return 0;
+  int failed = 0;
+  for (const auto& [name, r] : results)
+    if (r.failed) std::fprintf(stderr, "%s failed (its row is incomplete)\n", name.c_str()), ++failed;
+  return failed ? 1 : 0;
 }
