@@ -66,26 +66,24 @@ class Compiled : public Backend {
   Compiled(const ir::Program& program, const BackendOptions& options) {
     compiler::BuildOptions build;
     build.opt_level = options.opt_level;
-    if (options.kind == "jit") {
-      module_ = compiler::jit_module(program, build);
-    } else {
-      char dir_template[] = "/tmp/neurofuse-aot-XXXXXX";
-      if (!mkdtemp(dir_template)) throw Error("cannot create a temporary directory for the module");
-      dir_ = dir_template;
-      std::string so = dir_ + "/model.so";
-      compiler::build_file(program, so, compiler::Emit::SharedLibrary, build);
-      check(nf_module_open(so.c_str(), &module_));
-    }
-    check(nf_state_create(module_, options.seed, &state_));
-  }
-  ~Compiled() override {
-    nf_state_destroy(state_);
-    nf_module_close(module_);
-    if (!dir_.empty()) {
-      std::error_code ec;
-      std::filesystem::remove_all(dir_, ec);
+    try {
+      if (options.kind == "jit") {
+        module_ = compiler::jit_module(program, build);
+      } else {
+        char dir_template[] = "/tmp/neurofuse-aot-XXXXXX";
+        if (!mkdtemp(dir_template)) throw Error("cannot create a temporary directory for the module");
+        dir_ = dir_template;
+        std::string so = dir_ + "/model.so";
+        compiler::build_file(program, so, compiler::Emit::SharedLibrary, build);
+        check(nf_module_open(so.c_str(), &module_));
+      }
+      check(nf_state_create(module_, options.seed, &state_));
+    } catch (...) {
+      release();  // no destructor runs for a half-built object
+      throw;
     }
   }
+  ~Compiled() override { release(); }
   ir::Tensor get(const std::string& c) override {
     ir::Tensor t(type_of(c));
     check(nf_state_read(state_, c.c_str(), dtype_code(t.type.dtype), t.words.data(), int64_t(t.size())));
@@ -116,6 +114,14 @@ class Compiled : public Backend {
   }
 
  private:
+  void release() {
+    nf_state_destroy(state_);
+    nf_module_close(module_);
+    if (!dir_.empty()) {
+      std::error_code ec;
+      std::filesystem::remove_all(dir_, ec);
+    }
+  }
   static int32_t dtype_code(ir::DType d) {
     return d == ir::DType::I32 ? NF_I32 : d == ir::DType::Bool ? NF_BOOL : NF_F32;
   }
