@@ -174,6 +174,8 @@ void Elaborator::bind_instance(const InstanceDecl& decl) {
         case ir::DType::I32:
           if (init.kind != Value::Kind::Number || !init.is_int)
             fail(c.initial->loc, "the initial value of i32 compartment '" + c.name + "' must be an integer, got " + init.describe());
+          if (init.number < -2147483648.0 || init.number > 2147483647.0)
+            fail(c.initial->loc, "the initial value of i32 compartment '" + c.name + "' is outside the i32 range");
           slot.init = ir::Literal::i32(int32_t(init.number));
           break;
         case ir::DType::Bool:

@@ -53,7 +53,10 @@ NodeRef Elaborator::to_tensor(const Value& v, const SourceLoc& loc, DType hint) 
     case Value::Kind::Param: return process_->param(v.text);
     case Value::Kind::Bool: return process_->constant(ir::Literal::boolean(v.boolean));
     case Value::Kind::Number:
-      if (hint == DType::I32 && v.is_int) return process_->constant(ir::Literal::i32(int32_t(v.number)));
+      if (hint == DType::I32 && v.is_int) {
+        if (v.number < -2147483648.0 || v.number > 2147483647.0) fail(loc, v.describe() + " is outside the i32 range");
+        return process_->constant(ir::Literal::i32(int32_t(v.number)));
+      }
       return process_->constant(float(v.number));
     default: fail(loc, "expected a number or a tensor, got " + v.describe());
   }

@@ -233,6 +233,14 @@ TEST_CASE("diagnostics: an initializer takes only its own arguments", "[frontend
              Contains("uniform() is given 'low' twice, by position and by name"));
 }
 
+TEST_CASE("diagnostics: integers outside the i32 range", "[frontend][diagnostics]") {
+  CHECK_THAT(rejection("component C {\n  state k: i32 = 3000000000\n}\nmodel m {\n  c = C()\n}\n"),
+             Contains("m.nf:2:18: error: the initial value of i32 compartment 'k' is outside the i32 range"));
+  CHECK_THAT(rejection("component C {\n  state k: i32 = 3\n  def f() {\n    k = k + 4000000000\n  }\n}\n"
+                       "model m {\n  c = C()\n  process p = c.f\n}\n"),
+             Contains("the number 4000000000 is outside the i32 range"));
+}
+
 TEST_CASE("diagnostics: comparisons do not chain", "[frontend][diagnostics]") {
   CHECK_THAT(rejection("component C {\n  state s = 0\n  def f(t) {\n    s = 0 < t < 1\n  }\n}\n"),
              Contains("m.nf:4:15: error: comparisons do not chain; write (a < b) and (b < c)"));
