@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "cli/cli.h"
+#include "compiler/factor.h"
 #include "compiler/plan.h"
 #include "compiler/target_info.h"
 #include "ir/parser.h"
@@ -64,11 +65,13 @@ const char* kCheckHelp =
     "processes. Errors are printed with file:line:col, the line and a caret.\n";
 
 const char* kIrHelp =
-    "usage: neurofuse ir FILE [--process NAME] [--model NAME] [--stage ir|kernels]\n"
+    "usage: neurofuse ir FILE [--process NAME] [--model NAME] [--stage ir|factored|kernels]\n"
     "\n"
     "Prints the canonical IR text of a model (.nf) or of IR text (.nfir), whole or\n"
-    "only one process. --stage kernels prints the compiler's kernel plan instead:\n"
-    "which operations each loop computes, its shape, what it reads and writes.\n";
+    "only one process. --stage factored prints the IR the compiler plans: low-rank\n"
+    "compartments kept as factors, with each process's variants and materializers.\n"
+    "--stage kernels prints the compiler's kernel plan of that IR: which operations\n"
+    "each loop computes, its shape, what it reads and writes.\n";
 
 bool wants_help(const std::vector<std::string>& args) {
   for (const std::string& a : args)
@@ -140,16 +143,23 @@ int cmd_ir(const std::vector<std::string>& args) {
   Parsed p = parse_simple(args, {"--process", "--model", "--stage"});
   Loaded m = load(p.file, p.options["--model"]);
   std::string stage = p.options.count("--stage") ? p.options["--stage"] : "ir";
-  if (stage != "ir" && stage != "kernels") throw Error("unknown stage '" + stage + "' (available: ir, kernels)");
+  if (stage != "ir" && stage != "factored" && stage != "kernels")
+    throw Error("unknown stage '" + stage + "' (available: ir, factored, kernels)");
   if (p.options.count("--process") && !m.program.find_process(p.options["--process"]))
     throw Error("'" + p.file + "' has no process '" + p.options["--process"] + "'");
-  if (stage == "kernels") {
-    if (p.options.count("--process")) {
-      ir::Program only = m.program;
-      only.processes = {*m.program.find_process(p.options["--process"])};
-      m.program = only;
+  if (stage != "ir") {
+    compiler::Factored factored = compiler::factor_low_rank(m.program);
+    if (p.options.count("--process")) {  // the process and its variant reading storage
+      const std::string& only = p.options["--process"];
+      std::vector<ir::Process> kept;
+      for (const ir::Process& proc : factored.program.processes)
+        if (proc.name == only || proc.name == only + ".dense") kept.push_back(proc);
+      factored.program.processes = kept;
     }
-    std::fputs(compiler::print_plan(m.program, compiler::plan_program(m.program)).c_str(), stdout);
+    if (stage == "factored")
+      std::fputs(ir::print(factored.program).c_str(), stdout);
+    else
+      std::fputs(compiler::print_plan(factored.program, compiler::plan_program(factored.program)).c_str(), stdout);
     return 0;
   }
   if (p.options.count("--process")) {

@@ -15,6 +15,7 @@
 namespace nf::compiler {
 
 std::string process_symbol(const std::string& process) { return "nf_process_" + process; }
+std::string body_symbol(const std::string& process) { return "body_" + process; }
 
 std::string buffer_key(const Buffer& b) {
   return b.scratch ? "s:" + std::to_string(b.offset) : "c:" + b.compartment;
@@ -338,7 +339,7 @@ std::unique_ptr<llvm::Module> generate_module(const Plan& plan, llvm::LLVMContex
   llvm::Type* ptr = b.getPtrTy();
   for (const ProcessPlan& pp : plan.processes) {
     llvm::FunctionType* step_ty = llvm::FunctionType::get(b.getVoidTy(), {ptr, b.getFloatTy(), b.getFloatTy()}, false);
-    llvm::Function* step = llvm::Function::Create(step_ty, llvm::Function::ExternalLinkage, process_symbol(pp.name), *module);
+    llvm::Function* step = llvm::Function::Create(step_ty, llvm::Function::InternalLinkage, body_symbol(pp.name), *module);
     step->getArg(0)->setName("state");
     step->getArg(1)->setName("t");
     step->getArg(2)->setName("dt");

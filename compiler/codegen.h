@@ -1,8 +1,9 @@
 // LLVM code generation: a planned program becomes one LLVM module.
 //
-// The module defines, for every process P, an external function
-//   void nf_process_P(uint8_t* state, float t, float dt)
-// that runs one step of P on a state block laid out by the plan's Layout.
+// The module defines, for every planned process P, an internal function
+//   void body_P(uint8_t* state, float t, float dt)
+// that runs one step of P on a state block laid out by the plan's Layout
+// (module_abi.h exports them, as nf_process_P).
 // Each kernel of the plan is an internal function whose buffers are noalias
 // pointers, so the loop vectorizer needs no run-time overlap checks; the
 // process function calls its kernels in order and then makes the plan's
@@ -24,8 +25,10 @@ class Module;
 
 namespace nf::compiler {
 
-// The C symbol of a process's step function.
+// The C symbol of a public process's step function, and the internal symbol
+// of a planned process's body.
 std::string process_symbol(const std::string& process);
+std::string body_symbol(const std::string& process);
 
 // Builds and verifies the module; throws nf::Error if LLVM's verifier rejects
 // a function (a compiler bug, reported with the function's name).

@@ -1,10 +1,13 @@
 #include "compiler/module_abi.h"
 
+#include <functional>
+
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/Module.h>
 #include <llvm/IR/Verifier.h>
 
 #include "compiler/codegen.h"
+#include "compiler/factor.h"
 #include "ir/diagnostic.h"
 #include "neurofuse/module.h"
 
@@ -30,8 +33,95 @@ int32_t role_code(ir::Role r) {
   return NF_STATE;
 }
 
+llvm::Value* form_word(llvm::IRBuilder<>& b, llvm::Value* state, const Plan& plan, const FactoredCompartment& c) {
+  return b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), state, uint64_t(plan.layout.find_compartment(c.form)->offset));
+}
+
+const FactoredCompartment& factored(const Factored& f, const std::string& name) {
+  for (const FactoredCompartment& c : f.compartments)
+    if (c.name == name) return c;
+  throw Error("internal compiler error: '" + name + "' is not factored");
+}
+
+// nf_process_P for every public process P: the variant that reads factors
+// when every compartment it needs has form 1, else the variant that reads
+// storage after materializing those that have form 1.
+void emit_dispatchers(llvm::Module& m, const Factored& f, const Plan& plan) {
+  llvm::LLVMContext& c = m.getContext();
+  llvm::IRBuilder<> b(c);
+  llvm::FunctionType* ty = llvm::FunctionType::get(b.getVoidTy(), {b.getPtrTy(), b.getFloatTy(), b.getFloatTy()}, false);
+  for (const ProcessVariants& v : f.processes) {
+    llvm::Function* fn = llvm::Function::Create(ty, llvm::Function::ExternalLinkage, process_symbol(v.name), m);
+    fn->addFnAttr(llvm::Attribute::NoUnwind);
+    const char* arg_names[] = {"state", "t", "dt"};
+    for (unsigned i = 0; i < 3; ++i) fn->getArg(i)->setName(arg_names[i]);
+    llvm::Value* state = fn->getArg(0);
+    std::vector<llvm::Value*> args = {state, fn->getArg(1), fn->getArg(2)};
+    b.SetInsertPoint(llvm::BasicBlock::Create(c, "entry", fn));
+    if (v.dense.empty()) {
+      b.CreateCall(m.getFunction(body_symbol(v.name)), args);
+      b.CreateRetVoid();
+      continue;
+    }
+    llvm::Value* all_factored = b.getTrue();
+    for (const std::string& need : v.needs) {
+      llvm::Value* form = b.CreateLoad(b.getInt32Ty(), form_word(b, state, plan, factored(f, need)));
+      all_factored = b.CreateAnd(all_factored, b.CreateICmpNE(form, b.getInt32(0)));
+    }
+    llvm::BasicBlock* fast = llvm::BasicBlock::Create(c, "factors", fn);
+    llvm::BasicBlock* slow = llvm::BasicBlock::Create(c, "storage", fn);
+    b.CreateCondBr(all_factored, fast, slow);
+    b.SetInsertPoint(fast);
+    b.CreateCall(m.getFunction(body_symbol(v.name)), args);
+    b.CreateRetVoid();
+    b.SetInsertPoint(slow);
+    for (const std::string& need : v.needs) {
+      const FactoredCompartment& fc = factored(f, need);
+      llvm::Value* form = b.CreateLoad(b.getInt32Ty(), form_word(b, state, plan, fc));
+      llvm::BasicBlock* compute = llvm::BasicBlock::Create(c, "materialize", fn);
+      llvm::BasicBlock* next = llvm::BasicBlock::Create(c, "next", fn);
+      b.CreateCondBr(b.CreateICmpNE(form, b.getInt32(0)), compute, next);
+      b.SetInsertPoint(compute);
+      b.CreateCall(m.getFunction(body_symbol(fc.materialize)), args);
+      b.CreateBr(next);
+      b.SetInsertPoint(next);
+    }
+    b.CreateCall(m.getFunction(body_symbol(v.dense)), args);
+    b.CreateRetVoid();
+  }
+}
+
+// materialize(state, compartment) of module.h.
+llvm::Function* emit_materialize(llvm::Module& m, const Factored& f, const Plan& plan) {
+  llvm::LLVMContext& c = m.getContext();
+  llvm::IRBuilder<> b(c);
+  llvm::Function* fn = llvm::Function::Create(
+      llvm::FunctionType::get(b.getVoidTy(), {b.getPtrTy(), b.getInt32Ty()}, false), llvm::Function::InternalLinkage,
+      "nf_materialize", m);
+  fn->addFnAttr(llvm::Attribute::NoUnwind);
+  llvm::Value* state = fn->getArg(0);
+  b.SetInsertPoint(llvm::BasicBlock::Create(c, "entry", fn));
+  llvm::BasicBlock* done = llvm::BasicBlock::Create(c, "done", fn);
+  llvm::SwitchInst* sw = b.CreateSwitch(fn->getArg(1), done, unsigned(f.compartments.size()));
+  for (const FactoredCompartment& fc : f.compartments) {
+    llvm::BasicBlock* check = llvm::BasicBlock::Create(c, "check", fn);
+    llvm::BasicBlock* compute = llvm::BasicBlock::Create(c, "compute", fn);
+    sw->addCase(b.getInt32(uint32_t(public_index(f, fc.name))), check);
+    b.SetInsertPoint(check);
+    llvm::Value* form = b.CreateLoad(b.getInt32Ty(), form_word(b, state, plan, fc));
+    b.CreateCondBr(b.CreateICmpNE(form, b.getInt32(0)), compute, done);
+    b.SetInsertPoint(compute);
+    b.CreateCall(m.getFunction(body_symbol(fc.materialize)),
+                 {state, llvm::ConstantFP::get(b.getFloatTy(), 0.0), llvm::ConstantFP::get(b.getFloatTy(), 0.0)});
+    b.CreateBr(done);
+  }
+  b.SetInsertPoint(done);
+  b.CreateRetVoid();
+  return fn;
+}
+
 // nf_scan: the step loop of module.h, in native code.
-llvm::Function* emit_scan(llvm::Module& m, const ir::Program& program) {
+llvm::Function* emit_scan(llvm::Module& m, const Factored& factored, const Plan& plan, llvm::Function* materialize) {
   llvm::LLVMContext& c = m.getContext();
   llvm::IRBuilder<> b(c);
   llvm::Type* ptr = b.getPtrTy();
@@ -75,6 +165,20 @@ llvm::Function* emit_scan(llvm::Module& m, const ir::Program& program) {
     return b.CreateLoad(type, b.CreateInBoundsGEP(stream, array, {k, b.getInt32(field)}));
   };
 
+  // Runs `then` when a stream's offset is that of a factored compartment.
+  auto for_factored = [&](llvm::Value* offset, const std::function<void(const FactoredCompartment&)>& then) {
+    for (const FactoredCompartment& fc : factored.compartments) {
+      llvm::BasicBlock* yes = bb("factored");
+      llvm::BasicBlock* next = bb("next");
+      int64_t at = plan.layout.find_compartment(fc.name)->offset;
+      b.CreateCondBr(b.CreateICmpEQ(offset, b.getInt64(uint64_t(at))), yes, next);
+      b.SetInsertPoint(yes);
+      then(fc);
+      b.CreateBr(next);
+      b.SetInsertPoint(next);
+    }
+  };
+
   b.SetInsertPoint(bb("entry"));
   llvm::AllocaInst* t = b.CreateAlloca(b.getFloatTy());
   b.CreateStore(t0, t);
@@ -84,22 +188,28 @@ llvm::Function* emit_scan(llvm::Module& m, const ir::Program& program) {
       llvm::Value* src = b.CreateInBoundsGEP(b.getInt8Ty(), stream_field(drives, d, 2, ptr), b.CreateMul(k, bytes));
       llvm::Value* dst = b.CreateInBoundsGEP(b.getInt8Ty(), state, stream_field(drives, d, 0, i64));
       b.CreateMemCpy(dst, llvm::MaybeAlign(4), src, llvm::MaybeAlign(1), bytes);
+      for_factored(stream_field(drives, d, 0, i64), [&](const FactoredCompartment& fc) {
+        b.CreateStore(b.getInt32(0), form_word(b, state, plan, fc));
+      });
     });
     llvm::Value* now = b.CreateLoad(b.getFloatTy(), t);
     counted(n_procs, [&](llvm::Value* p) {
       llvm::Value* which = b.CreateLoad(i32, b.CreateInBoundsGEP(i32, procs, p));
       llvm::BasicBlock* after = bb("after");
-      llvm::SwitchInst* sw = b.CreateSwitch(which, after, unsigned(program.processes.size()));
-      for (size_t i = 0; i < program.processes.size(); ++i) {
+      llvm::SwitchInst* sw = b.CreateSwitch(which, after, unsigned(factored.processes.size()));
+      for (size_t i = 0; i < factored.processes.size(); ++i) {
         llvm::BasicBlock* call = bb("call");
         sw->addCase(b.getInt32(uint32_t(i)), call);
         b.SetInsertPoint(call);
-        b.CreateCall(m.getFunction(process_symbol(program.processes[i].name)), {state, now, dt});
+        b.CreateCall(m.getFunction(process_symbol(factored.processes[i].name)), {state, now, dt});
         b.CreateBr(after);
       }
       b.SetInsertPoint(after);
     });
     counted(n_records, [&](llvm::Value* r) {
+      for_factored(stream_field(records, r, 0, i64), [&](const FactoredCompartment& fc) {
+        b.CreateCall(materialize, {state, b.getInt32(uint32_t(public_index(factored, fc.name)))});
+      });
       llvm::Value* bytes = stream_field(records, r, 1, i64);
       llvm::Value* dst = b.CreateInBoundsGEP(b.getInt8Ty(), stream_field(records, r, 2, ptr), b.CreateMul(k, bytes));
       llvm::Value* src = b.CreateInBoundsGEP(b.getInt8Ty(), state, stream_field(records, r, 0, i64));
@@ -113,8 +223,9 @@ llvm::Function* emit_scan(llvm::Module& m, const ir::Program& program) {
 
 }  // namespace
 
-void emit_module_abi(llvm::Module& m, const ir::Program& program, const Plan& plan, const std::string& model_name,
+void emit_module_abi(llvm::Module& m, const Factored& f, const Plan& plan, const std::string& model_name,
                      const std::string& target) {
+  const ir::Program& program = f.program;
   llvm::LLVMContext& c = m.getContext();
   llvm::IRBuilder<> b(c);
   llvm::Type* ptr = b.getPtrTy();
@@ -126,19 +237,25 @@ void emit_module_abi(llvm::Module& m, const ir::Program& program, const Plan& pl
   auto private_array = [&](llvm::ArrayType* ty, llvm::ArrayRef<llvm::Constant*> items, const char* name) -> llvm::Constant* {
     return new llvm::GlobalVariable(m, ty, true, llvm::GlobalValue::PrivateLinkage, llvm::ConstantArray::get(ty, items), name);
   };
-  llvm::Function* scan = emit_scan(m, program);
+  emit_dispatchers(m, f, plan);
+  llvm::Function* materialize = emit_materialize(m, f, plan);
+  llvm::Function* scan = emit_scan(m, f, plan, materialize);
 
-  llvm::StructType* comp_ty = llvm::StructType::get(c, {ptr, ptr, i64, i64, i32, i32, i32, i32});
+  llvm::StructType* comp_ty = llvm::StructType::get(c, {ptr, ptr, i64, i64, i64, i32, i32, i32, i32});
   std::vector<llvm::Constant*> comps;
-  for (size_t k = 0; k < program.compartments.size(); ++k) {
+  for (size_t k = 0; k < f.public_compartments; ++k) {
     const ir::Compartment& comp = program.compartments[k];
     const Slot& slot = plan.layout.compartments[k];
     std::vector<uint64_t> dims(comp.type.shape.dims.begin(), comp.type.shape.dims.end());
     llvm::Constant* shape = new llvm::GlobalVariable(m, llvm::ArrayType::get(i64, dims.size()), true,
                                                      llvm::GlobalValue::PrivateLinkage,
                                                      llvm::ConstantDataArray::get(c, dims), "shape");
+    int64_t form_offset = -1;
+    for (const FactoredCompartment& fc : f.compartments)
+      if (fc.name == comp.name) form_offset = plan.layout.find_compartment(fc.form)->offset;
     comps.push_back(llvm::ConstantStruct::get(
         comp_ty, {str(comp.name), shape, b.getInt64(uint64_t(slot.offset)), b.getInt64(uint64_t(slot.bytes)),
+                  b.getInt64(uint64_t(form_offset)),
                   b.getInt32(uint32_t(dtype_code(comp.type.dtype))), b.getInt32(uint32_t(role_code(comp.role))),
                   b.getInt32(uint32_t(comp.type.shape.rank())), b.getInt32(comp.init.bits)}));
   }
@@ -150,11 +267,11 @@ void emit_module_abi(llvm::Module& m, const ir::Program& program, const Plan& pl
                    llvm::ConstantFP::get(b.getFloatTy(), double(program.params[k].default_value)), b.getInt32(0)}));
   llvm::StructType* proc_ty = llvm::StructType::get(c, {ptr, ptr});
   std::vector<llvm::Constant*> procs;
-  for (const ir::Process& p : program.processes)
+  for (const ProcessVariants& p : f.processes)
     procs.push_back(llvm::ConstantStruct::get(proc_ty, {str(p.name), m.getFunction(process_symbol(p.name))}));
 
   llvm::StructType* info_ty = llvm::StructType::get(
-      c, {i32, i32, ptr, ptr, i64, i64, i64, i64, i64, b.getFloatTy(), i32, i32, i32, ptr, ptr, ptr, ptr});
+      c, {i32, i32, ptr, ptr, i64, i64, i64, i64, i64, b.getFloatTy(), i32, i32, i32, ptr, ptr, ptr, ptr, ptr});
   llvm::Constant* info = llvm::ConstantStruct::get(
       info_ty,
       {b.getInt32(NF_MODULE_ABI_VERSION), b.getInt32(uint32_t(sizeof(nf_module_info))), str(model_name), str(target),
@@ -165,9 +282,14 @@ void emit_module_abi(llvm::Module& m, const ir::Program& program, const Plan& pl
        b.getInt32(uint32_t(params.size())), b.getInt32(uint32_t(procs.size())),
        private_array(llvm::ArrayType::get(comp_ty, comps.size()), comps, "compartments"),
        private_array(llvm::ArrayType::get(param_ty, params.size()), params, "params"),
-       private_array(llvm::ArrayType::get(proc_ty, procs.size()), procs, "processes"), scan});
+       private_array(llvm::ArrayType::get(proc_ty, procs.size()), procs, "processes"), scan, materialize});
   new llvm::GlobalVariable(m, info_ty, true, llvm::GlobalValue::ExternalLinkage, info, "nf_module");
-  if (llvm::verifyFunction(*scan, nullptr)) throw Error("internal compiler error: LLVM rejected nf_scan");
+  for (llvm::Function* fn : {scan, materialize})
+    if (llvm::verifyFunction(*fn, nullptr))
+      throw Error("internal compiler error: LLVM rejected " + fn->getName().str());
+  for (const ProcessVariants& p : f.processes)
+    if (llvm::verifyFunction(*m.getFunction(process_symbol(p.name)), nullptr))
+      throw Error("internal compiler error: LLVM rejected the step function of '" + p.name + "'");
 }
 
 }  // namespace nf::compiler

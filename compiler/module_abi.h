@@ -13,9 +13,13 @@ class Module;
 
 namespace nf::compiler {
 
-// Adds nf_scan and nf_module to `module`, which must already define the
-// process step functions (codegen.h). `target` names what the code is for.
-void emit_module_abi(llvm::Module& module, const ir::Program& program, const Plan& plan,
+struct Factored;
+
+// Adds the exported step functions (nf_process_P, choosing among a process's
+// variants, factor.h), nf_scan, materialize and nf_module to `module`, which
+// must already define the bodies of every process of `plan` (codegen.h).
+// `target` names what the code is for.
+void emit_module_abi(llvm::Module& module, const Factored& factored, const Plan& plan,
                      const std::string& model_name, const std::string& target);
 
 }  // namespace nf::compiler

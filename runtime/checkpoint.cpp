@@ -27,11 +27,11 @@ std::string shape_text(const std::vector<int64_t>& s) {
   return out + (s.size() == 1 ? ",)" : ")");
 }
 
-nf::npz::Array compartment_array(const nf_state* s, const nf_compartment_info& c) {
+nf::npz::Array compartment_array(nf_state* s, const nf_compartment_info& c) {
   nf::npz::Array a;
   a.dtype = npz_dtype(c.dtype);
   a.shape = shape_of(c);
-  const uint8_t* src = s->block + c.offset;
+  const uint8_t* src = current(s, c);
   if (c.dtype == NF_BOOL) {
     for (int64_t i = 0; i < count(c); ++i) {
       uint32_t w;
@@ -54,7 +54,7 @@ std::string misfit(const nf::npz::Array& a, const nf_compartment_info& c) {
 }
 
 void store(nf_state* s, const nf_compartment_info& c, const nf::npz::Array& a) {
-  uint8_t* dst = s->block + c.offset;
+  uint8_t* dst = overwritten(s, c);
   if (c.dtype == NF_BOOL) {
     for (int64_t i = 0; i < count(c); ++i) {
       uint32_t w = a.data[size_t(i)] ? 1u : 0u;

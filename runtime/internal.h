@@ -63,6 +63,13 @@ int32_t find_process(const nf_module_info& m, const char* name);
 // "; did you mean 'x'?" for the closest name of the module's kind `what`.
 std::string suggestion(const nf_module_info& m, const std::string& name, const char* what);
 
+// The storage of compartment `c` (of s's module) with its value: computed
+// from the factors first when the module keeps it factored (module.h).
+const uint8_t* current(nf_state* s, const nf_compartment_info& c);
+// The storage of `c` for the caller to overwrite; the module then reads the
+// storage, not the factors.
+uint8_t* overwritten(nf_state* s, const nf_compartment_info& c);
+
 // Element count of a compartment.
 inline int64_t count(const nf_compartment_info& c) { return c.bytes / 4; }
 

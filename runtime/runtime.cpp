@@ -62,6 +62,17 @@ const char* dtype_name(int32_t dtype) {
   }
 }
 
+const uint8_t* current(nf_state* s, const nf_compartment_info& c) {
+  const nf_module_info& m = *s->module->info;
+  if (c.form_offset >= 0) m.materialize(s->block, int32_t(&c - m.compartments));
+  return s->block + c.offset;
+}
+
+uint8_t* overwritten(nf_state* s, const nf_compartment_info& c) {
+  if (c.form_offset >= 0) std::memset(s->block + c.form_offset, 0, 4);
+  return s->block + c.offset;
+}
+
 namespace {
 
 nf_status check_info(const nf_module_info* info, std::string* error) {
@@ -69,6 +80,10 @@ nf_status check_info(const nf_module_info* info, std::string* error) {
     return fail(error, NF_ERROR_ABI_VERSION,
                 "the module was built for ABI version " + std::to_string(info->abi_version) +
                     "; this runtime accepts version " + std::to_string(NF_MODULE_ABI_VERSION));
+  for (int32_t i = 0; i < info->n_compartments; ++i)
+    if (info->compartments[i].form_offset >= 0 && !info->materialize)
+      return fail(error, NF_ERROR_NOT_A_MODULE,
+                  std::string("compartment '") + info->compartments[i].name + "' is factored but the module has no materialize");
   return NF_OK;
 }
 
@@ -120,6 +135,7 @@ const char* nf_status_name(nf_status status) {
     case NF_ERROR_DTYPE: return "NF_ERROR_DTYPE";
     case NF_ERROR_BAD_FILE: return "NF_ERROR_BAD_FILE";
     case NF_ERROR_OUT_OF_MEMORY: return "NF_ERROR_OUT_OF_MEMORY";
+    case NF_ERROR_FACTORED: return "NF_ERROR_FACTORED";
   }
   return "NF_ERROR_UNKNOWN";
 }
@@ -274,6 +290,11 @@ nf_status nf_state_compartment(nf_state* s, const char* name, void** data, int32
   if (!c)
     return fail(s, NF_ERROR_UNKNOWN_NAME,
                 std::string("no compartment '") + name + "'" + suggestion(*s->module->info, name, "compartment"));
+  if (c->form_offset >= 0)
+    return fail(s, NF_ERROR_FACTORED,
+                std::string("compartment '") + name +
+                    "' is kept by the compiled code as the factors of a low-rank value, so it has no storage to "
+                    "point at; copy it with nf_state_read or nf_state_write");
   if (data) *data = s->block + c->offset;
   if (dtype) *dtype = c->dtype;
   if (n) *n = count(*c);
@@ -302,14 +323,14 @@ nf_status checked_compartment(nf_state* s, const char* name, int32_t dtype, cons
 nf_status nf_state_write(nf_state* s, const char* name, int32_t dtype, const void* data, int64_t n) {
   const nf_compartment_info* c = nullptr;
   if (nf_status st = checked_compartment(s, name, dtype, data, n, &c); st != NF_OK) return st;
-  std::memcpy(s->block + c->offset, data, size_t(c->bytes));
+  std::memcpy(overwritten(s, *c), data, size_t(c->bytes));
   return NF_OK;
 }
 
 nf_status nf_state_read(nf_state* s, const char* name, int32_t dtype, void* out, int64_t n) {
   const nf_compartment_info* c = nullptr;
   if (nf_status st = checked_compartment(s, name, dtype, out, n, &c); st != NF_OK) return st;
-  std::memcpy(out, s->block + c->offset, size_t(c->bytes));
+  std::memcpy(out, current(s, *c), size_t(c->bytes));
   return NF_OK;
 }
 

@@ -116,15 +116,12 @@ std::map<std::string, int64_t> run_golden(const ir::Program& program, const Gold
   // The compiled state's compartments as the interpreter's tensors.
   auto get = [&](nf::State& s, const std::string& name) {
     ir::Tensor t(interp.get(name).type);
-    std::span<uint32_t> w = s.words(name);
+    std::vector<uint32_t> w = s.read_words(name);
     std::copy(w.begin(), w.end(), t.words.begin());
     return t;
   };
   auto set = [&](const std::string& name, const ir::Tensor& v) {
-    for (nf::State* s : {&compiled, &threaded}) {
-      std::span<uint32_t> w = s->words(name);
-      std::copy(v.words.begin(), v.words.end(), w.begin());
-    }
+    for (nf::State* s : {&compiled, &threaded}) s->write_words(name, v.words);
   };
   std::vector<std::string> aot_driven;  // fixed, then random compartments: one drive row per step
   for (const auto& [name, v] : run.fixed) aot_driven.push_back(name);

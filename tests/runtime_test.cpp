@@ -2,6 +2,7 @@
 // path, concurrency, and checkpoints that round-trip bit for bit and that
 // numpy reads.
 #include <catch2/catch.hpp>
+#include <bit>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -12,6 +13,7 @@
 #include "compiler/build.h"
 #include "compiler/jit.h"
 #include "frontend/frontend.h"
+#include "ir/interpreter.h"
 #include "neurofuse/runtime.hpp"
 
 using Catch::Contains;
@@ -78,7 +80,7 @@ void drive(nf::State& s, int steps, int offset = 0) {
 std::vector<uint32_t> all_words(nf::State& s, const nf::Module& m) {
   std::vector<uint32_t> out;
   for (int32_t i = 0; i < m.info().n_compartments; ++i) {
-    std::span<uint32_t> w = s.words(m.info().compartments[i].name);
+    std::vector<uint32_t> w = s.read_words(m.info().compartments[i].name);
     out.insert(out.end(), w.begin(), w.end());
   }
   return out;
@@ -383,4 +385,152 @@ TEST_CASE("numpy reads checkpoints and .npy files set compartments", "[runtime][
   for (float x : a.f32("W.weights")) CHECK(x == 0.125f);
   CHECK(nf_state_load_npy(a.get(), "W.weights", (dir / "bad.npy").c_str()) == NF_ERROR_BAD_FILE);
   CHECK_THAT(nf_last_error(), Contains("holds <f4 (3, 4) but compartment 'W.weights' is <f4 (4, 3)"));
+}
+
+namespace {
+
+// An MSTDP-ET layer large enough that its dWeights is kept as factors.
+const char* kFactoredModel = R"(
+model factored {
+  seed = 2
+  pre = BernoulliCell(n_units=24)
+  post = BernoulliCell(n_units=16)
+  tr_pre = VarTrace(n_units=24, tau_tr=20.0, a_delta=1.0)
+  tr_post = VarTrace(n_units=16, tau_tr=20.0, a_delta=1.0)
+  W = MSTDPETSynapse(shape=(24, 16), tau_elg=25.0, eta=0.01, A_plus=1.0, A_minus=0.5, weight_init=uniform(0.0, 1.0))
+  pre.outputs >> W.inputs
+  pre.outputs >> W.preSpike
+  post.outputs >> W.postSpike
+  pre.outputs >> tr_pre.inputs
+  post.outputs >> tr_post.inputs
+  tr_pre.trace >> W.preTrace
+  tr_post.trace >> W.postTrace
+  process step = pre.advance_state >> post.advance_state >> tr_pre.advance_state >> tr_post.advance_state >> W.advance_state >> W.evolve
+  process reset = W.reset
+}
+)";
+
+// Steps a compiled state and the interpreter's alike, with reward +1.
+struct Twin {
+  nf::ir::Program program = nf::frontend::compile_model_text(kFactoredModel, "factored.nf");
+  nf::Module module{nf::compiler::jit_module(program)};
+  nf::ir::State interp = nf::ir::create_state(program, 2);
+  nf::State compiled{module, 2};
+  float t = 0.0f;
+
+  Twin() {
+    for (const char* p : {"pre.inputs", "post.inputs"}) set(p, 0.3f);
+    set("W.modulator", 1.0f);
+    compiled.step("reset", 0.0f, 1.0f);
+    nf::ir::run_process(program, "reset", interp, 0.0f, 1.0f);
+  }
+  void set(const std::string& name, float v) {
+    nf::ir::Tensor x(interp.get(name).type);
+    for (uint32_t& w : x.words) w = std::bit_cast<uint32_t>(v);
+    compiled.write_words(name, x.words);
+    interp.set(name, x);
+  }
+  void step(int n) {
+    for (int k = 0; k < n; ++k, t = t + 1.0f) {
+      compiled.step("step", t, 1.0f);
+      nf::ir::run_process(program, "step", interp, t, 1.0f);
+    }
+  }
+  // Every compartment of the compiled state equals the interpreter's.
+  bool same() {
+    for (const nf::ir::Compartment& c : program.compartments)
+      if (compiled.read_words(c.name) != interp.get(c.name).words) return false;
+    return true;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a factored compartment reads, writes, records and checkpoints as its value", "[runtime]") {
+  Twin twin;
+  const nf_compartment_info& dw = twin.module.compartment("W.dWeights");
+  REQUIRE(dw.form_offset >= 0);  // kept as factors
+  CHECK(twin.module.compartment("W.weights").form_offset == -1);
+  CHECK(twin.module.compartment("W.eligibility").form_offset == -1);
+  // No storage to point at: an error, not a stale view.
+  void* data = nullptr;
+  CHECK(nf_state_compartment(twin.compiled.get(), "W.dWeights", &data, nullptr, nullptr) == NF_ERROR_FACTORED);
+  CHECK_THAT(nf_state_last_error(twin.compiled.get()), Contains("nf_state_read"));
+  CHECK(data == nullptr);
+
+  // The word saying where dWeights' value is: 0 storage, 1 factors.
+  auto form = [&](nf::State& s) {
+    const uint8_t* block = reinterpret_cast<const uint8_t*>(s.words("W.weights").data()) -
+                           twin.module.compartment("W.weights").offset;
+    int32_t f = -1;
+    std::memcpy(&f, block + dw.form_offset, 4);
+    return f;
+  };
+  CHECK(form(twin.compiled) == 0);  // reset wrote dWeights' storage
+  twin.step(1);
+  CHECK(form(twin.compiled) == 1);  // a step keeps it as factors
+  CHECK(twin.same());
+  twin.step(40);
+  REQUIRE(twin.same());
+  bool nonzero = false;
+  for (uint32_t w : twin.compiled.read_words("W.dWeights")) nonzero = nonzero || (w & 0x7fffffffu);
+  CHECK(nonzero);  // spikes made STDP events
+
+  SECTION("a host write replaces the factors until the next write") {
+    std::vector<uint32_t> mine(size_t(dw.bytes / 4));
+    for (size_t i = 0; i < mine.size(); ++i) mine[i] = std::bit_cast<uint32_t>(float(i % 7) * 0.125f - 0.25f);
+    twin.compiled.write_words("W.dWeights", mine);
+    CHECK(form(twin.compiled) == 0);
+    nf::ir::Tensor x(twin.interp.get("W.dWeights").type);
+    x.words = mine;
+    twin.interp.set("W.dWeights", x);
+    CHECK(twin.compiled.read_words("W.dWeights") == mine);
+    twin.step(1);  // reads the written matrix into the eligibility
+    CHECK(twin.same());
+    twin.step(20);
+    CHECK(twin.same());
+  }
+  SECTION("a checkpoint holds the value; a state that loads it continues with the same bits") {
+    TempDir dir;
+    twin.compiled.save(dir / "f.npz");
+    nf::State other(twin.module, 7);
+    for (int k = 0; k < 30; ++k) other.step("step", float(k), 1.0f);  // factors of its own
+    CHECK(form(other) == 1);
+    other.load(dir / "f.npz");
+    CHECK(form(other) == 0);
+    CHECK(other.read_words("W.dWeights") == twin.compiled.read_words("W.dWeights"));
+    float t = twin.t;
+    twin.step(25);
+    for (int k = 0; k < 25; ++k, t = t + 1.0f) other.step("step", t, 1.0f);
+    for (const nf::ir::Compartment& c : twin.program.compartments)
+      CHECK(other.read_words(c.name) == twin.compiled.read_words(c.name));
+    CHECK(twin.same());
+  }
+  SECTION("scan records the value every step and a drive replaces it") {
+    nf::State stepped(twin.module, 3), scanned(twin.module, 3);
+    const int steps = 30;
+    const size_t n = size_t(dw.bytes / 4);
+    std::vector<uint32_t> rec_stepped(steps * n), rec_scanned(steps * n), drive(steps * n);
+    for (size_t i = 0; i < drive.size(); ++i) drive[i] = std::bit_cast<uint32_t>(float(i % 5) * 0.01f);
+    for (nf::State* s : {&stepped, &scanned}) {
+      s->step("reset", 0.0f, 1.0f);
+      s->write_words("W.modulator", std::vector<uint32_t>{std::bit_cast<uint32_t>(1.0f)});
+    }
+    float t = 0.0f;
+    for (int k = 0; k < steps; ++k, t = t + 1.0f) {
+      stepped.step("step", t, 1.0f);
+      std::vector<uint32_t> w = stepped.read_words("W.dWeights");
+      std::copy(w.begin(), w.end(), rec_stepped.begin() + k * long(n));
+    }
+    scanned.scan({"step"}, 0.0f, 1.0f, steps, {}, {{"W.dWeights", rec_scanned.data()}});
+    CHECK(rec_scanned == rec_stepped);
+    // Driving dWeights every step: each step reads the driven matrix.
+    for (int k = 0; k < steps; ++k, t = t + 1.0f) {
+      stepped.write_words("W.dWeights", std::span<const uint32_t>(drive.data() + k * long(n), n));
+      stepped.step("step", t, 1.0f);
+    }
+    scanned.scan({"step"}, float(steps), 1.0f, steps, {{"W.dWeights", drive.data()}}, {});
+    for (const nf::ir::Compartment& c : twin.program.compartments)
+      CHECK(scanned.read_words(c.name) == stepped.read_words(c.name));
+  }
 }

@@ -2,20 +2,55 @@
 # its (n_in, n_out) matrices (each read once, each written once, in place),
 # with exp(-dt/tau_elg) computed once outside the loop and the outer products'
 # vectors computed once each; a LIF step is one loop over its units.
+# dWeights, a difference of two outer products, is kept as its four vectors
+# (factor.h): the pass recomputes the previous dWeights from them and stores
+# the new vectors, so of the matrices it touches only the eligibility and the
+# weights. The variant that reads dWeights' storage (after a reset or a host
+# write) is the same pass with the stored matrix read instead.
 # RUN: neurofuse ir %s --stage kernels --process evolve | FileCheck %s --check-prefix=EVOLVE
 # RUN: neurofuse ir %s --stage kernels --process advance | FileCheck %s --check-prefix=ADVANCE
 # RUN: neurofuse ir %s --stage kernels --process step | FileCheck %s --check-prefix=STEP
+# RUN: neurofuse ir %s --stage kernels | FileCheck %s --check-prefix=MATERIALIZE
+# RUN: neurofuse ir %s --stage factored --process evolve | FileCheck %s --check-prefix=FACTORED
 # EVOLVE: process evolve: 4 kernels
 # EVOLVE-NEXT: kernel 0: elementwise over []
 # EVOLVE-NEXT: ops: {{.*}}=exp
+# EVOLVE-NEXT: reads:
+# EVOLVE-NEXT: writes: {{.*}} %{{[0-9]+}}->W.dWeights.form
 # EVOLVE: kernel 1: elementwise over [300,1]
 # EVOLVE: kernel 2: elementwise over [1,200]
 # EVOLVE: kernel 3: elementwise over [300,200]
 # EVOLVE-NEXT: ops: {{.*}}=matmul {{.*}}=matmul
+# EVOLVE-NEXT: reads: W.dWeights.factor0 W.dWeights.factor1 W.dWeights.factor2 W.dWeights.factor3 W.eligibility W.modulator W.outmask W.weights
+# EVOLVE-NEXT: writes: %{{[0-9]+}}->W.eligibility %{{[0-9]+}}->W.weights
+# EVOLVE-NEXT: copy scratch+{{[0-9]+}} -> W.dWeights.factor0
+# EVOLVE-NEXT: copy scratch+{{[0-9]+}} -> W.dWeights.factor1
+# EVOLVE-NEXT: copy scratch+{{[0-9]+}} -> W.dWeights.factor2
+# EVOLVE-NEXT: copy scratch+{{[0-9]+}} -> W.dWeights.factor3
+# EVOLVE-NEXT: process evolve.dense: 4 kernels
+# EVOLVE: kernel 3: elementwise over [300,200]
+# EVOLVE-NEXT: ops:
 # EVOLVE-NEXT: reads: W.dWeights W.eligibility W.modulator W.outmask W.weights
-# EVOLVE-NEXT: writes: %{{[0-9]+}}->W.eligibility %{{[0-9]+}}->W.dWeights %{{[0-9]+}}->W.weights
+# EVOLVE-NEXT: writes: %{{[0-9]+}}->W.eligibility %{{[0-9]+}}->W.weights
 # EVOLVE-NOT: kernel
 # EVOLVE-NOT: copy
+# MATERIALIZE: process materialize.W.dWeights: 1 kernel
+# MATERIALIZE-NEXT: kernel 0: elementwise over [300,200]
+# MATERIALIZE-NEXT: ops: {{.*}}=matmul {{.*}}=matmul {{.*}}=neg {{.*}}=add
+# MATERIALIZE-NEXT: reads: W.dWeights.factor0 W.dWeights.factor1 W.dWeights.factor2 W.dWeights.factor3
+# MATERIALIZE-NEXT: writes: %{{[0-9]+}}->W.dWeights
+# FACTORED: compartment W.dWeights.factor0 : f32[300,1] state = 0
+# FACTORED-NEXT: compartment W.dWeights.factor1 : f32[1,200] state = 0
+# FACTORED-NEXT: compartment W.dWeights.factor2 : f32[300,1] state = 0
+# FACTORED-NEXT: compartment W.dWeights.factor3 : f32[1,200] state = 0
+# FACTORED-NEXT: compartment W.dWeights.form : i32[] state = 0
+# FACTORED: process evolve {
+# FACTORED-NOT: read W.dWeights :
+# FACTORED: read W.dWeights.factor0
+# FACTORED-NOT: write W.dWeights,
+# FACTORED: write W.dWeights.form
+# FACTORED: process evolve.dense {
+# FACTORED: read W.dWeights :
 # ADVANCE: process advance: 3 kernels
 # ADVANCE: kernel {{[0-9]+}}: matmul over [1,200]
 # ADVANCE: kernel {{[0-9]+}}: elementwise over [1,200]
@@ -26,14 +61,20 @@
 # With the transform and the update in one process, the transform's product
 # joins the update's loop: the weights are read once per step, and only the
 # LIF step, which needs the product, comes after.
-# STEP: process step: 5 kernels
-# STEP: kernel 3: row-sweep over [300,200]
+# STEP: process step: 4 kernels
+# STEP: kernel 2: row-sweep over [300,200]
 # STEP-NEXT: ops: {{.*}}=matmul {{.*}}=matmul {{.*}}=matmul
-# STEP-NEXT: reads: W.dWeights W.eligibility W.inputs W.modulator W.outmask W.weights
-# STEP-NEXT: writes: {{.*}}->W.eligibility {{.*}}->W.dWeights {{.*}}->scratch+{{[0-9]+}} {{.*}}->W.weights
-# STEP-NEXT: kernel 4: elementwise over [1,200]
+# STEP-NEXT: reads: W.dWeights.factor0 W.dWeights.factor1 W.dWeights.factor2 W.dWeights.factor3 W.eligibility W.inputs W.modulator W.outmask W.weights
+# STEP-NEXT: writes: {{.*}}->W.eligibility {{.*}}->scratch+{{[0-9]+}} {{.*}}->W.weights
+# STEP-NEXT: kernel 3: elementwise over [1,200]
 # STEP-NEXT: ops:
-# STEP-NEXT: reads: W.biases W.gate z1.rfr z1.thr_theta z1.tols z1.v
+# STEP-NEXT: reads: W.biases W.gate W.postSpike W.postTrace z1.rfr z1.thr_theta z1.tols z1.v
+# STEP: process step.dense: 4 kernels
+# STEP: kernel 2: row-sweep over [300,200]
+# STEP-NEXT: ops:
+# STEP-NEXT: reads: W.dWeights W.eligibility W.inputs W.modulator W.outmask W.weights
+# STEP-NEXT: writes:
+# STEP-NEXT: kernel 3: elementwise over [1,200]
 # STEP-NOT: kernel
 model fusion {
   W = MSTDPETSynapse(shape=(300, 200), A_plus=1.0, A_minus=0.5, eta=0.01, tau_elg=25.0, weight_init=uniform(0.0, 1.0))

@@ -18,6 +18,13 @@
  * the process named "initialize" once (t = 0, dt = default_dt) if the module
  * has one.
  *
+ * Factored compartments. A compartment with form_offset >= 0 may be kept by
+ * the step functions as the small factors of a low-rank value instead of in
+ * its storage: while the int32 at form_offset is nonzero, its storage is
+ * stale. Before reading the storage, call materialize(state, i) (i: the
+ * compartment's index), which computes it and leaves the form as it is;
+ * after writing the storage, set the int32 to 0.
+ *
  * Stepping. process[i].step(state, t, dt) runs one step of process i.
  * scan(...) runs many steps in native code, see nf_scan_fn. Step functions
  * touch only the block they are given, so states may be stepped concurrently
@@ -33,7 +40,7 @@ extern "C" {
 
 /* Version of the layout of the structures below. A runtime must refuse a
  * module whose abi_version differs from the one it was built with. */
-#define NF_MODULE_ABI_VERSION 2
+#define NF_MODULE_ABI_VERSION 3
 
 enum { NF_F32 = 0, NF_I32 = 1, NF_BOOL = 2 };
 enum { NF_INPUT = 0, NF_STATE = 1, NF_OUTPUT = 2 };
@@ -59,6 +66,7 @@ typedef struct {
   const int64_t* shape;  /* rank extents */
   int64_t offset;        /* bytes from the start of the state block */
   int64_t bytes;         /* 4 * number of elements */
+  int64_t form_offset;   /* -1, or where an int32 says how the value is kept (below) */
   int32_t dtype;         /* NF_F32, NF_I32 or NF_BOOL */
   int32_t role;          /* NF_INPUT, NF_STATE or NF_OUTPUT */
   int32_t rank;
@@ -79,7 +87,9 @@ typedef struct {
 
 /* A stream of per-step rows between the state and a caller buffer: before
  * step k, scan copies `bytes` from data + k * bytes to state + offset (a
- * drive); after step k, from state + offset to data + k * bytes (a record). */
+ * drive); after step k, from state + offset to data + k * bytes (a record).
+ * A stream at a factored compartment's offset is its whole storage: scan
+ * materializes it before recording and sets its form to 0 after driving. */
 typedef struct {
   int64_t offset;
   int64_t bytes;
@@ -112,6 +122,7 @@ typedef struct {
   const nf_param_info* params;
   const nf_process_info* processes;
   nf_scan_fn scan;
+  void (*materialize)(uint8_t* state, int32_t compartment);
 } nf_module_info;
 
 #ifdef __cplusplus

@@ -53,7 +53,8 @@ typedef enum nf_status {
   NF_ERROR_SHAPE = 6,            /* an element count or shape does not match */
   NF_ERROR_DTYPE = 7,            /* an element type does not match */
   NF_ERROR_BAD_FILE = 8,         /* a checkpoint or .npy file is malformed or does not fit */
-  NF_ERROR_OUT_OF_MEMORY = 9
+  NF_ERROR_OUT_OF_MEMORY = 9,
+  NF_ERROR_FACTORED = 10         /* the compiled code keeps the compartment as factors: copy it in or out */
 } nf_status;
 
 typedef struct nf_module nf_module;
@@ -134,11 +135,15 @@ NF_API nf_module* nf_state_module(const nf_state* state);
 
 /* The compartment's storage inside the state: `count` elements of 4 bytes,
  * valid until the state is destroyed. Any of the outputs may be NULL.
- * Errors: INVALID_ARGUMENT (NULL state or name), UNKNOWN_NAME. */
+ * Errors: INVALID_ARGUMENT (NULL state or name), UNKNOWN_NAME, FACTORED: the
+ * module keeps this compartment as the factors of a low-rank value (its
+ * nf_compartment_info's form_offset >= 0, neurofuse/module.h), so no storage
+ * stays current; nf_state_read and nf_state_write copy its value. */
 NF_API nf_status nf_state_compartment(nf_state* state, const char* name, void** data, int32_t* dtype,
                                       int64_t* count);
 
-/* Copies `count` elements of type `dtype` into / out of a compartment.
+/* Copies `count` elements of type `dtype` into / out of a compartment (of a
+ * factored one too: reading computes its value from the factors).
  * Errors: INVALID_ARGUMENT, UNKNOWN_NAME, DTYPE (dtype differs), SHAPE
  * (count differs from the compartment's element count). */
 NF_API nf_status nf_state_write(nf_state* state, const char* name, int32_t dtype, const void* data, int64_t count);

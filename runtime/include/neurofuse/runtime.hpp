@@ -94,6 +94,8 @@ class State {
   }
 
   // Views of a compartment's elements inside the state; the dtype must match.
+  // A compartment the module keeps factored has none (NF_ERROR_FACTORED):
+  // copy it with read_words / write_words.
   std::span<float> f32(const std::string& name) { return view<float>(name, NF_F32); }
   std::span<int32_t> i32(const std::string& name) { return view<int32_t>(name, NF_I32); }
   std::span<uint32_t> boolean(const std::string& name) { return view<uint32_t>(name, NF_BOOL); }
@@ -103,6 +105,17 @@ class State {
     int64_t n = 0;
     check(nf_state_compartment(s_, name.c_str(), &data, nullptr, &n));
     return {static_cast<uint32_t*>(data), size_t(n)};
+  }
+
+  // A copy of any compartment's raw 4-byte elements, and its replacement.
+  std::vector<uint32_t> read_words(const std::string& name) {
+    const nf_compartment_info& c = info(name);
+    std::vector<uint32_t> out(size_t(c.bytes / 4));
+    check(nf_state_read(s_, name.c_str(), c.dtype, out.data(), int64_t(out.size())));
+    return out;
+  }
+  void write_words(const std::string& name, std::span<const uint32_t> words) {
+    check(nf_state_write(s_, name.c_str(), info(name).dtype, words.data(), int64_t(words.size())));
   }
 
   void set_param(const std::string& name, float v) { check(nf_state_set_param(s_, name.c_str(), v)); }
@@ -130,6 +143,11 @@ class State {
   }
 
  private:
+  const nf_compartment_info& info(const std::string& name) const {
+    const nf_compartment_info* c = nullptr;
+    check(nf_module_find_compartment(nf_state_module(s_), name.c_str(), &c));
+    return *c;
+  }
   template <class T>
   std::span<T> view(const std::string& name, int32_t want) {
     void* data = nullptr;

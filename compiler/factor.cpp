@@ -1,0 +1,278 @@
+#include "compiler/factor.h"
+
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <set>
+
+namespace nf::compiler {
+
+namespace {
+
+using ir::Node;
+using ir::NodeRef;
+
+// Operations whose every element is computed from operand elements alone, so
+// a kernel can recompute them where it needs them.
+bool recomputable(const Node& n) {
+  switch (ir::op_class(n.op)) {
+    case ir::OpClass::Unary: case ir::OpClass::Binary: case ir::OpClass::Compare:
+    case ir::OpClass::Ternary: case ir::OpClass::Cast: case ir::OpClass::Broadcast:
+    case ir::OpClass::Transpose:
+      return true;
+    case ir::OpClass::MatMul: return n.operands[0]->type.shape[1] <= 1;  // an outer product
+    default: return false;
+  }
+}
+
+// The small operands (fewer than `elements` elements) that `v` is computed
+// from through recomputable operations, in first-use order; false when it
+// needs some other full-size value. Literals stay in the expression.
+bool find_factors(const Node* v, int64_t elements, std::vector<const Node*>& factors) {
+  if (v->op == ir::Op::Const) return true;
+  if (v->type.shape.num_elements() < elements) {
+    if (std::find(factors.begin(), factors.end(), v) == factors.end()) factors.push_back(v);
+    return true;
+  }
+  if (!recomputable(*v)) return false;
+  for (const NodeRef& o : v->operands)
+    if (!find_factors(o.get(), elements, factors)) return false;
+  return true;
+}
+
+NodeRef read_of(const std::string& compartment, const ir::Type& type) {
+  ir::Attrs a;
+  a.name = compartment;
+  return Node::make(ir::Op::Read, type, {}, a);
+}
+
+NodeRef write_of(const std::string& compartment, const NodeRef& value) {
+  ir::Attrs a;
+  a.name = compartment;
+  return Node::make(ir::Op::Write, value->type, {value}, a);
+}
+
+NodeRef form_value(int32_t v) {
+  ir::Attrs a;
+  a.literal = ir::Literal::i32(v);
+  return Node::make(ir::Op::Const, ir::Type{ir::DType::I32, {}}, {}, a);
+}
+
+// `v` with each factor replaced by the node `leaf(k)` for factor k; new nodes
+// go to `out` in dependency order.
+NodeRef rebuild(const Node* v, const std::vector<const Node*>& factors, const std::function<NodeRef(size_t)>& leaf,
+                std::vector<NodeRef>& out, std::map<const Node*, NodeRef>& done) {
+  if (auto it = done.find(v); it != done.end()) return it->second;
+  NodeRef r;
+  if (auto f = std::find(factors.begin(), factors.end(), v); f != factors.end()) {
+    r = leaf(size_t(f - factors.begin()));
+  } else {
+    std::vector<NodeRef> ops;
+    for (const NodeRef& o : v->operands) ops.push_back(rebuild(o.get(), factors, leaf, out, done));
+    r = Node::make(v->op, v->type, std::move(ops), v->attrs, v->loc);
+    out.push_back(r);
+  }
+  done[v] = r;
+  return r;
+}
+
+bool same_tree(const Node* a, const Node* b) {
+  if (a == b) return true;
+  if (a->op != b->op || a->type != b->type || !(a->attrs == b->attrs) || a->operands.size() != b->operands.size())
+    return false;
+  for (size_t i = 0; i < a->operands.size(); ++i)
+    if (!same_tree(a->operands[i].get(), b->operands[i].get())) return false;
+  return true;
+}
+
+// The low-rank form of one compartment: the expression over reads of its
+// factor compartments.
+struct Form {
+  FactoredCompartment names;
+  std::vector<ir::Type> factor_types;
+  NodeRef expression;  // over read_of(names.factors[k])
+};
+
+// The expression of a write's value over placeholder reads of `base`'s
+// factor compartments, and the value's factors; null when not low rank.
+NodeRef template_of(const std::string& base, const Node* value, int64_t elements, std::vector<const Node*>& factors) {
+  factors.clear();
+  if (!find_factors(value, elements, factors)) return nullptr;
+  std::vector<NodeRef> scratch;
+  std::map<const Node*, NodeRef> done;
+  return rebuild(value, factors, [&](size_t k) { return read_of(base + ".factor" + std::to_string(k), factors[k]->type); },
+                 scratch, done);
+}
+
+// A fresh copy of a form's expression appended to `body`: its reads of the
+// factor compartments first, then its operations.
+NodeRef instantiate(const NodeRef& expression, std::vector<NodeRef>& body) {
+  std::map<const Node*, NodeRef> done;
+  std::function<void(const Node*)> reads = [&](const Node* n) {
+    if (n->op == ir::Op::Read && !done.count(n)) {
+      done[n] = read_of(n->attrs.name, n->type);
+      body.push_back(done[n]);
+    }
+    for (const NodeRef& o : n->operands) reads(o.get());
+  };
+  reads(expression.get());
+  return rebuild(expression.get(), {}, nullptr, body, done);
+}
+
+enum class Last { None, Form, Storage };
+
+// Rewrites one process for the factored compartments. With `read_factors`,
+// a read of a factored compartment that the process has not written yet
+// reads the factors, else the storage.
+class Rewriter {
+ public:
+  Rewriter(const std::map<std::string, Form>& forms, bool read_factors) : forms_(forms), read_factors_(read_factors) {}
+
+  ir::Process run(const ir::Process& p, const std::string& name) {
+    ir::Process out;
+    out.name = name;
+    out.loc = p.loc;
+    for (const NodeRef& n : p.body) {
+      auto form = n->op == ir::Op::Read || n->op == ir::Op::Write ? forms_.find(n->attrs.name) : forms_.end();
+      if (form == forms_.end()) {
+        clone(n);
+      } else if (n->op == ir::Op::Read) {
+        Last& last = last_[form->first];
+        if (last == Last::None) needs_.insert(form->first);
+        if (last == Last::Form || (last == Last::None && read_factors_))
+          clone_[n.get()] = instantiate(form->second.expression, body_);
+        else
+          clone(n);
+      } else {
+        write(n, form->second);
+      }
+    }
+    out.body = std::move(body_);
+    return out;
+  }
+
+  std::vector<std::string> needs() const { return {needs_.begin(), needs_.end()}; }
+
+ private:
+  void clone(const NodeRef& n) {
+    std::vector<NodeRef> ops;
+    for (const NodeRef& o : n->operands) ops.push_back(clone_.at(o.get()));
+    NodeRef c = Node::make(n->op, n->type, std::move(ops), n->attrs, n->loc);
+    clone_[n.get()] = c;
+    body_.push_back(c);
+  }
+
+  void write(const NodeRef& w, const Form& f) {
+    const Node* value = w->operands[0].get();
+    std::vector<const Node*> factors;
+    NodeRef t = template_of(f.names.name, value, w->type.shape.num_elements(), factors);
+    bool low_rank = t && same_tree(t.get(), f.expression.get());
+    if (low_rank) {
+      for (size_t k = 0; k < factors.size(); ++k) body_.push_back(write_of(f.names.factors[k], clone_.at(factors[k])));
+    } else {
+      body_.push_back(write_of(f.names.name, clone_.at(value)));
+    }
+    NodeRef code = form_value(low_rank ? 1 : 0);
+    body_.push_back(code);
+    body_.push_back(write_of(f.names.form, code));
+    last_[f.names.name] = low_rank ? Last::Form : Last::Storage;
+  }
+
+  const std::map<std::string, Form>& forms_;
+  bool read_factors_;
+  std::vector<NodeRef> body_;
+  std::map<const Node*, NodeRef> clone_;
+  std::map<std::string, Last> last_;
+  std::set<std::string> needs_;
+};
+
+// The first write of each compartment whose value is low rank with factors
+// worth keeping: at most half the compartment's elements, and at least one
+// (a literal fill is a cheap write already).
+std::map<std::string, Form> find_forms(const ir::Program& program) {
+  std::map<std::string, Form> forms;
+  for (const ir::Process& p : program.processes)
+    for (const NodeRef& n : p.body) {
+      if (n->op != ir::Op::Write || forms.count(n->attrs.name)) continue;
+      const std::string& name = n->attrs.name;
+      int64_t elements = n->type.shape.num_elements();
+      std::vector<const Node*> factors;
+      NodeRef t = template_of(name, n->operands[0].get(), elements, factors);
+      if (!t || factors.empty()) continue;
+      int64_t small = 0;
+      for (const Node* f : factors) small += f->type.shape.num_elements();
+      if (2 * small > elements) continue;
+      Form f;
+      f.names.name = name;
+      f.names.form = name + ".form";
+      f.names.materialize = "materialize." + name;
+      for (size_t k = 0; k < factors.size(); ++k) {
+        f.names.factors.push_back(name + ".factor" + std::to_string(k));
+        f.factor_types.push_back(factors[k]->type);
+      }
+      f.expression = t;
+      forms.emplace(name, std::move(f));
+    }
+  return forms;
+}
+
+}  // namespace
+
+Factored factor_low_rank(const ir::Program& program) {
+  Factored out;
+  out.program = program;
+  out.public_compartments = program.compartments.size();
+  std::map<std::string, Form> forms = find_forms(program);
+  if (forms.empty()) {
+    for (const ir::Process& p : program.processes) out.processes.push_back({p.name, "", {}});
+    return out;
+  }
+  for (const ir::Compartment& c : program.compartments) {
+    auto it = forms.find(c.name);
+    if (it == forms.end()) continue;
+    const Form& f = it->second;
+    for (size_t k = 0; k < f.names.factors.size(); ++k) {
+      ir::Compartment h;
+      h.name = f.names.factors[k];
+      h.type = f.factor_types[k];
+      h.init = ir::Literal{h.type.dtype, 0};
+      out.program.compartments.push_back(h);
+    }
+    ir::Compartment form;
+    form.name = f.names.form;
+    form.type = ir::Type{ir::DType::I32, {}};
+    form.init = ir::Literal::i32(0);
+    out.program.compartments.push_back(form);
+    out.compartments.push_back(f.names);
+  }
+  out.program.processes.clear();
+  std::vector<ir::Process> dense;
+  for (const ir::Process& p : program.processes) {
+    Rewriter fast(forms, true);
+    out.program.processes.push_back(fast.run(p, p.name));
+    ProcessVariants v{p.name, "", fast.needs()};
+    if (!v.needs.empty()) {
+      v.dense = p.name + ".dense";
+      dense.push_back(Rewriter(forms, false).run(p, v.dense));
+    }
+    out.processes.push_back(v);
+  }
+  for (ir::Process& p : dense) out.program.processes.push_back(std::move(p));
+  for (const FactoredCompartment& c : out.compartments) {
+    // materialize.C: C = the expression over the factors.
+    ir::Process m;
+    m.name = c.materialize;
+    NodeRef v = instantiate(forms.at(c.name).expression, m.body);
+    m.body.push_back(write_of(c.name, v));
+    out.program.processes.push_back(std::move(m));
+  }
+  return out;
+}
+
+int public_index(const Factored& f, const std::string& compartment) {
+  for (size_t i = 0; i < f.public_compartments; ++i)
+    if (f.program.compartments[i].name == compartment) return int(i);
+  return -1;
+}
+
+}  // namespace nf::compiler

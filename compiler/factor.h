@@ -1,0 +1,61 @@
+// Low-rank compartments: a compartment whose value is an element-wise
+// expression of much smaller values (MSTDPETSynapse's dWeights is a
+// difference of two outer products) is kept by compiled code as those small
+// values, its factors, and recomputed element by element where a kernel reads
+// it, so a step neither writes nor reads the full matrix.
+//
+// The compartment keeps its storage, which holds the value whenever its
+// hidden `form` word is 0: after a write that is not of the low-rank form
+// (a reset to 0), at a new state, and after the host writes it. A write of
+// the low-rank form stores the factors and sets `form` to 1. The host sees
+// the value through the module's `materialize` entry, which computes the
+// storage from the factors (neurofuse/module.h).
+//
+// A process that reads such a compartment before writing it comes in two
+// variants: one that reads the factors (run when every such compartment has
+// form 1, the steady state) and one that reads the storage (run otherwise,
+// after materializing what has form 1). Both compute exactly the
+// interpreter's values: a value recomputed from the same factors by the same
+// operations is the same bits.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "ir/program.h"
+
+namespace nf::compiler {
+
+struct FactoredCompartment {
+  std::string name;                  // the public compartment
+  std::string form;                  // hidden i32[]: 1 when the factors hold the value
+  std::vector<std::string> factors;  // hidden compartments: the expression's small operands
+  std::string materialize;           // the process that writes the value from the factors
+};
+
+// A public process: the variant of the same name reads factors and needs
+// every compartment of `needs` in form 1; `dense` reads storage instead.
+struct ProcessVariants {
+  std::string name;
+  std::string dense;               // "" when `needs` is empty (one variant)
+  std::vector<std::string> needs;  // factored compartments read before the process writes them
+};
+
+struct Factored {
+  // The public compartments and processes first, in the input's order, then
+  // the hidden compartments, the dense variants and the materializers.
+  ir::Program program;
+  size_t public_compartments = 0;
+  std::vector<FactoredCompartment> compartments;
+  std::vector<ProcessVariants> processes;  // one per public process, in order
+};
+
+// Finds the compartments worth keeping as factors (every factor together at
+// most half the compartment's elements) and rewrites the processes to keep
+// them so. With none, `program` comes back unchanged.
+Factored factor_low_rank(const ir::Program& program);
+
+// The index of a public compartment, or -1.
+int public_index(const Factored& f, const std::string& compartment);
+
+}  // namespace nf::compiler
