@@ -83,6 +83,12 @@ void triad_loop(float* __restrict a, const float* __restrict b, const float* __r
 void rmw1_loop(float* __restrict a, int64_t lo, int64_t hi) {
   for (int64_t i = lo; i < hi; ++i) a[i] = a[i] + 1.0f;
 }
+void rmw2_loop(float* __restrict a, float* __restrict b, int64_t lo, int64_t hi) {
+  for (int64_t i = lo; i < hi; ++i) {
+    a[i] = a[i] + 1.0f;
+    b[i] = b[i] + 1.0f;
+  }
+}
 void rmw_loop(float* __restrict a, float* __restrict b, float* __restrict c, int64_t lo, int64_t hi) {
   for (int64_t i = lo; i < hi; ++i) {
     a[i] = a[i] + 1.0f;
@@ -104,6 +110,7 @@ Roof measure_roof(int64_t floats, int threads, double seconds) {
   r.copy = bandwidth(floats, threads, seconds, 8, [=](int64_t lo, int64_t hi) { copy_loop(a, b, lo, hi); });
   r.triad = bandwidth(floats, threads, seconds, 12, [=](int64_t lo, int64_t hi) { triad_loop(a, b, c, lo, hi); });
   r.rmw = bandwidth(floats, threads, seconds, 24, [=](int64_t lo, int64_t hi) { rmw_loop(a, b, c, lo, hi); });
+  r.rmw2 = bandwidth(floats, threads, seconds, 16, [=](int64_t lo, int64_t hi) { rmw2_loop(a, b, lo, hi); });
   r.rmw1 = bandwidth(floats, threads, seconds, 8, [=](int64_t lo, int64_t hi) { rmw1_loop(a, lo, hi); });
   return r;
 }

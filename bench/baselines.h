@@ -15,9 +15,11 @@ namespace nf::bench {
 //   triad a = b + s * c              (12 bytes per element)
 //   rmw   a += 1, b += 1, c += 1     (24 bytes per element: the shape of a
 //                                     plasticity step, three matrices read and written)
+//   rmw2  a += 1, b += 1             (16 bytes per element: the factored MSTDP-ET
+//                                     update, weights and eligibility)
 //   rmw1  a += 1                     (8 bytes per element: one stream read and written)
 struct Roof {
-  double copy = 0, triad = 0, rmw = 0, rmw1 = 0;
+  double copy = 0, triad = 0, rmw = 0, rmw2 = 0, rmw1 = 0;
 };
 Roof measure_roof(int64_t floats, int threads, double seconds_each);
 

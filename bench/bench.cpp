@@ -117,9 +117,10 @@ Result mstdpet_layer(int64_t n, bool quick, double roof, bool baselines) {
   double target = quick ? 0.05 : 0.25;
   int batch = calibrate(compiled_step, target);
   double sec = median_seconds(compiled_step, batch, quick ? 3 : 7);
-  // Bytes every step must move: the update reads and writes W, E and dW (the
-  // transform reads W in the same pass); the O(n) vectors are noise here.
-  double bytes = 6.0 * double(n) * double(n) * 4.0;
+  // Bytes the compiled step moves: the update reads and writes W and E (the
+  // transform reads W in the same pass; dW is kept as its four vectors); the
+  // O(n) vectors are noise here. The hand-written loop moves 6 n^2 floats.
+  double bytes = 4.0 * double(n) * double(n) * 4.0;
   r.values["steps_per_s"] = 1.0 / sec;
   r.values["synapse_updates_per_s"] = double(n) * double(n) / sec;
   r.values["bytes_per_step"] = bytes;
@@ -140,10 +141,14 @@ Result mstdpet_layer(int64_t n, bool quick, double roof, bool baselines) {
   // The hand-written loop on the same state, checked bit for bit first.
   nf::bench::Layer l;
   l.n = n;
-  auto copy = [&](const char* name, std::vector<float>& v) {
-    std::span<float> x = s.f32(name);
-    v.assign(x.begin(), x.end());
+  // By copy: dWeights is kept as factors and has no storage to view.
+  auto values = [&](const char* name) {
+    std::vector<uint32_t> w = s.read_words(name);
+    std::vector<float> v(w.size());
+    std::memcpy(v.data(), w.data(), w.size() * 4);
+    return v;
   };
+  auto copy = [&](const char* name, std::vector<float>& v) { v = values(name); };
   copy("W.weights", l.w);
   copy("W.eligibility", l.e);
   copy("W.dWeights", l.dw);
@@ -168,8 +173,8 @@ Result mstdpet_layer(int64_t n, bool quick, double roof, bool baselines) {
   s.step("step", t, 1.0f);
   auto same = [&](const nf::bench::Layer& b) {
     auto equal = [&](const char* name, const std::vector<float>& v) {
-      std::span<float> x = s.f32(name);
-      return std::memcmp(x.data(), v.data(), v.size() * 4) == 0;
+      std::vector<float> x = values(name);
+      return x.size() == v.size() && std::memcmp(x.data(), v.data(), v.size() * 4) == 0;
     };
     return equal("W.weights", b.w) && equal("W.eligibility", b.e) && equal("W.dWeights", b.dw) &&
            equal("W.outputs", b.out) && equal("tr_pre.trace", b.pre_tr);
@@ -309,12 +314,12 @@ int main(int argc, char** argv) {
   nf::bench::Roof big1 = nf::bench::measure_roof(int64_t(1) << 25, 1, probe_s);
   nf::bench::Roof big2 = nf::bench::measure_roof(int64_t(1) << 25, 2, probe_s);
   nf::bench::Roof small1 = nf::bench::measure_roof(int64_t(1) << 13, 1, probe_s);
-  std::printf("memory roof (GB/s)        copy    triad   rmw x3 arrays  rmw 1 array\n");
-  std::printf("  1 thread, 128 MB       %6.1f  %6.1f  %13.1f  %11.1f\n", big1.copy, big1.triad, big1.rmw, big1.rmw1);
-  std::printf("  2 threads, 128 MB      %6.1f  %6.1f  %13.1f  %11.1f\n", big2.copy, big2.triad, big2.rmw, big2.rmw1);
-  std::printf("  1 thread, 32 KB (L1)   %6.1f  %6.1f  %13.1f  %11.1f\n", small1.copy, small1.triad, small1.rmw, small1.rmw1);
+  std::printf("memory roof (GB/s)        copy    triad   rmw x3 arrays  rmw x2 arrays  rmw 1 array\n");
+  for (const auto& [name, r] : {std::pair{"1 thread, 128 MB    ", big1}, {"2 threads, 128 MB   ", big2},
+                                {"1 thread, 32 KB (L1)", small1}})
+    std::printf("  %s   %6.1f  %6.1f  %13.1f  %13.1f  %11.1f\n", name, r.copy, r.triad, r.rmw, r.rmw2, r.rmw1);
   // The roof: the best one-thread read-modify-write out of cache.
-  const double roof = std::max(big1.rmw, big1.rmw1);
+  const double roof = std::max({big1.rmw, big1.rmw2, big1.rmw1});
   std::printf("roof for roof%%: %.1f GB/s (the better one-thread read-modify-write, 128 MB)\n\n", roof);
 
   std::vector<std::pair<std::string, Result>> results;
@@ -363,9 +368,9 @@ int main(int argc, char** argv) {
               value(o, "ns_per_step"), value(o, "scan_ns_per_step"));
   std::ofstream json(json_path);
   json << "{\n  \"roof_gb_per_s\": {\"copy_1t\": " << big1.copy << ", \"triad_1t\": " << big1.triad
-       << ", \"rmw_1t\": " << big1.rmw << ", \"rmw1_1t\": " << big1.rmw1 << ", \"roof\": " << roof
+       << ", \"rmw_1t\": " << big1.rmw << ", \"rmw2_1t\": " << big1.rmw2 << ", \"rmw1_1t\": " << big1.rmw1 << ", \"roof\": " << roof
        << ", \"copy_2t\": " << big2.copy << ", \"triad_2t\": " << big2.triad
-       << ", \"rmw_2t\": " << big2.rmw << ", \"rmw1_2t\": " << big2.rmw1 << ", \"rmw_1t_l1\": " << small1.rmw
+       << ", \"rmw_2t\": " << big2.rmw << ", \"rmw2_2t\": " << big2.rmw2 << ", \"rmw1_2t\": " << big2.rmw1 << ", \"rmw_1t_l1\": " << small1.rmw
        << ", \"rmw1_1t_l1\": " << small1.rmw1 << "},\n  \"workloads\": {\n";
   for (size_t i = 0; i < results.size(); ++i) {
     json << "    \"" << results[i].first << "\": {";
