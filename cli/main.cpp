@@ -7,7 +7,7 @@
 #include <sstream>
 
 #include "cli/cli.h"
-#include "compiler/factor.h"
+#include "compiler/build.h"
 #include "compiler/plan.h"
 #include "compiler/target_info.h"
 #include "ir/parser.h"
@@ -148,7 +148,7 @@ int cmd_ir(const std::vector<std::string>& args) {
   if (p.options.count("--process") && !m.program.find_process(p.options["--process"]))
     throw Error("'" + p.file + "' has no process '" + p.options["--process"] + "'");
   if (stage != "ir") {
-    compiler::Factored factored = compiler::factor_low_rank(m.program);
+    compiler::Factored factored = compiler::rewrite_program(m.program, compiler::BuildOptions{});
     if (p.options.count("--process")) {  // the process and its variant reading storage
       const std::string& only = p.options["--process"];
       std::vector<ir::Process> kept;
@@ -159,7 +159,8 @@ int cmd_ir(const std::vector<std::string>& args) {
     if (stage == "factored")
       std::fputs(ir::print(factored.program).c_str(), stdout);
     else
-      std::fputs(compiler::print_plan(factored.program, compiler::plan_program(factored.program)).c_str(), stdout);
+      std::fputs(compiler::print_plan(factored.program, compiler::plan_program(factored.program, factored.events)).c_str(),
+                 stdout);
     return 0;
   }
   if (p.options.count("--process")) {

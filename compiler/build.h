@@ -7,16 +7,25 @@
 
 #include <string>
 
+#include "compiler/factor.h"
 #include "ir/program.h"
 
 namespace nf::compiler {
+
 
 struct BuildOptions {
   int opt_level = 2;               // 0..3
   std::string target_cpu = "host";  // "host", "generic", or an LLVM CPU name such as x86-64-v2
   std::string model_name = "model";
   bool use_cache = true;
+  // Vector-matrix products skip the rows of +0 inputs for static matrices of
+  // at least this many elements (events.h).
+  int64_t event_min_elements = 65536;
 };
+
+// The program as the compiler plans it: low-rank compartments kept as factors
+// (factor.h), then event-driven products of static matrices (events.h).
+Factored rewrite_program(const ir::Program& program, const BuildOptions& options);
 
 // Milliseconds spent in each stage of one build.
 struct BuildTimes {

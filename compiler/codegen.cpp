@@ -51,6 +51,65 @@ std::vector<Buffer> kernel_buffers(const ProcessPlan& pp, const Kernel& k) {
   return list;
 }
 
+// check_C(state): the facts word of event matrix C (events.h): 1 when every
+// element is finite, else 2, with every column's count of sign-clear
+// elements in C.clear.
+llvm::Function* emit_check(llvm::Module& m, const Plan& plan, const EventMatrix& e) {
+  llvm::LLVMContext& c = m.getContext();
+  llvm::IRBuilder<> b(c);
+  llvm::Function* fn = llvm::Function::Create(llvm::FunctionType::get(b.getVoidTy(), {b.getPtrTy()}, false),
+                                              llvm::Function::InternalLinkage, "check_" + e.name, m);
+  fn->addFnAttr(llvm::Attribute::NoUnwind);
+  const Slot* matrix = plan.layout.find_compartment(e.name);
+  const int64_t K = matrix->type.shape[0], N = matrix->type.shape[1];
+  auto at = [&](const std::string& name) {
+    return b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), fn->getArg(0), uint64_t(plan.layout.find_compartment(name)->offset));
+  };
+  b.SetInsertPoint(llvm::BasicBlock::Create(c, "entry", fn));
+  llvm::Value* w = at(e.name);
+  llvm::Value* clear = at(e.clear);
+  llvm::Value* facts = at(e.facts);
+  // for (i = 0; i < n; ++i) body(i), as a counted loop.
+  auto counted = [&](int64_t n, const std::function<void(llvm::Value*)>& body) {
+    llvm::BasicBlock* pre = b.GetInsertBlock();
+    llvm::BasicBlock* head = llvm::BasicBlock::Create(c, "head", fn);
+    llvm::BasicBlock* loop = llvm::BasicBlock::Create(c, "loop", fn);
+    llvm::BasicBlock* exit = llvm::BasicBlock::Create(c, "exit", fn);
+    b.CreateBr(head);
+    b.SetInsertPoint(head);
+    llvm::PHINode* i = b.CreatePHI(b.getInt64Ty(), 2);
+    i->addIncoming(b.getInt64(0), pre);
+    b.CreateCondBr(b.CreateICmpSLT(i, b.getInt64(uint64_t(n))), loop, exit);
+    b.SetInsertPoint(loop);
+    body(i);
+    i->addIncoming(b.CreateAdd(i, b.getInt64(1)), b.GetInsertBlock());
+    b.CreateBr(head);
+    b.SetInsertPoint(exit);
+  };
+  llvm::AllocaInst* nonfinite = b.CreateAlloca(b.getInt32Ty());
+  b.CreateStore(b.getInt32(0), nonfinite);
+  counted(N, [&](llvm::Value* j) { b.CreateStore(b.getInt32(0), b.CreateInBoundsGEP(b.getInt32Ty(), clear, j)); });
+  counted(K, [&](llvm::Value* k) {
+    llvm::Value* row = b.CreateInBoundsGEP(b.getInt32Ty(), w, b.CreateMul(k, b.getInt64(uint64_t(N))));
+    counted(N, [&](llvm::Value* j) {
+      llvm::Value* bits = b.CreateLoad(b.getInt32Ty(), b.CreateInBoundsGEP(b.getInt32Ty(), row, j));
+      llvm::Value* count = b.CreateInBoundsGEP(b.getInt32Ty(), clear, j);
+      b.CreateStore(b.CreateAdd(b.CreateLoad(b.getInt32Ty(), count),
+                                b.CreateZExt(b.CreateICmpSGE(bits, b.getInt32(0)), b.getInt32Ty())),
+                    count);
+      llvm::Value* exponent = b.CreateAnd(bits, b.getInt32(0x7f800000));
+      b.CreateStore(b.CreateOr(b.CreateLoad(b.getInt32Ty(), nonfinite),
+                               b.CreateZExt(b.CreateICmpEQ(exponent, b.getInt32(0x7f800000)), b.getInt32Ty())),
+                    nonfinite);
+    });
+  });
+  b.CreateStore(b.CreateSelect(b.CreateICmpNE(b.CreateLoad(b.getInt32Ty(), nonfinite), b.getInt32(0)), b.getInt32(2),
+                               b.getInt32(1)),
+                facts);
+  b.CreateRetVoid();
+  return fn;
+}
+
 }  // namespace
 
 bool splittable(const Kernel& k) {
@@ -181,6 +240,20 @@ void KernelEmitter::matmul_kernel() {
   llvm::Value* row_start = by_rows ? lo_ : nullptr;
   llvm::Value* col_end = by_rows ? i64(N) : hi_;
   llvm::Value* col_start = by_rows ? nullptr : lo_;
+  llvm::BasicBlock* done = nullptr;
+  if (kernel_.events) {
+    llvm::Value* facts = b_.CreateLoad(
+        b_.getInt32Ty(), b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), state_,
+                                                         uint64_t(plan_.layout.find_compartment(kernel_.events->facts)->offset)));
+    llvm::BasicBlock* events = llvm::BasicBlock::Create(b_.getContext(), "events", fn_);
+    llvm::BasicBlock* dense = llvm::BasicBlock::Create(b_.getContext(), "dense", fn_);
+    done = llvm::BasicBlock::Create(b_.getContext(), "done", fn_);
+    b_.CreateCondBr(b_.CreateICmpEQ(facts, b_.getInt32(1)), events, dense);
+    b_.SetInsertPoint(events);
+    event_products(a, bm, out, K);
+    b_.CreateBr(done);
+    b_.SetInsertPoint(dense);
+  }
   loops({row_end}, [&](const Index& i) {
     loops({col_end}, [&](const Index& j) {
       store(out, mm->type, {i[0], j[0]}, b_.CreateFMul(value(a, {i[0], i64(0)}), value(bm, {i64(0), j[0]})));
@@ -196,6 +269,77 @@ void KernelEmitter::matmul_kernel() {
       }, col_start);
     });
   }, row_start);
+  if (done) {
+    b_.CreateBr(done);
+    b_.SetInsertPoint(done);
+  }
+}
+
+// Columns [lo, hi) of x @ W, adding only the rows k whose x[k] is not +0
+// (events.h): each column sums its kept terms in ascending k into -0; a -0
+// result becomes +0 when a skipped row of the column holds a sign-clear
+// element (the matrix's per-column count minus the kept rows' sign-clear
+// elements).
+void KernelEmitter::event_products(const ir::Node* x, const ir::Node* w, llvm::Value* out, int64_t K) {
+  llvm::LLVMContext& c = b_.getContext();
+  const ir::Type row_type{ir::DType::F32, ir::Shape{1, w->type.shape[1]}};
+  llvm::Value* clear = b_.CreateConstInBoundsGEP1_64(
+      b_.getInt8Ty(), state_, uint64_t(plan_.layout.find_compartment(kernel_.events->clear)->offset));
+  llvm::AllocaInst* kept;
+  {
+    llvm::IRBuilder<> at_entry(&fn_->getEntryBlock(), fn_->getEntryBlock().begin());
+    kept = at_entry.CreateAlloca(b_.getInt64Ty());
+  }
+  b_.CreateStore(i64(0), kept);
+  llvm::Value* minus_zero = llvm::ConstantFP::get(b_.getFloatTy(), -0.0);
+  auto is_kept = [&](llvm::Value* xk) { return b_.CreateICmpNE(b_.CreateBitCast(xk, b_.getInt32Ty()), b_.getInt32(0)); };
+  // if (cond) then(); in the current block.
+  auto when = [&](llvm::Value* cond, const std::function<void()>& then) {
+    llvm::BasicBlock* yes = llvm::BasicBlock::Create(c, "then", fn_);
+    llvm::BasicBlock* next = llvm::BasicBlock::Create(c, "next", fn_);
+    b_.CreateCondBr(cond, yes, next);
+    b_.SetInsertPoint(yes);
+    then();
+    b_.CreateBr(next);
+    b_.SetInsertPoint(next);
+  };
+  loops({hi_}, [&](const Index& j) { store(out, row_type, {i64(0), j[0]}, minus_zero); }, lo_);
+  loops({i64(K)}, [&](const Index& k) {
+    llvm::Value* xk = value(x, {i64(0), k[0]});
+    when(is_kept(xk), [&] {
+      b_.CreateStore(b_.CreateAdd(b_.CreateLoad(b_.getInt64Ty(), kept), i64(1)), kept);
+      loops({hi_}, [&](const Index& j) {
+        Index at = {i64(0), j[0]};
+        store(out, row_type, at, b_.CreateFAdd(load(out, row_type, at), b_.CreateFMul(xk, value(w, {k[0], j[0]}))));
+      }, lo_);
+    });
+  });
+  llvm::Value* any_kept = b_.CreateICmpNE(b_.CreateLoad(b_.getInt64Ty(), kept), i64(0));
+  loops({hi_}, [&](const Index& j) {
+    llvm::Value* r = load(out, row_type, {i64(0), j[0]});
+    when(b_.CreateICmpEQ(b_.CreateBitCast(r, b_.getInt32Ty()), b_.getInt32(int32_t(0x80000000u))), [&] {
+      llvm::Value* count_ptr = b_.CreateInBoundsGEP(b_.getInt32Ty(), clear, j[0]);
+      llvm::AllocaInst* skipped_clear;
+      {
+        llvm::IRBuilder<> at_entry(&fn_->getEntryBlock(), fn_->getEntryBlock().begin());
+        skipped_clear = at_entry.CreateAlloca(b_.getInt32Ty());
+      }
+      b_.CreateStore(b_.CreateLoad(b_.getInt32Ty(), count_ptr), skipped_clear);
+      when(any_kept, [&] {
+        loops({i64(K)}, [&](const Index& k) {
+          llvm::Value* xk = value(x, {i64(0), k[0]});
+          when(is_kept(xk), [&] {
+            llvm::Value* bits = b_.CreateBitCast(value(w, {k[0], j[0]}), b_.getInt32Ty());
+            llvm::Value* sign_clear = b_.CreateZExt(b_.CreateICmpSGE(bits, b_.getInt32(0)), b_.getInt32Ty());
+            b_.CreateStore(b_.CreateSub(b_.CreateLoad(b_.getInt32Ty(), skipped_clear), sign_clear), skipped_clear);
+          });
+        });
+      });
+      when(b_.CreateICmpSGT(b_.CreateLoad(b_.getInt32Ty(), skipped_clear), b_.getInt32(0)), [&] {
+        store(out, row_type, {i64(0), j[0]}, llvm::ConstantFP::get(b_.getFloatTy(), 0.0));
+      });
+    });
+  }, lo_);
 }
 
 // An element-wise loop over [K,N] whose iteration (k, j) also adds row k's
@@ -337,6 +481,8 @@ std::unique_ptr<llvm::Module> generate_module(const Plan& plan, llvm::LLVMContex
   auto module = std::make_unique<llvm::Module>("neurofuse", context);
   llvm::IRBuilder<> b(context);
   llvm::Type* ptr = b.getPtrTy();
+  std::map<std::string, llvm::Function*> checks;
+  for (const EventMatrix& e : plan.events) checks[e.name] = emit_check(*module, plan, e);
   for (const ProcessPlan& pp : plan.processes) {
     llvm::FunctionType* step_ty = llvm::FunctionType::get(b.getVoidTy(), {ptr, b.getFloatTy(), b.getFloatTy()}, false);
     llvm::Function* step = llvm::Function::Create(step_ty, llvm::Function::InternalLinkage, body_symbol(pp.name), *module);
@@ -349,6 +495,7 @@ std::unique_ptr<llvm::Module> generate_module(const Plan& plan, llvm::LLVMContex
       llvm::StructType* pack;
       std::vector<Buffer> buffers;
       int64_t rows, work;
+      const Kernel* kernel;
     };
     std::vector<Emitted> kernels;
     for (size_t k = 0; k < pp.kernels.size(); ++k) {
@@ -371,7 +518,7 @@ std::unique_ptr<llvm::Module> generate_module(const Plan& plan, llvm::LLVMContex
       b.SetInsertPoint(llvm::BasicBlock::Create(context, "entry", fn));
       KernelEmitter(*module, b, plan, pp, kernel, fn).emit_body();
 
-      Emitted e{fn, nullptr, nullptr, buffers, split_extent(kernel), work_of(kernel)};
+      Emitted e{fn, nullptr, nullptr, buffers, split_extent(kernel), work_of(kernel), &kernel};
       if (splittable(kernel) && e.rows > 1) {
         std::vector<llvm::Type*> fields = {ptr, b.getFloatTy(), b.getFloatTy()};
         fields.insert(fields.end(), buffers.size(), ptr);
@@ -408,6 +555,17 @@ std::unique_ptr<llvm::Module> generate_module(const Plan& plan, llvm::LLVMContex
     llvm::FunctionType* run_ty =
         llvm::FunctionType::get(b.getVoidTy(), {ptr, ptr, ptr, b.getInt64Ty(), b.getInt64Ty()}, false);
     for (Emitted& e : kernels) {
+      if (const std::optional<EventMatrix>& events = e.kernel->events) {
+        // An unchecked matrix is checked before its first product.
+        llvm::Value* facts = b.CreateLoad(b.getInt32Ty(), address(Buffer{false, events->facts, 0}));
+        llvm::BasicBlock* check = llvm::BasicBlock::Create(context, "check", step);
+        llvm::BasicBlock* checked = llvm::BasicBlock::Create(context, "checked", step);
+        b.CreateCondBr(b.CreateICmpEQ(facts, b.getInt32(0)), check, checked);
+        b.SetInsertPoint(check);
+        b.CreateCall(checks.at(events->name), {step->getArg(0)});
+        b.CreateBr(checked);
+        b.SetInsertPoint(checked);
+      }
       std::vector<llvm::Value*> bufs;
       for (const Buffer& buf : e.buffers) bufs.push_back(address(buf));
       std::vector<llvm::Value*> args = {step->getArg(0), step->getArg(1), step->getArg(2), b.getInt64(0),

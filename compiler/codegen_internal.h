@@ -44,6 +44,7 @@ class KernelEmitter {
   llvm::Value* buffer(const Buffer& buf);
   void elementwise_kernel();
   void matmul_kernel();
+  void event_products(const ir::Node* x, const ir::Node* w, llvm::Value* out, int64_t K);
   void row_sweep_kernel();
   void reduce_kernel();
   void concat_kernel();

@@ -41,6 +41,13 @@ struct ProcessVariants {
   std::vector<std::string> needs;  // factored compartments read before the process writes them
 };
 
+// A matrix whose vector-matrix products skip rows of +0 inputs (events.h).
+struct EventMatrix {
+  std::string name;   // the matrix compartment
+  std::string facts;  // hidden i32[]: 0 unchecked, 1 finite, 2 not finite, 3 pinned by the host
+  std::string clear;  // hidden i32[1,N]: per column, the elements whose sign bit is clear
+};
+
 struct Factored {
   // The public compartments and processes first, in the input's order, then
   // the hidden compartments, the dense variants and the materializers.
@@ -48,6 +55,7 @@ struct Factored {
   size_t public_compartments = 0;
   std::vector<FactoredCompartment> compartments;
   std::vector<ProcessVariants> processes;  // one per public process, in order
+  std::vector<EventMatrix> events;         // filled by add_event_checks (events.h)
 };
 
 // Finds the compartments worth keeping as factors (every factor together at

@@ -241,7 +241,7 @@ void emit_module_abi(llvm::Module& m, const Factored& f, const Plan& plan, const
   llvm::Function* materialize = emit_materialize(m, f, plan);
   llvm::Function* scan = emit_scan(m, f, plan, materialize);
 
-  llvm::StructType* comp_ty = llvm::StructType::get(c, {ptr, ptr, i64, i64, i64, i32, i32, i32, i32});
+  llvm::StructType* comp_ty = llvm::StructType::get(c, {ptr, ptr, i64, i64, i64, i32, i32, i32, i32, i32});
   std::vector<llvm::Constant*> comps;
   for (size_t k = 0; k < f.public_compartments; ++k) {
     const ir::Compartment& comp = program.compartments[k];
@@ -251,13 +251,23 @@ void emit_module_abi(llvm::Module& m, const Factored& f, const Plan& plan, const
                                                      llvm::GlobalValue::PrivateLinkage,
                                                      llvm::ConstantDataArray::get(c, dims), "shape");
     int64_t form_offset = -1;
+    int32_t kept = NF_KEPT_PLAIN;
     for (const FactoredCompartment& fc : f.compartments)
-      if (fc.name == comp.name) form_offset = plan.layout.find_compartment(fc.form)->offset;
+      if (fc.name == comp.name) {
+        form_offset = plan.layout.find_compartment(fc.form)->offset;
+        kept = NF_KEPT_FACTORED;
+      }
+    for (const EventMatrix& e : f.events)
+      if (e.name == comp.name) {
+        form_offset = plan.layout.find_compartment(e.facts)->offset;
+        kept = NF_KEPT_CHECKED;
+      }
     comps.push_back(llvm::ConstantStruct::get(
         comp_ty, {str(comp.name), shape, b.getInt64(uint64_t(slot.offset)), b.getInt64(uint64_t(slot.bytes)),
                   b.getInt64(uint64_t(form_offset)),
                   b.getInt32(uint32_t(dtype_code(comp.type.dtype))), b.getInt32(uint32_t(role_code(comp.role))),
-                  b.getInt32(uint32_t(comp.type.shape.rank())), b.getInt32(comp.init.bits)}));
+                  b.getInt32(uint32_t(comp.type.shape.rank())), b.getInt32(comp.init.bits),
+                  b.getInt32(uint32_t(kept))}));
   }
   llvm::StructType* param_ty = llvm::StructType::get(c, {ptr, i64, b.getFloatTy(), i32});
   std::vector<llvm::Constant*> params;

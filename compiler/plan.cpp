@@ -403,13 +403,27 @@ const char* kind_name(KernelKind k) {
 
 }  // namespace
 
-Plan plan_program(const ir::Program& program) {
+Plan plan_program(const ir::Program& program, const std::vector<EventMatrix>& events) {
   Plan plan;
+  plan.events = events;
   int64_t scratch = 0;
   for (const ir::Process& p : program.processes) {
     plan.processes.push_back(ProcessPlanner(program, p).run());
     scratch = std::max(scratch, plan.processes.back().scratch_bytes);
   }
+  // Vector-matrix products that read an event matrix's value at the start of
+  // the process skip the rows of +0 inputs.
+  for (ProcessPlan& pp : plan.processes)
+    for (Kernel& k : pp.kernels) {
+      if (k.kind != KernelKind::MatMul || k.domain[0] != 1) continue;
+      const ir::Node* mm = k.outputs[0].node;
+      if (mm->operands[0]->type.shape[1] <= 1) continue;
+      const ir::Node* matrix = mm->operands[1].get();
+      if (auto f = pp.forward.find(matrix); f != pp.forward.end()) matrix = f->second;
+      if (matrix->op != ir::Op::Read) continue;
+      for (const EventMatrix& e : plan.events)
+        if (e.name == matrix->attrs.name) k.events = e;
+    }
   plan.layout = make_layout(program, scratch);
   return plan;
 }
@@ -427,7 +441,8 @@ std::string print_plan(const ir::Program& program, const Plan& plan) {
            (pp.kernels.size() == 1 ? "" : "s") + "\n";
     for (size_t i = 0; i < pp.kernels.size(); ++i) {
       const Kernel& k = pp.kernels[i];
-      out += "  kernel " + std::to_string(i) + ": " + kind_name(k.kind) + " over " + k.domain.str() + "\n";
+      out += "  kernel " + std::to_string(i) + ": " + kind_name(k.kind) + " over " + k.domain.str() +
+             (k.events ? ", skipping the rows of +0 inputs of " + k.events->name : "") + "\n";
       std::vector<const ir::Node*> ops = k.fused;
       for (const KernelOutput& o : k.outputs) ops.push_back(o.node);
       std::sort(ops.begin(), ops.end(), [&](const ir::Node* a, const ir::Node* b) { return id[a] < id[b]; });

@@ -25,9 +25,11 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "compiler/factor.h"
 #include "compiler/layout.h"
 #include "ir/program.h"
 
@@ -57,6 +59,7 @@ struct Kernel {
   std::vector<const ir::Node*> fused;  // computed in registers inside the loop
   std::vector<std::string> reads;      // compartments loaded (sorted, unique)
   std::vector<const ir::Node*> swept;  // RowSweep: the outputs that are row-swept products
+  std::optional<EventMatrix> events;   // MatMul [1,K] @ [K,N] of this matrix: rows of +0 inputs skipped (events.h)
 };
 
 struct Copy {
@@ -76,9 +79,10 @@ struct ProcessPlan {
 struct Plan {
   Layout layout;
   std::vector<ProcessPlan> processes;
+  std::vector<EventMatrix> events;  // the matrices whose products may skip rows
 };
 
-Plan plan_program(const ir::Program& program);
+Plan plan_program(const ir::Program& program, const std::vector<EventMatrix>& events = {});
 
 // The plan as text: per process, each kernel's kind, loop shape, outputs,
 // fused operations and the compartments it reads and writes.

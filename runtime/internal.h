@@ -7,6 +7,7 @@
 #include <mutex>
 #include <new>
 #include <string>
+#include <vector>
 
 #include "neurofuse/runtime.h"
 #include "threads.h"
@@ -26,6 +27,7 @@ struct nf_state {
   uint8_t* block = nullptr;  // module->info->state_size bytes, aligned
   uint64_t seed = 0;
   std::unique_ptr<nf::runtime::Pool> pool;  // installed as the block's nf_parallel hook
+  std::vector<const nf_compartment_info*> pinned;  // checked matrices the host holds pointers to
   std::string error;
 };
 

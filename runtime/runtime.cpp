@@ -64,12 +64,17 @@ const char* dtype_name(int32_t dtype) {
 
 const uint8_t* current(nf_state* s, const nf_compartment_info& c) {
   const nf_module_info& m = *s->module->info;
-  if (c.form_offset >= 0) m.materialize(s->block, int32_t(&c - m.compartments));
+  if (c.kept == NF_KEPT_FACTORED) m.materialize(s->block, int32_t(&c - m.compartments));
   return s->block + c.offset;
 }
 
 uint8_t* overwritten(nf_state* s, const nf_compartment_info& c) {
-  if (c.form_offset >= 0) std::memset(s->block + c.form_offset, 0, 4);
+  if (c.kept != NF_KEPT_PLAIN) {
+    int32_t word = 0;
+    std::memcpy(&word, s->block + c.form_offset, 4);
+    word = c.kept == NF_KEPT_CHECKED && word == 3 ? 3 : 0;  // a pinned matrix stays pinned
+    std::memcpy(s->block + c.form_offset, &word, 4);
+  }
   return s->block + c.offset;
 }
 
@@ -81,7 +86,7 @@ nf_status check_info(const nf_module_info* info, std::string* error) {
                 "the module was built for ABI version " + std::to_string(info->abi_version) +
                     "; this runtime accepts version " + std::to_string(NF_MODULE_ABI_VERSION));
   for (int32_t i = 0; i < info->n_compartments; ++i)
-    if (info->compartments[i].form_offset >= 0 && !info->materialize)
+    if (info->compartments[i].kept == NF_KEPT_FACTORED && !info->materialize)
       return fail(error, NF_ERROR_NOT_A_MODULE,
                   std::string("compartment '") + info->compartments[i].name + "' is factored but the module has no materialize");
   return NF_OK;
@@ -107,6 +112,9 @@ void initialize(nf_state* s, uint64_t seed) {
   s->seed = seed;
   int32_t init = find_process(m, "initialize");
   if (init >= 0) m.processes[init].step(s->block, 0.0f, m.default_dt);
+  // Pointers handed out before stay valid: their matrices stay pinned.
+  const int32_t pinned = 3;
+  for (const nf_compartment_info* c : s->pinned) std::memcpy(s->block + c->form_offset, &pinned, 4);
 }
 
 nf_status invalid(nf_state* s, const char* what) {
@@ -290,7 +298,12 @@ nf_status nf_state_compartment(nf_state* s, const char* name, void** data, int32
   if (!c)
     return fail(s, NF_ERROR_UNKNOWN_NAME,
                 std::string("no compartment '") + name + "'" + suggestion(*s->module->info, name, "compartment"));
-  if (c->form_offset >= 0)
+  if (c->kept == NF_KEPT_CHECKED) {  // the host may write through the pointer: products read every row
+    const int32_t pinned = 3;
+    std::memcpy(s->block + c->form_offset, &pinned, 4);
+    s->pinned.push_back(c);
+  }
+  if (c->kept == NF_KEPT_FACTORED)
     return fail(s, NF_ERROR_FACTORED,
                 std::string("compartment '") + name +
                     "' is kept by the compiled code as the factors of a low-rank value, so it has no storage to "

@@ -3,16 +3,20 @@
 // numpy reads.
 #include <catch2/catch.hpp>
 #include <bit>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
+#include <random>
 #include <thread>
 
 #include "compiler/build.h"
 #include "compiler/jit.h"
 #include "frontend/frontend.h"
+#include "ir/builder.h"
 #include "ir/interpreter.h"
 #include "neurofuse/runtime.hpp"
 
@@ -533,4 +537,101 @@ TEST_CASE("a factored compartment reads, writes, records and checkpoints as its 
     for (const nf::ir::Compartment& c : twin.program.compartments)
       CHECK(scanned.read_words(c.name) == stepped.read_words(c.name));
   }
+}
+
+TEST_CASE("event-driven products equal the dense sum bit for bit, zeros' signs included", "[runtime]") {
+  using namespace nf::ir;
+  const int64_t K = 12, N = 9;
+  ProgramBuilder pb;
+  pb.compartment("s.x", {DType::F32, {1, K}}, Role::Input);
+  pb.compartment("s.w", {DType::F32, {K, N}}, Role::State);
+  pb.compartment("s.y", {DType::F32, {1, N}}, Role::Output);
+  ProcessBuilder& p = pb.process("advance");
+  p.write("s.y", p.matmul(p.read("s.x"), p.read("s.w")));
+  Program program = pb.build();
+  nf::compiler::BuildOptions small_matrices_too;
+  small_matrices_too.event_min_elements = 0;
+  nf::Module module(nf::compiler::jit_module(program, small_matrices_too));
+  const nf_compartment_info& w_info = module.compartment("s.w");
+  REQUIRE(w_info.kept == NF_KEPT_CHECKED);
+  nf::State compiled(module, 1), threaded(module, 1);
+  threaded.set_threads(2, 1);  // columns split over two threads
+  State interp = create_state(program, 1);
+  auto facts = [&](nf::State& s) {
+    const uint8_t* block = reinterpret_cast<const uint8_t*>(s.words("s.x").data()) - module.compartment("s.x").offset;
+    int32_t f = -1;
+    std::memcpy(&f, block + w_info.form_offset, 4);
+    return f;
+  };
+  CHECK(facts(compiled) == 0);
+
+  const float inf = std::numeric_limits<float>::infinity();
+  const float weights[] = {0.0f, -0.0f, 1.5f, -2.25f, 1e-30f, -1e-30f, 3.0f, -0.5f};
+  const float inputs[] = {0.0f, 0.0f, 0.0f, 0.0f, -0.0f, 1.0f, 0.5f, -1.0f, 1e-30f};
+  std::mt19937 rng(7);
+  auto pick = [&](const auto& pool) { return pool[rng() % (sizeof pool / sizeof pool[0])]; };
+  int64_t zero_results = 0, negative_zero_results = 0, dense_steps = 0;
+  for (int trial = 0; trial < 300; ++trial) {
+    if (trial % 10 == 0) {  // new weights: some columns all one kind of zero or all negative
+      Tensor w(Type{DType::F32, {K, N}});
+      for (int64_t k = 0; k < K; ++k)
+        for (int64_t j = 0; j < N; ++j) {
+          float v = pick(weights);
+          if (j == 0) v = -0.0f;
+          if (j == 1) v = 0.0f;
+          if (j == 2) v = -std::fabs(v) - 1.0f;
+          if (j == 3 && (trial / 10) % 3 == 1) v = (k == 5 ? inf : v);  // not finite: dense products
+          if (j == 4 && (trial / 10) % 3 == 2) v = (k == 2 ? std::nanf("") : v);
+          w.words[size_t(k * N + j)] = std::bit_cast<uint32_t>(v);
+        }
+      interp.set("s.w", w);
+      compiled.write_words("s.w", w.words);
+      threaded.write_words("s.w", w.words);
+      CHECK(facts(compiled) == 0);  // a host write forgets the facts
+    }
+    Tensor x(Type{DType::F32, {1, K}});
+    for (int64_t k = 0; k < K; ++k) x.words[size_t(k)] = std::bit_cast<uint32_t>(trial % 7 == 0 ? 0.0f : pick(inputs));
+    interp.set("s.x", x);
+    compiled.write_words("s.x", x.words);
+    threaded.write_words("s.x", x.words);
+    run_process(program, "advance", interp, 0.0f, 1.0f);
+    compiled.step("advance", 0.0f, 1.0f);
+    threaded.step("advance", 0.0f, 1.0f);
+    const int32_t f = facts(compiled);
+    CHECK(f == ((trial / 10) % 3 == 0 ? 1 : 2));
+    dense_steps += f == 2;
+    const std::vector<uint32_t>& want = interp.get("s.y").words;
+    for (nf::State* s : {&compiled, &threaded}) {
+      std::vector<uint32_t> got = s->read_words("s.y");
+      for (size_t j = 0; j < got.size(); ++j) {
+        bool both_nan = std::isnan(std::bit_cast<float>(got[j])) && std::isnan(std::bit_cast<float>(want[j]));
+        INFO("trial " << trial << " column " << j << ": compiled 0x" << std::hex << got[j] << " interpreter 0x" << want[j]);
+        CHECK((got[j] == want[j] || both_nan));
+      }
+    }
+    for (uint32_t v : want) {
+      zero_results += (v & 0x7fffffffu) == 0;
+      negative_zero_results += v == 0x80000000u;
+    }
+  }
+  CHECK(negative_zero_results > 50);  // the cases that need the sign argument happened
+  CHECK(zero_results > negative_zero_results + 50);
+  CHECK(dense_steps > 0);
+
+  // A pointer to the matrix pins this state to dense products; a write
+  // through it is then seen.
+  std::span<float> w = compiled.f32("s.w");
+  CHECK(facts(compiled) == 3);
+  w[0] = std::nanf("");
+  Tensor wt = interp.get("s.w");
+  wt.words[0] = std::bit_cast<uint32_t>(std::nanf(""));
+  interp.set("s.w", wt);
+  compiled.step("advance", 0.0f, 1.0f);
+  run_process(program, "advance", interp, 0.0f, 1.0f);
+  CHECK(std::isnan(std::bit_cast<float>(compiled.read_words("s.y")[0])) ==
+        std::isnan(std::bit_cast<float>(interp.get("s.y").words[0])));
+  compiled.write_words("s.w", wt.words);
+  CHECK(facts(compiled) == 3);  // still pinned
+  compiled.reinitialize(1);
+  CHECK(facts(compiled) == 3);
 }

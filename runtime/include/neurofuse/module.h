@@ -18,12 +18,18 @@
  * the process named "initialize" once (t = 0, dt = default_dt) if the module
  * has one.
  *
- * Factored compartments. A compartment with form_offset >= 0 may be kept by
- * the step functions as the small factors of a low-rank value instead of in
- * its storage: while the int32 at form_offset is nonzero, its storage is
- * stale. Before reading the storage, call materialize(state, i) (i: the
- * compartment's index), which computes it and leaves the form as it is;
- * after writing the storage, set the int32 to 0.
+ * Kept compartments. A compartment with kept != NF_KEPT_PLAIN has an int32
+ * at form_offset that the step functions keep about it; after writing its
+ * storage, set that int32 to 0 (for NF_KEPT_CHECKED: unless it is 3).
+ * NF_KEPT_FACTORED: the step functions may keep the value as the small
+ * factors of a low-rank value instead of in the storage: while the int32 is
+ * nonzero the storage is stale. Before reading the storage, call
+ * materialize(state, i) (i: the compartment's index), which computes it and
+ * leaves the int32 as it is.
+ * NF_KEPT_CHECKED: a matrix whose vector-matrix products skip the rows of +0
+ * inputs; the int32 caches facts about the storage (0: not yet checked).
+ * The storage is always current. A host that keeps a pointer to it and may
+ * write through it sets the int32 to 3: products then read every row.
  *
  * Stepping. process[i].step(state, t, dt) runs one step of process i.
  * scan(...) runs many steps in native code, see nf_scan_fn. Step functions
@@ -44,6 +50,8 @@ extern "C" {
 
 enum { NF_F32 = 0, NF_I32 = 1, NF_BOOL = 2 };
 enum { NF_INPUT = 0, NF_STATE = 1, NF_OUTPUT = 2 };
+/* How compiled code keeps a compartment (nf_compartment_info.kept). */
+enum { NF_KEPT_PLAIN = 0, NF_KEPT_FACTORED = 1, NF_KEPT_CHECKED = 2 };
 
 typedef void (*nf_step_fn)(uint8_t* state, float t, float dt);
 
@@ -71,6 +79,7 @@ typedef struct {
   int32_t role;          /* NF_INPUT, NF_STATE or NF_OUTPUT */
   int32_t rank;
   uint32_t init_bits;    /* every element's initial 32-bit word */
+  int32_t kept;          /* NF_KEPT_PLAIN, NF_KEPT_FACTORED or NF_KEPT_CHECKED (below) */
 } nf_compartment_info;
 
 typedef struct {

@@ -137,8 +137,11 @@ NF_API nf_module* nf_state_module(const nf_state* state);
  * valid until the state is destroyed. Any of the outputs may be NULL.
  * Errors: INVALID_ARGUMENT (NULL state or name), UNKNOWN_NAME, FACTORED: the
  * module keeps this compartment as the factors of a low-rank value (its
- * nf_compartment_info's form_offset >= 0, neurofuse/module.h), so no storage
- * stays current; nf_state_read and nf_state_write copy its value. */
+ * nf_compartment_info's kept is NF_KEPT_FACTORED, neurofuse/module.h), so no
+ * storage stays current; nf_state_read and nf_state_write copy its value.
+ * For a matrix whose products skip the rows of +0 inputs (NF_KEPT_CHECKED),
+ * the pointer makes this state's products read every row from then on, as
+ * they cannot see writes through it; copying keeps the skipping. */
 NF_API nf_status nf_state_compartment(nf_state* state, const char* name, void** data, int32_t* dtype,
                                       int64_t* count);
 

@@ -1,0 +1,73 @@
+#include "compiler/events.h"
+
+#include <set>
+
+namespace nf::compiler {
+
+namespace {
+
+using ir::Node;
+using ir::NodeRef;
+
+NodeRef make(ir::Op op, ir::Type type, std::vector<NodeRef> operands, ir::Attrs attrs, std::vector<NodeRef>& body) {
+  NodeRef n = Node::make(op, std::move(type), std::move(operands), std::move(attrs));
+  body.push_back(n);
+  return n;
+}
+
+NodeRef i32_const(int32_t v, std::vector<NodeRef>& body) {
+  ir::Attrs a;
+  a.literal = ir::Literal::i32(v);
+  return make(ir::Op::Const, ir::Type{ir::DType::I32, {}}, {}, a, body);
+}
+
+// facts = facts == 3 ? 3 : 0: the matrix changed; a host pointer stays pinned.
+void forget_facts(const std::string& facts, std::vector<NodeRef>& body) {
+  const ir::Type word{ir::DType::I32, {}};
+  ir::Attrs named;
+  named.name = facts;
+  NodeRef old = make(ir::Op::Read, word, {}, named, body);
+  NodeRef pinned = i32_const(3, body);
+  NodeRef is_pinned = make(ir::Op::Eq, ir::Type{ir::DType::Bool, {}}, {old, pinned}, {}, body);
+  NodeRef v = make(ir::Op::Select, word, {is_pinned, pinned, i32_const(0, body)}, {}, body);
+  make(ir::Op::Write, word, {v}, named, body);
+}
+
+}  // namespace
+
+void add_event_checks(Factored& f, int64_t min_elements) {
+  ir::Program& program = f.program;
+  std::set<std::string> candidates, written;
+  for (const ir::Process& p : program.processes)
+    for (const NodeRef& n : p.body) {
+      if (n->op == ir::Op::MatMul && n->type.shape[0] == 1 && n->operands[0]->type.shape[1] > 1 &&
+          n->operands[1]->op == ir::Op::Read && n->operands[1]->type.dtype == ir::DType::F32)
+        candidates.insert(n->operands[1]->attrs.name);
+      if (n->op == ir::Op::Write && p.name != "initialize") written.insert(n->attrs.name);
+    }
+  for (const FactoredCompartment& c : f.compartments) written.insert(c.name);
+  for (size_t i = 0; i < f.public_compartments; ++i) {
+    const ir::Compartment c = program.compartments[i];
+    if (!candidates.count(c.name) || written.count(c.name) || c.type.shape.num_elements() < min_elements) continue;
+    EventMatrix e{c.name, c.name + ".facts", c.name + ".clear"};
+    ir::Compartment facts{e.facts, ir::Type{ir::DType::I32, {}}, ir::Role::State, ir::Literal::i32(0), {}};
+    ir::Compartment clear{e.clear, ir::Type{ir::DType::I32, ir::Shape{1, c.type.shape[1]}}, ir::Role::State,
+                          ir::Literal::i32(0), {}};
+    program.compartments.push_back(facts);
+    program.compartments.push_back(clear);
+    f.events.push_back(e);
+  }
+  if (f.events.empty()) return;
+  for (ir::Process& p : program.processes) {
+    std::vector<NodeRef> body;
+    for (const NodeRef& n : p.body) {
+      body.push_back(n);
+      if (n->op != ir::Op::Write) continue;
+      for (const EventMatrix& e : f.events)
+        if (e.name == n->attrs.name) forget_facts(e.facts, body);
+    }
+    p.body = std::move(body);
+  }
+}
+
+}  // namespace nf::compiler

@@ -1,0 +1,38 @@
+// Event-driven products: a vector-matrix product [1,K] @ [K,N] whose matrix
+// is a compartment that steps do not write (a static synapse's weights) adds
+// only the rows whose input is not +0, so a step with few spikes reads few
+// rows of the matrix.
+//
+// The result is exactly the dense one when the matrix is finite (then every
+// skipped term x_k * W[k,j] = +0 * W[k,j] is a zero) and the sum is started
+// right. The dense sum is t_0 + t_1 + ... + t_{K-1}, which equals the fold
+// of every term into -0, the exact identity of addition. Dropping a -0 term
+// from that fold changes nothing; dropping a +0 term changes nothing unless
+// the running sum is -0 at that point, and then the final sum can only be -0
+// where the dense one is +0. So a column sums its kept terms into -0, and if
+// the result is -0 while some skipped row of that column has a clear sign bit
+// (a +0 term), the dense result is +0.
+//
+// A hidden word per matrix caches the facts that needs: 0 not yet checked,
+// 1 finite (with the number of sign-clear elements of every column in a
+// hidden [1,N] count), 2 not finite (dense products), 3 the host holds a
+// pointer to the storage (dense products; neurofuse/module.h). Any write of
+// the matrix by a process or by the host sets it back to 0 (3 stays 3); a
+// step checks a matrix whose word is 0 before its first product.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "compiler/factor.h"
+
+namespace nf::compiler {
+
+// Finds the matrices of at least `min_elements` elements in vector-matrix
+// products that no process but `initialize` writes, adds their hidden
+// compartments to `f.program` and the resets of their words after every
+// write, and lists them in `f.events`. (A smaller matrix stays in cache,
+// where reading every row costs less than deciding which to skip.)
+void add_event_checks(Factored& f, int64_t min_elements);
+
+}  // namespace nf::compiler

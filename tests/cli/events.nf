@@ -1,0 +1,35 @@
+# Event-driven products (compiler/events.h): the transform of a synapse whose
+# weights no step writes skips the rows of +0 inputs, with a hidden word and
+# per-column count the step checks once after every write of the weights.
+# A plastic synapse's weights change every step: its product reads every row.
+# (Only matrices of at least 65536 elements skip rows; smaller ones stay in
+# cache, and the golden tests lower that bound to 0.)
+# RUN: neurofuse ir %s --stage kernels --process advance | FileCheck %s --check-prefix=PLAN
+# RUN: neurofuse ir %s --stage factored | FileCheck %s --check-prefix=IR
+# PLAN: process advance:
+# PLAN: matmul over [1,200], skipping the rows of +0 inputs of S.weights
+# PLAN-NEXT: ops:
+# PLAN-NEXT: reads: S.weights
+# PLAN: matmul over [1,20]
+# PLAN-NOT: skipping
+# PLAN-NEXT: ops:
+# PLAN-NEXT: reads: P.weights
+# IR: compartment S.weights.facts : i32[] state = 0
+# IR-NEXT: compartment S.weights.clear : i32[1,200] state = 0
+# IR-NOT: P.weights.facts
+# IR: process initialize {
+# IR: write S.weights,
+# IR: read S.weights.facts
+# IR: write S.weights.facts,
+model events {
+  seed = 4
+  z0 = BernoulliCell(n_units=400)
+  S = StaticSynapse(shape=(400, 200), weight_init=gaussian(0.0, 0.1))
+  z1 = LIFCell(n_units=200, tau_m=10.0)
+  P = TraceSTDPSynapse(shape=(200, 20), A_plus=1.0, A_minus=0.5, weight_init=uniform(0.0, 1.0))
+  z0.outputs >> S.inputs
+  S.outputs >> z1.j
+  z1.s >> P.inputs
+  process advance = z0.advance_state >> S.advance_state >> z1.advance_state >> P.advance_state
+  process learn = P.evolve
+}
