@@ -165,18 +165,22 @@ llvm::Function* emit_scan(llvm::Module& m, const Factored& factored, const Plan&
     return b.CreateLoad(type, b.CreateInBoundsGEP(stream, array, {k, b.getInt32(field)}));
   };
 
-  // Runs `then` when a stream's offset is that of a factored compartment.
+  // Runs `then` when a stream's offset is that of compartment `name`.
+  auto when_at = [&](llvm::Value* offset, const std::string& name, const std::function<void()>& then) {
+    llvm::BasicBlock* yes = bb("kept");
+    llvm::BasicBlock* next = bb("next");
+    int64_t at = plan.layout.find_compartment(name)->offset;
+    b.CreateCondBr(b.CreateICmpEQ(offset, b.getInt64(uint64_t(at))), yes, next);
+    b.SetInsertPoint(yes);
+    then();
+    b.CreateBr(next);
+    b.SetInsertPoint(next);
+  };
   auto for_factored = [&](llvm::Value* offset, const std::function<void(const FactoredCompartment&)>& then) {
-    for (const FactoredCompartment& fc : factored.compartments) {
-      llvm::BasicBlock* yes = bb("factored");
-      llvm::BasicBlock* next = bb("next");
-      int64_t at = plan.layout.find_compartment(fc.name)->offset;
-      b.CreateCondBr(b.CreateICmpEQ(offset, b.getInt64(uint64_t(at))), yes, next);
-      b.SetInsertPoint(yes);
-      then(fc);
-      b.CreateBr(next);
-      b.SetInsertPoint(next);
-    }
+    for (const FactoredCompartment& fc : factored.compartments) when_at(offset, fc.name, [&] { then(fc); });
+  };
+  auto for_checked = [&](llvm::Value* offset, const std::function<void(const EventMatrix&)>& then) {
+    for (const EventMatrix& e : factored.events) when_at(offset, e.name, [&] { then(e); });
   };
 
   b.SetInsertPoint(bb("entry"));
@@ -190,6 +194,12 @@ llvm::Function* emit_scan(llvm::Module& m, const Factored& factored, const Plan&
       b.CreateMemCpy(dst, llvm::MaybeAlign(4), src, llvm::MaybeAlign(1), bytes);
       for_factored(stream_field(drives, d, 0, i64), [&](const FactoredCompartment& fc) {
         b.CreateStore(b.getInt32(0), form_word(b, state, plan, fc));
+      });
+      for_checked(stream_field(drives, d, 0, i64), [&](const EventMatrix& e) {
+        llvm::Value* word = b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), state,
+                                                         uint64_t(plan.layout.find_compartment(e.facts)->offset));
+        llvm::Value* pinned = b.CreateICmpEQ(b.CreateLoad(i32, word), b.getInt32(3));
+        b.CreateStore(b.CreateSelect(pinned, b.getInt32(3), b.getInt32(0)), word);
       });
     });
     llvm::Value* now = b.CreateLoad(b.getFloatTy(), t);

@@ -618,6 +618,40 @@ TEST_CASE("event-driven products equal the dense sum bit for bit, zeros' signs i
   CHECK(zero_results > negative_zero_results + 50);
   CHECK(dense_steps > 0);
 
+  // Scan drives of the matrix are host writes too: each step's product sees
+  // its driven matrix (signs and finiteness change from step to step).
+  {
+    const int steps = 40;
+    std::vector<uint32_t> w_rows(size_t(steps * K * N)), x_rows(size_t(steps * K)), y_rows(size_t(steps * N));
+    State reference = create_state(program, 1);
+    std::vector<uint32_t> want;
+    for (int k = 0; k < steps; ++k) {
+      Tensor w(Type{DType::F32, {K, N}}), x(Type{DType::F32, {1, K}});
+      for (size_t i = 0; i < w.words.size(); ++i) {
+        float v = pick(weights);
+        if (k % 4 == 1) v = -std::fabs(v);           // every column sign-set
+        if (k % 4 == 2) v = std::fabs(v);            // every column sign-clear
+        if (k % 4 == 3 && i == 7) v = inf;           // not finite
+        w.words[i] = std::bit_cast<uint32_t>(v);
+      }
+      for (int64_t i = 0; i < K; ++i) x.words[size_t(i)] = std::bit_cast<uint32_t>(k % 5 == 0 ? 0.0f : pick(inputs));
+      std::copy(w.words.begin(), w.words.end(), w_rows.begin() + k * K * N);
+      std::copy(x.words.begin(), x.words.end(), x_rows.begin() + k * K);
+      reference.set("s.w", w);
+      reference.set("s.x", x);
+      run_process(program, "advance", reference, 0.0f, 1.0f);
+      want.insert(want.end(), reference.get("s.y").words.begin(), reference.get("s.y").words.end());
+    }
+    nf::State scanned(module, 1);
+    scanned.scan({"advance"}, 0.0f, 1.0f, steps, {{"s.w", w_rows.data()}, {"s.x", x_rows.data()}},
+                 {{"s.y", y_rows.data()}});
+    for (size_t i = 0; i < want.size(); ++i) {
+      bool both_nan = std::isnan(std::bit_cast<float>(y_rows[i])) && std::isnan(std::bit_cast<float>(want[i]));
+      INFO("scan step " << i / N << " column " << i % N);
+      CHECK((y_rows[i] == want[i] || both_nan));
+    }
+  }
+
   // A pointer to the matrix pins this state to dense products; a write
   // through it is then seen.
   std::span<float> w = compiled.f32("s.w");
