@@ -265,9 +265,15 @@ std::string header_text(const ir::Program& program, const BuildOptions& options)
     h += "/* " + s.name + " : " + s.type.str() + " */\n";
     h += "#define " + id + "_OFFSET " + std::to_string(s.offset) + "\n";
     h += "#define " + id + "_COUNT " + std::to_string(s.type.shape.num_elements()) + "\n";
+    // The int32 the step functions keep about a compartment (module.h, "Kept compartments").
+    auto kept = [&](const char* how, const std::string& word) {
+      h += "#define " + id + "_KEPT " + how + "\n";
+      h += "#define " + id + "_FORM_OFFSET " + std::to_string(plan.layout.find_compartment(word)->offset) + "\n";
+    };
     for (const FactoredCompartment& fc : factored.compartments)
-      if (fc.name == s.name)  // the storage is stale while this int32 is nonzero (module.h)
-        h += "#define " + id + "_FORM_OFFSET " + std::to_string(plan.layout.find_compartment(fc.form)->offset) + "\n";
+      if (fc.name == s.name) kept("NF_KEPT_FACTORED", fc.form);
+    for (const EventMatrix& e : factored.events)
+      if (e.name == s.name) kept("NF_KEPT_CHECKED", e.facts);
   }
   h += "\n";
   for (const Slot& s : plan.layout.params)

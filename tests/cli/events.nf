@@ -6,6 +6,7 @@
 # cache, and the golden tests lower that bound to 0.)
 # RUN: neurofuse ir %s --stage kernels --process advance | FileCheck %s --check-prefix=PLAN
 # RUN: neurofuse ir %s --stage factored | FileCheck %s --check-prefix=IR
+# RUN: neurofuse compile %s -o %t.h --emit header && FileCheck %s --check-prefix=HEADER < %t.h
 # PLAN: process advance:
 # PLAN: matmul over [1,200], skipping the rows of +0 inputs of S.weights
 # PLAN-NEXT: ops:
@@ -14,6 +15,12 @@
 # PLAN-NOT: skipping
 # PLAN-NEXT: ops:
 # PLAN-NEXT: reads: P.weights
+# HEADER: /* S.weights : f32[400,200] */
+# HEADER-NEXT: #define NF_EVENTS_S_WEIGHTS_OFFSET {{[0-9]+}}
+# HEADER-NEXT: #define NF_EVENTS_S_WEIGHTS_COUNT 80000
+# HEADER-NEXT: #define NF_EVENTS_S_WEIGHTS_KEPT NF_KEPT_CHECKED
+# HEADER-NEXT: #define NF_EVENTS_S_WEIGHTS_FORM_OFFSET {{[0-9]+}}
+# HEADER-NOT: S.weights.facts
 # IR: compartment S.weights.facts : i32[] state = 0
 # IR-NEXT: compartment S.weights.clear : i32[1,200] state = 0
 # IR-NOT: P.weights.facts
