@@ -195,7 +195,20 @@ llvm::Value* KernelEmitter::elementwise(const ir::Node* n, const std::vector<llv
       case ir::Op::Le: return b_.CreateFCmpOLE(a[0], a[1]);
       case ir::Op::Gt: return b_.CreateFCmpOGT(a[0], a[1]);
       case ir::Op::Ge: return b_.CreateFCmpOGE(a[0], a[1]);
-      case ir::Op::Clip: return b_.CreateMinimum(b_.CreateMaximum(a[0], a[1]), a[2]);
+      case ir::Op::Clip: {
+        // With a lower bound that is a constant >= +0 (weights clipped to
+        // [0, w_bound]), max(x, lo) is never -0, so for x not NaN the plain
+        // compare-selects (x86 maxps/minps) are exactly IEEE maximum and
+        // minimum: x > lo ? x : lo is +0 for x = -0, and m < hi ? m : hi is
+        // hi for a NaN hi and for m = +0, hi = -0. A NaN x is passed through.
+        auto* lo = llvm::dyn_cast<llvm::ConstantFP>(a[1]);
+        if (lo && !lo->isNegative() && !lo->isNaN()) {
+          llvm::Value* m = b_.CreateSelect(b_.CreateFCmpOGT(a[0], a[1]), a[0], a[1]);
+          llvm::Value* r = b_.CreateSelect(b_.CreateFCmpOLT(m, a[2]), m, a[2]);
+          return b_.CreateSelect(b_.CreateFCmpUNO(a[0], a[0]), a[0], r);
+        }
+        return b_.CreateMinimum(b_.CreateMaximum(a[0], a[1]), a[2]);
+      }
       case ir::Op::Fma: return b_.CreateIntrinsic(llvm::Intrinsic::fma, {f32}, {a[0], a[1], a[2]});
       default: break;
     }

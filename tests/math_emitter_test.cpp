@@ -10,6 +10,7 @@
 #include "compiler/jit.h"
 #include "neurofuse/runtime.hpp"
 #include "ir/builder.h"
+#include "ir/interpreter.h"
 #include "ir/math.h"
 #include "ir/tensor.h"
 
@@ -105,4 +106,52 @@ TEST_CASE("compiled math equals nf::math over a dense sweep of f32", "[math_emit
   INFO(checked << " results compared");
   CHECK(checked > 7 * 17000000ull);
   CHECK(mismatches == 0);
+}
+
+TEST_CASE("compiled clip equals the interpreter's for every kind of operand", "[math_emitter]") {
+  // Lower bounds +0 and 0.5 take the compare-select form, -0 and -1 the
+  // general one; the upper bound is a run-time parameter.
+  const float lows[] = {0.0f, 0.5f, -0.0f, -1.0f};
+  const float inf = std::numeric_limits<float>::infinity(), nan = std::numeric_limits<float>::quiet_NaN();
+  const float specials[] = {0.0f, -0.0f, 1.0f, -1.0f, 0.5f, -0.5f, 0.25f, 2.0f, inf, -inf, nan, -nan,
+                            1e-45f, -1e-45f, 1e-38f, -1e-38f, 3.4e38f, -3.4e38f, 0.75f, 1.5f};
+  std::vector<float> xs;
+  for (float v : specials) xs.push_back(v);
+  for (uint32_t i = 0; i < 20000; ++i) xs.push_back(std::bit_cast<float>(i * 2654435761u));
+  const int64_t n = int64_t(xs.size());
+  ir::ProgramBuilder pb;
+  ir::Type t{ir::DType::F32, {n}};
+  pb.param("m.hi", 1.0f);
+  pb.compartment("m.x", t, ir::Role::Input);
+  for (size_t i = 0; i < std::size(lows); ++i) pb.compartment("m.clip" + std::to_string(i), t, ir::Role::Output);
+  ir::ProcessBuilder& p = pb.process("apply");
+  ir::NodeRef x = p.read("m.x");
+  for (size_t i = 0; i < std::size(lows); ++i)
+    p.write("m.clip" + std::to_string(i), p.clip(x, p.constant(lows[i]), p.param("m.hi")));
+  ir::Program program = pb.build();
+  nf::Module module(compiler::jit_module(program));
+  nf::State state(module, 0);
+  ir::State interp = ir::create_state(program, 0);
+  ir::Tensor xt(t);
+  for (int64_t i = 0; i < n; ++i) xt.words[size_t(i)] = std::bit_cast<uint32_t>(xs[size_t(i)]);
+  interp.set("m.x", xt);
+  state.write_words("m.x", xt.words);
+  int64_t checked = 0;
+  for (float hi : specials) {
+    interp.set_param("m.hi", hi);
+    state.set_param("m.hi", hi);
+    ir::run_process(program, "apply", interp, 0.0f, 1.0f);
+    state.step("apply", 0.0f, 1.0f);
+    for (size_t i = 0; i < std::size(lows); ++i) {
+      std::string name = "m.clip" + std::to_string(i);
+      std::vector<uint32_t> got = state.read_words(name);
+      const std::vector<uint32_t>& want = interp.get(name).words;
+      for (size_t k = 0; k < got.size(); ++k) {
+        INFO("clip(" << xs[k] << ", " << lows[i] << ", " << hi << ")");
+        if (!same(std::bit_cast<float>(got[k]), std::bit_cast<float>(want[k]))) FAIL_CHECK("differs");
+        ++checked;
+      }
+    }
+  }
+  CHECK(checked == n * int64_t(std::size(lows)) * int64_t(std::size(specials)));
 }
