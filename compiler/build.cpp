@@ -195,7 +195,7 @@ std::string cache_directory() {
 }
 
 Factored rewrite_program(const ir::Program& program, const BuildOptions& options) {
-  Factored f = factor_low_rank(program);
+  Factored f = factor_low_rank(program, options.factor_min_elements);
   add_event_checks(f, options.event_min_elements);
   return f;
 }
@@ -204,6 +204,7 @@ std::string build_object(const ir::Program& program, const BuildOptions& options
   Target target = make_target(options);
   std::string key_text = std::string(kCompilerVersion) + "\n" + target.description + "\n" +
                          target.machine->getTargetFeatureString().str() + "\nO" + std::to_string(options.opt_level) +
+                         "\nfactors>=" + std::to_string(options.factor_min_elements) +
                          "\nevents>=" + std::to_string(options.event_min_elements) + "\n" + options.model_name +
                          "\n" + ir::print(program);
   char key[17];

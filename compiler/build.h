@@ -18,6 +18,9 @@ struct BuildOptions {
   std::string target_cpu = "host";  // "host", "generic", or an LLVM CPU name such as x86-64-v2
   std::string model_name = "model";
   bool use_cache = true;
+  // Compartments of at least this many elements are kept as factors when
+  // low rank (factor.h).
+  int64_t factor_min_elements = 16384;
   // Vector-matrix products skip the rows of +0 inputs for static matrices of
   // at least this many elements (events.h).
   int64_t event_min_elements = 65536;

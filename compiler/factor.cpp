@@ -189,13 +189,14 @@ class Rewriter {
 // The first write of each compartment whose value is low rank with factors
 // worth keeping: at most half the compartment's elements, and at least one
 // (a literal fill is a cheap write already).
-std::map<std::string, Form> find_forms(const ir::Program& program) {
+std::map<std::string, Form> find_forms(const ir::Program& program, int64_t min_elements) {
   std::map<std::string, Form> forms;
   for (const ir::Process& p : program.processes)
     for (const NodeRef& n : p.body) {
       if (n->op != ir::Op::Write || forms.count(n->attrs.name)) continue;
       const std::string& name = n->attrs.name;
       int64_t elements = n->type.shape.num_elements();
+      if (elements < min_elements) continue;
       std::vector<const Node*> factors;
       NodeRef t = template_of(name, n->operands[0].get(), elements, factors);
       if (!t || factors.empty()) continue;
@@ -218,11 +219,11 @@ std::map<std::string, Form> find_forms(const ir::Program& program) {
 
 }  // namespace
 
-Factored factor_low_rank(const ir::Program& program) {
+Factored factor_low_rank(const ir::Program& program, int64_t min_elements) {
   Factored out;
   out.program = program;
   out.public_compartments = program.compartments.size();
-  std::map<std::string, Form> forms = find_forms(program);
+  std::map<std::string, Form> forms = find_forms(program, min_elements);
   if (forms.empty()) {
     for (const ir::Process& p : program.processes) out.processes.push_back({p.name, "", {}});
     return out;

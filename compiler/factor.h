@@ -58,10 +58,12 @@ struct Factored {
   std::vector<EventMatrix> events;         // filled by add_event_checks (events.h)
 };
 
-// Finds the compartments worth keeping as factors (every factor together at
-// most half the compartment's elements) and rewrites the processes to keep
-// them so. With none, `program` comes back unchanged.
-Factored factor_low_rank(const ir::Program& program);
+// Finds the compartments worth keeping as factors (at least `min_elements`
+// elements, every factor together at most half of them) and rewrites the
+// processes to keep them so. With none, `program` comes back unchanged. (A
+// smaller matrix stays in cache, where its traffic costs little and a
+// second variant of each process would only cost compile time.)
+Factored factor_low_rank(const ir::Program& program, int64_t min_elements);
 
 // The index of a public compartment, or -1.
 int public_index(const Factored& f, const std::string& compartment);

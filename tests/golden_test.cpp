@@ -48,10 +48,11 @@ struct GoldenRun {
   bool aot = true;                      // also run a shared library in a process without LLVM
 };
 
-// Event-driven products for matrices of any size, so that the small models
-// here take that path too.
-compiler::BuildOptions every_product_event_driven() {
+// Low-rank factors and event-driven products for matrices of any size, so
+// that the small models here take those paths too.
+compiler::BuildOptions small_matrices_too() {
   compiler::BuildOptions o;
+  o.factor_min_elements = 0;
   o.event_min_elements = 0;
   return o;
 }
@@ -75,7 +76,7 @@ void check_aot(const ir::Program& program, const GoldenRun& run, const std::vect
                     std::to_string(getpid());
   std::string so = dir + "/model.so", drives = dir + "/drives.bin", records = dir + "/records.bin";
   std::system(("mkdir -p '" + dir + "'").c_str());
-  compiler::build_file(program, so, compiler::Emit::SharedLibrary, every_product_event_driven());
+  compiler::build_file(program, so, compiler::Emit::SharedLibrary, small_matrices_too());
   std::ofstream(drives, std::ios::binary).write(drive_bytes.data(), std::streamsize(drive_bytes.size()));
   std::string processes;
   for (const std::string& p : run.processes) processes += (processes.empty() ? "" : ",") + p;
@@ -113,7 +114,7 @@ void check_aot(const ir::Program& program, const GoldenRun& run, const std::vect
 // compartments named `count` held over the run (to show spikes happened).
 std::map<std::string, int64_t> run_golden(const ir::Program& program, const GoldenRun& run,
                                           const std::vector<std::string>& count = {}) {
-  nf::Module module(compiler::jit_module(program, every_product_event_driven()));
+  nf::Module module(compiler::jit_module(program, small_matrices_too()));
   nf::State compiled(module, run.seed);
   // The same code with every splittable loop split over two threads.
   nf::State threaded(module, run.seed);

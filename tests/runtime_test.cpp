@@ -417,7 +417,11 @@ model factored {
 // Steps a compiled state and the interpreter's alike, with reward +1.
 struct Twin {
   nf::ir::Program program = nf::frontend::compile_model_text(kFactoredModel, "factored.nf");
-  nf::Module module{nf::compiler::jit_module(program)};
+  nf::Module module{nf::compiler::jit_module(program, [] {
+    nf::compiler::BuildOptions o;
+    o.factor_min_elements = 0;  // a 24 x 16 matrix is below the default
+    return o;
+  }())};
   nf::ir::State interp = nf::ir::create_state(program, 2);
   nf::State compiled{module, 2};
   float t = 0.0f;
