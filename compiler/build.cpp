@@ -1,5 +1,6 @@
 #include "compiler/build.h"
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -155,7 +156,10 @@ uint64_t fnv1a64(const std::string& s) {
 
 // Writes bytes to path atomically: a temporary next to it, then a rename.
 void write_atomically(const std::string& path, const std::string& bytes) {
-  std::string tmp = path + ".tmp." + std::to_string(getpid());
+  // Unique per process and call: two threads (or processes) building the
+  // same object at once must not write into one temporary.
+  static std::atomic<unsigned> counter{0};
+  std::string tmp = path + ".tmp." + std::to_string(getpid()) + "." + std::to_string(counter++);
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     out.write(bytes.data(), std::streamsize(bytes.size()));

@@ -673,3 +673,43 @@ TEST_CASE("event-driven products equal the dense sum bit for bit, zeros' signs i
   compiled.reinitialize(1);
   CHECK(facts(compiled) == 3);
 }
+
+TEST_CASE("threads building the same model at once leave a sound object cache", "[runtime]") {
+  TempDir dir;
+  const char* before = std::getenv("NEUROFUSE_CACHE_DIR");
+  std::string saved = before ? before : "";
+  setenv("NEUROFUSE_CACHE_DIR", (dir / "cache").c_str(), 1);
+  nf::compiler::BuildOptions o;
+  o.model_name = "probe";
+  std::vector<uint32_t> want;
+  {
+    nf::compiler::BuildOptions uncached = o;
+    uncached.use_cache = false;
+    nf::Module m(nf::compiler::jit_module(program(), uncached));
+    nf::State s(m, 3);
+    drive(s, 20);
+    want = all_words(s, m);
+  }
+  for (int round = 0; round < 3; ++round) {
+    fs::remove_all(dir / "cache");
+    std::vector<std::thread> threads;
+    std::vector<nf_module*> built(4, nullptr);
+    for (size_t i = 0; i < built.size(); ++i)
+      threads.emplace_back([&, i] { built[i] = nf::compiler::jit_module(program(), o); });
+    for (std::thread& t : threads) t.join();
+    for (nf_module* b : built) nf_module_close(b);
+    // The cached object, whoever wrote it, is whole: a module from it computes the same bits.
+    nf::compiler::BuildTimes times;
+    nf::Module cached(nf::compiler::jit_module(program(), o, &times));
+    CHECK(times.cached);
+    nf::State s(cached, 3);
+    drive(s, 20);
+    CHECK(all_words(s, cached) == want);
+    size_t leftovers = 0;
+    for (const auto& e : fs::directory_iterator(dir / "cache"))
+      leftovers += e.path().string().find(".tmp.") != std::string::npos;
+    CHECK(leftovers == 0);
+  }
+  if (before) setenv("NEUROFUSE_CACHE_DIR", saved.c_str(), 1);
+  else unsetenv("NEUROFUSE_CACHE_DIR");
+}
