@@ -85,10 +85,41 @@ nf_status check_info(const nf_module_info* info, std::string* error) {
     return fail(error, NF_ERROR_ABI_VERSION,
                 "the module was built for ABI version " + std::to_string(info->abi_version) +
                     "; this runtime accepts version " + std::to_string(NF_MODULE_ABI_VERSION));
-  for (int32_t i = 0; i < info->n_compartments; ++i)
-    if (info->compartments[i].kept == NF_KEPT_FACTORED && !info->materialize)
-      return fail(error, NF_ERROR_NOT_A_MODULE,
-                  std::string("compartment '") + info->compartments[i].name + "' is factored but the module has no materialize");
+  // Every region the descriptor names lies inside the state block, so a
+  // malformed module cannot make the runtime read or write outside it.
+  auto malformed = [&](const std::string& why) { return fail(error, NF_ERROR_NOT_A_MODULE, "malformed module: " + why); };
+  const int64_t size = info->state_size;
+  auto inside = [&](int64_t offset, int64_t bytes) { return offset >= 0 && bytes >= 0 && offset <= size - bytes; };
+  if (size < 0 || info->alignment <= 0 || (info->alignment & (info->alignment - 1)) != 0)
+    return malformed("bad state size or alignment");
+  if (info->n_compartments < 0 || info->n_params < 0 || info->n_processes < 0 ||
+      (info->n_compartments && !info->compartments) || (info->n_params && !info->params) ||
+      (info->n_processes && !info->processes) || !info->scan)
+    return malformed("missing tables");
+  if (!inside(info->seed_offset, 8) || !inside(info->hooks_offset, int64_t(sizeof(nf_parallel))))
+    return malformed("the seed or the thread hook lies outside the state block");
+  for (int32_t i = 0; i < info->n_compartments; ++i) {
+    const nf_compartment_info& c = info->compartments[i];
+    if (!c.name) return malformed("a compartment has no name");
+    const std::string what = std::string("compartment '") + c.name + "' ";
+    int64_t elements = 1;
+    if (c.rank < 0 || (c.rank > 0 && !c.shape)) return malformed(what + "has no shape");
+    for (int32_t d = 0; d < c.rank; ++d) {
+      if (c.shape[d] < 0 || (c.shape[d] > 0 && elements > (int64_t(1) << 40) / c.shape[d]))
+        return malformed(what + "has a bad shape");
+      elements *= c.shape[d];
+    }
+    if (c.bytes != 4 * elements || !inside(c.offset, c.bytes)) return malformed(what + "lies outside the state block");
+    if (c.dtype < NF_F32 || c.dtype > NF_BOOL || c.kept < NF_KEPT_PLAIN || c.kept > NF_KEPT_CHECKED)
+      return malformed(what + "has an unknown dtype or kind");
+    if (c.kept != NF_KEPT_PLAIN && !inside(c.form_offset, 4)) return malformed(what + "has its word outside the state block");
+    if (c.kept == NF_KEPT_FACTORED && !info->materialize) return malformed(what + "is factored but the module has no materialize");
+  }
+  for (int32_t i = 0; i < info->n_params; ++i)
+    if (!info->params[i].name || !inside(info->params[i].offset, 4))
+      return malformed("a run-time parameter lies outside the state block");
+  for (int32_t i = 0; i < info->n_processes; ++i)
+    if (!info->processes[i].name || !info->processes[i].step) return malformed("a process has no name or step function");
   return NF_OK;
 }
 

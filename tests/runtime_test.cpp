@@ -142,6 +142,39 @@ TEST_CASE("failures of module calls are codes and messages", "[runtime]") {
   copy.abi_version = 0;
   CHECK(nf_module_adopt(&copy, nullptr, nullptr, &m) == NF_ERROR_ABI_VERSION);
   CHECK(nf_module_adopt(nullptr, nullptr, nullptr, &m) == NF_ERROR_INVALID_ARGUMENT);
+  // A descriptor whose regions leave the state block is refused before any state exists.
+  {
+    const nf_module_info& info = good.info();
+    std::vector<nf_compartment_info> comps(info.compartments, info.compartments + info.n_compartments);
+    auto refused = [&](auto&& spoil, const char* why) {
+      nf_module_info bad = info;
+      std::vector<nf_compartment_info> bad_comps = comps;
+      bad.compartments = bad_comps.data();
+      spoil(bad, bad_comps);
+      nf_module* out = nullptr;
+      CHECK(nf_module_adopt(&bad, nullptr, nullptr, &out) == NF_ERROR_NOT_A_MODULE);
+      CHECK_THAT(nf_last_error(), Contains(why));
+      CHECK(out == nullptr);
+    };
+    refused([](nf_module_info& b, auto& c) { c[2].offset = b.state_size - 4; }, "lies outside the state block");
+    refused([](nf_module_info&, auto& c) { c[2].bytes += 4; }, "lies outside the state block");
+    refused([](nf_module_info&, auto& c) { c[1].offset = -64; }, "lies outside the state block");
+    refused([](nf_module_info& b, auto&) { b.seed_offset = b.state_size; }, "the seed or the thread hook");
+    refused([](nf_module_info&, auto& c) { c[0].dtype = 7; }, "unknown dtype or kind");
+    refused([](nf_module_info& b, auto& c) {
+      c[0].kept = NF_KEPT_FACTORED;
+      c[0].form_offset = 0;
+      b.materialize = nullptr;
+    }, "is factored but the module has no materialize");
+    refused([](nf_module_info& b, auto& c) {
+      c[0].kept = NF_KEPT_CHECKED;
+      c[0].form_offset = b.state_size;
+    }, "has its word outside the state block");
+    nf_module* fine = nullptr;
+    nf_module_info same = info;
+    REQUIRE(nf_module_adopt(&same, nullptr, nullptr, &fine) == NF_OK);
+    nf_module_close(fine);
+  }
   // Unknown names, with a suggestion, also kept on the module.
   const nf_compartment_info* c = nullptr;
   CHECK(nf_module_find_compartment(good.get(), "W.wieghts", &c) == NF_ERROR_UNKNOWN_NAME);
