@@ -69,7 +69,9 @@ const char* kIrHelp =
     "\n"
     "Prints the canonical IR text of a model (.nf) or of IR text (.nfir), whole or\n"
     "only one process. --stage factored prints the IR the compiler plans: low-rank\n"
-    "compartments kept as factors, with each process's variants and materializers.\n"
+    "compartments kept as factors, with each process's variants and materializers,\n"
+    "and the hidden words of event-driven products (names with '#': for reading,\n"
+    "not valid IR text).\n"
     "--stage kernels prints the compiler's kernel plan of that IR: which operations\n"
     "each loop computes, its shape, what it reads and writes.\n";
 
@@ -153,7 +155,7 @@ int cmd_ir(const std::vector<std::string>& args) {
       const std::string& only = p.options["--process"];
       std::vector<ir::Process> kept;
       for (const ir::Process& proc : factored.program.processes)
-        if (proc.name == only || proc.name == only + ".dense") kept.push_back(proc);
+        if (proc.name == only || proc.name == only + "#storage") kept.push_back(proc);
       factored.program.processes = kept;
     }
     if (stage == "factored")

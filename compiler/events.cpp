@@ -35,6 +35,10 @@ void forget_facts(const std::string& facts, std::vector<NodeRef>& body) {
 
 }  // namespace
 
+// The facts words are written only by `initialize` (forget_facts) and by the
+// check the step function calls before a product's kernel; neither is in a
+// kernel's reads, which is sound because no other process writes an event
+// matrix, so no kernel of those processes can see a stale word.
 void add_event_checks(Factored& f, int64_t min_elements) {
   ir::Program& program = f.program;
   std::set<std::string> candidates, written;
@@ -43,13 +47,14 @@ void add_event_checks(Factored& f, int64_t min_elements) {
       if (n->op == ir::Op::MatMul && n->type.shape[0] == 1 && n->operands[0]->type.shape[1] > 1 &&
           n->operands[1]->op == ir::Op::Read && n->operands[1]->type.dtype == ir::DType::F32)
         candidates.insert(n->operands[1]->attrs.name);
-      if (n->op == ir::Op::Write && p.name != "initialize") written.insert(n->attrs.name);
+      if (n->op == ir::Op::Write && p.name != "initialize" && p.name != "initialize#storage")
+        written.insert(n->attrs.name);
     }
   for (const FactoredCompartment& c : f.compartments) written.insert(c.name);
   for (size_t i = 0; i < f.public_compartments; ++i) {
     const ir::Compartment c = program.compartments[i];
     if (!candidates.count(c.name) || written.count(c.name) || c.type.shape.num_elements() < min_elements) continue;
-    EventMatrix e{c.name, c.name + ".facts", c.name + ".clear"};
+    EventMatrix e{c.name, c.name + "#facts", c.name + "#clear"};
     ir::Compartment facts{e.facts, ir::Type{ir::DType::I32, {}}, ir::Role::State, ir::Literal::i32(0), {}};
     ir::Compartment clear{e.clear, ir::Type{ir::DType::I32, ir::Shape{1, c.type.shape[1]}}, ir::Role::State,
                           ir::Literal::i32(0), {}};

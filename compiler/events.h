@@ -6,12 +6,15 @@
 // The result is exactly the dense one when the matrix is finite (then every
 // skipped term x_k * W[k,j] = +0 * W[k,j] is a zero) and the sum is started
 // right. The dense sum is t_0 + t_1 + ... + t_{K-1}, which equals the fold
-// of every term into -0, the exact identity of addition. Dropping a -0 term
-// from that fold changes nothing; dropping a +0 term changes nothing unless
-// the running sum is -0 at that point, and then the final sum can only be -0
-// where the dense one is +0. So a column sums its kept terms into -0, and if
-// the result is -0 while some skipped row of that column has a clear sign bit
-// (a +0 term), the dense result is +0.
+// of every term into -0, the exact identity of addition. In round to
+// nearest, x + y is -0 only when both are -0, so a running sum that is not
+// -0 never becomes -0 again, and adding a zero to a sum that is not a zero
+// leaves it as it is. Hence dropping a -0 term from the fold changes
+// nothing, and dropping a +0 term changes nothing unless every term before
+// it was -0; the two results can then differ only as sparse -0 against
+// dense +0. So a column sums its kept terms into -0, and if the result is -0
+// while some skipped row of that column has a clear sign bit (a +0 term),
+// the dense result is +0.
 //
 // A hidden word per matrix caches the facts that needs: 0 not yet checked,
 // 1 finite (with the number of sign-clear elements of every column in a

@@ -100,7 +100,7 @@ NodeRef template_of(const std::string& base, const Node* value, int64_t elements
   if (!find_factors(value, elements, factors)) return nullptr;
   std::vector<NodeRef> scratch;
   std::map<const Node*, NodeRef> done;
-  return rebuild(value, factors, [&](size_t k) { return read_of(base + ".factor" + std::to_string(k), factors[k]->type); },
+  return rebuild(value, factors, [&](size_t k) { return read_of(base + "#factor" + std::to_string(k), factors[k]->type); },
                  scratch, done);
 }
 
@@ -205,10 +205,10 @@ std::map<std::string, Form> find_forms(const ir::Program& program, int64_t min_e
       if (2 * small > elements) continue;
       Form f;
       f.names.name = name;
-      f.names.form = name + ".form";
-      f.names.materialize = "materialize." + name;
+      f.names.form = name + "#form";
+      f.names.materialize = name + "#materialize";
       for (size_t k = 0; k < factors.size(); ++k) {
-        f.names.factors.push_back(name + ".factor" + std::to_string(k));
+        f.names.factors.push_back(name + "#factor" + std::to_string(k));
         f.factor_types.push_back(factors[k]->type);
       }
       f.expression = t;
@@ -253,7 +253,7 @@ Factored factor_low_rank(const ir::Program& program, int64_t min_elements) {
     out.program.processes.push_back(fast.run(p, p.name));
     ProcessVariants v{p.name, "", fast.needs()};
     if (!v.needs.empty()) {
-      v.dense = p.name + ".dense";
+      v.dense = p.name + "#storage";
       dense.push_back(Rewriter(forms, false).run(p, v.dense));
     }
     out.processes.push_back(v);

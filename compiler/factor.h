@@ -26,18 +26,20 @@
 
 namespace nf::compiler {
 
+// Hidden compartments and processes are named after the public one with a
+// '#' (W.dWeights#form), which no model or IR name can contain.
 struct FactoredCompartment {
   std::string name;                  // the public compartment
-  std::string form;                  // hidden i32[]: 1 when the factors hold the value
-  std::vector<std::string> factors;  // hidden compartments: the expression's small operands
-  std::string materialize;           // the process that writes the value from the factors
+  std::string form;                  // hidden i32[] NAME#form: 1 when the factors hold the value
+  std::vector<std::string> factors;  // hidden NAME#factorK: the expression's small operands
+  std::string materialize;           // the process NAME#materialize: the value from the factors
 };
 
 // A public process: the variant of the same name reads factors and needs
 // every compartment of `needs` in form 1; `dense` reads storage instead.
 struct ProcessVariants {
   std::string name;
-  std::string dense;               // "" when `needs` is empty (one variant)
+  std::string dense;               // NAME#storage, "" when `needs` is empty (one variant)
   std::vector<std::string> needs;  // factored compartments read before the process writes them
 };
 

@@ -165,22 +165,25 @@ llvm::Function* emit_scan(llvm::Module& m, const Factored& factored, const Plan&
     return b.CreateLoad(type, b.CreateInBoundsGEP(stream, array, {k, b.getInt32(field)}));
   };
 
-  // Runs `then` when a stream's offset is that of compartment `name`.
-  auto when_at = [&](llvm::Value* offset, const std::string& name, const std::function<void()>& then) {
+  // Runs `then` when a stream is compartment `name` (its offset and its
+  // size: an empty compartment may share the offset of the next one).
+  auto when_at = [&](llvm::Value* array, llvm::Value* k, const std::string& name, const std::function<void()>& then) {
     llvm::BasicBlock* yes = bb("kept");
     llvm::BasicBlock* next = bb("next");
-    int64_t at = plan.layout.find_compartment(name)->offset;
-    b.CreateCondBr(b.CreateICmpEQ(offset, b.getInt64(uint64_t(at))), yes, next);
+    const Slot* slot = plan.layout.find_compartment(name);
+    llvm::Value* same = b.CreateAnd(b.CreateICmpEQ(stream_field(array, k, 0, i64), b.getInt64(uint64_t(slot->offset))),
+                                    b.CreateICmpEQ(stream_field(array, k, 1, i64), b.getInt64(uint64_t(slot->bytes))));
+    b.CreateCondBr(same, yes, next);
     b.SetInsertPoint(yes);
     then();
     b.CreateBr(next);
     b.SetInsertPoint(next);
   };
-  auto for_factored = [&](llvm::Value* offset, const std::function<void(const FactoredCompartment&)>& then) {
-    for (const FactoredCompartment& fc : factored.compartments) when_at(offset, fc.name, [&] { then(fc); });
+  auto for_factored = [&](llvm::Value* array, llvm::Value* k, const std::function<void(const FactoredCompartment&)>& then) {
+    for (const FactoredCompartment& fc : factored.compartments) when_at(array, k, fc.name, [&] { then(fc); });
   };
-  auto for_checked = [&](llvm::Value* offset, const std::function<void(const EventMatrix&)>& then) {
-    for (const EventMatrix& e : factored.events) when_at(offset, e.name, [&] { then(e); });
+  auto for_checked = [&](llvm::Value* array, llvm::Value* k, const std::function<void(const EventMatrix&)>& then) {
+    for (const EventMatrix& e : factored.events) when_at(array, k, e.name, [&] { then(e); });
   };
 
   b.SetInsertPoint(bb("entry"));
@@ -192,10 +195,10 @@ llvm::Function* emit_scan(llvm::Module& m, const Factored& factored, const Plan&
       llvm::Value* src = b.CreateInBoundsGEP(b.getInt8Ty(), stream_field(drives, d, 2, ptr), b.CreateMul(k, bytes));
       llvm::Value* dst = b.CreateInBoundsGEP(b.getInt8Ty(), state, stream_field(drives, d, 0, i64));
       b.CreateMemCpy(dst, llvm::MaybeAlign(4), src, llvm::MaybeAlign(1), bytes);
-      for_factored(stream_field(drives, d, 0, i64), [&](const FactoredCompartment& fc) {
+      for_factored(drives, d, [&](const FactoredCompartment& fc) {
         b.CreateStore(b.getInt32(0), form_word(b, state, plan, fc));
       });
-      for_checked(stream_field(drives, d, 0, i64), [&](const EventMatrix& e) {
+      for_checked(drives, d, [&](const EventMatrix& e) {
         llvm::Value* word = b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), state,
                                                          uint64_t(plan.layout.find_compartment(e.facts)->offset));
         llvm::Value* pinned = b.CreateICmpEQ(b.CreateLoad(i32, word), b.getInt32(3));
@@ -217,7 +220,7 @@ llvm::Function* emit_scan(llvm::Module& m, const Factored& factored, const Plan&
       b.SetInsertPoint(after);
     });
     counted(n_records, [&](llvm::Value* r) {
-      for_factored(stream_field(records, r, 0, i64), [&](const FactoredCompartment& fc) {
+      for_factored(records, r, [&](const FactoredCompartment& fc) {
         b.CreateCall(materialize, {state, b.getInt32(uint32_t(public_index(factored, fc.name)))});
       });
       llvm::Value* bytes = stream_field(records, r, 1, i64);

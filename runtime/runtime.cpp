@@ -329,7 +329,7 @@ nf_status nf_state_compartment(nf_state* s, const char* name, void** data, int32
   if (!c)
     return fail(s, NF_ERROR_UNKNOWN_NAME,
                 std::string("no compartment '") + name + "'" + suggestion(*s->module->info, name, "compartment"));
-  if (c->kept == NF_KEPT_CHECKED) {  // the host may write through the pointer: products read every row
+  if (c->kept == NF_KEPT_CHECKED && data) {  // the host may write through the pointer: products read every row
     const int32_t pinned = 3;
     std::memcpy(s->block + c->form_offset, &pinned, 4);
     if (std::find(s->pinned.begin(), s->pinned.end(), c) == s->pinned.end()) s->pinned.push_back(c);

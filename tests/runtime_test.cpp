@@ -689,6 +689,13 @@ TEST_CASE("event-driven products equal the dense sum bit for bit, zeros' signs i
     }
   }
 
+  // Asking only for the dtype and count hands out no pointer: no pin.
+  int32_t dtype = -1;
+  int64_t count = 0;
+  REQUIRE(nf_state_compartment(compiled.get(), "s.w", nullptr, &dtype, &count) == NF_OK);
+  CHECK(count == K * N);
+  CHECK(facts(compiled) != 3);
+
   // A pointer to the matrix pins this state to dense products; a write
   // through it is then seen.
   std::span<float> w = compiled.f32("s.w");
@@ -745,4 +752,37 @@ TEST_CASE("threads building the same model at once leave a sound object cache", 
   }
   if (before) setenv("NEUROFUSE_CACHE_DIR", saved.c_str(), 1);
   else unsetenv("NEUROFUSE_CACHE_DIR");
+}
+
+TEST_CASE("a stream of an empty compartment beside a factored one leaves the factored one alone", "[runtime]") {
+  using namespace nf::ir;
+  const int64_t n = 8, m = 6;
+  ProgramBuilder pb;
+  pb.compartment("s.a", {DType::F32, {n, 1}}, Role::State, 0.5f);
+  pb.compartment("s.b", {DType::F32, {1, m}}, Role::State, 0.25f);
+  pb.compartment("s.empty", {DType::F32, {0}}, Role::Input);  // same offset as s.x
+  pb.compartment("s.x", {DType::F32, {n, m}}, Role::State);
+  pb.compartment("s.y", {DType::F32, {n, m}}, Role::Output);
+  ProcessBuilder& p = pb.process("step");
+  p.write("s.y", p.add(p.read("s.x"), p.constant(1.0f)));  // reads x before writing it
+  NodeRef a = p.add(p.read("s.a"), p.constant(1.0f));
+  p.write("s.a", a);
+  p.write("s.x", p.matmul(a, p.read("s.b")));  // an outer product: kept as factors
+  Program program = pb.build();
+  nf::compiler::BuildOptions o;
+  o.factor_min_elements = 0;
+  nf::Module module(nf::compiler::jit_module(program, o));
+  REQUIRE(module.compartment("s.x").kept == NF_KEPT_FACTORED);
+  REQUIRE(module.compartment("s.empty").offset == module.compartment("s.x").offset);
+  nf::State s(module, 1);
+  State interp = create_state(program, 1);
+  const int steps = 5;
+  float dummy = 0.0f;
+  std::vector<float> y(size_t(steps * n * m));
+  s.scan({"step"}, 0.0f, 1.0f, steps, {{"s.empty", &dummy}}, {{"s.y", y.data()}});
+  for (int k = 0; k < steps; ++k) {
+    run_process(program, "step", interp, 0.0f, 1.0f);
+    const std::vector<uint32_t>& want = interp.get("s.y").words;
+    CHECK(std::memcmp(want.data(), y.data() + k * n * m, want.size() * 4) == 0);
+  }
 }

@@ -20,14 +20,14 @@
 # HEADER-NEXT: #define NF_EVENTS_S_WEIGHTS_COUNT 80000
 # HEADER-NEXT: #define NF_EVENTS_S_WEIGHTS_KEPT NF_KEPT_CHECKED
 # HEADER-NEXT: #define NF_EVENTS_S_WEIGHTS_FORM_OFFSET {{[0-9]+}}
-# HEADER-NOT: S.weights.facts
-# IR: compartment S.weights.facts : i32[] state = 0
-# IR-NEXT: compartment S.weights.clear : i32[1,200] state = 0
-# IR-NOT: P.weights.facts
+# HEADER-NOT: S.weights#facts
+# IR: compartment S.weights#facts : i32[] state = 0
+# IR-NEXT: compartment S.weights#clear : i32[1,200] state = 0
+# IR-NOT: P.weights#facts
 # IR: process initialize {
 # IR: write S.weights,
-# IR: read S.weights.facts
-# IR: write S.weights.facts,
+# IR: read S.weights#facts
+# IR: write S.weights#facts,
 model events {
   seed = 4
   z0 = BernoulliCell(n_units=400)

@@ -16,40 +16,40 @@
 # EVOLVE-NEXT: kernel 0: elementwise over []
 # EVOLVE-NEXT: ops: {{.*}}=exp
 # EVOLVE-NEXT: reads:
-# EVOLVE-NEXT: writes: {{.*}} %{{[0-9]+}}->W.dWeights.form
+# EVOLVE-NEXT: writes: {{.*}} %{{[0-9]+}}->W.dWeights#form
 # EVOLVE: kernel 1: elementwise over [300,1]
 # EVOLVE: kernel 2: elementwise over [1,200]
 # EVOLVE: kernel 3: elementwise over [300,200]
 # EVOLVE-NEXT: ops: {{.*}}=matmul {{.*}}=matmul
-# EVOLVE-NEXT: reads: W.dWeights.factor0 W.dWeights.factor1 W.dWeights.factor2 W.dWeights.factor3 W.eligibility W.modulator W.outmask W.weights
+# EVOLVE-NEXT: reads: W.dWeights#factor0 W.dWeights#factor1 W.dWeights#factor2 W.dWeights#factor3 W.eligibility W.modulator W.outmask W.weights
 # EVOLVE-NEXT: writes: %{{[0-9]+}}->W.eligibility %{{[0-9]+}}->W.weights
-# EVOLVE-NEXT: copy scratch+{{[0-9]+}} -> W.dWeights.factor0
-# EVOLVE-NEXT: copy scratch+{{[0-9]+}} -> W.dWeights.factor1
-# EVOLVE-NEXT: copy scratch+{{[0-9]+}} -> W.dWeights.factor2
-# EVOLVE-NEXT: copy scratch+{{[0-9]+}} -> W.dWeights.factor3
-# EVOLVE-NEXT: process evolve.dense: 4 kernels
+# EVOLVE-NEXT: copy scratch+{{[0-9]+}} -> W.dWeights#factor0
+# EVOLVE-NEXT: copy scratch+{{[0-9]+}} -> W.dWeights#factor1
+# EVOLVE-NEXT: copy scratch+{{[0-9]+}} -> W.dWeights#factor2
+# EVOLVE-NEXT: copy scratch+{{[0-9]+}} -> W.dWeights#factor3
+# EVOLVE-NEXT: process evolve#storage: 4 kernels
 # EVOLVE: kernel 3: elementwise over [300,200]
 # EVOLVE-NEXT: ops:
 # EVOLVE-NEXT: reads: W.dWeights W.eligibility W.modulator W.outmask W.weights
 # EVOLVE-NEXT: writes: %{{[0-9]+}}->W.eligibility %{{[0-9]+}}->W.weights
 # EVOLVE-NOT: kernel
 # EVOLVE-NOT: copy
-# MATERIALIZE: process materialize.W.dWeights: 1 kernel
+# MATERIALIZE: process W.dWeights#materialize: 1 kernel
 # MATERIALIZE-NEXT: kernel 0: elementwise over [300,200]
 # MATERIALIZE-NEXT: ops: {{.*}}=matmul {{.*}}=matmul {{.*}}=neg {{.*}}=add
-# MATERIALIZE-NEXT: reads: W.dWeights.factor0 W.dWeights.factor1 W.dWeights.factor2 W.dWeights.factor3
+# MATERIALIZE-NEXT: reads: W.dWeights#factor0 W.dWeights#factor1 W.dWeights#factor2 W.dWeights#factor3
 # MATERIALIZE-NEXT: writes: %{{[0-9]+}}->W.dWeights
-# FACTORED: compartment W.dWeights.factor0 : f32[300,1] state = 0
-# FACTORED-NEXT: compartment W.dWeights.factor1 : f32[1,200] state = 0
-# FACTORED-NEXT: compartment W.dWeights.factor2 : f32[300,1] state = 0
-# FACTORED-NEXT: compartment W.dWeights.factor3 : f32[1,200] state = 0
-# FACTORED-NEXT: compartment W.dWeights.form : i32[] state = 0
+# FACTORED: compartment W.dWeights#factor0 : f32[300,1] state = 0
+# FACTORED-NEXT: compartment W.dWeights#factor1 : f32[1,200] state = 0
+# FACTORED-NEXT: compartment W.dWeights#factor2 : f32[300,1] state = 0
+# FACTORED-NEXT: compartment W.dWeights#factor3 : f32[1,200] state = 0
+# FACTORED-NEXT: compartment W.dWeights#form : i32[] state = 0
 # FACTORED: process evolve {
 # FACTORED-NOT: read W.dWeights :
-# FACTORED: read W.dWeights.factor0
+# FACTORED: read W.dWeights#factor0
 # FACTORED-NOT: write W.dWeights,
-# FACTORED: write W.dWeights.form
-# FACTORED: process evolve.dense {
+# FACTORED: write W.dWeights#form
+# FACTORED: process evolve#storage {
 # FACTORED: read W.dWeights :
 # ADVANCE: process advance: 3 kernels
 # ADVANCE: kernel {{[0-9]+}}: matmul over [1,200]
@@ -64,12 +64,12 @@
 # STEP: process step: 4 kernels
 # STEP: kernel 2: row-sweep over [300,200]
 # STEP-NEXT: ops: {{.*}}=matmul {{.*}}=matmul {{.*}}=matmul
-# STEP-NEXT: reads: W.dWeights.factor0 W.dWeights.factor1 W.dWeights.factor2 W.dWeights.factor3 W.eligibility W.inputs W.modulator W.outmask W.weights
+# STEP-NEXT: reads: W.dWeights#factor0 W.dWeights#factor1 W.dWeights#factor2 W.dWeights#factor3 W.eligibility W.inputs W.modulator W.outmask W.weights
 # STEP-NEXT: writes: {{.*}}->W.eligibility {{.*}}->scratch+{{[0-9]+}} {{.*}}->W.weights
 # STEP-NEXT: kernel 3: elementwise over [1,200]
 # STEP-NEXT: ops:
 # STEP-NEXT: reads: W.biases W.gate W.postSpike W.postTrace z1.rfr z1.thr_theta z1.tols z1.v
-# STEP: process step.dense: 4 kernels
+# STEP: process step#storage: 4 kernels
 # STEP: kernel 2: row-sweep over [300,200]
 # STEP-NEXT: ops:
 # STEP-NEXT: reads: W.dWeights W.eligibility W.inputs W.modulator W.outmask W.weights

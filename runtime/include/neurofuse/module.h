@@ -97,8 +97,9 @@ typedef struct {
 /* A stream of per-step rows between the state and a caller buffer: before
  * step k, scan copies `bytes` from data + k * bytes to state + offset (a
  * drive); after step k, from state + offset to data + k * bytes (a record).
- * A stream at a factored compartment's offset is its whole storage: scan
- * materializes it before recording and sets its form to 0 after driving. */
+ * A stream of a kept compartment (below) is its whole storage: scan
+ * materializes a factored one before recording it, and after driving one
+ * sets its int32 to 0 (a checked matrix's stays 3). */
 typedef struct {
   int64_t offset;
   int64_t bytes;
