@@ -15,12 +15,14 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <limits>
 #include <map>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -259,6 +261,20 @@ Result model_rate(const std::string& file, const std::string& process, int64_t s
   return r;
 }
 
+// Wall time of the T-maze example's whole experiment (both agents, its four
+// seeds, 200 episodes and an evaluation each) on its compiled module.
+double tmaze_experiment_seconds() {
+  char dir[] = "/tmp/nf_bench_tmaze_XXXXXX";
+  if (!mkdtemp(dir)) throw std::runtime_error("cannot make a temporary directory");
+  std::string command = std::string(NF_TMAZE_BINARY) + " " + NF_TMAZE_MODULE + " --out " + dir + " > /dev/null";
+  auto t = Clock::now();
+  int rc = std::system(command.c_str());
+  double sec = seconds_since(t);
+  std::filesystem::remove_all(dir);
+  if (rc != 0) throw std::runtime_error("the T-maze experiment failed: " + command);
+  return sec;
+}
+
 // The fixed cost of a step: a one-add model through nf_state_step (by name)
 // and through nf_state_scan (the step loop in native code).
 Result overhead(bool quick) {
@@ -358,8 +374,10 @@ int main(int argc, char** argv) {
   }
   std::fprintf(stderr, "running the T-maze network\n");
   results.push_back({"tmaze network (1 ms)", isolated([&] {
-                       return model_rate("examples/tmaze/tmaze.nf", "forward", 270 * 36 + 36 * 4 + 36 * 36 + 16,
-                                         {{"z0.inputs", 0.5f}, {"W1.weights", 0.1f}}, quick);
+                       Result r = model_rate("examples/tmaze/tmaze.nf", "forward", 270 * 36 + 36 * 4 + 36 * 36 + 16,
+                                             {{"z0.inputs", 0.5f}, {"W1.weights", 0.1f}}, quick);
+                       r.values["experiment_wall_s"] = tmaze_experiment_seconds();
+                       return r;
                      })});
   std::fprintf(stderr, "running REINFORCE\n");
   results.push_back({"reinforce b64 256x16", isolated([&] {
@@ -385,6 +403,10 @@ int main(int argc, char** argv) {
   auto value = [](const Result& r, const char* k) { auto it = r.values.find(k); return it == r.values.end() ? NAN : it->second; };
   std::printf("\nfixed cost of a step: %.1f ns through nf_state_step, %.1f ns inside nf_state_scan\n",
               value(o, "ns_per_step"), value(o, "scan_ns_per_step"));
+  for (const auto& [name, r] : results)
+    if (r.values.count("experiment_wall_s"))
+      std::printf("T-maze experiment (both agents, 4 seeds x 200 episodes + evaluation): %.2f s wall\n",
+                  value(r, "experiment_wall_s"));
   for (const auto& [name, r] : results)
     if (r.values.count("speedup_vs_dense_products"))
       std::printf("event-driven products: %s runs %.2fx as fast as with every product reading every row\n",
