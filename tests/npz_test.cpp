@@ -20,6 +20,9 @@
 #include <vector>
 
 #include "runtime/npz.h"
+#include "temp_dir.h"
+
+using nf::test::TempDir;
 
 namespace {
 
@@ -93,23 +96,6 @@ Bytes read_bytes(const fs::path& p) {
 void write_bytes(const fs::path& p, const Bytes& b) {
   std::ofstream(p, std::ios::binary).write(reinterpret_cast<const char*>(b.data()), std::streamsize(b.size()));
 }
-
-// A fresh directory under the system temporary directory, removed afterwards.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string t = (fs::temp_directory_path() / "npz_test.XXXXXX").string();
-    REQUIRE(::mkdtemp(t.data()) != nullptr);
-    path = t;
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::vector<std::string> names() const {
-    std::vector<std::string> out;
-    for (const auto& e : fs::directory_iterator(path)) out.push_back(e.path().filename().string());
-    std::sort(out.begin(), out.end());
-    return out;
-  }
-};
 
 // A .npy file with a hand-written header (version major.0, no padding rules).
 Bytes raw_npy(int major, std::string_view header, const Bytes& data) {

@@ -1,0 +1,346 @@
+// Compartments that compiled code keeps in another form (neurofuse/module.h,
+// "Kept compartments"): low-rank values kept as factors (compiler/factor.h)
+// and static matrices whose products skip silent rows (compiler/events.h).
+// Through every host path (read, write, checkpoint, scan streams, pointers)
+// they hold exactly the interpreter's values.
+#include <catch2/catch.hpp>
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <random>
+
+#include "compiler/build.h"
+#include "compiler/jit.h"
+#include "frontend/frontend.h"
+#include "ir/builder.h"
+#include "ir/interpreter.h"
+#include "neurofuse/runtime.hpp"
+#include "temp_dir.h"
+
+using Catch::Contains;
+using nf::test::TempDir;
+
+namespace {
+
+// An MSTDP-ET layer large enough that its dWeights is kept as factors.
+const char* kFactoredModel = R"(
+model factored {
+  seed = 2
+  pre = BernoulliCell(n_units=24)
+  post = BernoulliCell(n_units=16)
+  tr_pre = VarTrace(n_units=24, tau_tr=20.0, a_delta=1.0)
+  tr_post = VarTrace(n_units=16, tau_tr=20.0, a_delta=1.0)
+  W = MSTDPETSynapse(shape=(24, 16), tau_elg=25.0, eta=0.01, A_plus=1.0, A_minus=0.5, weight_init=uniform(0.0, 1.0))
+  pre.outputs >> W.inputs
+  pre.outputs >> W.preSpike
+  post.outputs >> W.postSpike
+  pre.outputs >> tr_pre.inputs
+  post.outputs >> tr_post.inputs
+  tr_pre.trace >> W.preTrace
+  tr_post.trace >> W.postTrace
+  process step = pre.advance_state >> post.advance_state >> tr_pre.advance_state >> tr_post.advance_state >> W.advance_state >> W.evolve
+  process reset = W.reset
+}
+)";
+
+// Steps a compiled state and the interpreter's alike, with reward +1.
+struct Twin {
+  nf::ir::Program program = nf::frontend::compile_model_text(kFactoredModel, "factored.nf");
+  nf::Module module{nf::compiler::jit_module(program, [] {
+    nf::compiler::BuildOptions o;
+    o.factor_min_elements = 0;  // a 24 x 16 matrix is below the default
+    return o;
+  }())};
+  nf::ir::State interp = nf::ir::create_state(program, 2);
+  nf::State compiled{module, 2};
+  float t = 0.0f;
+
+  Twin() {
+    for (const char* p : {"pre.inputs", "post.inputs"}) set(p, 0.3f);
+    set("W.modulator", 1.0f);
+    compiled.step("reset", 0.0f, 1.0f);
+    nf::ir::run_process(program, "reset", interp, 0.0f, 1.0f);
+  }
+  void set(const std::string& name, float v) {
+    nf::ir::Tensor x(interp.get(name).type);
+    for (uint32_t& w : x.words) w = std::bit_cast<uint32_t>(v);
+    compiled.write_words(name, x.words);
+    interp.set(name, x);
+  }
+  void step(int n) {
+    for (int k = 0; k < n; ++k, t = t + 1.0f) {
+      compiled.step("step", t, 1.0f);
+      nf::ir::run_process(program, "step", interp, t, 1.0f);
+    }
+  }
+  // Every compartment of the compiled state equals the interpreter's.
+  bool same() {
+    for (const nf::ir::Compartment& c : program.compartments)
+      if (compiled.read_words(c.name) != interp.get(c.name).words) return false;
+    return true;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("a factored compartment reads, writes, records and checkpoints as its value", "[runtime]") {
+  Twin twin;
+  const nf_compartment_info& dw = twin.module.compartment("W.dWeights");
+  REQUIRE(dw.form_offset >= 0);  // kept as factors
+  CHECK(twin.module.compartment("W.weights").form_offset == -1);
+  CHECK(twin.module.compartment("W.eligibility").form_offset == -1);
+  // No storage to point at: an error, not a stale view.
+  void* data = nullptr;
+  CHECK(nf_state_compartment(twin.compiled.get(), "W.dWeights", &data, nullptr, nullptr) == NF_ERROR_FACTORED);
+  CHECK_THAT(nf_state_last_error(twin.compiled.get()), Contains("nf_state_read"));
+  CHECK(data == nullptr);
+
+  // The word saying where dWeights' value is: 0 storage, 1 factors.
+  auto form = [&](nf::State& s) {
+    const uint8_t* block = reinterpret_cast<const uint8_t*>(s.words("W.weights").data()) -
+                           twin.module.compartment("W.weights").offset;
+    int32_t f = -1;
+    std::memcpy(&f, block + dw.form_offset, 4);
+    return f;
+  };
+  CHECK(form(twin.compiled) == 0);  // reset wrote dWeights' storage
+  twin.step(1);
+  CHECK(form(twin.compiled) == 1);  // a step keeps it as factors
+  CHECK(twin.same());
+  twin.step(40);
+  REQUIRE(twin.same());
+  bool nonzero = false;
+  for (uint32_t w : twin.compiled.read_words("W.dWeights")) nonzero = nonzero || (w & 0x7fffffffu);
+  CHECK(nonzero);  // spikes made STDP events
+
+  SECTION("a host write replaces the factors until the next write") {
+    std::vector<uint32_t> mine(size_t(dw.bytes / 4));
+    for (size_t i = 0; i < mine.size(); ++i) mine[i] = std::bit_cast<uint32_t>(float(i % 7) * 0.125f - 0.25f);
+    twin.compiled.write_words("W.dWeights", mine);
+    CHECK(form(twin.compiled) == 0);
+    nf::ir::Tensor x(twin.interp.get("W.dWeights").type);
+    x.words = mine;
+    twin.interp.set("W.dWeights", x);
+    CHECK(twin.compiled.read_words("W.dWeights") == mine);
+    twin.step(1);  // reads the written matrix into the eligibility
+    CHECK(twin.same());
+    twin.step(20);
+    CHECK(twin.same());
+  }
+  SECTION("a checkpoint holds the value; a state that loads it continues with the same bits") {
+    TempDir dir;
+    twin.compiled.save(dir / "f.npz");
+    nf::State other(twin.module, 7);
+    for (int k = 0; k < 30; ++k) other.step("step", float(k), 1.0f);  // factors of its own
+    CHECK(form(other) == 1);
+    other.load(dir / "f.npz");
+    CHECK(form(other) == 0);
+    CHECK(other.read_words("W.dWeights") == twin.compiled.read_words("W.dWeights"));
+    float t = twin.t;
+    twin.step(25);
+    for (int k = 0; k < 25; ++k, t = t + 1.0f) other.step("step", t, 1.0f);
+    for (const nf::ir::Compartment& c : twin.program.compartments)
+      CHECK(other.read_words(c.name) == twin.compiled.read_words(c.name));
+    CHECK(twin.same());
+  }
+  SECTION("scan records the value every step and a drive replaces it") {
+    nf::State stepped(twin.module, 3), scanned(twin.module, 3);
+    const int steps = 30;
+    const size_t n = size_t(dw.bytes / 4);
+    std::vector<uint32_t> rec_stepped(steps * n), rec_scanned(steps * n), drive(steps * n);
+    for (size_t i = 0; i < drive.size(); ++i) drive[i] = std::bit_cast<uint32_t>(float(i % 5) * 0.01f);
+    for (nf::State* s : {&stepped, &scanned}) {
+      s->step("reset", 0.0f, 1.0f);
+      s->write_words("W.modulator", std::vector<uint32_t>{std::bit_cast<uint32_t>(1.0f)});
+    }
+    float t = 0.0f;
+    for (int k = 0; k < steps; ++k, t = t + 1.0f) {
+      stepped.step("step", t, 1.0f);
+      std::vector<uint32_t> w = stepped.read_words("W.dWeights");
+      std::copy(w.begin(), w.end(), rec_stepped.begin() + k * long(n));
+    }
+    scanned.scan({"step"}, 0.0f, 1.0f, steps, {}, {{"W.dWeights", rec_scanned.data()}});
+    CHECK(rec_scanned == rec_stepped);
+    // Driving dWeights every step: each step reads the driven matrix.
+    for (int k = 0; k < steps; ++k, t = t + 1.0f) {
+      stepped.write_words("W.dWeights", std::span<const uint32_t>(drive.data() + k * long(n), n));
+      stepped.step("step", t, 1.0f);
+    }
+    scanned.scan({"step"}, float(steps), 1.0f, steps, {{"W.dWeights", drive.data()}}, {});
+    for (const nf::ir::Compartment& c : twin.program.compartments)
+      CHECK(scanned.read_words(c.name) == stepped.read_words(c.name));
+  }
+}
+
+TEST_CASE("event-driven products equal the dense sum bit for bit, zeros' signs included", "[runtime]") {
+  using namespace nf::ir;
+  const int64_t K = 12, N = 9;
+  ProgramBuilder pb;
+  pb.compartment("s.x", {DType::F32, {1, K}}, Role::Input);
+  pb.compartment("s.w", {DType::F32, {K, N}}, Role::State);
+  pb.compartment("s.y", {DType::F32, {1, N}}, Role::Output);
+  ProcessBuilder& p = pb.process("advance");
+  p.write("s.y", p.matmul(p.read("s.x"), p.read("s.w")));
+  Program program = pb.build();
+  nf::compiler::BuildOptions small_matrices_too;
+  small_matrices_too.event_min_elements = 0;
+  nf::Module module(nf::compiler::jit_module(program, small_matrices_too));
+  const nf_compartment_info& w_info = module.compartment("s.w");
+  REQUIRE(w_info.kept == NF_KEPT_CHECKED);
+  nf::State compiled(module, 1), threaded(module, 1);
+  threaded.set_threads(2, 1);  // columns split over two threads
+  State interp = create_state(program, 1);
+  auto facts = [&](nf::State& s) {
+    const uint8_t* block = reinterpret_cast<const uint8_t*>(s.words("s.x").data()) - module.compartment("s.x").offset;
+    int32_t f = -1;
+    std::memcpy(&f, block + w_info.form_offset, 4);
+    return f;
+  };
+  CHECK(facts(compiled) == 0);
+
+  const float inf = std::numeric_limits<float>::infinity();
+  const float weights[] = {0.0f, -0.0f, 1.5f, -2.25f, 1e-30f, -1e-30f, 3.0f, -0.5f};
+  const float inputs[] = {0.0f, 0.0f, 0.0f, 0.0f, -0.0f, 1.0f, 0.5f, -1.0f, 1e-30f};
+  std::mt19937 rng(7);
+  auto pick = [&](const auto& pool) { return pool[rng() % (sizeof pool / sizeof pool[0])]; };
+  int64_t zero_results = 0, negative_zero_results = 0, dense_steps = 0;
+  for (int trial = 0; trial < 300; ++trial) {
+    if (trial % 10 == 0) {  // new weights: some columns all one kind of zero or all negative
+      Tensor w(Type{DType::F32, {K, N}});
+      for (int64_t k = 0; k < K; ++k)
+        for (int64_t j = 0; j < N; ++j) {
+          float v = pick(weights);
+          if (j == 0) v = -0.0f;
+          if (j == 1) v = 0.0f;
+          if (j == 2) v = -std::fabs(v) - 1.0f;
+          if (j == 3 && (trial / 10) % 3 == 1) v = (k == 5 ? inf : v);  // not finite: dense products
+          if (j == 4 && (trial / 10) % 3 == 2) v = (k == 2 ? std::nanf("") : v);
+          w.words[size_t(k * N + j)] = std::bit_cast<uint32_t>(v);
+        }
+      interp.set("s.w", w);
+      compiled.write_words("s.w", w.words);
+      threaded.write_words("s.w", w.words);
+      CHECK(facts(compiled) == 0);  // a host write forgets the facts
+    }
+    Tensor x(Type{DType::F32, {1, K}});
+    for (int64_t k = 0; k < K; ++k) x.words[size_t(k)] = std::bit_cast<uint32_t>(trial % 7 == 0 ? 0.0f : pick(inputs));
+    interp.set("s.x", x);
+    compiled.write_words("s.x", x.words);
+    threaded.write_words("s.x", x.words);
+    run_process(program, "advance", interp, 0.0f, 1.0f);
+    compiled.step("advance", 0.0f, 1.0f);
+    threaded.step("advance", 0.0f, 1.0f);
+    const int32_t f = facts(compiled);
+    CHECK(f == ((trial / 10) % 3 == 0 ? 1 : 2));
+    dense_steps += f == 2;
+    const std::vector<uint32_t>& want = interp.get("s.y").words;
+    for (nf::State* s : {&compiled, &threaded}) {
+      std::vector<uint32_t> got = s->read_words("s.y");
+      for (size_t j = 0; j < got.size(); ++j) {
+        bool both_nan = std::isnan(std::bit_cast<float>(got[j])) && std::isnan(std::bit_cast<float>(want[j]));
+        INFO("trial " << trial << " column " << j << ": compiled 0x" << std::hex << got[j] << " interpreter 0x" << want[j]);
+        CHECK((got[j] == want[j] || both_nan));
+      }
+    }
+    for (uint32_t v : want) {
+      zero_results += (v & 0x7fffffffu) == 0;
+      negative_zero_results += v == 0x80000000u;
+    }
+  }
+  CHECK(negative_zero_results > 50);  // the cases that need the sign argument happened
+  CHECK(zero_results > negative_zero_results + 50);
+  CHECK(dense_steps > 0);
+
+  // Scan drives of the matrix are host writes too: each step's product sees
+  // its driven matrix (signs and finiteness change from step to step).
+  {
+    const int steps = 40;
+    std::vector<uint32_t> w_rows(size_t(steps * K * N)), x_rows(size_t(steps * K)), y_rows(size_t(steps * N));
+    State reference = create_state(program, 1);
+    std::vector<uint32_t> want;
+    for (int k = 0; k < steps; ++k) {
+      Tensor w(Type{DType::F32, {K, N}}), x(Type{DType::F32, {1, K}});
+      for (size_t i = 0; i < w.words.size(); ++i) {
+        float v = pick(weights);
+        if (k % 4 == 1) v = -std::fabs(v);           // every column sign-set
+        if (k % 4 == 2) v = std::fabs(v);            // every column sign-clear
+        if (k % 4 == 3 && i == 7) v = inf;           // not finite
+        w.words[i] = std::bit_cast<uint32_t>(v);
+      }
+      for (int64_t i = 0; i < K; ++i) x.words[size_t(i)] = std::bit_cast<uint32_t>(k % 5 == 0 ? 0.0f : pick(inputs));
+      std::copy(w.words.begin(), w.words.end(), w_rows.begin() + k * K * N);
+      std::copy(x.words.begin(), x.words.end(), x_rows.begin() + k * K);
+      reference.set("s.w", w);
+      reference.set("s.x", x);
+      run_process(program, "advance", reference, 0.0f, 1.0f);
+      want.insert(want.end(), reference.get("s.y").words.begin(), reference.get("s.y").words.end());
+    }
+    nf::State scanned(module, 1);
+    scanned.scan({"advance"}, 0.0f, 1.0f, steps, {{"s.w", w_rows.data()}, {"s.x", x_rows.data()}},
+                 {{"s.y", y_rows.data()}});
+    for (size_t i = 0; i < want.size(); ++i) {
+      bool both_nan = std::isnan(std::bit_cast<float>(y_rows[i])) && std::isnan(std::bit_cast<float>(want[i]));
+      INFO("scan step " << i / N << " column " << i % N);
+      CHECK((y_rows[i] == want[i] || both_nan));
+    }
+  }
+
+  // Asking only for the dtype and count hands out no pointer: no pin.
+  int32_t dtype = -1;
+  int64_t count = 0;
+  REQUIRE(nf_state_compartment(compiled.get(), "s.w", nullptr, &dtype, &count) == NF_OK);
+  CHECK(count == K * N);
+  CHECK(facts(compiled) != 3);
+
+  // A pointer to the matrix pins this state to dense products; a write
+  // through it is then seen.
+  std::span<float> w = compiled.f32("s.w");
+  CHECK(facts(compiled) == 3);
+  w[0] = std::nanf("");
+  Tensor wt = interp.get("s.w");
+  wt.words[0] = std::bit_cast<uint32_t>(std::nanf(""));
+  interp.set("s.w", wt);
+  compiled.step("advance", 0.0f, 1.0f);
+  run_process(program, "advance", interp, 0.0f, 1.0f);
+  CHECK(std::isnan(std::bit_cast<float>(compiled.read_words("s.y")[0])) ==
+        std::isnan(std::bit_cast<float>(interp.get("s.y").words[0])));
+  compiled.write_words("s.w", wt.words);
+  CHECK(facts(compiled) == 3);  // still pinned
+  compiled.reinitialize(1);
+  CHECK(facts(compiled) == 3);
+}
+
+
+TEST_CASE("a stream of an empty compartment beside a factored one leaves the factored one alone", "[runtime]") {
+  using namespace nf::ir;
+  const int64_t n = 8, m = 6;
+  ProgramBuilder pb;
+  pb.compartment("s.a", {DType::F32, {n, 1}}, Role::State, 0.5f);
+  pb.compartment("s.b", {DType::F32, {1, m}}, Role::State, 0.25f);
+  pb.compartment("s.empty", {DType::F32, {0}}, Role::Input);  // same offset as s.x
+  pb.compartment("s.x", {DType::F32, {n, m}}, Role::State);
+  pb.compartment("s.y", {DType::F32, {n, m}}, Role::Output);
+  ProcessBuilder& p = pb.process("step");
+  p.write("s.y", p.add(p.read("s.x"), p.constant(1.0f)));  // reads x before writing it
+  NodeRef a = p.add(p.read("s.a"), p.constant(1.0f));
+  p.write("s.a", a);
+  p.write("s.x", p.matmul(a, p.read("s.b")));  // an outer product: kept as factors
+  Program program = pb.build();
+  nf::compiler::BuildOptions o;
+  o.factor_min_elements = 0;
+  nf::Module module(nf::compiler::jit_module(program, o));
+  REQUIRE(module.compartment("s.x").kept == NF_KEPT_FACTORED);
+  REQUIRE(module.compartment("s.empty").offset == module.compartment("s.x").offset);
+  nf::State s(module, 1);
+  State interp = create_state(program, 1);
+  const int steps = 5;
+  float dummy = 0.0f;
+  std::vector<float> y(size_t(steps * n * m));
+  s.scan({"step"}, 0.0f, 1.0f, steps, {{"s.empty", &dummy}}, {{"s.y", y.data()}});
+  for (int k = 0; k < steps; ++k) {
+    run_process(program, "step", interp, 0.0f, 1.0f);
+    const std::vector<uint32_t>& want = interp.get("s.y").words;
+    CHECK(std::memcmp(want.data(), y.data() + k * n * m, want.size() * 4) == 0);
+  }
+}
