@@ -232,7 +232,8 @@ Value Elaborator::call_builtin(const std::string& name, const Expr& e, Scope& sc
   fail(e.base->loc, "unknown function '" + name + "'" + did_you_mean(name, builtin_names()));
 }
 
-Value Elaborator::call_activation(const std::string& fx, bool derivative, const Expr& e, Scope& scope) {
+Value Elaborator::call_activation(const std::string& fx, bool derivative, const Expr& e, Scope& scope,
+                                  const std::string& param) {
   if (e.items.size() != 1 || !e.kwargs.empty()) fail(e.loc, "an activation function takes one argument");
   NodeRef x = as_f32(to_tensor(eval(*e.items[0], scope), e.items[0]->loc));
   ir::ProcessBuilder& p = *process_;
@@ -291,7 +292,12 @@ Value Elaborator::call_activation(const std::string& fx, bool derivative, const 
   } else {
     std::vector<std::string> names = {"identity", "tanh", "sigmoid", "relu", "lrelu", "relu6", "elu", "silu",
                                       "gelu", "telu", "softplus", "sine", "unit_threshold", "heaviside", "softmax"};
-    fail(e.loc, "unknown activation function \"" + fx + "\"" + did_you_mean(fx, names));
+    std::string why = "unknown activation function \"" + fx + "\"" + did_you_mean(fx, names);
+    // Given by the model: the fix belongs there, not in the component's method.
+    auto slot = scope.instance->params.find(param);
+    if (slot != scope.instance->params.end() && slot->second.given_at.known())
+      fail(slot->second.given_at, "parameter '" + param + "' of '" + scope.instance->name + "': " + why);
+    fail(e.loc, why);
   }
   return Value::tensor_of(r);
 }

@@ -120,7 +120,7 @@ void Elaborator::bind_instance(const InstanceDecl& decl) {
     given[name] = {decl.args[k].second.get(), loc};
   }
   if (batch_size_ && decls.count("batch_size") && !given.count("batch_size")) {
-    ParamSlot slot{"int", Value::number_of(double(*batch_size_), true), decls["batch_size"]->loc};
+    ParamSlot slot{"int", Value::number_of(double(*batch_size_), true), decls["batch_size"]->loc, {}};
     inst.params["batch_size"] = slot;
   }
   // Defaults may refer to earlier parameters, so bind in declaration order.
@@ -146,7 +146,7 @@ void Elaborator::bind_instance(const InstanceDecl& decl) {
     if (!fits(type, v))
       fail(where, "parameter '" + name + "' of " + decl.component + " is " + (type == "int" || type == "init" ? "an " : "a ") + type + ", given " + v.describe());
     if (type == "float" && v.kind == Value::Kind::Number) v.is_int = false;
-    inst.params[name] = {type, v, p.loc};
+    inst.params[name] = {type, v, p.loc, given.count(name) ? where : SourceLoc{}};
   }
 
   // Compartments: the component's own after its ancestors'.

@@ -67,6 +67,7 @@ struct ParamSlot {
   std::string type;  // float, int, bool, string, shape, init
   Value value;
   SourceLoc decl_loc;
+  SourceLoc given_at;  // the model's argument that set it; unknown for a default
 };
 
 // Where reads of a compartment go: its own storage, another compartment, or a
@@ -138,7 +139,10 @@ class Elaborator {
   Value eval_index(const Expr& e, Scope& scope);
   Value call_method(const Expr& call, Instance& inst, const MethodDecl& m, size_t level, Scope& caller);
   Value call_builtin(const std::string& name, const Expr& call, Scope& scope);
-  Value call_activation(const std::string& fx, bool derivative, const Expr& call, Scope& scope);
+  // `param`: the parameter that named the function, so that a bad name is
+  // reported at the model argument that gave it.
+  Value call_activation(const std::string& fx, bool derivative, const Expr& call, Scope& scope,
+                        const std::string& param);
   Value draw_init(const InitSpec& init, const Expr& call, Scope& scope);
   ir::NodeRef read_compartment(Instance& inst, const std::string& name, const SourceLoc& loc);
   ir::NodeRef read_wire(const WireSource& src, const SourceLoc& loc);

@@ -404,7 +404,8 @@ Value Elaborator::eval_call(const Expr& e, Scope& scope) {
     if (callee.text == "deriv") {
       Value fx = eval_name(*callee.base, scope);
       if (fx.kind != Value::Kind::String) fail(callee.loc, ".deriv needs a function parameter, got " + fx.describe());
-      return call_activation(fx.text, true, e, scope);
+      const std::string& base = callee.base->text;
+      return call_activation(fx.text, true, e, scope, inst.aliases.count(base) ? inst.aliases.at(base) : base);
     }
   }
   if (callee.kind != Expr::Kind::Name) fail(e.loc, "this cannot be called");
@@ -414,7 +415,7 @@ Value Elaborator::eval_call(const Expr& e, Scope& scope) {
     std::string param = inst.aliases.count(name) ? inst.aliases.at(name) : name;
     auto p = inst.params.find(param);
     if (p != inst.params.end()) {
-      if (p->second.type == "string") return call_activation(p->second.value.text, false, e, scope);
+      if (p->second.type == "string") return call_activation(p->second.value.text, false, e, scope, param);
       if (p->second.type == "init") {
         if (p->second.value.kind == Value::Kind::None) fail(e.loc, "initializer parameter '" + name + "' is none");
         return draw_init(p->second.value.init, e, scope);

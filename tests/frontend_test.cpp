@@ -193,6 +193,22 @@ TEST_CASE("diagnostics: parameters", "[frontend][diagnostics]") {
              Contains("parameter 'g_conduct_factor' of 'W' is given twice (directly or through an alias)"));
 }
 
+TEST_CASE("diagnostics: a bad function name given by the model points at the argument", "[frontend][diagnostics]") {
+  const std::string component =
+      "component C {\n  param f = \"tanh\"\n  state x[1, 2] = 0\n  def step() {\n    x = f(x)\n  }\n"
+      "  def back() {\n    x = f.deriv(x)\n  }\n}\n";
+  CHECK_THAT(rejection(component + "model m {\n  c = C(f=\"tnah\")\n  process p = c.step\n}\n"),
+             Contains("m.nf:12:9: error: parameter 'f' of 'c': unknown activation function \"tnah\"; did you mean 'tanh'?"));
+  CHECK_THAT(rejection(component + "model m {\n  c = C(f=\"tnah\")\n  process p = c.back\n}\n"),
+             Contains("m.nf:12:9: error: parameter 'f' of 'c'"));
+  // The component's own default is the component's error.
+  CHECK_THAT(rejection("component C {\n  param f = \"tnah\"\n  state x[1, 2] = 0\n  def step() {\n    x = f(x)\n  }\n}\n"
+                       "model m {\n  c = C()\n  process p = c.step\n}\n"),
+             Contains("m.nf:5:9: error: unknown activation function \"tnah\""));
+  CHECK_THAT(rejection("model m {\n  W = REINFORCESynapse(shape=(4, 2), act_fx=\"relux\")\n  process p = W.evolve\n}\n"),
+             Contains("m.nf:2:38: error: parameter 'act_fx' of 'W': unknown activation function \"relux\"; did you mean 'relu'?"));
+}
+
 TEST_CASE("diagnostics: wires", "[frontend][diagnostics]") {
   const char* decls =
       "model m {\n  a = VarTrace(n_units=2, tau_tr=20.0, a_delta=1.0)\n  b = VarTrace(n_units=3, tau_tr=20.0, a_delta=1.0)\n"
