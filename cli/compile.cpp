@@ -65,11 +65,7 @@ int compile_command(const std::vector<std::string>& args) {
   auto start = std::chrono::steady_clock::now();
   Loaded m = load(file, model);
   double front_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
-  if (specialize) {
-    std::set<std::string> all;
-    for (const ir::Parameter& q : m.program.params) all.insert(q.name);
-    m.program = ir::fold_params(m.program, all);
-  }
+  if (specialize) m.program = ir::fold_all_params(m.program);
   options.model_name = m.model_name.empty() ? "model" : m.model_name;
   compiler::BuildTimes times;
   compiler::build_file(m.program, out, kind->second, options, &times);

@@ -11,6 +11,7 @@
 
 #include "cli/backend.h"
 #include "cli/cli.h"
+#include "common/suggest.h"
 #include "ir/fold_params.h"
 #include "ir/interpreter.h"
 #include "runtime/npz.h"
@@ -215,25 +216,20 @@ int run_command(const std::vector<std::string>& args) {
   Loaded m = load(file, model);
   for (const std::string& p : processes)
     if (!m.program.find_process(p)) throw Error("'" + file + "' has no process '" + p + "'");
-  if (specialize) {
-    // Parameters given with --set are folded with their new values.
-    for (const auto& [name, v] : sets) {
-      bool found = false;
-      for (ir::Parameter& q : m.program.params)
-        if (q.name == name) q.default_value = v, found = true;
-      if (!found) throw Error("the model has no run-time parameter '" + name + "'");
-    }
-    std::set<std::string> all;
-    for (const ir::Parameter& q : m.program.params) all.insert(q.name);
-    m.program = ir::fold_params(m.program, all);
-    sets.clear();
-  }
   std::vector<std::string> param_names;
   for (const ir::Parameter& q : m.program.params) param_names.push_back(q.name);
   for (const auto& [name, v] : sets)
     if (!m.program.find_param(name))
       throw Error("the model has no run-time parameter '" + name + "'" + did_you_mean(name, param_names) +
                   " (parameters that decide a shape or an 'if' are fixed when the model is built; see neurofuse check)");
+  if (specialize) {
+    // Parameters given with --set are folded with their new values.
+    for (const auto& [name, v] : sets)
+      for (ir::Parameter& q : m.program.params)
+        if (q.name == name) q.default_value = v;
+    m.program = ir::fold_all_params(m.program);
+    sets.clear();
+  }
   const ir::Program& program = m.program;
   backend_options.seed = seed.value_or(program.default_seed);
   std::unique_ptr<Backend> state = make_backend(program, backend_options);

@@ -10,10 +10,14 @@
 namespace nf {
 
 // "; did you mean 'x'?" for the candidate closest to `name` by edit distance
-// (case-insensitive, at most a third of the name's length plus one), or the
-// only candidate that starts with `name`; "" when none is close.
+// (case-insensitive, at most max(2, a third of the name's length)), or the
+// only candidate that starts with `name` (case-insensitive); "" when none is
+// close.
 inline std::string did_you_mean(const std::string& name, const std::vector<std::string>& candidates) {
-  auto distance = [](const std::string& a, const std::string& b) {
+  auto same = [](char x, char y) {
+    return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+  };
+  auto distance = [&](const std::string& a, const std::string& b) {
     std::vector<size_t> row(b.size() + 1);
     for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
     for (size_t i = 1; i <= a.size(); ++i) {
@@ -21,8 +25,7 @@ inline std::string did_you_mean(const std::string& name, const std::vector<std::
       row[0] = i;
       for (size_t j = 1; j <= b.size(); ++j) {
         size_t up = row[j];
-        bool same = std::tolower(static_cast<unsigned char>(a[i - 1])) == std::tolower(static_cast<unsigned char>(b[j - 1]));
-        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (same ? 0 : 1)});
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (same(a[i - 1], b[j - 1]) ? 0 : 1)});
         diag = up;
       }
     }
@@ -39,7 +42,7 @@ inline std::string did_you_mean(const std::string& name, const std::vector<std::
   }
   if (best.empty() && name.size() >= 3) {
     for (const std::string& c : candidates)
-      if (c.compare(0, name.size(), name) == 0) {
+      if (c.size() >= name.size() && std::equal(name.begin(), name.end(), c.begin(), same)) {
         if (!best.empty()) return "";
         best = c;
       }

@@ -307,7 +307,8 @@ ir::Program Elaborator::run() {
     Value v = eval_static(*expr, scope, "a model default");
     bool is_int = v.kind == Value::Kind::Number && v.is_int && v.number >= 0;
     if (name == "dt") {
-      if (v.kind != Value::Kind::Number || !(v.number > 0)) fail(expr->loc, "dt must be a positive number, got " + v.describe());
+      if (v.kind != Value::Kind::Number || !(v.number > 0) || !std::isfinite(float(v.number)))
+        fail(expr->loc, "dt must be a positive finite number, got " + v.describe());
       dt_ = float(v.number);
     } else if (name == "seed") {
       if (!is_int) fail(expr->loc, "seed must be a non-negative integer, got " + v.describe());

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "common/suggest.h"
 #include "frontend/ast.h"
 #include "ir/builder.h"
 
@@ -165,7 +166,5 @@ class Elaborator {
   uint64_t seed_ = 0;
   std::optional<int64_t> batch_size_;
 };
-
-using nf::did_you_mean;
 
 }  // namespace nf::frontend

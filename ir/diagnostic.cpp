@@ -1,6 +1,5 @@
 #include "ir/diagnostic.h"
 
-
 namespace nf {
 
 std::string SourceFile::line_text(int line) const {

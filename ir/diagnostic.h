@@ -11,8 +11,6 @@
 #include <string>
 #include <vector>
 
-#include "common/suggest.h"
-
 namespace nf {
 
 // A named text buffer; locations point into it.

@@ -9,13 +9,15 @@ namespace {
 // Rebuilds a process, replacing param nodes named in `values` by constants;
 // nodes whose operands did not change are kept as the same objects.
 Process fold_process(const Process& process, const std::map<std::string, float>& values) {
-  Process out{process.name, {}, process.loc};
+  Process out = process;
+  out.body.clear();
   std::map<const Node*, NodeRef> replaced;
   for (const NodeRef& n : process.body) {
     NodeRef result = n;
-    if (n->op == Op::Param && values.count(n->attrs.name)) {
+    auto value = n->op == Op::Param ? values.find(n->attrs.name) : values.end();
+    if (value != values.end()) {
       Attrs a;
-      a.literal = Literal::f32(values.at(n->attrs.name));
+      a.literal = Literal::f32(value->second);
       result = Node::make(Op::Const, n->type, {}, a, n->loc);
     } else {
       std::vector<NodeRef> operands = n->operands;
@@ -47,6 +49,12 @@ Program fold_params(const Program& program, const std::set<std::string>& names) 
     if (!values.count(p.name)) out.params.push_back(p);
   for (Process& proc : out.processes) proc = fold_process(proc, values);
   return out;
+}
+
+Program fold_all_params(const Program& program) {
+  std::set<std::string> all;
+  for (const Parameter& p : program.params) all.insert(p.name);
+  return fold_params(program, all);
 }
 
 Program drop_unused_params(const Program& program) {

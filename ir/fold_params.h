@@ -16,6 +16,9 @@ namespace nf::ir {
 // Replaces reads of the named parameters by their values and removes them.
 Program fold_params(const Program& program, const std::set<std::string>& names);
 
+// Every parameter folded (`--specialize`).
+Program fold_all_params(const Program& program);
+
 // Removes parameters that no process reads.
 Program drop_unused_params(const Program& program);
 

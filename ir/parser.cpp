@@ -157,6 +157,12 @@ class Parser {
     return take();
   }
 
+  // A model default (dt, seed) may be given once.
+  void once(const Token& t, bool& seen) {
+    if (seen) lex_.throw_at(t.loc, t.text + " is set twice");
+    seen = true;
+  }
+
   int64_t parse_int(const char* what) {
     bool neg = false;
     if (is_punct('-')) {
@@ -254,14 +260,14 @@ class Parser {
   // ---- declarations ----
   // dt = literal
   void parse_default_dt() {
-    take();
+    once(take(), seen_dt_);
     expect_punct('=', "after 'dt'");
     program_.default_dt = literal_of(parse_literal_text(), DType::F32).as_f32();
   }
 
   // seed = integer
   void parse_default_seed() {
-    take();
+    once(take(), seen_seed_);
     expect_punct('=', "after 'seed'");
     Token t = expect_kind(Tok::Number, "a seed (a non-negative integer)");
     auto r = std::from_chars(t.text.data(), t.text.data() + t.text.size(), program_.default_seed);
@@ -375,7 +381,9 @@ class Parser {
       expect_punct('=', "after the attribute name");
       bool allowed = false;
       if (key.text == "axis" && (cls == OpClass::Reduce || cls == OpClass::Concat || cls == OpClass::Iota)) {
-        a.axis = int(parse_int("an axis"));
+        int64_t axis = parse_int("an axis");
+        if (axis < std::numeric_limits<int>::min() || axis > std::numeric_limits<int>::max()) lex_.throw_at(key.loc, "axis " + std::to_string(axis) + " is out of range");
+        a.axis = int(axis);
         allowed = true;
       } else if (key.text == "keepdims" && cls == OpClass::Reduce) {
         Token v = expect_kind(Tok::Name, "true or false");
@@ -415,6 +423,7 @@ class Parser {
   Lexer lex_;
   Token tok_;
   Program program_;
+  bool seen_dt_ = false, seen_seed_ = false;
   std::map<std::string, NodeRef> values_;
 };
 

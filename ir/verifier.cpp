@@ -1,6 +1,7 @@
 #include "ir/verifier.h"
 
 #include <map>
+#include <cmath>
 #include <set>
 
 #include "ir/infer.h"
@@ -44,6 +45,8 @@ class Verifier {
   void report(const SourceLoc& loc, std::string message) { problems_.push_back({loc, std::move(message)}); }
 
   void check_declarations() {
+    if (!(program_.default_dt > 0.0f) || std::isinf(program_.default_dt))
+      report({}, "the default step dt must be a positive finite number, got " + Literal::f32(program_.default_dt).str());
     std::set<std::string> names;
     for (const Compartment& c : program_.compartments) {
       if (!is_dotted_name(c.name, 2))

@@ -305,7 +305,8 @@ TEST_CASE("diagnostics: syntax", "[frontend][diagnostics]") {
 TEST_CASE("diagnostics: the model itself", "[frontend][diagnostics]") {
   CHECK_THAT(rejection("component C {\n  state x = 0\n}\n"), Contains("the file defines no model"));
   CHECK_THAT(rejection("model a {\n}\nmodel b {\n}\n"), Contains("m.nf:3:1: error: the file defines more than one model"));
-  CHECK_THAT(rejection("model m {\n  dt = -1\n}\n"), Contains("m.nf:2:8: error: dt must be a positive number"));
+  CHECK_THAT(rejection("model m {\n  dt = -1\n}\n"), Contains("m.nf:2:8: error: dt must be a positive finite number"));
+  CHECK_THAT(rejection("model m {\n  dt = 1e300\n}\n"), Contains("m.nf:2:8: error: dt must be a positive finite number"));
   CHECK_THAT(rejection("model m {\n  seed = 3\n  dt = 0.5\n  seed = 4\n}\n"), Contains("m.nf:4:10: error: seed is set twice"));
   CHECK_THAT(rejection("model m {\n  seed = 9007199254740993\n}\n"),
              Contains("m.nf:2:10: error: seed must be below 2^53 = 9007199254740992 in model text"));

@@ -123,5 +123,11 @@ TEST_CASE("syntax errors point at the offending token with a caret", "[text]") {
   CHECK_THAT(rejection("process p { %c = const 0 : i32[] %0 = uniform %c {stream = \"s} : f32[] }"),
              Contains("unterminated string"));
   CHECK_THAT(rejection("param a.k = 1\n@"), Contains("2:1: error: unexpected character '@'"));
+  CHECK_THAT(rejection("dt = 1\ndt = 2\n"), Contains("2:1: error: dt is set twice"));
+  CHECK_THAT(rejection("seed = 1\nseed = 2\n"), Contains("2:1: error: seed is set twice"));
+  CHECK_THAT(rejection("dt = -1\n"), Contains("error: the default step dt must be a positive finite number, got -1"));
+  CHECK_THAT(rejection("dt = inf\n"), Contains("must be a positive finite number, got inf"));
+  CHECK_THAT(rejection("compartment a.x : f32[2] state = 0\nprocess p { %0 = read a.x : f32[2] %1 = sum %0 {axis = 4294967296} : f32[] }"),
+             Contains("axis 4294967296 is out of range"));
   CHECK_THAT(rejection("widget a.x"), Contains("expected 'dt', 'seed', 'param', 'compartment' or 'process', found 'widget'"));
 }
