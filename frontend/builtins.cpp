@@ -73,6 +73,12 @@ Value Elaborator::call_builtin(const std::string& name, const Expr& e, Scope& sc
   };
   auto number_like = [&](NodeRef n) { return n->type.dtype == DType::Bool ? as_f32(n) : n; };
 
+  // Only initializers (in static code), reductions and concat take keywords.
+  const bool initializer = name == "uniform" || name == "gaussian" || name == "constant" || name == "fan_in_uniform" ||
+                           name == "fan_in_gaussian";
+  const bool takes_keywords = (static_mode_ && initializer) || name == "sum" || name == "mean" || name == "max" ||
+                              name == "argmax" || name == "concat";
+  if (!takes_keywords) check_kwargs({});
   if (name == "wired") {
     arg_count(1, 1);
     const Expr& x = *e.items[0];
@@ -82,8 +88,7 @@ Value Elaborator::call_builtin(const std::string& name, const Expr& e, Scope& sc
   }
 
   // Initializer values, in parameter defaults and model arguments.
-  if (static_mode_ && (name == "uniform" || name == "gaussian" || name == "constant" || name == "fan_in_uniform" ||
-                       name == "fan_in_gaussian")) {
+  if (static_mode_ && initializer) {
     Value v;
     v.kind = Value::Kind::Init;
     v.init.kind = name;
@@ -123,7 +128,6 @@ Value Elaborator::call_builtin(const std::string& name, const Expr& e, Scope& sc
       {"sin", Op::Sin}, {"cos", Op::Cos}, {"abs", Op::Abs},   {"sign", Op::Sign}, {"floor", Op::Floor}};
   if (auto u = unary.find(name); u != unary.end()) {
     arg_count(1, 1);
-    check_kwargs({});
     Value x = eval(*e.items[0], scope);
     if (x.kind == Value::Kind::Number) {
       uint32_t w = std::bit_cast<uint32_t>(float(x.number));
@@ -153,6 +157,7 @@ Value Elaborator::call_builtin(const std::string& name, const Expr& e, Scope& sc
     arg_count(1, 2);
     check_kwargs({"axis", "keepdims"});
     NodeRef x = number_like(tensor_arg(0));
+    if (e.items.size() > 1 && kwarg("axis")) fail(kwarg("axis")->loc, name + "() is given 'axis' twice, by position and by name");
     const Expr* ax = e.items.size() > 1 ? e.items[1].get() : kwarg("axis");
     if (!ax) fail(e.loc, name + "() needs axis=");
     int axis = axis_of(x, static_int(*ax, "axis"), ax->loc);
@@ -173,6 +178,7 @@ Value Elaborator::call_builtin(const std::string& name, const Expr& e, Scope& sc
     if (parts.kind != Value::Kind::Tuple || parts.items.empty()) fail(e.items[0]->loc, "concat() takes a tuple of tensors");
     std::vector<NodeRef> xs;
     for (const Value& p : parts.items) xs.push_back(as_f32(to_tensor(p, e.items[0]->loc)));
+    if (e.items.size() > 1 && kwarg("axis")) fail(kwarg("axis")->loc, name + "() is given 'axis' twice, by position and by name");
     const Expr* ax = e.items.size() > 1 ? e.items[1].get() : kwarg("axis");
     int axis = axis_of(xs[0], ax ? static_int(*ax, "axis") : 0, e.loc);
     return Value::tensor_of(process_->concat(xs, axis));
@@ -323,6 +329,7 @@ Value Elaborator::draw_init(const InitSpec& init, const Expr& e, Scope& scope) {
   } else if (init.kind == "constant") {
     x = p.constant(float(init.args[0]), s);
   } else if (init.kind == "fan_in_uniform") {
+    // ngclearn's limit uses shape[1] (its fan-out); the reference keeps that quirk.
     if (s.rank() < 2) fail(e.loc, "fan_in_uniform needs a matrix shape");
     NodeRef limit = p.unary(Op::Sqrt, p.div(c(1.0), c(double(s[1]))));
     NodeRef u = p.uniform(counter, s, next_stream(scope));

@@ -326,6 +326,9 @@ class Parser {
     }
     s->kind = Stmt::Kind::Expr;
     s->value = parse_expr();
+    // Only a call can do something on its own line (`v == v + 1` is a typo).
+    if (s->value->kind != Expr::Kind::Call)
+      error_at(s->loc, "this expression has no effect (a statement is an assignment, a call, if or return)");
     expect_end_of_statement("the statement");
     return s;
   }

@@ -240,6 +240,17 @@ TEST_CASE("diagnostics: a built-in's shape error points at the call", "[frontend
                       "          ^"));
 }
 
+TEST_CASE("diagnostics: a statement must do something; built-ins take only their own keywords", "[frontend][diagnostics]") {
+  auto with_method = [](const std::string& body) {
+    return "component C {\n  state s[1, 3] = 0\n  def f() {\n    " + body + "\n  }\n}\nmodel m {\n  c = C()\n  process p = c.f\n}\n";
+  };
+  CHECK_THAT(rejection(with_method("s == s + 1")), Contains("m.nf:4:5: error: this expression has no effect"));
+  CHECK_THAT(rejection(with_method("s = clip(s, 0.0, 1.0, hi=2.0)")), Contains("m.nf:4:30: error: clip() has no argument 'hi'"));
+  CHECK_THAT(rejection(with_method("s = exp(s, base=2.0)")), Contains("exp() has no argument 'base'"));
+  CHECK_THAT(rejection(with_method("s = s + sum(s, 1, axis=0, keepdims=true)")),
+             Contains("m.nf:4:28: error: sum() is given 'axis' twice, by position and by name"));
+}
+
 TEST_CASE("diagnostics: an initializer takes only its own arguments", "[frontend][diagnostics]") {
   CHECK_THAT(rejection("model m {\n  W = DenseSynapse(shape=(1, 1), weight_init=uniform(mean=0.5))\n}\n"),
              Contains("uniform() has no argument 'mean'"));
