@@ -105,6 +105,10 @@ void Elaborator::bind_instance(const InstanceDecl& decl) {
     }
     for (const AliasDecl& a : (*it)->aliases) inst.aliases[a.name] = a.target;
   }
+  for (const ComponentDecl* c : inst.chain)
+    for (const AliasDecl& a : c->aliases)
+      if (!decls.count(a.target))
+        fail(a.loc, "alias '" + a.name + "' of " + c->name + " names '" + a.target + "', which is not a parameter");
   std::map<std::string, std::pair<const Expr*, SourceLoc>> given;
   for (size_t k = 0; k < decl.args.size(); ++k) {
     std::string name = decl.args[k].first;

@@ -57,6 +57,18 @@ class ComponentTable {
   }
   void add_file(const FileAst& file) {
     for (const ComponentDecl& c : file.components) {
+      // One member per name within a component (a subclass may redeclare its parent's).
+      std::map<std::string, SourceLoc> members;
+      auto member = [&](const std::string& name, const SourceLoc& loc) {
+        auto [it, fresh] = members.emplace(name, loc);
+        if (!fresh)
+          throw Error(std::vector<Diagnostic>{{loc, "'" + name + "' is already declared in component '" + c.name +
+                                                        "' at line " + std::to_string(it->second.line)}});
+      };
+      for (const ParamDecl& p : c.params) member(p.name, p.loc);
+      for (const AliasDecl& a : c.aliases) member(a.name, a.loc);
+      for (const CompartmentDecl& x : c.compartments) member(x.name, x.loc);
+      for (const MethodDecl& m : c.methods) member(m.name, m.loc);
       auto [it, fresh] = components_.emplace(c.name, &c);
       if (!fresh)
         throw Error(std::vector<Diagnostic>{{c.loc, "component '" + c.name + "' is already defined at " +

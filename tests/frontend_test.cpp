@@ -251,6 +251,15 @@ TEST_CASE("diagnostics: a statement must do something; built-ins take only their
              Contains("m.nf:4:28: error: sum() is given 'axis' twice, by position and by name"));
 }
 
+TEST_CASE("diagnostics: a component declares each member once", "[frontend][diagnostics]") {
+  CHECK_THAT(rejection("component C {\n  param k = 1.0\n  state x[1, 2] = 0\n  param k = 2.0\n}\nmodel m {\n}\n"),
+             Contains("m.nf:4:9: error: 'k' is already declared in component 'C' at line 2"));
+  CHECK_THAT(rejection("component C {\n  state x[1, 2] = 0\n  def x() {\n  }\n}\nmodel m {\n}\n"),
+             Contains("'x' is already declared in component 'C' at line 2"));
+  CHECK_THAT(rejection("component C {\n  param k = 1.0\n  alias q = kk\n}\nmodel m {\n  c = C()\n}\n"),
+             Contains("m.nf:3:9: error: alias 'q' of C names 'kk', which is not a parameter"));
+}
+
 TEST_CASE("diagnostics: an initializer takes only its own arguments", "[frontend][diagnostics]") {
   CHECK_THAT(rejection("model m {\n  W = DenseSynapse(shape=(1, 1), weight_init=uniform(mean=0.5))\n}\n"),
              Contains("uniform() has no argument 'mean'"));
