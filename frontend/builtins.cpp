@@ -214,7 +214,8 @@ Value Elaborator::call_builtin(const std::string& name, const Expr& e, Scope& sc
   if (name == "float" || name == "int") {
     arg_count(1, 1);
     Value x = eval(*e.items[0], scope);
-    if (x.kind == Value::Kind::Number) return Value::number_of(name == "int" ? std::trunc(x.number) : x.number, name == "int");
+    if (x.kind == Value::Kind::Number)
+      return name == "int" ? integer(std::trunc(x.number), e.loc) : Value::number_of(x.number, false);
     NodeRef n = to_tensor(x, e.items[0]->loc);
     DType to = name == "float" ? DType::F32 : DType::I32;
     return Value::tensor_of(n->type.dtype == to ? n : process_->cast(n, to));

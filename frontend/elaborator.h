@@ -142,6 +142,9 @@ class Elaborator {
   Value call_builtin(const std::string& name, const Expr& call, Scope& scope);
   // `param`: the parameter that named the function, so that a bad name is
   // reported at the model argument that gave it.
+  // An integer value, refused at `loc` when a double cannot hold it exactly
+  // (model-text integers are doubles; dimensions and indices become int64).
+  Value integer(double v, const SourceLoc& loc) const;
   Value call_activation(const std::string& fx, bool derivative, const Expr& call, Scope& scope,
                         const std::string& param);
   Value draw_init(const InitSpec& init, const Expr& call, Scope& scope);

@@ -163,9 +163,16 @@ Value Elaborator::eval(const Expr& e, Scope& scope) {
   }
 }
 
+Value Elaborator::integer(double v, const SourceLoc& loc) const {
+  if (!(std::fabs(v) < 9007199254740992.0))
+    fail(loc, "integer " + std::to_string(v).substr(0, std::to_string(v).find('.')) +
+                  " is too large (integers in model text must be below 2^53 in magnitude)");
+  return Value::number_of(v, true);
+}
+
 Value Elaborator::eval_expr(const Expr& e, Scope& scope) {
   switch (e.kind) {
-    case Expr::Kind::Number: return Value::number_of(e.number, e.is_int);
+    case Expr::Kind::Number: return e.is_int ? integer(e.number, e.loc) : Value::number_of(e.number, false);
     case Expr::Kind::Bool: return Value::bool_of(e.boolean);
     case Expr::Kind::None: return Value{};
     case Expr::Kind::String: {
@@ -286,10 +293,10 @@ Value Elaborator::eval_binary(const Expr& e, Scope& scope) {
       return Value::bool_of(r);
     }
     if (a.is_int && b.is_int && kind != Op::Div && kind != Op::Pow) {
-      int64_t x = int64_t(a.number), y = int64_t(b.number);
-      return Value::number_of(double(kind == Op::Add ? x + y : kind == Op::Sub ? x - y : x * y), true);
+      double x = a.number, y = b.number;  // exact below 2^53, and checked
+      return integer(kind == Op::Add ? x + y : kind == Op::Sub ? x - y : x * y, e.loc);
     }
-    if (a.is_int && b.is_int && kind == Op::Pow && b.number >= 0) return Value::number_of(std::pow(a.number, b.number), true);
+    if (a.is_int && b.is_int && kind == Op::Pow && b.number >= 0) return integer(std::pow(a.number, b.number), e.loc);
     return Value::number_of(fold_f32(kind, {a.number, b.number}), false);
   }
 

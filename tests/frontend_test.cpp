@@ -275,6 +275,11 @@ TEST_CASE("diagnostics: integers outside the i32 range", "[frontend][diagnostics
   CHECK_THAT(rejection("component C {\n  state k: i32 = 3\n  def f() {\n    k = k + 4000000000\n  }\n}\n"
                        "model m {\n  c = C()\n  process p = c.f\n}\n"),
              Contains("the number 4000000000 is outside the i32 range"));
+  // Integers are exact doubles: at 2^53 and beyond model text is refused.
+  CHECK_THAT(rejection("component C {\n  state x[99999999999999999999] = 0\n}\nmodel m {\n  c = C()\n}\n"),
+             Contains("m.nf:2:11: error: integer 100000000000000000000 is too large"));
+  CHECK_THAT(rejection("component C {\n  state x[2 ** 60] = 0\n}\nmodel m {\n  c = C()\n}\n"),
+             Contains("m.nf:2:13: error: integer 1152921504606846976 is too large"));
 }
 
 TEST_CASE("diagnostics: comparisons do not chain", "[frontend][diagnostics]") {
