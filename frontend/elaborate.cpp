@@ -316,10 +316,6 @@ ir::Program Elaborator::run() {
       dt_ = float(v.number);
     } else if (name == "seed") {
       if (!is_int) fail(expr->loc, "seed must be a non-negative integer, got " + v.describe());
-      // Numbers in model text are doubles: above 2^53 the seed would not be the one written.
-      if (v.number >= 9007199254740992.0)
-        fail(expr->loc, "seed must be below 2^53 = 9007199254740992 in model text (a larger one may be rounded); "
-                        "larger seeds can be given at run time (--seed, nf_state_create)");
       seed_ = uint64_t(v.number);
     } else {
       if (!is_int || v.number < 1) fail(expr->loc, "batch_size must be a positive integer, got " + v.describe());

@@ -144,7 +144,8 @@ class Elaborator {
   // reported at the model argument that gave it.
   // An integer value, refused at `loc` when a double cannot hold it exactly
   // (model-text integers are doubles; dimensions and indices become int64).
-  Value integer(double v, const SourceLoc& loc) const;
+  // `written`: the literal's text, when it is one.
+  Value integer(double v, const SourceLoc& loc, const std::string& written = "") const;
   Value call_activation(const std::string& fx, bool derivative, const Expr& call, Scope& scope,
                         const std::string& param);
   Value draw_init(const InitSpec& init, const Expr& call, Scope& scope);

@@ -163,16 +163,18 @@ Value Elaborator::eval(const Expr& e, Scope& scope) {
   }
 }
 
-Value Elaborator::integer(double v, const SourceLoc& loc) const {
-  if (!(std::fabs(v) < 9007199254740992.0))
-    fail(loc, "integer " + std::to_string(v).substr(0, std::to_string(v).find('.')) +
+Value Elaborator::integer(double v, const SourceLoc& loc, const std::string& written) const {
+  if (!(std::fabs(v) < 9007199254740992.0)) {
+    std::string shown = written.empty() ? std::to_string(v) : written;
+    fail(loc, "integer " + shown.substr(0, shown.find('.')) +
                   " is too large (integers in model text must be below 2^53 in magnitude)");
+  }
   return Value::number_of(v, true);
 }
 
 Value Elaborator::eval_expr(const Expr& e, Scope& scope) {
   switch (e.kind) {
-    case Expr::Kind::Number: return e.is_int ? integer(e.number, e.loc) : Value::number_of(e.number, false);
+    case Expr::Kind::Number: return e.is_int ? integer(e.number, e.loc, e.text) : Value::number_of(e.number, false);
     case Expr::Kind::Bool: return Value::bool_of(e.boolean);
     case Expr::Kind::None: return Value{};
     case Expr::Kind::String: {
