@@ -140,9 +140,7 @@ std::map<std::string, int64_t> run_golden(const ir::Program& program, const Gold
   std::mt19937_64 rng(run.seed * 7919 + 17);
   std::bernoulli_distribution spike(run.spike_p);
   std::map<std::string, int64_t> ones;
-  int64_t compared = 0;
   auto compare = [&](int64_t step, const std::string& after) {
-    ++compared;
     for (const ir::Compartment& c : program.compartments) {
       size_t where = 0;
       ir::Tensor a = interp.get(c.name);
@@ -198,8 +196,6 @@ std::map<std::string, int64_t> run_golden(const ir::Program& program, const Gold
     }
     t = t + dt;
   }
-  int64_t resets = run.reset_every ? (run.steps - 1) / run.reset_every : 0;
-  CHECK(compared == run.steps * int64_t(run.processes.size()) + resets);
   if (run.aot) check_aot(program, run, aot_driven, drive_bytes, interp_steps);
   return ones;
 }
@@ -425,11 +421,9 @@ TEST_CASE("golden: the example and test models", "[golden]") {
     ir::Program p = ir::parse_program(text.str(), ir_file);
     GoldenRun run;
     for (const ir::Process& proc : p.processes) run.processes.push_back(proc.name);
-    std::vector<std::string> counted;
-    for (const char* c : {"z1.s", "c.acc", "s.y"})
-      if (p.find_compartment(c)) counted.push_back(c);
-    auto ones = run_golden(p, run, counted);
-    if (p.find_compartment("z1.s")) CHECK(ones["z1.s"] > 0);
+    const bool spiking = p.find_compartment("z1.s") != nullptr;
+    auto ones = run_golden(p, run, spiking ? std::vector<std::string>{"z1.s"} : std::vector<std::string>{});
+    if (spiking) CHECK(ones["z1.s"] > 0);
   }
 }
 

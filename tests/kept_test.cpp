@@ -15,10 +15,12 @@
 #include "frontend/frontend.h"
 #include "ir/builder.h"
 #include "ir/interpreter.h"
+#include "ir_test_util.h"
 #include "neurofuse/runtime.hpp"
 #include "temp_dir.h"
 
 using Catch::Contains;
+using nf::ir::test::same_f32;
 using nf::test::TempDir;
 
 namespace {
@@ -238,9 +240,8 @@ TEST_CASE("event-driven products equal the dense sum bit for bit, zeros' signs i
     for (nf::State* s : {&compiled, &threaded}) {
       std::vector<uint32_t> got = s->read_words("s.y");
       for (size_t j = 0; j < got.size(); ++j) {
-        bool both_nan = std::isnan(std::bit_cast<float>(got[j])) && std::isnan(std::bit_cast<float>(want[j]));
         INFO("trial " << trial << " column " << j << ": compiled 0x" << std::hex << got[j] << " interpreter 0x" << want[j]);
-        CHECK((got[j] == want[j] || both_nan));
+        CHECK(same_f32(std::bit_cast<float>(got[j]), std::bit_cast<float>(want[j])));
       }
     }
     for (uint32_t v : want) {
@@ -280,9 +281,8 @@ TEST_CASE("event-driven products equal the dense sum bit for bit, zeros' signs i
     scanned.scan({"advance"}, 0.0f, 1.0f, steps, {{"s.w", w_rows.data()}, {"s.x", x_rows.data()}},
                  {{"s.y", y_rows.data()}});
     for (size_t i = 0; i < want.size(); ++i) {
-      bool both_nan = std::isnan(std::bit_cast<float>(y_rows[i])) && std::isnan(std::bit_cast<float>(want[i]));
       INFO("scan step " << i / N << " column " << i % N);
-      CHECK((y_rows[i] == want[i] || both_nan));
+      CHECK(same_f32(std::bit_cast<float>(y_rows[i]), std::bit_cast<float>(want[i])));
     }
   }
 

@@ -13,8 +13,10 @@
 #include "ir/interpreter.h"
 #include "ir/math.h"
 #include "ir/tensor.h"
+#include "ir_test_util.h"
 
 using namespace nf;
+using nf::ir::test::same_f32;
 
 namespace {
 
@@ -43,11 +45,6 @@ ir::Program math_program() {
   for (const Fn& f : kUnary) p.write(std::string("m.") + f.name, p.unary(f.op, x));
   p.write("m.pow", p.binary(ir::Op::Pow, x, p.read("m.y")));
   return pb.build();
-}
-
-bool same(float a, float b) {
-  if (std::isnan(a) || std::isnan(b)) return std::isnan(a) && std::isnan(b);
-  return std::bit_cast<uint32_t>(a) == std::bit_cast<uint32_t>(b);
 }
 
 }  // namespace
@@ -91,14 +88,14 @@ TEST_CASE("compiled math equals nf::math over a dense sweep of f32", "[math_emit
     for (const Fn& f : kUnary) {
       std::span<float> r = state.f32(std::string("m.") + f.name);
       for (size_t i = 0; i < size_t(kChunk); ++i)
-        if (!same(r[i], f.ref(x.f32(i)))) {
+        if (!same_f32(r[i], f.ref(x.f32(i)))) {
           if (mismatches++ < 5) WARN(f.name << "(" << x.f32(i) << ") compiled " << r[i] << ", nf::math " << f.ref(x.f32(i)));
         }
       checked += size_t(kChunk);
     }
     std::span<float> p = state.f32("m.pow");
     for (size_t i = 0; i < size_t(kChunk); ++i)
-      if (!same(p[i], math::pow(x.f32(i), y.f32(i)))) {
+      if (!same_f32(p[i], math::pow(x.f32(i), y.f32(i)))) {
         if (mismatches++ < 5) WARN("pow(" << x.f32(i) << ", " << y.f32(i) << ") compiled " << p[i]);
       }
     checked += size_t(kChunk);
@@ -148,7 +145,7 @@ TEST_CASE("compiled clip equals the interpreter's for every kind of operand", "[
       const std::vector<uint32_t>& want = interp.get(name).words;
       for (size_t k = 0; k < got.size(); ++k) {
         INFO("clip(" << xs[k] << ", " << lows[i] << ", " << hi << ")");
-        if (!same(std::bit_cast<float>(got[k]), std::bit_cast<float>(want[k]))) FAIL_CHECK("differs");
+        if (!same_f32(std::bit_cast<float>(got[k]), std::bit_cast<float>(want[k]))) FAIL_CHECK("differs");
         ++checked;
       }
     }

@@ -38,7 +38,6 @@ class Maze {
   Pos reset() {
     dist_best_ = distance(kGoal, agent_);
     agent_ = kStart;
-    steps_ = 0;
     return agent_;
   }
 
@@ -52,7 +51,6 @@ class Maze {
   };
   Step step(int action) {
     static constexpr int dr[] = {1, -1, 0, 0}, dc[] = {0, 0, 1, -1};
-    ++steps_;
     Pos p{agent_.row + dr[action], agent_.col + dc[action]};
     if (walkable(p)) agent_ = p;
     int d = distance(kGoal, agent_);
@@ -66,7 +64,6 @@ class Maze {
  private:
   Pos agent_;
   int dist_best_;
-  int steps_ = 0;
 };
 
 // The 3 x 3 pixel pattern of each tile code (rows top to bottom).

@@ -94,12 +94,10 @@ History run_seed(const nf::Module& module, bool snn, uint64_t seed, int episodes
   std::unique_ptr<SnnAgent> agent;
   if (snn) agent = std::make_unique<SnnAgent>(module, seed, rng);
   tmaze::Maze maze;
-  maze.reset();
   History h;
   for (int e = 0; e <= episodes; ++e) {
     const bool eval = e == episodes;  // the last episode evaluates, without learning
     tmaze::Pos obs = maze.reset();
-    if (agent) agent->rest();
     float ret = 0, length = 0, complete = 0;
     for (int i = 0; i < kStepsPerEpisode; ++i) {
       int a;
@@ -144,7 +142,8 @@ void save(const std::string& dir, const std::string& tag, uint64_t seed, const H
 
 // Mean of the last (at most) 100 training episodes ending at `last`.
 float trailing(const std::vector<float>& v, size_t last) {
-  size_t first = last + 1 >= size_t(kWindow) ? last + 1 - size_t(kWindow) : 0;
+  constexpr size_t kEpisodes = 100;  // the exhibit's trailing window (not kWindow, the ms per action)
+  size_t first = last + 1 >= kEpisodes ? last + 1 - kEpisodes : 0;
   float sum = 0;
   for (size_t e = first; e <= last; ++e) sum += v[e];
   return sum / float(last + 1 - first);
@@ -212,6 +211,10 @@ int main(int argc, char** argv) {
   for (int k = int(seeds.size()); k < n_seeds; ++k) seeds.push_back(seeds.back() + 1);
   if (agent != "snn" && agent != "random" && agent != "both") {
     std::fprintf(stderr, "--agent must be snn, random or both\n");
+    return 2;
+  }
+  if (expect_learning && agent != "both") {  // the comparison needs both agents
+    std::fprintf(stderr, "--expect-learning needs --agent both\n");
     return 2;
   }
   try {
