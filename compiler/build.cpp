@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <sstream>
 
@@ -29,6 +30,8 @@
 #include "compiler/events.h"
 #include "compiler/fingerprint.h"
 #include "compiler/module_abi.h"
+#include "ir/equality.h"
+#include "neurofuse/module.h"
 #include "compiler/plan.h"
 #include "ir/diagnostic.h"
 #include "ir/printer.h"
@@ -145,15 +148,6 @@ std::string emit_machine_code(llvm::Module& m, Target& target, llvm::CodeGenFile
   return std::string(buffer.begin(), buffer.end());
 }
 
-uint64_t fnv1a64(const std::string& s) {
-  uint64_t h = 14695981039346656037ull;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-
 // Writes bytes to path atomically: a temporary next to it, then a rename.
 void write_atomically(const std::string& path, const std::string& bytes) {
   // Unique per process and call: two threads (or processes) building the
@@ -212,7 +206,7 @@ std::string build_object(const ir::Program& program, const BuildOptions& options
                          "\nevents>=" + std::to_string(options.event_min_elements) + "\n" + options.model_name +
                          "\n" + ir::print(program);
   char key[17];
-  std::snprintf(key, sizeof key, "%016llx", static_cast<unsigned long long>(fnv1a64(key_text)));
+  std::snprintf(key, sizeof key, "%016llx", static_cast<unsigned long long>(ir::fnv1a64(key_text)));
   std::string dir = options.use_cache ? cache_directory() : "";
   std::string cached_path = dir.empty() ? "" : dir + "/" + key + ".o";
   if (!cached_path.empty()) {
@@ -264,25 +258,28 @@ std::string header_text(const ir::Program& program, const BuildOptions& options)
                   "#ifndef NF_MODEL_" + model + "_H\n#define NF_MODEL_" + model + "_H\n\n#include <neurofuse/module.h>\n\n";
   h += "#define NF_" + model + "_STATE_SIZE " + std::to_string(plan.layout.size) + "\n";
   h += "#define NF_" + model + "_SEED_OFFSET " + std::to_string(plan.layout.seed_offset) + "\n\n";
+  std::map<std::string, std::string> ids;  // macro id -> the name it stands for
+  auto unique_id = [&](const std::string& id, const std::string& name) {
+    auto [it, fresh] = ids.emplace(id, name);
+    if (!fresh)
+      throw Error("cannot write a C header: '" + it->second + "' and '" + name + "' both become " + id);
+    return id;
+  };
   for (size_t i = 0; i < factored.public_compartments; ++i) {
     const Slot& s = plan.layout.compartments[i];
-    std::string id = "NF_" + model + "_" + identifier(s.name);
+    std::string id = unique_id("NF_" + model + "_" + identifier(s.name), s.name);
     h += "/* " + s.name + " : " + s.type.str() + " */\n";
     h += "#define " + id + "_OFFSET " + std::to_string(s.offset) + "\n";
     h += "#define " + id + "_COUNT " + std::to_string(s.type.shape.num_elements()) + "\n";
-    // The int32 the step functions keep about a compartment (module.h, "Kept compartments").
-    auto kept = [&](const char* how, const std::string& word) {
-      h += "#define " + id + "_KEPT " + how + "\n";
-      h += "#define " + id + "_FORM_OFFSET " + std::to_string(plan.layout.find_compartment(word)->offset) + "\n";
-    };
-    for (const FactoredCompartment& fc : factored.compartments)
-      if (fc.name == s.name) kept("NF_KEPT_FACTORED", fc.form);
-    for (const EventMatrix& e : factored.events)
-      if (e.name == s.name) kept("NF_KEPT_CHECKED", e.facts);
+    if (const Kept kept = kept_of(factored, plan.layout, s.name); kept.kind != NF_KEPT_PLAIN) {
+      h += "#define " + id + "_KEPT " + (kept.kind == NF_KEPT_FACTORED ? "NF_KEPT_FACTORED" : "NF_KEPT_CHECKED") + "\n";
+      h += "#define " + id + "_FORM_OFFSET " + std::to_string(kept.form_offset) + "\n";
+    }
   }
   h += "\n";
   for (const Slot& s : plan.layout.params)
-    h += "#define NF_" + model + "_PARAM_" + identifier(s.name) + "_OFFSET " + std::to_string(s.offset) + "\n";
+    h += "#define " + unique_id("NF_" + model + "_PARAM_" + identifier(s.name), s.name) + "_OFFSET " +
+         std::to_string(s.offset) + "\n";
   h += "\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n\nextern const nf_module_info nf_module;\n";
   for (const ir::Process& p : program.processes)
     h += "void " + process_symbol(p.name) + "(uint8_t* state, float t, float dt);\n";

@@ -29,11 +29,7 @@ std::vector<Buffer> kernel_buffers(const ProcessPlan& pp, const Kernel& k) {
   std::map<std::string, Buffer> out;
   auto add = [&](const Buffer& b) { out.emplace(buffer_key(b), b); };
   for (const std::string& r : k.reads) add(Buffer{false, r, 0});
-  std::set<const ir::Node*> mine;
-  for (const KernelOutput& o : k.outputs) {
-    add(o.dest);
-    mine.insert(o.node);
-  }
+  for (const KernelOutput& o : k.outputs) add(o.dest);
   auto resolve = [&](const ir::Node* n) {
     auto it = pp.forward.find(n);
     return it == pp.forward.end() ? n : it->second;
@@ -60,10 +56,10 @@ llvm::Function* emit_check(llvm::Module& m, const Plan& plan, const EventMatrix&
   llvm::Function* fn = llvm::Function::Create(llvm::FunctionType::get(b.getVoidTy(), {b.getPtrTy()}, false),
                                               llvm::Function::InternalLinkage, "check_" + e.name, m);
   fn->addFnAttr(llvm::Attribute::NoUnwind);
-  const Slot* matrix = plan.layout.find_compartment(e.name);
-  const int64_t K = matrix->type.shape[0], N = matrix->type.shape[1];
+  const Slot& matrix = plan.layout.compartment(e.name);
+  const int64_t K = matrix.type.shape[0], N = matrix.type.shape[1];
   auto at = [&](const std::string& name) {
-    return b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), fn->getArg(0), uint64_t(plan.layout.find_compartment(name)->offset));
+    return b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), fn->getArg(0), uint64_t(plan.layout.compartment(name).offset));
   };
   b.SetInsertPoint(llvm::BasicBlock::Create(c, "entry", fn));
   llvm::Value* w = at(e.name);
@@ -244,7 +240,7 @@ void KernelEmitter::matmul_kernel() {
   if (kernel_.events) {
     llvm::Value* facts = b_.CreateLoad(
         b_.getInt32Ty(), b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), state_,
-                                                         uint64_t(plan_.layout.find_compartment(kernel_.events->facts)->offset)));
+                                                         uint64_t(plan_.layout.compartment(kernel_.events->facts).offset)));
     llvm::BasicBlock* events = llvm::BasicBlock::Create(b_.getContext(), "events", fn_);
     llvm::BasicBlock* dense = llvm::BasicBlock::Create(b_.getContext(), "dense", fn_);
     done = llvm::BasicBlock::Create(b_.getContext(), "done", fn_);
@@ -284,7 +280,7 @@ void KernelEmitter::event_products(const ir::Node* x, const ir::Node* w, llvm::V
   llvm::LLVMContext& c = b_.getContext();
   const ir::Type row_type{ir::DType::F32, ir::Shape{1, w->type.shape[1]}};
   llvm::Value* clear = b_.CreateConstInBoundsGEP1_64(
-      b_.getInt8Ty(), state_, uint64_t(plan_.layout.find_compartment(kernel_.events->clear)->offset));
+      b_.getInt8Ty(), state_, uint64_t(plan_.layout.compartment(kernel_.events->clear).offset));
   llvm::AllocaInst* kept;
   {
     llvm::IRBuilder<> at_entry(&fn_->getEntryBlock(), fn_->getEntryBlock().begin());
@@ -545,7 +541,7 @@ std::unique_ptr<llvm::Module> generate_module(const Plan& plan, llvm::LLVMContex
     llvm::BasicBlock* entry = llvm::BasicBlock::Create(context, "entry", step);
     b.SetInsertPoint(entry);
     auto address = [&](const Buffer& buf) {
-      int64_t off = buf.scratch ? plan.layout.scratch_offset + buf.offset : plan.layout.find_compartment(buf.compartment)->offset;
+      int64_t off = buf.scratch ? plan.layout.scratch_offset + buf.offset : plan.layout.compartment(buf.compartment).offset;
       return b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), step->getArg(0), uint64_t(off));
     };
     // The host's nf_parallel hook (neurofuse/module.h): run and context.
@@ -597,9 +593,9 @@ std::unique_ptr<llvm::Module> generate_module(const Plan& plan, llvm::LLVMContex
       b.SetInsertPoint(next);
     }
     for (const Copy& c : pp.copies) {
-      const Slot* to = plan.layout.find_compartment(c.to);
+      const Slot& to = plan.layout.compartment(c.to);
       b.CreateMemCpy(address(Buffer{false, c.to, 0}), llvm::MaybeAlign(kAlignment), address(c.from),
-                     llvm::MaybeAlign(kAlignment), uint64_t(to->bytes));
+                     llvm::MaybeAlign(kAlignment), uint64_t(to.bytes));
     }
     b.CreateRetVoid();
     step->addFnAttr(llvm::Attribute::NoUnwind);

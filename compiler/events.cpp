@@ -47,7 +47,7 @@ void add_event_checks(Factored& f, int64_t min_elements) {
       if (n->op == ir::Op::MatMul && n->type.shape[0] == 1 && n->operands[0]->type.shape[1] > 1 &&
           n->operands[1]->op == ir::Op::Read && n->operands[1]->type.dtype == ir::DType::F32)
         candidates.insert(n->operands[1]->attrs.name);
-      if (n->op == ir::Op::Write && p.name != "initialize" && p.name != "initialize#storage")
+      if (n->op == ir::Op::Write && p.name.substr(0, p.name.find('#')) != "initialize")
         written.insert(n->attrs.name);
     }
   for (const FactoredCompartment& c : f.compartments) written.insert(c.name);

@@ -1,11 +1,13 @@
 #include "compiler/layout.h"
 
+#include "ir/diagnostic.h"
+
 namespace nf::compiler {
 
-const Slot* Layout::find_compartment(const std::string& name) const {
+const Slot& Layout::compartment(const std::string& name) const {
   for (const Slot& s : compartments)
-    if (s.name == name) return &s;
-  return nullptr;
+    if (s.name == name) return s;
+  throw Error("internal compiler error: no compartment '" + name + "' in the state layout");
 }
 
 const Slot* Layout::find_param(const std::string& name) const {

@@ -33,7 +33,9 @@ struct Layout {
   int64_t scratch_offset = 0;      // start of the scratch region
   int64_t size = 0;                // total bytes, a multiple of kAlignment
 
-  const Slot* find_compartment(const std::string& name) const;
+  // The slot of a compartment the program declares; a missing one is a
+  // compiler bug (internal error).
+  const Slot& compartment(const std::string& name) const;
   const Slot* find_param(const std::string& name) const;
 };
 

@@ -34,7 +34,7 @@ int32_t role_code(ir::Role r) {
 }
 
 llvm::Value* form_word(llvm::IRBuilder<>& b, llvm::Value* state, const Plan& plan, const FactoredCompartment& c) {
-  return b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), state, uint64_t(plan.layout.find_compartment(c.form)->offset));
+  return b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), state, uint64_t(plan.layout.compartment(c.form).offset));
 }
 
 const FactoredCompartment& factored(const Factored& f, const std::string& name) {
@@ -170,9 +170,9 @@ llvm::Function* emit_scan(llvm::Module& m, const Factored& factored, const Plan&
   auto when_at = [&](llvm::Value* array, llvm::Value* k, const std::string& name, const std::function<void()>& then) {
     llvm::BasicBlock* yes = bb("kept");
     llvm::BasicBlock* next = bb("next");
-    const Slot* slot = plan.layout.find_compartment(name);
-    llvm::Value* same = b.CreateAnd(b.CreateICmpEQ(stream_field(array, k, 0, i64), b.getInt64(uint64_t(slot->offset))),
-                                    b.CreateICmpEQ(stream_field(array, k, 1, i64), b.getInt64(uint64_t(slot->bytes))));
+    const Slot& slot = plan.layout.compartment(name);
+    llvm::Value* same = b.CreateAnd(b.CreateICmpEQ(stream_field(array, k, 0, i64), b.getInt64(uint64_t(slot.offset))),
+                                    b.CreateICmpEQ(stream_field(array, k, 1, i64), b.getInt64(uint64_t(slot.bytes))));
     b.CreateCondBr(same, yes, next);
     b.SetInsertPoint(yes);
     then();
@@ -200,7 +200,7 @@ llvm::Function* emit_scan(llvm::Module& m, const Factored& factored, const Plan&
       });
       for_checked(drives, d, [&](const EventMatrix& e) {
         llvm::Value* word = b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), state,
-                                                         uint64_t(plan.layout.find_compartment(e.facts)->offset));
+                                                         uint64_t(plan.layout.compartment(e.facts).offset));
         llvm::Value* pinned = b.CreateICmpEQ(b.CreateLoad(i32, word), b.getInt32(3));
         b.CreateStore(b.CreateSelect(pinned, b.getInt32(3), b.getInt32(0)), word);
       });
@@ -236,6 +236,14 @@ llvm::Function* emit_scan(llvm::Module& m, const Factored& factored, const Plan&
 
 }  // namespace
 
+Kept kept_of(const Factored& f, const Layout& layout, const std::string& compartment) {
+  for (const FactoredCompartment& fc : f.compartments)
+    if (fc.name == compartment) return {NF_KEPT_FACTORED, layout.compartment(fc.form).offset};
+  for (const EventMatrix& e : f.events)
+    if (e.name == compartment) return {NF_KEPT_CHECKED, layout.compartment(e.facts).offset};
+  return {NF_KEPT_PLAIN, -1};
+}
+
 void emit_module_abi(llvm::Module& m, const Factored& f, const Plan& plan, const std::string& model_name,
                      const std::string& target) {
   const ir::Program& program = f.program;
@@ -263,24 +271,13 @@ void emit_module_abi(llvm::Module& m, const Factored& f, const Plan& plan, const
     llvm::Constant* shape = new llvm::GlobalVariable(m, llvm::ArrayType::get(i64, dims.size()), true,
                                                      llvm::GlobalValue::PrivateLinkage,
                                                      llvm::ConstantDataArray::get(c, dims), "shape");
-    int64_t form_offset = -1;
-    int32_t kept = NF_KEPT_PLAIN;
-    for (const FactoredCompartment& fc : f.compartments)
-      if (fc.name == comp.name) {
-        form_offset = plan.layout.find_compartment(fc.form)->offset;
-        kept = NF_KEPT_FACTORED;
-      }
-    for (const EventMatrix& e : f.events)
-      if (e.name == comp.name) {
-        form_offset = plan.layout.find_compartment(e.facts)->offset;
-        kept = NF_KEPT_CHECKED;
-      }
+    const Kept kept = kept_of(f, plan.layout, comp.name);
     comps.push_back(llvm::ConstantStruct::get(
         comp_ty, {str(comp.name), shape, b.getInt64(uint64_t(slot.offset)), b.getInt64(uint64_t(slot.bytes)),
-                  b.getInt64(uint64_t(form_offset)),
+                  b.getInt64(uint64_t(kept.form_offset)),
                   b.getInt32(uint32_t(dtype_code(comp.type.dtype))), b.getInt32(uint32_t(role_code(comp.role))),
                   b.getInt32(uint32_t(comp.type.shape.rank())), b.getInt32(comp.init.bits),
-                  b.getInt32(uint32_t(kept))}));
+                  b.getInt32(uint32_t(kept.kind))}));
   }
   llvm::StructType* param_ty = llvm::StructType::get(c, {ptr, i64, b.getFloatTy(), i32});
   std::vector<llvm::Constant*> params;

@@ -3,6 +3,7 @@
 // function. Plain C++: LLVM types forward-declared.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include "compiler/plan.h"
@@ -14,6 +15,14 @@ class Module;
 namespace nf::compiler {
 
 struct Factored;
+
+// How compiled code keeps a public compartment (neurofuse/module.h, "Kept
+// compartments"): NF_KEPT_*, and the offset of its word (-1 for plain).
+struct Kept {
+  int32_t kind;
+  int64_t form_offset;
+};
+Kept kept_of(const Factored& factored, const Layout& layout, const std::string& compartment);
 
 // Adds the exported step functions (nf_process_P, choosing among a process's
 // variants, factor.h), nf_scan, materialize and nf_module to `module`, which

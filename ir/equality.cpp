@@ -49,13 +49,15 @@ bool structurally_equal(const Program& a, const Program& b) {
   return true;
 }
 
-uint64_t structural_hash(const Program& program) {
+uint64_t fnv1a64(std::string_view text) {
   uint64_t h = 14695981039346656037ull;
-  for (unsigned char c : print(program)) {
+  for (unsigned char c : text) {
     h ^= c;
     h *= 1099511628211ull;
   }
   return h;
 }
+
+uint64_t structural_hash(const Program& program) { return fnv1a64(print(program)); }
 
 }  // namespace nf::ir

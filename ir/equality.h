@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 
 #include "ir/program.h"
 
@@ -17,5 +18,8 @@ bool structurally_equal(const Program& a, const Program& b);
 // A 64-bit hash consistent with structurally_equal (FNV-1a of the canonical
 // text, which encodes exactly the structure).
 uint64_t structural_hash(const Program& program);
+
+// FNV-1a, 64 bits, of any text.
+uint64_t fnv1a64(std::string_view text);
 
 }  // namespace nf::ir

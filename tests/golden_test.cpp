@@ -4,6 +4,7 @@
 // step (NaN payloads aside).
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -19,6 +20,7 @@
 #include "tests/every_op.h"
 
 using namespace nf;
+using Catch::Contains;
 
 namespace {
 
@@ -441,4 +443,18 @@ TEST_CASE("build options out of range are refused, not replaced", "[golden]") {
   CHECK_THROWS_WITH(compiler::build_object(p, bad), "error: optimization level must be 0, 1, 2 or 3, got 7");
   CHECK_THROWS_WITH(compiler::build_text(p, compiler::Emit::Object, {}),
                     "error: build_text gives assembly or LLVM IR text only");
+}
+
+TEST_CASE("a C header refuses names that become the same macro", "[golden]") {
+  ir::ProgramBuilder pb;
+  pb.compartment("a.b_c", {ir::DType::F32, {2}}, ir::Role::State);
+  pb.compartment("a_b.c", {ir::DType::F32, {2}}, ir::Role::State);
+  ir::ProcessBuilder& p = pb.process("step");
+  p.write("a.b_c", p.read("a_b.c"));
+  char dir[] = "/tmp/nf_header_XXXXXX";
+  REQUIRE(mkdtemp(dir) != nullptr);
+  std::string path = std::string(dir) + "/m.h";
+  CHECK_THROWS_WITH(compiler::build_file(pb.build(), path, compiler::Emit::Header, {}),
+                    Contains("'a.b_c' and 'a_b.c' both become NF_MODEL_A_B_C"));
+  std::filesystem::remove_all(dir);
 }
