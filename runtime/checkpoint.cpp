@@ -65,10 +65,6 @@ void store(nf_state* s, const nf_compartment_info& c, const nf::npz::Array& a) {
   }
 }
 
-bool readable(const char* path) {
-  struct stat st;
-  return stat(path, &st) == 0;
-}
 
 }  // namespace
 
@@ -115,14 +111,11 @@ nf_status nf_state_save(nf_state* s, const char* path, const char* const* names,
 nf_status nf_state_load(nf_state* s, const char* path) {
   return guarded(s, "nf_state_load", NF_ERROR_BAD_FILE, [&]() -> nf_status {
     if (!s || !path) return fail(s, NF_ERROR_INVALID_ARGUMENT, "state or path is NULL");
-    if (!readable(path)) return fail(s, NF_ERROR_IO, std::string("cannot open '") + path + "'");
     nf::npz::Entries entries;
     try {
       entries = nf::npz::read_npz(path);
-    } catch (const std::bad_alloc&) {
-      throw;  // NF_ERROR_OUT_OF_MEMORY, not a bad file
-    } catch (const std::exception& e) {
-      return fail(s, NF_ERROR_BAD_FILE, e.what());
+    } catch (const nf::npz::IoError& e) {  // malformed contents: NF_ERROR_BAD_FILE through guarded
+      return fail(s, NF_ERROR_IO, e.what());
     }
     const nf_module_info& m = *s->module->info;
     // Check everything first: a bad file leaves the state as it was.
@@ -163,14 +156,11 @@ nf_status nf_state_load_npy(nf_state* s, const char* compartment, const char* pa
     if (!c)
       return fail(s, NF_ERROR_UNKNOWN_NAME,
                   std::string("no compartment '") + compartment + "'" + suggestion(m, compartment, "compartment"));
-    if (!readable(path)) return fail(s, NF_ERROR_IO, std::string("cannot open '") + path + "'");
     nf::npz::Array a;
     try {
       a = nf::npz::read_npy(path);
-    } catch (const std::bad_alloc&) {
-      throw;  // NF_ERROR_OUT_OF_MEMORY, not a bad file
-    } catch (const std::exception& e) {
-      return fail(s, NF_ERROR_BAD_FILE, e.what());
+    } catch (const nf::npz::IoError& e) {  // malformed contents: NF_ERROR_BAD_FILE through guarded
+      return fail(s, NF_ERROR_IO, e.what());
     }
     if (std::string why = misfit(a, *c); !why.empty()) return fail(s, NF_ERROR_BAD_FILE, std::string(path) + " " + why);
     store(s, *c, a);

@@ -27,6 +27,7 @@ namespace nf::npz {
 namespace {
 
 [[noreturn]] void fail(const std::string& what, const std::string& problem) { throw Error(what + ": " + problem); }
+[[noreturn]] void io_fail(const std::string& path, const std::string& problem) { throw IoError(path + ": " + problem); }
 
 std::string errno_text() { return std::strerror(errno); }
 
@@ -421,21 +422,21 @@ std::vector<uint8_t> inflate_entry(std::span<const uint8_t> in, uint64_t size, c
 
 std::vector<uint8_t> read_file(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) fail(path, "cannot open: " + errno_text());
+  if (fd < 0) io_fail(path, "cannot open: " + errno_text());
   struct Close {
     int fd;
     ~Close() { ::close(fd); }
   } close{fd};
   struct stat st {};
-  if (::fstat(fd, &st) != 0) fail(path, "cannot stat: " + errno_text());
-  if (S_ISDIR(st.st_mode)) fail(path, "is a directory");
+  if (::fstat(fd, &st) != 0) io_fail(path, "cannot stat: " + errno_text());
+  if (S_ISDIR(st.st_mode)) io_fail(path, "is a directory");
   std::vector<uint8_t> bytes(S_ISREG(st.st_mode) ? size_t(st.st_size) : 0);
   size_t used = 0;
   for (;;) {
     if (used == bytes.size()) bytes.resize(std::max<size_t>(bytes.size() * 2, 65536));
     const ssize_t n = ::read(fd, bytes.data() + used, bytes.size() - used);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) fail(path, "read failed: " + errno_text());
+    if (n < 0) io_fail(path, "read failed: " + errno_text());
     if (n == 0) break;
     used += size_t(n);
   }

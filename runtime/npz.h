@@ -65,6 +65,11 @@ class Error : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
 };
+// The file itself could not be opened or read (not a problem of its bytes).
+class IoError : public Error {
+ public:
+  using Error::Error;
+};
 
 // An .npz's contents: (name, array) in archive order. Names are the entry
 // names without their ".npy" suffix.

@@ -284,6 +284,14 @@ nf_status nf_state_create(nf_module* m, uint64_t seed, nf_state** out) {
     return fail(m, NF_ERROR_OUT_OF_MEMORY, "out of memory for a state of " + std::to_string(bytes) + " bytes");
   }
   s->module = m;
+  // Room for every pin now, so nf_state_compartment never allocates.
+  try {
+    s->pinned.reserve(size_t(info.n_compartments));
+  } catch (const std::bad_alloc&) {
+    std::free(s->block);
+    delete s;
+    return fail(m, NF_ERROR_OUT_OF_MEMORY, "out of memory");
+  }
   initialize(s, seed);
   *out = s;
   return NF_OK;

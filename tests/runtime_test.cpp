@@ -381,6 +381,10 @@ TEST_CASE("a bad checkpoint changes nothing and names the problem", "[runtime]")
   CHECK(nf_state_load(nullptr, "x") == NF_ERROR_INVALID_ARGUMENT);
   CHECK(nf_state_load_npy(a.get(), "W.nope", "x.npy") == NF_ERROR_UNKNOWN_NAME);
   CHECK(nf_state_load_npy(a.get(), "W.weights", (dir / "missing.npy").c_str()) == NF_ERROR_IO);
+  // A file that exists but cannot be read is an I/O failure, not a bad file.
+  CHECK(nf_state_load(a.get(), dir.path.c_str()) == NF_ERROR_IO);
+  CHECK_THAT(nf_state_last_error(a.get()), Contains("is a directory"));
+  CHECK(nf_state_load_npy(a.get(), "W.weights", dir.path.c_str()) == NF_ERROR_IO);
 }
 
 TEST_CASE("numpy reads checkpoints and .npy files set compartments", "[runtime][numpy]") {

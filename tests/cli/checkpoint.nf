@@ -15,7 +15,7 @@
 # SET-NEXT: 0,0,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5
 # BADSET: error: {{.*}}w.npy holds <f4 (4, 3) but compartment 'W.outputs' is <f4 (1, 3)
 # INTERP: error: --load-state needs a compiled backend (jit or aot)
-# MISSING: error: cannot open '{{.*}}missing.npz'
+# MISSING: error: {{.*}}missing.npz: cannot open: No such file or directory
 model checkpointed {
   seed = 8
   z = BernoulliCell(n_units=4)
