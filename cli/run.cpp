@@ -2,6 +2,7 @@
 // and recording compartments after it.
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <algorithm>
@@ -87,10 +88,6 @@ ir::Tensor row(const npz::Array& a, int64_t k, const ir::Type& type) {
   return t;
 }
 
-struct Drive {
-  std::string compartment;
-  npz::Array array;
-};
 
 std::string format_element(const ir::Tensor& t, size_t i) {
   char buf[32];
@@ -105,12 +102,11 @@ std::string format_element(const ir::Tensor& t, size_t i) {
 // Runs all steps; on a terminal, in chunks of about a tenth of a second with
 // a progress bar on stderr once the run has taken a second. The chunks see
 // exactly the t values and stream rows one long run would.
+// `drive_rows`, `record_rows`: the words of one row of each stream.
 void run_with_progress(Backend& backend, const std::vector<std::string>& processes, float t0, float dt, int64_t steps,
-                       std::vector<Stream> drives, std::vector<Stream> records) {
+                       std::vector<Stream> drives, std::vector<Stream> records, const std::vector<size_t>& drive_rows,
+                       const std::vector<size_t>& record_rows) {
   if (!isatty(STDERR_FILENO)) return backend.run(processes, t0, dt, steps, drives, records);
-  std::vector<size_t> drive_rows, record_rows;
-  for (const Stream& d : drives) drive_rows.push_back(size_t(backend.get(d.compartment).size()));
-  for (const Stream& r : records) record_rows.push_back(size_t(backend.get(r.compartment).size()));
   auto begin = std::chrono::steady_clock::now();
   bool shown = false;
   float t = t0;
@@ -231,6 +227,52 @@ int run_command(const std::vector<std::string>& args) {
     sets.clear();
   }
   const ir::Program& program = m.program;
+  // Every drive and record is checked against the program before anything
+  // is compiled or run.
+  std::vector<std::string> compartment_names;
+  for (const ir::Compartment& c : program.compartments) compartment_names.push_back(c.name);
+  auto type_of = [&](const std::string& option, const std::string& name) {
+    const ir::Compartment* c = program.find_compartment(name);
+    if (!c) throw Error(option + ": no compartment '" + name + "'" + did_you_mean(name, compartment_names));
+    return c->type;
+  };
+  // Drives become rows of 4-byte words, the layout compiled code streams.
+  std::vector<std::vector<uint32_t>> drive_words;
+  std::vector<Stream> drive_streams;
+  std::vector<size_t> drive_rows, record_rows;
+  for (const auto& [comp, path] : drive_files) {
+    const ir::Type type = type_of("--drive", comp);
+    const npz::Array a = npz::read_npy(path);
+    std::vector<int64_t> want = {steps};
+    want.insert(want.end(), type.shape.dims.begin(), type.shape.dims.end());
+    bool dtype_ok = a.dtype == npz_dtype(type.dtype) || (type.dtype == ir::DType::F32 && a.dtype == npz::DType::F64);
+    if (!dtype_ok || a.shape != want)
+      throw Error("--drive " + comp + ": '" + path + "' holds " + std::string(npz::dtype_descr(a.dtype)) + " " +
+                  ir::Shape(a.shape).str() + ", expected " + std::string(npz::dtype_descr(npz_dtype(type.dtype))) +
+                  " " + ir::Shape(want).str() + " (one row per step)");
+    std::vector<uint32_t> words;
+    for (int64_t k = 0; k < steps; ++k) {
+      ir::Tensor r = row(a, k, type);
+      words.insert(words.end(), r.words.begin(), r.words.end());
+    }
+    drive_words.push_back(std::move(words));
+    drive_rows.push_back(size_t(type.shape.num_elements()));
+  }
+  for (size_t i = 0; i < drive_files.size(); ++i) drive_streams.push_back({drive_files[i].first, drive_words[i].data()});
+  std::vector<ir::Type> record_types;
+  std::vector<std::vector<uint32_t>> record_words;
+  std::vector<Stream> record_streams;
+  for (const std::string& r : records) {
+    record_types.push_back(type_of("--record", r));
+    const int64_t elements = record_types.back().shape.num_elements();
+    if (elements > 0 && steps > (int64_t(1) << 40) / elements)
+      throw Error("--record " + r + ": " + std::to_string(steps) + " steps of " + std::to_string(elements) +
+                  " elements do not fit in memory");
+    record_words.emplace_back(size_t(steps) * size_t(elements));
+    record_rows.push_back(size_t(elements));
+  }
+  for (size_t i = 0; i < records.size(); ++i) record_streams.push_back({records[i], record_words[i].data()});
+
   backend_options.seed = seed.value_or(program.default_seed);
   std::unique_ptr<Backend> state = make_backend(program, backend_options);
   if (!load_path.empty()) state->load_state(load_path);
@@ -238,87 +280,60 @@ int run_command(const std::vector<std::string>& args) {
   for (const auto& [name, path] : compartment_files) state->load_compartment(name, path);
   float step_dt = dt.value_or(program.default_dt);
 
-  // Check every drive and record before running anything.
-  std::vector<Drive> drives;
-  for (const auto& [comp, path] : drive_files) {
-    ir::Tensor target = state->get(comp);
-    npz::Array a = npz::read_npy(path);
-    std::vector<int64_t> want = {steps};
-    want.insert(want.end(), target.type.shape.dims.begin(), target.type.shape.dims.end());
-    bool dtype_ok = a.dtype == npz_dtype(target.type.dtype) ||
-                    (target.type.dtype == ir::DType::F32 && a.dtype == npz::DType::F64);
-    if (!dtype_ok || a.shape != want)
-      throw Error("--drive " + comp + ": '" + path + "' holds " + std::string(npz::dtype_descr(a.dtype)) + " " +
-                  ir::Shape(a.shape).str() + ", expected " + std::string(npz::dtype_descr(npz_dtype(target.type.dtype))) +
-                  " " + ir::Shape(want).str() + " (one row per step)");
-    drives.push_back({comp, std::move(a)});
-  }
-  // Drives become rows of 4-byte words, the layout compiled code streams.
-  std::vector<std::vector<uint32_t>> drive_words;
-  std::vector<Stream> drive_streams;
-  for (Drive& d : drives) {
-    ir::Type type = state->get(d.compartment).type;
-    std::vector<uint32_t> words;
-    for (int64_t k = 0; k < steps; ++k) {
-      ir::Tensor r = row(d.array, k, type);
-      words.insert(words.end(), r.words.begin(), r.words.end());
-    }
-    drive_words.push_back(std::move(words));
-  }
-  for (size_t i = 0; i < drives.size(); ++i) drive_streams.push_back({drives[i].compartment, drive_words[i].data()});
-  std::vector<ir::Type> record_types;
-  std::vector<std::vector<uint32_t>> record_words;
-  std::vector<Stream> record_streams;
-  for (const std::string& r : records) {
-    record_types.push_back(state->get(r).type);
-    const int64_t elements = record_types.back().shape.num_elements();
-    if (elements > 0 && steps > (int64_t(1) << 40) / elements)
-      throw Error("--record " + r + ": " + std::to_string(steps) + " steps of " + std::to_string(elements) +
-                  " elements do not fit in memory");
-    record_words.emplace_back(size_t(steps) * size_t(elements));
-  }
-  for (size_t i = 0; i < records.size(); ++i) record_streams.push_back({records[i], record_words[i].data()});
-
   auto start = std::chrono::steady_clock::now();
-  run_with_progress(*state, processes, t0, step_dt, steps, drive_streams, record_streams);
+  run_with_progress(*state, processes, t0, step_dt, steps, drive_streams, record_streams, drive_rows, record_rows);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  if (!out_path.empty()) {
-    npz::Entries entries;
-    for (size_t r = 0; r < records.size(); ++r) {
-      npz::Array a;
-      a.dtype = npz_dtype(record_types[r].dtype);
-      a.shape = {steps};
-      a.shape.insert(a.shape.end(), record_types[r].shape.dims.begin(), record_types[r].shape.dims.end());
-      ir::Tensor all(ir::Type{record_types[r].dtype, ir::Shape(a.shape)});
-      all.words = std::move(record_words[r]);
-      append(a, all);
-      entries.push_back({records[r], std::move(a)});
-    }
-    npz::write_npz(out_path, entries);
-  } else if (!records.empty()) {
-    std::string header = "step,t";
-    for (size_t r = 0; r < records.size(); ++r)
-      for (int64_t k = 0; k < record_types[r].shape.num_elements(); ++k)
-        header += "," + records[r] + "[" + std::to_string(k) + "]";
-    std::printf("%s\n", header.c_str());
-    float t = t0;
-    for (int64_t step = 0; step < steps; ++step) {
-      char tbuf[32];
-      std::snprintf(tbuf, sizeof tbuf, "%.9g", double(t));
-      std::string line = std::to_string(step) + "," + tbuf;
-      for (size_t r = 0; r < records.size(); ++r) {
-        size_t n = size_t(record_types[r].shape.num_elements());
-        ir::Tensor value(record_types[r]);
-        std::copy_n(record_words[r].begin() + std::ptrdiff_t(size_t(step) * n), n, value.words.begin());
-        for (size_t k = 0; k < n; ++k) line += "," + format_element(value, k);
-      }
-      std::printf("%s\n", line.c_str());
-      t = t + step_dt;
-    }
+  // Both files or neither: the checkpoint is written beside its name first,
+  // then the records, then the checkpoint takes its name.
+  std::string save_temp;
+  if (!save_path.empty()) {
+    save_temp = save_path + ".tmp." + std::to_string(getpid());
+    state->save_state(save_temp);
   }
-  // The checkpoint last: when writing the records fails, nothing is written.
-  if (!save_path.empty()) state->save_state(save_path);
+  try {
+    if (!out_path.empty()) {
+      npz::Entries entries;
+      for (size_t r = 0; r < records.size(); ++r) {
+        npz::Array a;
+        a.dtype = npz_dtype(record_types[r].dtype);
+        a.shape = {steps};
+        a.shape.insert(a.shape.end(), record_types[r].shape.dims.begin(), record_types[r].shape.dims.end());
+        ir::Tensor all(ir::Type{record_types[r].dtype, ir::Shape(a.shape)});
+        all.words = std::move(record_words[r]);
+        append(a, all);
+        entries.push_back({records[r], std::move(a)});
+      }
+      npz::write_npz(out_path, entries);
+    } else if (!records.empty()) {
+      std::string header = "step,t";
+      for (size_t r = 0; r < records.size(); ++r)
+        for (int64_t k = 0; k < record_types[r].shape.num_elements(); ++k)
+          header += "," + records[r] + "[" + std::to_string(k) + "]";
+      std::printf("%s\n", header.c_str());
+      float t = t0;
+      for (int64_t step = 0; step < steps; ++step) {
+        char tbuf[32];
+        std::snprintf(tbuf, sizeof tbuf, "%.9g", double(t));
+        std::string line = std::to_string(step) + "," + tbuf;
+        for (size_t r = 0; r < records.size(); ++r) {
+          size_t n = size_t(record_types[r].shape.num_elements());
+          ir::Tensor value(record_types[r]);
+          std::copy_n(record_words[r].begin() + std::ptrdiff_t(size_t(step) * n), n, value.words.begin());
+          for (size_t k = 0; k < n; ++k) line += "," + format_element(value, k);
+        }
+        std::printf("%s\n", line.c_str());
+        t = t + step_dt;
+      }
+    }
+  } catch (...) {
+    if (!save_temp.empty()) std::remove(save_temp.c_str());
+    throw;
+  }
+  if (!save_temp.empty() && std::rename(save_temp.c_str(), save_path.c_str()) != 0) {
+    std::remove(save_temp.c_str());
+    throw Error("cannot write '" + save_path + "': " + std::strerror(errno));
+  }
   std::fprintf(stderr, "ran %lld steps (%s) in %.3f s, %.0f steps/s\n", static_cast<long long>(steps),
                backend_options.kind.c_str(), seconds,
                seconds > 0 ? double(steps) / seconds : 0.0);

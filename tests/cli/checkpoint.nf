@@ -1,6 +1,8 @@
 # Checkpoints from the CLI: 100 steps in one run equal 60 steps, a saved
 # state, and 40 more steps from it (same bytes in the final checkpoints);
 # --set COMP=FILE.npy overrides a compartment; numpy reads what is saved.
+# A run whose --out or --save-state cannot be written leaves neither file, and
+# a misspelt stream is reported before anything is compiled.
 # RUN: neurofuse run %s --process advance,learn --steps 100 --save-state %t.full.npz
 # RUN: neurofuse run %s --process advance,learn --steps 60 --save-state %t.half.npz
 # RUN: neurofuse run %s --backend aot --process advance,learn --steps 40 --t0 60 --load-state %t.half.npz --save-state %t.resumed.npz
@@ -10,6 +12,14 @@
 # RUN: not neurofuse run %s --process advance --steps 1 --set W.outputs=%t.w.npy 2>&1 | FileCheck %s --check-prefix=BADSET
 # RUN: not neurofuse run %s --backend interp --process advance --load-state %t.full.npz 2>&1 | FileCheck %s --check-prefix=INTERP
 # RUN: not neurofuse run %s --process advance --load-state %t.missing.npz 2>&1 | FileCheck %s --check-prefix=MISSING
+# RUN: not neurofuse run %s --process advance --steps 2 --save-state %t.both.npz --record W.weights --out %t.nodir/x.npz 2>&1 | FileCheck %s --check-prefix=NOOUT
+# RUN: test ! -e %t.both.npz
+# RUN: not neurofuse run %s --process advance --steps 2 --save-state %t.nodir/s.npz --record W.weights --out %t.rec.npz 2>&1 | FileCheck %s --check-prefix=NOSAVE
+# RUN: test ! -e %t.rec.npz
+# RUN: not neurofuse run %s --process advance --steps 1 --record W.weight 2>&1 | FileCheck %s --check-prefix=BADREC
+# NOOUT: error: {{.*}}nodir/x.npz
+# NOSAVE: error: {{.*}}nodir/s.npz
+# BADREC: error: --record: no compartment 'W.weight'; did you mean 'W.weights'?
 # NUMPY: ['W.weight_mask_values', 'W.weights'] uint64 (4, 3)
 # SET: step,t,W.weights[0]
 # SET-NEXT: 0,0,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5
