@@ -218,10 +218,6 @@ WireSource Elaborator::wire_source(const Expr& e) {
 }
 
 namespace {
-ir::Type wire_type(const WireSource& w, const std::map<std::string, Instance>& instances) {
-  if (w.kind == WireSource::Kind::Compartment) return instances.at(w.instance).compartments.at(w.compartment).type;
-  return wire_type(w.operands[0], instances);
-}
 std::string wire_text(const WireSource& w) {
   if (w.kind == WireSource::Kind::Compartment) return w.instance + "." + w.compartment;
   std::string s = w.kind == WireSource::Kind::Sum ? "sum(" : "product(";
@@ -282,7 +278,6 @@ void Elaborator::resolve_wire(const WireDecl& wire) {
                          where_declared(c->second.decl->loc));
   }
   c->second.wired = src;
-  (void)wire_type;
 }
 
 void Elaborator::lower_method(Instance& inst, const std::string& method, const SourceLoc& call_site) {

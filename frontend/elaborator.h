@@ -37,7 +37,6 @@ struct Value {
   std::string text;            // String; Param: the IR parameter name
   std::vector<Value> items;    // Tuple
   InitSpec init;               // Init
-  float param_value = 0;       // Param: its value
   std::string param_local;     // Param: the name in its component
   ir::NodeRef tensor;          // Tensor
 
@@ -126,7 +125,6 @@ class Elaborator {
   void lower_method(Instance& inst, const std::string& method, const SourceLoc& call_site);
 
  private:
-  friend class Lowering;
   void bind_instance(const InstanceDecl& decl);
   void resolve_wire(const WireDecl& wire);
   WireSource wire_source(const Expr& e);

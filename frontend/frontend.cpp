@@ -40,7 +40,7 @@ class ComponentTable {
     std::filesystem::path dir = std::filesystem::path(source->name).parent_path();
     for (const Import& imp : file.imports) {
       std::filesystem::path path = dir / imp.path;
-      std::string key = std::filesystem::weakly_canonical(path).string();
+      std::string key = std::filesystem::weakly_canonical(path, ignored).string();  // read_source reports a bad path
       if (!imported_.insert(key).second) continue;
       add_with_imports(read_source(path.string(), imp.loc));
     }

@@ -231,7 +231,6 @@ Value Elaborator::eval_name(const Expr& e, Scope& scope) {
     Value v;
     v.kind = Value::Kind::Param;
     v.text = ir_name;
-    v.param_value = float(p->second.value.number);
     v.param_local = param;
     return v;
   }

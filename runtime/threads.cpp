@@ -49,7 +49,7 @@ void Pool::work(int index) {
 
 void Pool::run(void* pool, void (*body)(void*, int64_t, int64_t), void* arg, int64_t rows, int64_t elements) {
   Pool& p = *static_cast<Pool*>(pool);
-  if (p.threads_ < 2 || rows < 2 || elements < p.min_elements_) {
+  if (rows < 2 || elements < p.min_elements_) {  // a pool exists only for two or more threads
     body(arg, 0, rows);
     return;
   }
