@@ -21,6 +21,38 @@ std::string buffer_key(const Buffer& b) {
   return b.scratch ? "s:" + std::to_string(b.offset) : "c:" + b.compartment;
 }
 
+void emit_loop(llvm::IRBuilderBase& b, llvm::Value* begin, llvm::Value* end,
+               const std::function<void(llvm::Value*)>& body) {
+  llvm::Function* fn = b.GetInsertBlock()->getParent();
+  llvm::LLVMContext& c = b.getContext();
+  llvm::BasicBlock* pre = b.GetInsertBlock();
+  llvm::BasicBlock* header = llvm::BasicBlock::Create(c, "loop", fn);
+  llvm::BasicBlock* inner = llvm::BasicBlock::Create(c, "body", fn);
+  llvm::BasicBlock* exit = llvm::BasicBlock::Create(c, "exit", fn);
+  b.CreateBr(header);
+  b.SetInsertPoint(header);
+  llvm::PHINode* i = b.CreatePHI(end->getType(), 2);
+  i->addIncoming(begin ? begin : llvm::ConstantInt::get(end->getType(), 0), pre);
+  b.CreateCondBr(b.CreateICmpSLT(i, end), inner, exit);
+  b.SetInsertPoint(inner);
+  body(i);
+  i->addIncoming(b.CreateAdd(i, llvm::ConstantInt::get(end->getType(), 1), "", /*HasNUW=*/true, /*HasNSW=*/true),
+                 b.GetInsertBlock());
+  b.CreateBr(header);
+  b.SetInsertPoint(exit);
+}
+
+void emit_if(llvm::IRBuilderBase& b, llvm::Value* cond, const std::function<void()>& then) {
+  llvm::Function* fn = b.GetInsertBlock()->getParent();
+  llvm::BasicBlock* yes = llvm::BasicBlock::Create(b.getContext(), "then", fn);
+  llvm::BasicBlock* next = llvm::BasicBlock::Create(b.getContext(), "next", fn);
+  b.CreateCondBr(cond, yes, next);
+  b.SetInsertPoint(yes);
+  then();
+  b.CreateBr(next);
+  b.SetInsertPoint(next);
+}
+
 namespace {
 
 // Every buffer a kernel touches: compartments it reads, values it loads from
@@ -65,29 +97,13 @@ llvm::Function* emit_check(llvm::Module& m, const Plan& plan, const EventMatrix&
   llvm::Value* w = at(e.name);
   llvm::Value* clear = at(e.clear);
   llvm::Value* facts = at(e.facts);
-  // for (i = 0; i < n; ++i) body(i), as a counted loop.
-  auto counted = [&](int64_t n, const std::function<void(llvm::Value*)>& body) {
-    llvm::BasicBlock* pre = b.GetInsertBlock();
-    llvm::BasicBlock* head = llvm::BasicBlock::Create(c, "head", fn);
-    llvm::BasicBlock* loop = llvm::BasicBlock::Create(c, "loop", fn);
-    llvm::BasicBlock* exit = llvm::BasicBlock::Create(c, "exit", fn);
-    b.CreateBr(head);
-    b.SetInsertPoint(head);
-    llvm::PHINode* i = b.CreatePHI(b.getInt64Ty(), 2);
-    i->addIncoming(b.getInt64(0), pre);
-    b.CreateCondBr(b.CreateICmpSLT(i, b.getInt64(uint64_t(n))), loop, exit);
-    b.SetInsertPoint(loop);
-    body(i);
-    i->addIncoming(b.CreateAdd(i, b.getInt64(1)), b.GetInsertBlock());
-    b.CreateBr(head);
-    b.SetInsertPoint(exit);
-  };
   llvm::AllocaInst* nonfinite = b.CreateAlloca(b.getInt32Ty());
   b.CreateStore(b.getInt32(0), nonfinite);
-  counted(N, [&](llvm::Value* j) { b.CreateStore(b.getInt32(0), b.CreateInBoundsGEP(b.getInt32Ty(), clear, j)); });
-  counted(K, [&](llvm::Value* k) {
+  emit_loop(b, nullptr, b.getInt64(uint64_t(N)),
+            [&](llvm::Value* j) { b.CreateStore(b.getInt32(0), b.CreateInBoundsGEP(b.getInt32Ty(), clear, j)); });
+  emit_loop(b, nullptr, b.getInt64(uint64_t(K)), [&](llvm::Value* k) {
     llvm::Value* row = b.CreateInBoundsGEP(b.getInt32Ty(), w, b.CreateMul(k, b.getInt64(uint64_t(N))));
-    counted(N, [&](llvm::Value* j) {
+    emit_loop(b, nullptr, b.getInt64(uint64_t(N)), [&](llvm::Value* j) {
       llvm::Value* bits = b.CreateLoad(b.getInt32Ty(), b.CreateInBoundsGEP(b.getInt32Ty(), row, j));
       llvm::Value* count = b.CreateInBoundsGEP(b.getInt32Ty(), clear, j);
       b.CreateStore(b.CreateAdd(b.CreateLoad(b.getInt32Ty(), count),
@@ -165,23 +181,11 @@ void KernelEmitter::loops(const std::vector<llvm::Value*>& extents, const std::f
       cache_ = std::move(saved);
       return;
     }
-    llvm::BasicBlock* pre = b_.GetInsertBlock();
-    llvm::BasicBlock* header = llvm::BasicBlock::Create(b_.getContext(), "loop", fn_);
-    llvm::BasicBlock* inner = llvm::BasicBlock::Create(b_.getContext(), "body", fn_);
-    llvm::BasicBlock* exit = llvm::BasicBlock::Create(b_.getContext(), "exit", fn_);
-    b_.CreateBr(header);
-    b_.SetInsertPoint(header);
-    llvm::PHINode* i = b_.CreatePHI(b_.getInt64Ty(), 2, "i" + std::to_string(d));
-    i->addIncoming(d == 0 && start0 ? start0 : i64(0), pre);
-    b_.CreateCondBr(b_.CreateICmpSLT(i, extents[d]), inner, exit);
-    b_.SetInsertPoint(inner);
-    idx.push_back(i);
-    level(d + 1);
-    idx.pop_back();
-    llvm::Value* next = b_.CreateAdd(i, i64(1), "", /*HasNUW=*/true, /*HasNSW=*/true);
-    i->addIncoming(next, b_.GetInsertBlock());
-    b_.CreateBr(header);
-    b_.SetInsertPoint(exit);
+    emit_loop(b_, d == 0 ? start0 : nullptr, extents[d], [&](llvm::Value* i) {
+      idx.push_back(i);
+      level(d + 1);
+      idx.pop_back();
+    });
   };
   level(0);
 }
@@ -277,7 +281,6 @@ void KernelEmitter::matmul_kernel() {
 // element (the matrix's per-column count minus the kept rows' sign-clear
 // elements).
 void KernelEmitter::event_products(const ir::Node* x, const ir::Node* w, llvm::Value* out, int64_t K) {
-  llvm::LLVMContext& c = b_.getContext();
   const ir::Type row_type{ir::DType::F32, ir::Shape{1, w->type.shape[1]}};
   llvm::Value* clear = b_.CreateConstInBoundsGEP1_64(
       b_.getInt8Ty(), state_, uint64_t(plan_.layout.compartment(kernel_.events->clear).offset));
@@ -289,20 +292,10 @@ void KernelEmitter::event_products(const ir::Node* x, const ir::Node* w, llvm::V
   b_.CreateStore(i64(0), kept);
   llvm::Value* minus_zero = llvm::ConstantFP::get(b_.getFloatTy(), -0.0);
   auto is_kept = [&](llvm::Value* xk) { return b_.CreateICmpNE(b_.CreateBitCast(xk, b_.getInt32Ty()), b_.getInt32(0)); };
-  // if (cond) then(); in the current block.
-  auto when = [&](llvm::Value* cond, const std::function<void()>& then) {
-    llvm::BasicBlock* yes = llvm::BasicBlock::Create(c, "then", fn_);
-    llvm::BasicBlock* next = llvm::BasicBlock::Create(c, "next", fn_);
-    b_.CreateCondBr(cond, yes, next);
-    b_.SetInsertPoint(yes);
-    then();
-    b_.CreateBr(next);
-    b_.SetInsertPoint(next);
-  };
   loops({hi_}, [&](const Index& j) { store(out, row_type, {i64(0), j[0]}, minus_zero); }, lo_);
   loops({i64(K)}, [&](const Index& k) {
     llvm::Value* xk = value(x, {i64(0), k[0]});
-    when(is_kept(xk), [&] {
+    emit_if(b_, is_kept(xk), [&] {
       b_.CreateStore(b_.CreateAdd(b_.CreateLoad(b_.getInt64Ty(), kept), i64(1)), kept);
       loops({hi_}, [&](const Index& j) {
         Index at = {i64(0), j[0]};
@@ -313,7 +306,7 @@ void KernelEmitter::event_products(const ir::Node* x, const ir::Node* w, llvm::V
   llvm::Value* any_kept = b_.CreateICmpNE(b_.CreateLoad(b_.getInt64Ty(), kept), i64(0));
   loops({hi_}, [&](const Index& j) {
     llvm::Value* r = load(out, row_type, {i64(0), j[0]});
-    when(b_.CreateICmpEQ(b_.CreateBitCast(r, b_.getInt32Ty()), b_.getInt32(int32_t(0x80000000u))), [&] {
+    emit_if(b_, b_.CreateICmpEQ(b_.CreateBitCast(r, b_.getInt32Ty()), b_.getInt32(int32_t(0x80000000u))), [&] {
       llvm::Value* count_ptr = b_.CreateInBoundsGEP(b_.getInt32Ty(), clear, j[0]);
       llvm::AllocaInst* skipped_clear;
       {
@@ -321,17 +314,17 @@ void KernelEmitter::event_products(const ir::Node* x, const ir::Node* w, llvm::V
         skipped_clear = at_entry.CreateAlloca(b_.getInt32Ty());
       }
       b_.CreateStore(b_.CreateLoad(b_.getInt32Ty(), count_ptr), skipped_clear);
-      when(any_kept, [&] {
+      emit_if(b_, any_kept, [&] {
         loops({i64(K)}, [&](const Index& k) {
           llvm::Value* xk = value(x, {i64(0), k[0]});
-          when(is_kept(xk), [&] {
+          emit_if(b_, is_kept(xk), [&] {
             llvm::Value* bits = b_.CreateBitCast(value(w, {k[0], j[0]}), b_.getInt32Ty());
             llvm::Value* sign_clear = b_.CreateZExt(b_.CreateICmpSGE(bits, b_.getInt32(0)), b_.getInt32Ty());
             b_.CreateStore(b_.CreateSub(b_.CreateLoad(b_.getInt32Ty(), skipped_clear), sign_clear), skipped_clear);
           });
         });
       });
-      when(b_.CreateICmpSGT(b_.CreateLoad(b_.getInt32Ty(), skipped_clear), b_.getInt32(0)), [&] {
+      emit_if(b_, b_.CreateICmpSGT(b_.CreateLoad(b_.getInt32Ty(), skipped_clear), b_.getInt32(0)), [&] {
         store(out, row_type, {i64(0), j[0]}, llvm::ConstantFP::get(b_.getFloatTy(), 0.0));
       });
     });

@@ -69,6 +69,13 @@ class KernelEmitter {
 // The key under which a buffer is passed to a kernel function.
 std::string buffer_key(const Buffer& b);
 
+// for (i = begin; i < end; ++i) body(i) in the builder's function, with i of
+// end's type (begin null: from 0); the builder is left after the loop.
+void emit_loop(llvm::IRBuilderBase& b, llvm::Value* begin, llvm::Value* end,
+               const std::function<void(llvm::Value*)>& body);
+// if (cond) then(); the builder is left after it.
+void emit_if(llvm::IRBuilderBase& b, llvm::Value* cond, const std::function<void()>& then);
+
 // Kernels whose iterations split into independent ranges of one axis (rows
 // of an element-wise loop; rows of a matmul, or its columns when it has one
 // row; columns of a row sweep): each output element is still computed whole, in its own order, by one

@@ -7,6 +7,7 @@
 #include <llvm/IR/Verifier.h>
 
 #include "compiler/codegen.h"
+#include "compiler/codegen_internal.h"
 #include "compiler/factor.h"
 #include "ir/diagnostic.h"
 #include "neurofuse/module.h"
@@ -78,13 +79,8 @@ void emit_dispatchers(llvm::Module& m, const Factored& f, const Plan& plan) {
     for (const std::string& need : v.needs) {
       const FactoredCompartment& fc = factored(f, need);
       llvm::Value* form = b.CreateLoad(b.getInt32Ty(), form_word(b, state, plan, fc));
-      llvm::BasicBlock* compute = llvm::BasicBlock::Create(c, "materialize", fn);
-      llvm::BasicBlock* next = llvm::BasicBlock::Create(c, "next", fn);
-      b.CreateCondBr(b.CreateICmpNE(form, b.getInt32(0)), compute, next);
-      b.SetInsertPoint(compute);
-      b.CreateCall(m.getFunction(body_symbol(fc.materialize)), args);
-      b.CreateBr(next);
-      b.SetInsertPoint(next);
+      emit_if(b, b.CreateICmpNE(form, b.getInt32(0)),
+              [&] { b.CreateCall(m.getFunction(body_symbol(fc.materialize)), args); });
     }
     b.CreateCall(m.getFunction(body_symbol(v.dense)), args);
     b.CreateRetVoid();
@@ -144,23 +140,6 @@ llvm::Function* emit_scan(llvm::Module& m, const Factored& factored, const Plan&
   llvm::Value* n_records = f->getArg(9);
 
   auto bb = [&](const char* name) { return llvm::BasicBlock::Create(c, name, f); };
-  // A counted loop from 0 to n (i64 or i32) whose body `body` receives the counter.
-  auto counted = [&](llvm::Value* n, const std::function<void(llvm::Value*)>& body) {
-    llvm::BasicBlock* pre = b.GetInsertBlock();
-    llvm::BasicBlock* head = bb("head");
-    llvm::BasicBlock* loop = bb("loop");
-    llvm::BasicBlock* done = bb("done");
-    b.CreateBr(head);
-    b.SetInsertPoint(head);
-    llvm::PHINode* i = b.CreatePHI(n->getType(), 2);
-    i->addIncoming(llvm::ConstantInt::get(n->getType(), 0), pre);
-    b.CreateCondBr(b.CreateICmpSLT(i, n), loop, done);
-    b.SetInsertPoint(loop);
-    body(i);
-    i->addIncoming(b.CreateAdd(i, llvm::ConstantInt::get(n->getType(), 1)), b.GetInsertBlock());
-    b.CreateBr(head);
-    b.SetInsertPoint(done);
-  };
   auto stream_field = [&](llvm::Value* array, llvm::Value* k, unsigned field, llvm::Type* type) {
     return b.CreateLoad(type, b.CreateInBoundsGEP(stream, array, {k, b.getInt32(field)}));
   };
@@ -168,16 +147,10 @@ llvm::Function* emit_scan(llvm::Module& m, const Factored& factored, const Plan&
   // Runs `then` when a stream is compartment `name` (its offset and its
   // size: an empty compartment may share the offset of the next one).
   auto when_at = [&](llvm::Value* array, llvm::Value* k, const std::string& name, const std::function<void()>& then) {
-    llvm::BasicBlock* yes = bb("kept");
-    llvm::BasicBlock* next = bb("next");
     const Slot& slot = plan.layout.compartment(name);
     llvm::Value* same = b.CreateAnd(b.CreateICmpEQ(stream_field(array, k, 0, i64), b.getInt64(uint64_t(slot.offset))),
                                     b.CreateICmpEQ(stream_field(array, k, 1, i64), b.getInt64(uint64_t(slot.bytes))));
-    b.CreateCondBr(same, yes, next);
-    b.SetInsertPoint(yes);
-    then();
-    b.CreateBr(next);
-    b.SetInsertPoint(next);
+    emit_if(b, same, then);
   };
   auto for_factored = [&](llvm::Value* array, llvm::Value* k, const std::function<void(const FactoredCompartment&)>& then) {
     for (const FactoredCompartment& fc : factored.compartments) when_at(array, k, fc.name, [&] { then(fc); });
@@ -189,8 +162,8 @@ llvm::Function* emit_scan(llvm::Module& m, const Factored& factored, const Plan&
   b.SetInsertPoint(bb("entry"));
   llvm::AllocaInst* t = b.CreateAlloca(b.getFloatTy());
   b.CreateStore(t0, t);
-  counted(steps, [&](llvm::Value* k) {
-    counted(n_drives, [&](llvm::Value* d) {
+  emit_loop(b, nullptr, steps, [&](llvm::Value* k) {
+    emit_loop(b, nullptr, n_drives, [&](llvm::Value* d) {
       llvm::Value* bytes = stream_field(drives, d, 1, i64);
       llvm::Value* src = b.CreateInBoundsGEP(b.getInt8Ty(), stream_field(drives, d, 2, ptr), b.CreateMul(k, bytes));
       llvm::Value* dst = b.CreateInBoundsGEP(b.getInt8Ty(), state, stream_field(drives, d, 0, i64));
@@ -206,7 +179,7 @@ llvm::Function* emit_scan(llvm::Module& m, const Factored& factored, const Plan&
       });
     });
     llvm::Value* now = b.CreateLoad(b.getFloatTy(), t);
-    counted(n_procs, [&](llvm::Value* p) {
+    emit_loop(b, nullptr, n_procs, [&](llvm::Value* p) {
       llvm::Value* which = b.CreateLoad(i32, b.CreateInBoundsGEP(i32, procs, p));
       llvm::BasicBlock* after = bb("after");
       llvm::SwitchInst* sw = b.CreateSwitch(which, after, unsigned(factored.processes.size()));
@@ -219,7 +192,7 @@ llvm::Function* emit_scan(llvm::Module& m, const Factored& factored, const Plan&
       }
       b.SetInsertPoint(after);
     });
-    counted(n_records, [&](llvm::Value* r) {
+    emit_loop(b, nullptr, n_records, [&](llvm::Value* r) {
       for_factored(records, r, [&](const FactoredCompartment& fc) {
         b.CreateCall(materialize, {state, b.getInt32(uint32_t(public_index(factored, fc.name)))});
       });
