@@ -30,6 +30,7 @@
 #include "compiler/events.h"
 #include "compiler/fingerprint.h"
 #include "compiler/module_abi.h"
+#include "runtime/npz.h"
 #include "ir/equality.h"
 #include "neurofuse/module.h"
 #include "compiler/plan.h"
@@ -148,24 +149,12 @@ std::string emit_machine_code(llvm::Module& m, Target& target, llvm::CodeGenFile
   return std::string(buffer.begin(), buffer.end());
 }
 
-// Writes bytes to path atomically: a temporary next to it, then a rename.
+// The project's atomic file writer (npz::write_file), failing as nf::Error.
 void write_atomically(const std::string& path, const std::string& bytes) {
-  // Unique per process and call: two threads (or processes) building the
-  // same object at once must not write into one temporary.
-  static std::atomic<unsigned> counter{0};
-  std::string tmp = path + ".tmp." + std::to_string(getpid()) + "." + std::to_string(counter++);
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out.write(bytes.data(), std::streamsize(bytes.size()));
-    out.flush();
-    if (!out) {
-      std::remove(tmp.c_str());
-      throw Error("cannot write '" + path + "'");
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw Error("cannot write '" + path + "'");
+  try {
+    npz::write_file(path, std::span(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()));
+  } catch (const std::exception& e) {
+    throw Error(std::string("cannot write ") + e.what());
   }
 }
 
@@ -315,7 +304,9 @@ void build_file(const ir::Program& program, const std::string& path, Emit emit, 
   }
   std::string object = build_object(program, options, times);
   auto start = Clock::now();
-  std::string tmp = path + ".tmp." + std::to_string(getpid());
+  // Unique per call: two threads linking the same path must not share files.
+  static std::atomic<unsigned> counter{0};
+  std::string tmp = path + ".tmp." + std::to_string(getpid()) + "." + std::to_string(counter++);
   std::string obj_path = tmp + ".o";
   write_atomically(obj_path, object);
   const char* cc = std::getenv("CC");

@@ -485,6 +485,10 @@ void write_atomically(const std::string& path, const std::function<void(Sink&)>&
 
 }  // namespace
 
+void write_file(const std::string& path, std::span<const uint8_t> bytes) {
+  write_atomically(path, [&](Sink& sink) { sink.put(bytes); });
+}
+
 size_t dtype_size(DType dtype) { return info(dtype).size; }
 std::string_view dtype_descr(DType dtype) { return info(dtype).descr; }
 

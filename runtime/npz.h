@@ -71,6 +71,11 @@ class IoError : public Error {
   using Error::Error;
 };
 
+// Writes `bytes` to `path` atomically: a fresh temporary beside it (unique
+// per process and call), fsync, rename; on failure `path` is left alone.
+// The writer behind write_npz/write_npy, for any other file too.
+void write_file(const std::string& path, std::span<const uint8_t> bytes);
+
 // An .npz's contents: (name, array) in archive order. Names are the entry
 // names without their ".npy" suffix.
 using Entries = std::vector<std::pair<std::string, Array>>;
