@@ -12,10 +12,10 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <stdexcept>
 #include <string>
-#include <utility>
 #include <vector>
 
 #include "neurofuse/runtime.h"
@@ -35,6 +35,15 @@ inline void check(nf_status status) {
   if (status != NF_OK) throw RuntimeError(status, nf_last_error());
 }
 
+namespace detail {
+struct CloseModule {
+  void operator()(nf_module* m) const { nf_module_close(m); }
+};
+struct DestroyState {
+  void operator()(nf_state* s) const { nf_state_destroy(s); }
+};
+}  // namespace detail
+
 class Module {
  public:
   // Loads a shared library made by `neurofuse compile`.
@@ -45,52 +54,32 @@ class Module {
   }
   // Takes ownership of a module handle (for example from the JIT).
   explicit Module(nf_module* m) : m_(m) {}
-  Module(Module&& o) noexcept : m_(std::exchange(o.m_, nullptr)) {}
-  Module& operator=(Module&& o) noexcept {
-    if (this != &o) {
-      nf_module_close(m_);
-      m_ = std::exchange(o.m_, nullptr);
-    }
-    return *this;
-  }
-  Module(const Module&) = delete;
-  Module& operator=(const Module&) = delete;
-  ~Module() { nf_module_close(m_); }
 
-  nf_module* get() const { return m_; }
-  const nf_module_info& info() const { return *nf_module_get_info(m_); }
+  nf_module* get() const { return m_.get(); }
+  const nf_module_info& info() const { return *nf_module_get_info(m_.get()); }
   const nf_compartment_info& compartment(const std::string& name) const {
     const nf_compartment_info* c = nullptr;
-    check(nf_module_find_compartment(m_, name.c_str(), &c));
+    check(nf_module_find_compartment(m_.get(), name.c_str(), &c));
     return *c;
   }
 
  private:
-  nf_module* m_;
+  std::unique_ptr<nf_module, detail::CloseModule> m_;  // movable, not copyable
 };
 
 class State {
  public:
   State(const Module& module, uint64_t seed) {
-    check(nf_state_create(module.get(), seed, &s_));
+    nf_state* s = nullptr;
+    check(nf_state_create(module.get(), seed, &s));
+    s_.reset(s);
   }
-  State(State&& o) noexcept : s_(std::exchange(o.s_, nullptr)) {}
-  State& operator=(State&& o) noexcept {
-    if (this != &o) {
-      nf_state_destroy(s_);
-      s_ = std::exchange(o.s_, nullptr);
-    }
-    return *this;
-  }
-  State(const State&) = delete;
-  State& operator=(const State&) = delete;
-  ~State() { nf_state_destroy(s_); }
 
-  nf_state* get() const { return s_; }
-  uint64_t seed() const { return nf_state_seed(s_); }
-  void reinitialize(uint64_t seed) { check(nf_state_reinitialize(s_, seed)); }
+  nf_state* get() const { return s_.get(); }
+  uint64_t seed() const { return nf_state_seed(s_.get()); }
+  void reinitialize(uint64_t seed) { check(nf_state_reinitialize(s_.get(), seed)); }
   void set_threads(int32_t threads, int64_t min_elements = 0) {
-    check(nf_state_set_threads(s_, threads, min_elements));
+    check(nf_state_set_threads(s_.get(), threads, min_elements));
   }
 
   // Views of a compartment's elements inside the state; the dtype must match.
@@ -103,7 +92,7 @@ class State {
   std::span<uint32_t> words(const std::string& name) {
     void* data = nullptr;
     int64_t n = 0;
-    check(nf_state_compartment(s_, name.c_str(), &data, nullptr, &n));
+    check(nf_state_compartment(s_.get(), name.c_str(), &data, nullptr, &n));
     return {static_cast<uint32_t*>(data), size_t(n)};
   }
 
@@ -111,41 +100,41 @@ class State {
   std::vector<uint32_t> read_words(const std::string& name) {
     const nf_compartment_info& c = info(name);
     std::vector<uint32_t> out(size_t(c.bytes / 4));
-    check(nf_state_read(s_, name.c_str(), c.dtype, out.data(), int64_t(out.size())));
+    check(nf_state_read(s_.get(), name.c_str(), c.dtype, out.data(), int64_t(out.size())));
     return out;
   }
   void write_words(const std::string& name, std::span<const uint32_t> words) {
-    check(nf_state_write(s_, name.c_str(), info(name).dtype, words.data(), int64_t(words.size())));
+    check(nf_state_write(s_.get(), name.c_str(), info(name).dtype, words.data(), int64_t(words.size())));
   }
 
-  void set_param(const std::string& name, float v) { check(nf_state_set_param(s_, name.c_str(), v)); }
+  void set_param(const std::string& name, float v) { check(nf_state_set_param(s_.get(), name.c_str(), v)); }
   float param(const std::string& name) {
     float v = 0;
-    check(nf_state_get_param(s_, name.c_str(), &v));
+    check(nf_state_get_param(s_.get(), name.c_str(), &v));
     return v;
   }
-  void step(const std::string& process, float t, float dt) { check(nf_state_step(s_, process.c_str(), t, dt)); }
+  void step(const std::string& process, float t, float dt) { check(nf_state_step(s_.get(), process.c_str(), t, dt)); }
   void scan(const std::vector<std::string>& processes, float t0, float dt, int64_t steps,
             const std::vector<nf_io>& drives = {}, const std::vector<nf_io>& records = {}) {
     std::vector<const char*> names;
     for (const std::string& p : processes) names.push_back(p.c_str());
-    check(nf_state_scan(s_, names.data(), int32_t(names.size()), t0, dt, steps, drives.data(), int32_t(drives.size()),
+    check(nf_state_scan(s_.get(), names.data(), int32_t(names.size()), t0, dt, steps, drives.data(), int32_t(drives.size()),
                         records.data(), int32_t(records.size())));
   }
   void save(const std::string& path, const std::vector<std::string>& names = {}) {
     std::vector<const char*> n;
     for (const std::string& s : names) n.push_back(s.c_str());
-    check(nf_state_save(s_, path.c_str(), n.data(), int32_t(n.size())));
+    check(nf_state_save(s_.get(), path.c_str(), n.data(), int32_t(n.size())));
   }
-  void load(const std::string& path) { check(nf_state_load(s_, path.c_str())); }
+  void load(const std::string& path) { check(nf_state_load(s_.get(), path.c_str())); }
   void load_npy(const std::string& compartment, const std::string& path) {
-    check(nf_state_load_npy(s_, compartment.c_str(), path.c_str()));
+    check(nf_state_load_npy(s_.get(), compartment.c_str(), path.c_str()));
   }
 
  private:
   const nf_compartment_info& info(const std::string& name) const {
     const nf_compartment_info* c = nullptr;
-    check(nf_module_find_compartment(nf_state_module(s_), name.c_str(), &c));
+    check(nf_module_find_compartment(nf_state_module(s_.get()), name.c_str(), &c));
     return *c;
   }
   template <class T>
@@ -153,11 +142,11 @@ class State {
     void* data = nullptr;
     int32_t dtype = 0;
     int64_t n = 0;
-    check(nf_state_compartment(s_, name.c_str(), &data, &dtype, &n));
+    check(nf_state_compartment(s_.get(), name.c_str(), &data, &dtype, &n));
     if (dtype != want) throw RuntimeError(NF_ERROR_DTYPE, "compartment '" + name + "' has another dtype");
     return {static_cast<T*>(data), size_t(n)};
   }
-  nf_state* s_ = nullptr;
+  std::unique_ptr<nf_state, detail::DestroyState> s_;  // movable, not copyable
 };
 
 }  // namespace nf
