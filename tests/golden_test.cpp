@@ -4,12 +4,10 @@
 // step (NaN payloads aside).
 #include <catch2/catch.hpp>
 #include <cmath>
-#include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <cstring>
-#include <unistd.h>
 
 #include "compiler/build.h"
 #include "compiler/jit.h"
@@ -18,6 +16,7 @@
 #include "ir/interpreter.h"
 #include "ir/parser.h"
 #include "tests/every_op.h"
+#include "tests/temp_dir.h"
 
 using namespace nf;
 using Catch::Contains;
@@ -74,10 +73,8 @@ std::string snapshot(const ir::Program& program, const ir::State& s) {
 // every compartment after every step with the interpreter's snapshots.
 void check_aot(const ir::Program& program, const GoldenRun& run, const std::vector<std::string>& driven,
                const std::string& drive_bytes, const std::vector<std::string>& interp_steps) {
-  std::string dir = std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") + "/nf_golden_" +
-                    std::to_string(getpid());
-  std::string so = dir + "/model.so", drives = dir + "/drives.bin", records = dir + "/records.bin";
-  std::system(("mkdir -p '" + dir + "'").c_str());
+  nf::test::TempDir dir;
+  std::string so = dir / "model.so", drives = dir / "drives.bin", records = dir / "records.bin";
   compiler::build_file(program, so, compiler::Emit::SharedLibrary, small_matrices_too());
   std::ofstream(drives, std::ios::binary).write(drive_bytes.data(), std::streamsize(drive_bytes.size()));
   std::string processes;
@@ -91,7 +88,6 @@ void check_aot(const ir::Program& program, const GoldenRun& run, const std::vect
   std::stringstream bytes;
   bytes << in.rdbuf();
   std::string all = bytes.str();
-  std::system(("rm -rf '" + dir + "'").c_str());
   size_t row = interp_steps.empty() ? 0 : interp_steps[0].size();
   REQUIRE(all.size() == row * interp_steps.size());
   for (size_t k = 0; k < interp_steps.size(); ++k)
@@ -451,10 +447,7 @@ TEST_CASE("a C header refuses names that become the same macro", "[golden]") {
   pb.compartment("a_b.c", {ir::DType::F32, {2}}, ir::Role::State);
   ir::ProcessBuilder& p = pb.process("step");
   p.write("a.b_c", p.read("a_b.c"));
-  char dir[] = "/tmp/nf_header_XXXXXX";
-  REQUIRE(mkdtemp(dir) != nullptr);
-  std::string path = std::string(dir) + "/m.h";
-  CHECK_THROWS_WITH(compiler::build_file(pb.build(), path, compiler::Emit::Header, {}),
+  nf::test::TempDir dir;
+  CHECK_THROWS_WITH(compiler::build_file(pb.build(), dir / "m.h", compiler::Emit::Header, {}),
                     Contains("'a.b_c' and 'a_b.c' both become NF_MODEL_A_B_C"));
-  std::filesystem::remove_all(dir);
 }

@@ -84,6 +84,15 @@ struct Twin {
   }
 };
 
+// The int32 a module keeps about `kept` (its form or facts word), found from
+// the address of `plain`, a compartment that has storage to point at.
+int32_t kept_word(nf::State& s, const nf::Module& m, const nf_compartment_info& kept, const char* plain) {
+  const uint8_t* block = reinterpret_cast<const uint8_t*>(s.words(plain).data()) - m.compartment(plain).offset;
+  int32_t word = -1;
+  std::memcpy(&word, block + kept.form_offset, 4);
+  return word;
+}
+
 }  // namespace
 
 TEST_CASE("a factored compartment reads, writes, records and checkpoints as its value", "[runtime]") {
@@ -99,13 +108,7 @@ TEST_CASE("a factored compartment reads, writes, records and checkpoints as its 
   CHECK(data == nullptr);
 
   // The word saying where dWeights' value is: 0 storage, 1 factors.
-  auto form = [&](nf::State& s) {
-    const uint8_t* block = reinterpret_cast<const uint8_t*>(s.words("W.weights").data()) -
-                           twin.module.compartment("W.weights").offset;
-    int32_t f = -1;
-    std::memcpy(&f, block + dw.form_offset, 4);
-    return f;
-  };
+  auto form = [&](nf::State& s) { return kept_word(s, twin.module, dw, "W.weights"); };
   CHECK(form(twin.compiled) == 0);  // reset wrote dWeights' storage
   twin.step(1);
   CHECK(form(twin.compiled) == 1);  // a step keeps it as factors
@@ -193,12 +196,7 @@ TEST_CASE("event-driven products equal the dense sum bit for bit, zeros' signs i
   nf::State compiled(module, 1), threaded(module, 1);
   threaded.set_threads(2, 1);  // columns split over two threads
   State interp = create_state(program, 1);
-  auto facts = [&](nf::State& s) {
-    const uint8_t* block = reinterpret_cast<const uint8_t*>(s.words("s.x").data()) - module.compartment("s.x").offset;
-    int32_t f = -1;
-    std::memcpy(&f, block + w_info.form_offset, 4);
-    return f;
-  };
+  auto facts = [&](nf::State& s) { return kept_word(s, module, w_info, "s.x"); };
   CHECK(facts(compiled) == 0);
 
   const float inf = std::numeric_limits<float>::infinity();
