@@ -7,6 +7,7 @@
 
 #include "compiler/build.h"
 #include "compiler/jit.h"
+#include "compiler/module_abi.h"
 #include "ir/diagnostic.h"
 #include "ir/interpreter.h"
 #include "neurofuse/runtime.h"
@@ -86,11 +87,11 @@ class Compiled : public Backend {
   ~Compiled() override { release(); }
   ir::Tensor get(const std::string& c) override {
     ir::Tensor t(type_of(c));
-    check(nf_state_read(state_, c.c_str(), dtype_code(t.type.dtype), t.words.data(), int64_t(t.size())));
+    check(nf_state_read(state_, c.c_str(), compiler::dtype_code(t.type.dtype), t.words.data(), int64_t(t.size())));
     return t;
   }
   void set(const std::string& c, const ir::Tensor& v) override {
-    check(nf_state_write(state_, c.c_str(), dtype_code(v.type.dtype), v.words.data(), int64_t(v.size())));
+    check(nf_state_write(state_, c.c_str(), compiler::dtype_code(v.type.dtype), v.words.data(), int64_t(v.size())));
   }
   void set_param(const std::string& n, float v) override { check(nf_state_set_param(state_, n.c_str(), v)); }
   void step(const std::string& p, float t, float dt) override { check(nf_state_step(state_, p.c_str(), t, dt)); }
@@ -122,14 +123,10 @@ class Compiled : public Backend {
       std::filesystem::remove_all(dir_, ec);
     }
   }
-  static int32_t dtype_code(ir::DType d) {
-    return d == ir::DType::I32 ? NF_I32 : d == ir::DType::Bool ? NF_BOOL : NF_F32;
-  }
   ir::Type type_of(const std::string& c) {
     const nf_compartment_info* info = nullptr;
     check(nf_module_find_compartment(module_, c.c_str(), &info));
-    ir::DType d = info->dtype == NF_I32 ? ir::DType::I32 : info->dtype == NF_BOOL ? ir::DType::Bool : ir::DType::F32;
-    return ir::Type{d, ir::Shape(std::vector<int64_t>(info->shape, info->shape + info->rank))};
+    return ir::Type{compiler::dtype_of_code(info->dtype), ir::Shape(std::vector<int64_t>(info->shape, info->shape + info->rank))};
   }
 
   nf_module* module_ = nullptr;

@@ -16,15 +16,6 @@ namespace nf::compiler {
 
 namespace {
 
-int32_t dtype_code(ir::DType d) {
-  switch (d) {
-    case ir::DType::F32: return NF_F32;
-    case ir::DType::I32: return NF_I32;
-    case ir::DType::Bool: return NF_BOOL;
-  }
-  return NF_F32;
-}
-
 int32_t role_code(ir::Role r) {
   switch (r) {
     case ir::Role::Input: return NF_INPUT;
@@ -208,6 +199,19 @@ llvm::Function* emit_scan(llvm::Module& m, const Factored& factored, const Plan&
 }
 
 }  // namespace
+
+int32_t dtype_code(ir::DType d) {
+  switch (d) {
+    case ir::DType::F32: return NF_F32;
+    case ir::DType::I32: return NF_I32;
+    case ir::DType::Bool: return NF_BOOL;
+  }
+  return NF_F32;
+}
+
+ir::DType dtype_of_code(int32_t code) {
+  return code == NF_I32 ? ir::DType::I32 : code == NF_BOOL ? ir::DType::Bool : ir::DType::F32;
+}
 
 Kept kept_of(const Factored& f, const Layout& layout, const std::string& compartment) {
   for (const FactoredCompartment& fc : f.compartments)

@@ -16,6 +16,10 @@ namespace nf::compiler {
 
 struct Factored;
 
+// The NF_F32/NF_I32/NF_BOOL code of a dtype (neurofuse/module.h), and back.
+int32_t dtype_code(ir::DType d);
+ir::DType dtype_of_code(int32_t code);
+
 // How compiled code keeps a public compartment (neurofuse/module.h, "Kept
 // compartments"): NF_KEPT_*, and the offset of its word (-1 for plain).
 struct Kept {
