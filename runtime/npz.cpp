@@ -485,6 +485,13 @@ void write_atomically(const std::string& path, const std::function<void(Sink&)>&
 
 }  // namespace
 
+Array f32_array(std::span<const float> values) {
+  Array a{DType::F32, {int64_t(values.size())}, {}};
+  const auto* bytes = reinterpret_cast<const uint8_t*>(values.data());
+  a.data.assign(bytes, bytes + values.size_bytes());
+  return a;
+}
+
 void write_file(const std::string& path, std::span<const uint8_t> bytes) {
   write_atomically(path, [&](Sink& sink) { sink.put(bytes); });
 }

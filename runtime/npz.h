@@ -76,6 +76,9 @@ class IoError : public Error {
 // The writer behind write_npz/write_npy, for any other file too.
 void write_file(const std::string& path, std::span<const uint8_t> bytes);
 
+// A one-dimensional float32 array of `values`.
+Array f32_array(std::span<const float> values);
+
 // An .npz's contents: (name, array) in archive order. Names are the entry
 // names without their ".npy" suffix.
 using Entries = std::vector<std::pair<std::string, Array>>;

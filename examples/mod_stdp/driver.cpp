@@ -58,10 +58,7 @@ int main(int argc, char** argv) {
     std::ofstream csv(dir + "/trajectories.csv");
     csv << "t";
     for (const char* c : kColumns) {
-      nf::npz::Array a{nf::npz::DType::F32, {steps}, {}};
-      const std::vector<float>& v = series[c];
-      a.data.assign(reinterpret_cast<const uint8_t*>(v.data()), reinterpret_cast<const uint8_t*>(v.data() + steps));
-      entries.push_back({c, std::move(a)});
+      entries.push_back({c, nf::npz::f32_array(std::span(series[c]).first(size_t(steps)))});
       csv << "," << c;
     }
     csv << "\n";

@@ -108,9 +108,7 @@ int main(int argc, char** argv) {
     std::ofstream csv(dir + "/reinforce.csv");
     csv << "step";
     for (const auto& [name, v] : series) {
-      nf::npz::Array a{nf::npz::DType::F32, {int64_t(v.size())}, {}};
-      a.data.assign(reinterpret_cast<const uint8_t*>(v.data()), reinterpret_cast<const uint8_t*>(v.data() + v.size()));
-      entries.push_back({name, std::move(a)});
+      entries.push_back({name, nf::npz::f32_array(v)});
       csv << "," << name;
     }
     csv << "\n";

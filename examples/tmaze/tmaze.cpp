@@ -132,11 +132,8 @@ void save(const std::string& dir, const std::string& tag, uint64_t seed, const H
   for (size_t e = 0; e < h.returns.size(); ++e)
     csv << e << "," << h.returns[e] << "," << h.completes[e] << "," << h.lengths[e] << "\n";
   nf::npz::Entries entries;
-  for (auto [name, v] : {std::pair{"returns", &h.returns}, {"completes", &h.completes}, {"lengths", &h.lengths}}) {
-    nf::npz::Array a{nf::npz::DType::F32, {int64_t(v->size())}, {}};
-    a.data.assign(reinterpret_cast<const uint8_t*>(v->data()), reinterpret_cast<const uint8_t*>(v->data() + v->size()));
-    entries.push_back({name, std::move(a)});
-  }
+  for (auto [name, v] : {std::pair{"returns", &h.returns}, {"completes", &h.completes}, {"lengths", &h.lengths}})
+    entries.push_back({name, nf::npz::f32_array(*v)});
   nf::npz::write_npz(base + ".npz", entries);
 }
 
