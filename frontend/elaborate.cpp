@@ -198,13 +198,7 @@ WireSource Elaborator::wire_source(const Expr& e) {
   if (e.kind == Expr::Kind::Attr && e.base && e.base->kind == Expr::Kind::Name) {
     w.instance = e.base->text;
     w.compartment = e.text;
-    auto it = instances_.find(w.instance);
-    if (it == instances_.end()) {
-      fail(e.base->loc, "unknown instance '" + w.instance + "'" + did_you_mean(w.instance, instance_order_));
-    }
-    if (!it->second.compartments.count(w.compartment))
-      fail(e.loc, "'" + w.instance + "' (" + it->second.component().name + ") has no compartment '" + w.compartment +
-                      "'" + did_you_mean(w.compartment, it->second.compartment_order));
+    compartment_at(instance_at(w.instance, e.base->loc), w.compartment, e.loc);
     return w;
   }
   if (e.kind == Expr::Kind::Call && e.base && e.base->kind == Expr::Kind::Name &&
@@ -224,24 +218,33 @@ std::string wire_text(const WireSource& w) {
   for (size_t i = 0; i < w.operands.size(); ++i) s += (i ? ", " : "") + wire_text(w.operands[i]);
   return s + ")";
 }
+}  // namespace
+
 std::string where_declared(const SourceLoc& loc) {
   if (!loc.known() || !loc.file) return "";
   return " (declared at " + loc.file->name + ":" + std::to_string(loc.line) + ")";
 }
-}  // namespace
+
+Instance& Elaborator::instance_at(const std::string& name, const SourceLoc& loc) {
+  auto it = instances_.find(name);
+  if (it == instances_.end()) fail(loc, "unknown instance '" + name + "'" + did_you_mean(name, instance_order_));
+  return it->second;
+}
+
+CompartmentSlot& Elaborator::compartment_at(Instance& inst, const std::string& name, const SourceLoc& loc) {
+  auto it = inst.compartments.find(name);
+  if (it == inst.compartments.end())
+    fail(loc, "'" + inst.name + "' (" + inst.component().name + ") has no compartment '" + name + "'" +
+                  did_you_mean(name, inst.compartment_order));
+  return it->second;
+}
 
 void Elaborator::resolve_wire(const WireDecl& wire) {
   WireSource src = wire_source(*wire.source);
-  auto it = instances_.find(wire.dst_instance);
-  if (it == instances_.end())
-    fail(wire.dst_loc, "unknown instance '" + wire.dst_instance + "'" + did_you_mean(wire.dst_instance, instance_order_));
-  Instance& dst = it->second;
-  auto c = dst.compartments.find(wire.dst_compartment);
-  if (c == dst.compartments.end())
-    fail(wire.dst_loc, "'" + dst.name + "' (" + dst.component().name + ") has no compartment '" +
-                           wire.dst_compartment + "'" + did_you_mean(wire.dst_compartment, dst.compartment_order));
-  if (c->second.wired)
-    fail(wire.loc, dst.name + "." + wire.dst_compartment + " is already wired from " + wire_text(*c->second.wired) +
+  Instance& dst = instance_at(wire.dst_instance, wire.dst_loc);
+  CompartmentSlot& slot = compartment_at(dst, wire.dst_compartment, wire.dst_loc);
+  if (slot.wired)
+    fail(wire.loc, dst.name + "." + wire.dst_compartment + " is already wired from " + wire_text(*slot.wired) +
                        "; a compartment has one source");
   // Operands of an operator must agree with each other and with the target.
   std::vector<const WireSource*> leaves;
@@ -271,13 +274,13 @@ void Elaborator::resolve_wire(const WireDecl& wire) {
       if (slot.wired) chain.push_back(&*slot.wired);
     }
     const CompartmentSlot& s = instances_.at(leaf->instance).compartments.at(leaf->compartment);
-    if (s.type != c->second.type)
+    if (s.type != slot.type)
       fail(wire.loc, "wire " + wire_text(*leaf) + " >> " + dst.name + "." + wire.dst_compartment +
                          ": shapes differ: " + wire_text(*leaf) + " is " + s.type.str() + where_declared(s.decl->loc) +
-                         ", " + dst.name + "." + wire.dst_compartment + " is " + c->second.type.str() +
-                         where_declared(c->second.decl->loc));
+                         ", " + dst.name + "." + wire.dst_compartment + " is " + slot.type.str() +
+                         where_declared(slot.decl->loc));
   }
-  c->second.wired = src;
+  slot.wired = src;
 }
 
 void Elaborator::lower_method(Instance& inst, const std::string& method, const SourceLoc& call_site) {
@@ -340,10 +343,7 @@ ir::Program Elaborator::run() {
     process_name_ = proc.name;
     draw_sites_ = 0;
     for (const ProcessStep& step : proc.steps) {
-      auto it = instances_.find(step.instance);
-      if (it == instances_.end())
-        fail(step.loc, "unknown instance '" + step.instance + "'" + did_you_mean(step.instance, instance_order_));
-      lower_method(it->second, step.method, step.loc);
+      lower_method(instance_at(step.instance, step.loc), step.method, step.loc);
     }
   }
   bool any_initialize = false;

@@ -140,6 +140,9 @@ class Elaborator {
   Value call_builtin(const std::string& name, const Expr& call, Scope& scope);
   // `param`: the parameter that named the function, so that a bad name is
   // reported at the model argument that gave it.
+  // An instance / a compartment of it by name, or a located error with a suggestion.
+  Instance& instance_at(const std::string& name, const SourceLoc& loc);
+  CompartmentSlot& compartment_at(Instance& inst, const std::string& name, const SourceLoc& loc);
   // An integer value, refused at `loc` when a double cannot hold it exactly
   // (model-text integers are doubles; dimensions and indices become int64).
   // `written`: the literal's text, when it is one.
@@ -168,5 +171,8 @@ class Elaborator {
   uint64_t seed_ = 0;
   std::optional<int64_t> batch_size_;
 };
+
+// " (declared at FILE:LINE)", or "" for an unknown place.
+std::string where_declared(const SourceLoc& loc);
 
 }  // namespace nf::frontend

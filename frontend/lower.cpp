@@ -102,8 +102,7 @@ void Elaborator::write_compartment(Instance& inst, const std::string& name, cons
   if (x->type.shape != slot.type.shape) {
     if (!ir::broadcasts_to(x->type.shape, slot.type.shape))
       fail(loc, "cannot write a value of shape " + x->type.shape.str() + " to " + inst.name + "." + name +
-                    ", which has shape " + slot.type.shape.str() + " (declared at " + slot.decl->loc.file->name + ":" +
-                    std::to_string(slot.decl->loc.line) + ")");
+                    ", which has shape " + slot.type.shape.str() + where_declared(slot.decl->loc));
     x = process_->broadcast(x, slot.type.shape);
   }
   process_->write(inst.name + "." + name, x);
