@@ -97,7 +97,7 @@ nf_status nf_state_save(nf_state* s, const char* path, const char* const* names,
       }
     }
     nf::npz::Array seed{nf::npz::DType::U64, {}, {}};
-    seed.data.assign(reinterpret_cast<const uint8_t*>(&s->seed), reinterpret_cast<const uint8_t*>(&s->seed) + 8);
+    seed.data.assign(s->block + m.seed_offset, s->block + m.seed_offset + 8);
     entries.push_back({"seed", std::move(seed)});
     try {
       nf::npz::write_npz(path, entries);
@@ -136,7 +136,6 @@ nf_status nf_state_load(nf_state* s, const char* path) {
     }
     for (const auto& [name, a] : entries) {
       if (name == "seed") {
-        std::memcpy(&s->seed, a.data.data(), 8);
         std::memcpy(s->block + m.seed_offset, a.data.data(), 8);
       } else if (const nf_compartment_info* c = find_compartment(m, name.c_str())) {
         store(s, *c, a);

@@ -25,7 +25,6 @@ struct nf_module {
 struct nf_state {
   nf_module* module = nullptr;
   uint8_t* block = nullptr;  // module->info->state_size bytes, aligned
-  uint64_t seed = 0;
   std::unique_ptr<nf::runtime::Pool> pool;  // installed as the block's nf_parallel hook
   std::vector<const nf_compartment_info*> pinned;  // checked matrices the host holds pointers to
   std::string error;

@@ -140,7 +140,6 @@ void initialize(nf_state* s, uint64_t seed) {
   }
   for (int32_t i = 0; i < m.n_params; ++i) std::memcpy(s->block + m.params[i].offset, &m.params[i].default_value, 4);
   std::memcpy(s->block + m.seed_offset, &seed, 8);
-  s->seed = seed;
   int32_t init = find_process(m, "initialize");
   if (init >= 0) m.processes[init].step(s->block, 0.0f, m.default_dt);
   // Pointers handed out before stay valid: their matrices stay pinned.
@@ -328,7 +327,11 @@ nf_status nf_state_reinitialize(nf_state* s, uint64_t seed) {
 }
 
 const char* nf_state_last_error(const nf_state* s) { return s ? s->error.c_str() : ""; }
-uint64_t nf_state_seed(const nf_state* s) { return s ? s->seed : 0; }
+uint64_t nf_state_seed(const nf_state* s) {
+  uint64_t seed = 0;
+  if (s) std::memcpy(&seed, s->block + s->module->info->seed_offset, 8);  // the block holds it, for the step functions
+  return seed;
+}
 nf_module* nf_state_module(const nf_state* s) { return s ? s->module : nullptr; }
 
 nf_status nf_state_compartment(nf_state* s, const char* name, void** data, int32_t* dtype, int64_t* n) {
