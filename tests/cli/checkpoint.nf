@@ -17,6 +17,8 @@
 # RUN: not neurofuse run %s --process advance --steps 2 --save-state %t.nodir/s.npz --record W.weights --out %t.rec.npz 2>&1 | FileCheck %s --check-prefix=NOSAVE
 # RUN: test ! -e %t.rec.npz
 # RUN: not neurofuse run %s --process advance --steps 1 --record W.weight 2>&1 | FileCheck %s --check-prefix=BADREC
+# RUN: not neurofuse run %s --process advance --specialize --load-state %t.full.npz 2>&1 | FileCheck %s --check-prefix=SPECIAL
+# SPECIAL: error: --load-state cannot be combined with --specialize
 # NOOUT: error: {{.*}}nodir/x.npz
 # NOSAVE: error: {{.*}}nodir/s.npz
 # BADREC: error: --record: no compartment 'W.weight'; did you mean 'W.weights'?
