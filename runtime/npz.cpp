@@ -316,10 +316,17 @@ struct Record {
 
 // Writes the archive; every npy prefix is computed (and so every array
 // checked) before the first byte goes out.
-void write_zip(const Entries& entries, Zip64 zip64, Sink& sink, const std::string& what) {
+// The entries' .npy headers, after checking names and arrays: everything that
+// can be wrong with an archive, found before a byte is written.
+std::vector<std::vector<uint8_t>> checked_prefixes(const Entries& entries, const std::string& what) {
   check_names(entries, what);
   std::vector<std::vector<uint8_t>> prefixes;
   for (const auto& [name, array] : entries) prefixes.push_back(npy_prefix(array, entry_label(what, name + ".npy")));
+  return prefixes;
+}
+
+// `prefixes`: checked_prefixes(entries, what).
+void write_zip(const Entries& entries, const std::vector<std::vector<uint8_t>>& prefixes, Zip64 zip64, Sink& sink) {
   const bool always = zip64 == Zip64::Always;
   struct Written {
     std::string name;
@@ -566,8 +573,9 @@ void write_npy(const std::string& path, const Array& array) {
 }
 
 std::vector<uint8_t> encode_npz(const Entries& entries, Zip64 zip64, const std::string& what) {
+  const auto prefixes = checked_prefixes(entries, what);
   Sink sink;
-  write_zip(entries, zip64, sink, what);
+  write_zip(entries, prefixes, zip64, sink);
   return std::move(sink.bytes);
 }
 
@@ -673,9 +681,8 @@ Entries read_npz(const std::string& path) { return decode_npz(read_file(path), p
 
 void write_npz(const std::string& path, const Entries& entries, Zip64 zip64) {
   // Checks names and arrays (and computes the headers) before creating anything.
-  check_names(entries, path);
-  for (const auto& [name, array] : entries) (void)npy_prefix(array, entry_label(path, name + ".npy"));
-  write_atomically(path, [&](Sink& sink) { write_zip(entries, zip64, sink, path); });
+  const auto prefixes = checked_prefixes(entries, path);
+  write_atomically(path, [&](Sink& sink) { write_zip(entries, prefixes, zip64, sink); });
 }
 
 }  // namespace nf::npz
