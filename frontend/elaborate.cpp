@@ -346,15 +346,14 @@ ir::Program Elaborator::run() {
       lower_method(instance_at(step.instance, step.loc), step.method, step.loc);
     }
   }
-  bool any_initialize = false;
+  std::vector<Instance*> initialized;
   for (const std::string& name : instance_order_)
-    any_initialize = any_initialize || instances_.at(name).find_method("initialize").first;
-  if (any_initialize) {
+    if (instances_.at(name).find_method("initialize").first) initialized.push_back(&instances_.at(name));
+  if (!initialized.empty()) {
     process_ = &program_.process(ir::kInitializeProcess);
     process_name_ = ir::kInitializeProcess;
     draw_sites_ = 0;
-    for (const std::string& name : instance_order_)
-      if (instances_.at(name).find_method("initialize").first) lower_method(instances_.at(name), "initialize", model_.loc);
+    for (Instance* inst : initialized) lower_method(*inst, "initialize", model_.loc);
   }
   process_ = nullptr;
   ir::Program program = program_.build();
