@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "compiler/plan.h"
+
 namespace nf::compiler {
 
 namespace {
@@ -44,7 +46,7 @@ void add_event_checks(Factored& f, int64_t min_elements) {
   std::set<std::string> candidates, written;
   for (const ir::Process& p : program.processes)
     for (const NodeRef& n : p.body) {
-      if (n->op == ir::Op::MatMul && n->type.shape[0] == 1 && n->operands[0]->type.shape[1] > 1 &&
+      if (n->op == ir::Op::MatMul && is_vector_matrix(*n) &&
           n->operands[1]->op == ir::Op::Read && n->operands[1]->type.dtype == ir::DType::F32)
         candidates.insert(n->operands[1]->attrs.name);
       if (n->op == ir::Op::Write && p.name.substr(0, p.name.find('#')) != "initialize")

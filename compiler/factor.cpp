@@ -5,6 +5,8 @@
 #include <map>
 #include <set>
 
+#include "compiler/plan.h"
+
 namespace nf::compiler {
 
 namespace {
@@ -20,7 +22,7 @@ bool recomputable(const Node& n) {
     case ir::OpClass::Ternary: case ir::OpClass::Cast: case ir::OpClass::Broadcast:
     case ir::OpClass::Transpose:
       return true;
-    case ir::OpClass::MatMul: return n.operands[0]->type.shape[1] <= 1;  // an outer product
+    case ir::OpClass::MatMul: return is_outer_product(n);
     default: return false;
   }
 }

@@ -20,7 +20,7 @@ bool is_leaf(const ir::Node& n) {
 bool is_fusable(const ir::Node& n) {
   switch (ir::op_class(n.op)) {
     case ir::OpClass::Reduce: case ir::OpClass::Concat: return false;
-    case ir::OpClass::MatMul: return n.operands[0]->type.shape[1] <= 1;
+    case ir::OpClass::MatMul: return is_outer_product(n);
     default: return true;
   }
 }
@@ -180,8 +180,7 @@ class ProcessPlanner {
   // of a loop over [K,N].
   bool is_vector_matrix(const Unit& u) const {
     if (u.kernel.kind != KernelKind::MatMul) return false;
-    const ir::Node* mm = u.kernel.outputs[0].node;
-    return mm->type.shape[0] == 1 && operands(mm)[0]->type.shape[1] > 1;
+    return nf::compiler::is_vector_matrix(*u.kernel.outputs[0].node);
   }
 
   // The product of unit `product` computed inside loop `loop` over its
@@ -403,6 +402,9 @@ const char* kind_name(KernelKind k) {
 
 }  // namespace
 
+bool is_outer_product(const ir::Node& mm) { return mm.operands[0]->type.shape[1] <= 1; }
+bool is_vector_matrix(const ir::Node& mm) { return mm.type.shape[0] == 1 && !is_outer_product(mm); }
+
 Plan plan_program(const ir::Program& program, const std::vector<EventMatrix>& events) {
   Plan plan;
   plan.events = events;
@@ -415,9 +417,8 @@ Plan plan_program(const ir::Program& program, const std::vector<EventMatrix>& ev
   // the process skip the rows of +0 inputs.
   for (ProcessPlan& pp : plan.processes)
     for (Kernel& k : pp.kernels) {
-      if (k.kind != KernelKind::MatMul || k.domain[0] != 1) continue;
+      if (k.kind != KernelKind::MatMul || !is_vector_matrix(*k.outputs[0].node)) continue;
       const ir::Node* mm = k.outputs[0].node;
-      if (mm->operands[0]->type.shape[1] <= 1) continue;
       const ir::Node* matrix = mm->operands[1].get();
       if (auto f = pp.forward.find(matrix); f != pp.forward.end()) matrix = f->second;
       if (matrix->op != ir::Op::Read) continue;

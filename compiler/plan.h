@@ -84,6 +84,12 @@ struct Plan {
 
 Plan plan_program(const ir::Program& program, const std::vector<EventMatrix>& events = {});
 
+// Matrix products by shape: an outer product ([M,1] @ [1,N]) is computed
+// element by element; a vector-matrix product ([1,K] @ [K,N], K > 1) reads
+// its matrix row by row (row sweeps, event-driven products).
+bool is_outer_product(const ir::Node& matmul);
+bool is_vector_matrix(const ir::Node& matmul);
+
 // The plan as text: per process, each kernel's kind, loop shape, outputs,
 // fused operations and the compartments it reads and writes.
 std::string print_plan(const ir::Program& program, const Plan& plan);
