@@ -131,6 +131,24 @@ class Parser {
     if (t.kind == Tok::String) return "string \"" + t.text + "\"";
     return "'" + t.text + "'";
   }
+  // Items separated by commas up to `close`, which is consumed (a trailing
+  // comma is allowed everywhere); `item` parses one. Whether a comma was seen
+  // ("(a,)" is a tuple, "(a)" is not).
+  template <typename Item>
+  bool comma_list(const char* close, const std::string& between, Item item) {
+    bool comma = false;
+    for (bool first = true; !at_punct(close); first = false) {
+      if (!first) {
+        expect_punct(",", between);
+        comma = true;
+        if (at_punct(close)) break;
+      }
+      item();
+    }
+    take();
+    return comma;
+  }
+
   [[noreturn]] void fail(const std::string& message) { error_at(peek().loc, message); }
   Token expect_punct(const char* p, const std::string& context) {
     if (!at_punct(p)) fail(std::string("expected '") + p + "' " + context + ", found " + describe(peek()));
@@ -230,11 +248,7 @@ class Parser {
     c.loc = name.loc;
     if (at_punct("[")) {
       take();
-      while (!at_punct("]")) {
-        if (!c.dims.empty()) expect_punct(",", "between dimensions");
-        c.dims.push_back(parse_expr());
-      }
-      take();
+      comma_list("]", "between dimensions", [&] { c.dims.push_back(parse_expr()); });
     }
     if (at_punct(":")) {
       take();
@@ -257,11 +271,7 @@ class Parser {
     m.name = name.text;
     m.loc = name.loc;
     expect_punct("(", "after the method name");
-    while (!at_punct(")")) {
-      if (!m.args.empty()) expect_punct(",", "between arguments");
-      m.args.push_back(expect_name("an argument name").text);
-    }
-    take();
+    comma_list(")", "between arguments", [&] { m.args.push_back(expect_name("an argument name").text); });
     m.body = parse_block();
     expect_end_of_statement("the method");
     return m;
@@ -357,14 +367,12 @@ class Parser {
           Token comp = expect_name("a component name (an instance is NAME = COMPONENT(param=value, ...))");
           inst.component = comp.text;
           expect_punct("(", "after the component name");
-          while (!at_punct(")")) {
-            if (!inst.args.empty()) expect_punct(",", "between parameters");
+          comma_list(")", "between parameters", [&] {
             Token key = expect_name("a parameter name (arguments are param=value)");
             expect_punct("=", "after parameter '" + key.text + "'");
             inst.args.push_back({key.text, parse_expr()});
             inst.arg_locs.push_back(key.loc);
-          }
-          take();
+          });
           m.instances.push_back(std::move(inst));
         }
         expect_end_of_statement("the definition");
@@ -515,9 +523,7 @@ class Parser {
         call->loc = e->loc;
         call->base = e;
         take();
-        while (!at_punct(")")) {
-          if (!call->items.empty() || !call->kwargs.empty()) expect_punct(",", "between arguments");
-          if (at_punct(")")) break;
+        comma_list(")", "between arguments", [&] {
           if (at(Tok::Name) && peek(1).kind == Tok::Punct && peek(1).text == "=") {
             std::string key = take().text;
             take();
@@ -526,8 +532,7 @@ class Parser {
             if (!call->kwargs.empty()) fail("a positional argument cannot follow a keyword argument");
             call->items.push_back(parse_expr());
           }
-        }
-        take();
+        });
         e = call;
       } else if (at_punct("[")) {
         auto index = std::make_shared<Expr>();
@@ -535,11 +540,7 @@ class Parser {
         index->loc = peek().loc;
         index->base = e;
         take();
-        while (!at_punct("]")) {
-          if (!index->items.empty()) expect_punct(",", "between subscripts");
-          index->items.push_back(parse_subscript());
-        }
-        take();
+        comma_list("]", "between subscripts", [&] { index->items.push_back(parse_subscript()); });
         e = index;
       } else if (at_punct(".")) {
         take();
@@ -602,16 +603,7 @@ class Parser {
     if (at_punct("(")) {
       Token open = take();
       std::vector<ExprP> items;
-      bool tuple = false;
-      while (!at_punct(")")) {
-        if (!items.empty()) {
-          expect_punct(",", "between tuple elements");
-          tuple = true;
-          if (at_punct(")")) break;
-        }
-        items.push_back(parse_expr());
-      }
-      take();
+      const bool tuple = comma_list(")", "between tuple elements", [&] { items.push_back(parse_expr()); });
       if (items.size() == 1 && !tuple) return items[0];
       auto e = make(Expr::Kind::Tuple, open.loc);
       e->items = std::move(items);

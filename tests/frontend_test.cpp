@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "frontend/frontend.h"
+#include "ir/equality.h"
 #include "ir/interpreter.h"
 
 using namespace nf;
@@ -161,6 +162,16 @@ model m {
   }
   CHECK(ir::create_state(prog, 5).get("V.weights") == s.get("V.weights"));
   CHECK_FALSE(ir::create_state(prog, 6).get("V.weights") == s.get("V.weights"));
+}
+
+TEST_CASE("a trailing comma is allowed in every list", "[frontend]") {
+  const std::string with =
+      "component C {\n  param k = 1.0\n  state x[1, 3,] = 0\n  def g(a, b,) {\n    return a * b\n  }\n"
+      "  def f() {\n    x = g(x, (k,)[0],)\n    x = x[0:1, 0:3,]\n  }\n}\nmodel m {\n  c = C(k=2.0,)\n  process p = c.f\n}\n";
+  const std::string without =
+      "component C {\n  param k = 1.0\n  state x[1, 3] = 0\n  def g(a, b) {\n    return a * b\n  }\n"
+      "  def f() {\n    x = g(x, (k,)[0])\n    x = x[0:1, 0:3]\n  }\n}\nmodel m {\n  c = C(k=2.0)\n  process p = c.f\n}\n";
+  CHECK(ir::structurally_equal(frontend::compile_model_text(with, "m.nf"), frontend::compile_model_text(without, "m.nf")));
 }
 
 TEST_CASE("diagnostics: unknown names come with a suggestion and a caret", "[frontend][diagnostics]") {
