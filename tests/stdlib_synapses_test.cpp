@@ -587,6 +587,20 @@ TEST_CASE("REINFORCESynapse: ten evolves, the gradient average and the restarted
 
 namespace {
 
+// The policy's pre-activations for batch row b, output k, in double: the mean
+// half (a) and the log-std half (ls) of W = [mu | log-std], from tanh(x).
+template <typename Weights>
+std::pair<double, double> preactivation(const Weights& W, const std::vector<float>& x, int b, int k, int n_in,
+                                        int n_out) {
+  double a = 0, ls = 0;
+  for (int i = 0; i < n_in; ++i) {
+    double h = std::tanh(double(x[size_t(b * n_in + i)]));
+    a += h * double(W[size_t(i * 2 * n_out + k)]);
+    ls += h * double(W[size_t(i * 2 * n_out + n_out + k)]);
+  }
+  return {a, ls};
+}
+
 // The objective of REINFORCESynapse with tanh/tanh in double, the sample y
 // held constant: mean_b(-logp_b * r_b) * 0.01.
 double reinforce_objective(const std::vector<double>& W, const std::vector<float>& x, const std::vector<float>& r,
@@ -595,12 +609,7 @@ double reinforce_objective(const std::vector<double>& W, const std::vector<float
   for (int b = 0; b < B; ++b) {
     double logp = 0;
     for (int k = 0; k < n_out; ++k) {
-      double a = 0, ls = 0;
-      for (int i = 0; i < n_in; ++i) {
-        double h = std::tanh(double(x[size_t(b * n_in + i)]));
-        a += h * W[size_t(i * 2 * n_out + k)];
-        ls += h * W[size_t(i * 2 * n_out + n_out + k)];
-      }
+      auto [a, ls] = preactivation(W, x, b, k, n_in, n_out);
       double mu = std::tanh(a), sd = std::exp(std::clamp(ls, -10.0, 2.0));
       double d = y[size_t(b * n_out + k)] - mu;
       logp += -0.5 * (std::log(2 * kPi * sd * sd) + d * d / (sd * sd));
@@ -635,12 +644,7 @@ TEST_CASE("REINFORCESynapse: dWeights is minus the gradient of the objective (fi
   // outputs = eps * sd + mu with the interpreter's draw.
   for (int b = 0; b < B; ++b)
     for (int k = 0; k < n_out; ++k) {
-      double a = 0, ls = 0;
-      for (int i = 0; i < n_in; ++i) {
-        double h = std::tanh(double(x[size_t(b * n_in + i)]));
-        a += h * W0[size_t(i * 2 * n_out + k)];
-        ls += h * W0[size_t(i * 2 * n_out + n_out + k)];
-      }
+      auto [a, ls] = preactivation(W0, x, b, k, n_in, n_out);
       float eps = nf::random::normal(seed, sid, 42, uint32_t(b * n_out + k));
       check_near(y[size_t(b * n_out + k)], eps * std::exp(ls) + std::tanh(a), 1e-5, 1e-6);
     }
