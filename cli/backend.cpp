@@ -14,10 +14,10 @@
 
 namespace nf::cli {
 
-void Backend::run(const std::vector<std::string>& processes, float t0, float dt, int64_t steps,
+void Backend::run(const std::vector<std::string>& processes, double t0, double dt, int64_t first, int64_t steps,
                   const std::vector<Stream>& drives, const std::vector<Stream>& records) {
-  float t = t0;
   for (int64_t k = 0; k < steps; ++k) {
+    double t = ir::step_time(t0, dt, first + k);
     for (const Stream& d : drives) {
       ir::Tensor v = get(d.compartment);
       std::copy_n(d.words + size_t(k) * v.size(), v.size(), v.words.begin());
@@ -28,7 +28,6 @@ void Backend::run(const std::vector<std::string>& processes, float t0, float dt,
       ir::Tensor v = get(r.compartment);
       std::copy_n(v.words.begin(), v.size(), r.words + size_t(k) * v.size());
     }
-    t = t + dt;
   }
 }
 
@@ -39,8 +38,8 @@ class Interpreter : public Backend {
   Interpreter(const ir::Program& program, uint64_t seed) : program_(program), state_(ir::create_state(program, seed)) {}
   ir::Tensor get(const std::string& c) override { return state_.get(c); }
   void set(const std::string& c, const ir::Tensor& v) override { state_.set(c, v); }
-  void set_param(const std::string& n, float v) override { state_.set_param(n, v); }
-  void step(const std::string& p, float t, float dt) override { ir::run_process(program_, p, state_, t, dt); }
+  void set_param(const std::string& n, double v) override { state_.set_param(n, v); }
+  void step(const std::string& p, double t, double dt) override { ir::run_process(program_, p, state_, t, dt); }
   void load_state(const std::string&) override {
     throw Error("--load-state needs a compiled backend (jit or aot); the interpreter has no state block");
   }
@@ -93,9 +92,9 @@ class Compiled : public Backend {
   void set(const std::string& c, const ir::Tensor& v) override {
     check(nf_state_write(state_, c.c_str(), compiler::dtype_code(v.type.dtype), v.words.data(), int64_t(v.size())));
   }
-  void set_param(const std::string& n, float v) override { check(nf_state_set_param(state_, n.c_str(), v)); }
-  void step(const std::string& p, float t, float dt) override { check(nf_state_step(state_, p.c_str(), t, dt)); }
-  void run(const std::vector<std::string>& processes, float t0, float dt, int64_t steps,
+  void set_param(const std::string& n, double v) override { check(nf_state_set_param(state_, n.c_str(), v)); }
+  void step(const std::string& p, double t, double dt) override { check(nf_state_step(state_, p.c_str(), t, dt)); }
+  void run(const std::vector<std::string>& processes, double t0, double dt, int64_t first, int64_t steps,
            const std::vector<Stream>& drives, const std::vector<Stream>& records) override {
     std::vector<const char*> names;
     for (const std::string& p : processes) names.push_back(p.c_str());
@@ -105,8 +104,8 @@ class Compiled : public Backend {
       return out;
     };
     std::vector<nf_io> d = io(drives), r = io(records);
-    check(nf_state_scan(state_, names.data(), int32_t(names.size()), t0, dt, steps, d.data(), int32_t(d.size()),
-                        r.data(), int32_t(r.size())));
+    check(nf_state_scan(state_, names.data(), int32_t(names.size()), t0, dt, first, steps, d.data(),
+                        int32_t(d.size()), r.data(), int32_t(r.size())));
   }
   void load_state(const std::string& path) override { check(nf_state_load(state_, path.c_str())); }
   void save_state(const std::string& path) override { check(nf_state_save(state_, path.c_str(), nullptr, 0)); }

@@ -23,16 +23,17 @@ struct Stream {
 class Backend {
  public:
   virtual ~Backend() = default;
-  // Runs `steps` steps: before each, the drives' rows are written to their
-  // compartments; then the processes run in order with the step's t (t0, then
-  // t + dt after every step); after each, the records' rows are read back.
-  // Compiled backends do all of it in native code (nf_scan).
-  virtual void run(const std::vector<std::string>& processes, float t0, float dt, int64_t steps,
+  // Runs steps first .. first + steps - 1 of a run that starts at t0: before
+  // each, the drives' rows are written to their compartments; then the
+  // processes run in order with the step's t (ir::step_time); after each, the
+  // records' rows are read back. Compiled backends do all of it in native
+  // code (nf_scan).
+  virtual void run(const std::vector<std::string>& processes, double t0, double dt, int64_t first, int64_t steps,
                    const std::vector<Stream>& drives, const std::vector<Stream>& records);
   virtual ir::Tensor get(const std::string& compartment) = 0;
   virtual void set(const std::string& compartment, const ir::Tensor& value) = 0;
-  virtual void set_param(const std::string& name, float value) = 0;
-  virtual void step(const std::string& process, float t, float dt) = 0;
+  virtual void set_param(const std::string& name, double value) = 0;
+  virtual void step(const std::string& process, double t, double dt) = 0;
   // Checkpoints (runtime.h): the whole state to or from an .npz, and one
   // compartment from an .npy.
   virtual void load_state(const std::string& path) = 0;

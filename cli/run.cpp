@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <algorithm>
 #include <cstring>
@@ -55,6 +56,7 @@ npz::DType npz_dtype(ir::DType d) {
     case ir::DType::F32: return npz::DType::F32;
     case ir::DType::I32: return npz::DType::I32;
     case ir::DType::Bool: return npz::DType::Bool;
+    case ir::DType::F64: return npz::DType::F64;
   }
   return npz::DType::F32;
 }
@@ -95,6 +97,7 @@ std::string format_element(const ir::Tensor& t, size_t i) {
     case ir::DType::F32: std::snprintf(buf, sizeof buf, "%.9g", double(t.f32(i))); return buf;
     case ir::DType::I32: return std::to_string(t.i32(i));
     case ir::DType::Bool: return t.boolean(i) ? "1" : "0";
+    case ir::DType::F64: break;  // never a compartment's
   }
   return "";
 }
@@ -103,21 +106,19 @@ std::string format_element(const ir::Tensor& t, size_t i) {
 // a progress bar on stderr once the run has taken a second. The chunks see
 // exactly the t values and stream rows one long run would.
 // `drive_rows`, `record_rows`: the words of one row of each stream.
-void run_with_progress(Backend& backend, const std::vector<std::string>& processes, float t0, float dt, int64_t steps,
+void run_with_progress(Backend& backend, const std::vector<std::string>& processes, double t0, double dt, int64_t steps,
                        std::vector<Stream> drives, std::vector<Stream> records, const std::vector<size_t>& drive_rows,
                        const std::vector<size_t>& record_rows) {
-  if (!isatty(STDERR_FILENO)) return backend.run(processes, t0, dt, steps, drives, records);
+  if (!isatty(STDERR_FILENO)) return backend.run(processes, t0, dt, 0, steps, drives, records);
   auto begin = std::chrono::steady_clock::now();
   bool shown = false;
-  float t = t0;
   int64_t chunk = 1;
   for (int64_t done = 0; done < steps;) {
     int64_t n = std::min(chunk, steps - done);
     auto chunk_start = std::chrono::steady_clock::now();
-    backend.run(processes, t, dt, n, drives, records);
+    backend.run(processes, t0, dt, done, n, drives, records);
     for (size_t i = 0; i < drives.size(); ++i) drives[i].words += size_t(n) * drive_rows[i];
     for (size_t i = 0; i < records.size(); ++i) records[i].words += size_t(n) * record_rows[i];
-    for (int64_t k = 0; k < n; ++k) t = t + dt;
     done += n;
     double chunk_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - chunk_start).count();
     chunk = std::max<int64_t>(1, chunk_s > 0 ? int64_t(double(n) * 0.1 / chunk_s) : n * 2);
@@ -140,14 +141,14 @@ int run_command(const std::vector<std::string>& args) {
     if (a == "--help" || a == "-h") return std::fputs(kRunHelp, stdout), 0;
   std::string file, model, out_path;
   std::vector<std::string> processes, records;
-  std::vector<std::pair<std::string, float>> sets;
+  std::vector<std::pair<std::string, double>> sets;
   std::vector<std::pair<std::string, std::string>> compartment_files;
   std::string load_path, save_path;
   std::vector<std::pair<std::string, std::string>> drive_files;
   int64_t steps = 1;
-  std::optional<float> dt;
+  std::optional<double> dt;
   std::optional<uint64_t> seed;
-  float t0 = 0.0f;
+  double t0 = 0.0;
   BackendOptions backend_options;
   bool specialize = false;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -167,9 +168,10 @@ int run_command(const std::vector<std::string>& args) {
       steps = parse_number<int64_t>(a, value());
       if (steps < 0) throw Error("--steps must not be negative");
     } else if (a == "--dt") {
-      dt = parse_number<float>(a, value());
+      dt = parse_number<double>(a, value());
+      if (!(*dt > 0) || !std::isfinite(*dt)) throw Error("--dt must be a positive finite number, got '" + args[i] + "'");
     } else if (a == "--t0") {
-      t0 = parse_number<float>(a, value());
+      t0 = parse_number<double>(a, value());
     } else if (a == "--seed") {
       if (value().starts_with('-')) throw Error("--seed must not be negative");
       seed = parse_number<uint64_t>(a, args[i]);
@@ -178,7 +180,7 @@ int run_command(const std::vector<std::string>& args) {
     } else if (a == "--set") {
       auto [k, v] = key_value(value());
       if (v.size() > 4 && v.compare(v.size() - 4, 4, ".npy") == 0) compartment_files.emplace_back(k, v);
-      else sets.emplace_back(k, parse_number<float>("--set", v));
+      else sets.emplace_back(k, parse_number<double>("--set", v));
     } else if (a == "--load-state") {
       load_path = value();
     } else if (a == "--save-state") {
@@ -281,7 +283,7 @@ int run_command(const std::vector<std::string>& args) {
   if (!load_path.empty()) state->load_state(load_path);
   for (const auto& [name, v] : sets) state->set_param(name, v);
   for (const auto& [name, path] : compartment_files) state->load_compartment(name, path);
-  float step_dt = dt.value_or(program.default_dt);
+  double step_dt = dt.value_or(program.default_dt);
 
   auto start = std::chrono::steady_clock::now();
   run_with_progress(*state, processes, t0, step_dt, steps, drive_streams, record_streams, drive_rows, record_rows);
@@ -314,10 +316,9 @@ int run_command(const std::vector<std::string>& args) {
         for (int64_t k = 0; k < record_types[r].shape.num_elements(); ++k)
           header += "," + records[r] + "[" + std::to_string(k) + "]";
       std::printf("%s\n", header.c_str());
-      float t = t0;
       for (int64_t step = 0; step < steps; ++step) {
         char tbuf[32];
-        std::snprintf(tbuf, sizeof tbuf, "%.9g", double(t));
+        std::snprintf(tbuf, sizeof tbuf, "%.9g", double(float(ir::step_time(t0, step_dt, step))));
         std::string line = std::to_string(step) + "," + tbuf;
         for (size_t r = 0; r < records.size(); ++r) {
           size_t n = size_t(record_types[r].shape.num_elements());
@@ -326,7 +327,6 @@ int run_command(const std::vector<std::string>& args) {
           for (size_t k = 0; k < n; ++k) line += "," + format_element(value, k);
         }
         std::printf("%s\n", line.c_str());
-        t = t + step_dt;
       }
     }
   } catch (...) {

@@ -45,8 +45,10 @@ namespace {
 
 // The compiler that made an object: release, module ABI, LLVM, and the
 // fingerprint of the sources that decide the code.
-constexpr const char* kCompilerVersion =
-    "neurofuse-0.1.0/abi-2/llvm-" LLVM_VERSION_STRING "/" NF_COMPILER_FINGERPRINT;
+#define NF_STRINGIFY_(x) #x
+#define NF_STRINGIFY(x) NF_STRINGIFY_(x)
+constexpr const char* kCompilerVersion = "neurofuse-0.1.0/abi-" NF_STRINGIFY(NF_MODULE_ABI_VERSION) "/llvm-" LLVM_VERSION_STRING
+                                         "/" NF_COMPILER_FINGERPRINT;
 
 using Clock = std::chrono::steady_clock;
 double ms_since(Clock::time_point start) {
@@ -271,7 +273,7 @@ std::string header_text(const ir::Program& program, const BuildOptions& options)
          std::to_string(s.offset) + "\n";
   h += "\n#ifdef __cplusplus\nextern \"C\" {\n#endif\n\nextern const nf_module_info nf_module;\n";
   for (const ir::Process& p : program.processes)
-    h += "void " + process_symbol(p.name) + "(uint8_t* state, float t, float dt);\n";
+    h += "void " + process_symbol(p.name) + "(uint8_t* state, double t, double dt);\n";
   h += "\n#ifdef __cplusplus\n}\n#endif\n\n#endif\n";
   return h;
 }

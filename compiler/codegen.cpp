@@ -162,6 +162,7 @@ llvm::Type* KernelEmitter::register_type(ir::DType d) {
     case ir::DType::F32: return b_.getFloatTy();
     case ir::DType::I32: return b_.getInt32Ty();
     case ir::DType::Bool: return b_.getInt1Ty();
+    case ir::DType::F64: return b_.getDoubleTy();
   }
   return nullptr;
 }
@@ -473,7 +474,7 @@ std::unique_ptr<llvm::Module> generate_module(const Plan& plan, llvm::LLVMContex
   std::map<std::string, llvm::Function*> checks;
   for (const EventMatrix& e : plan.events) checks[e.name] = emit_check(*module, plan, e);
   for (const ProcessPlan& pp : plan.processes) {
-    llvm::FunctionType* step_ty = llvm::FunctionType::get(b.getVoidTy(), {ptr, b.getFloatTy(), b.getFloatTy()}, false);
+    llvm::FunctionType* step_ty = llvm::FunctionType::get(b.getVoidTy(), {ptr, b.getDoubleTy(), b.getDoubleTy()}, false);
     llvm::Function* step = llvm::Function::Create(step_ty, llvm::Function::InternalLinkage, body_symbol(pp.name), *module);
     step->getArg(0)->setName("state");
     step->getArg(1)->setName("t");
@@ -490,7 +491,7 @@ std::unique_ptr<llvm::Module> generate_module(const Plan& plan, llvm::LLVMContex
     for (size_t k = 0; k < pp.kernels.size(); ++k) {
       const Kernel& kernel = pp.kernels[k];
       std::vector<Buffer> buffers = kernel_buffers(pp, kernel);
-      std::vector<llvm::Type*> params = {ptr, b.getFloatTy(), b.getFloatTy(), b.getInt64Ty(), b.getInt64Ty()};
+      std::vector<llvm::Type*> params = {ptr, b.getDoubleTy(), b.getDoubleTy(), b.getInt64Ty(), b.getInt64Ty()};
       params.insert(params.end(), buffers.size(), ptr);
       std::string name = "kernel_" + pp.name + "_" + std::to_string(k);
       llvm::Function* fn = llvm::Function::Create(llvm::FunctionType::get(b.getVoidTy(), params, false),
@@ -509,7 +510,7 @@ std::unique_ptr<llvm::Module> generate_module(const Plan& plan, llvm::LLVMContex
 
       Emitted e{fn, nullptr, nullptr, buffers, split_extent(kernel), work_of(kernel), &kernel};
       if (splittable(kernel) && e.rows > 1) {
-        std::vector<llvm::Type*> fields = {ptr, b.getFloatTy(), b.getFloatTy()};
+        std::vector<llvm::Type*> fields = {ptr, b.getDoubleTy(), b.getDoubleTy()};
         fields.insert(fields.end(), buffers.size(), ptr);
         e.pack = llvm::StructType::get(context, fields);
         e.trampoline = llvm::Function::Create(

@@ -55,9 +55,19 @@ void KernelEmitter::store(llvm::Value* base, const ir::Type& type, const Index& 
   b_.CreateStore(v, b_.CreateInBoundsGEP(word, base, linear(idx, type.shape)));
 }
 
-llvm::Value* KernelEmitter::param(const std::string& name) {
-  const Slot* s = plan_.layout.find_param(name);
-  return b_.CreateLoad(b_.getFloatTy(), b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), state_, uint64_t(s->offset)));
+// A parameter (a double in the state), t or dt, read as f64 or rounded once to f32.
+llvm::Value* KernelEmitter::scalar_arg(const ir::Node* n) {
+  llvm::Value* v;
+  if (n->op == ir::Op::Time) {
+    v = t_;
+  } else if (n->op == ir::Op::StepSize) {
+    v = dt_;
+  } else {
+    const Slot* s = plan_.layout.find_param(n->attrs.name);
+    if (!s) throw Error("internal compiler error: no parameter '" + n->attrs.name + "' in the state layout");
+    v = b_.CreateLoad(b_.getDoubleTy(), b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), state_, uint64_t(s->offset)));
+  }
+  return n->type.dtype == ir::DType::F64 ? v : b_.CreateFPTrunc(v, b_.getFloatTy());
 }
 
 llvm::Value* KernelEmitter::value(const ir::Node* n, const Index& idx) {
@@ -85,15 +95,16 @@ llvm::Value* KernelEmitter::compute(const ir::Node* n, const Index& idx) {
       const ir::Literal& l = n->attrs.literal;
       switch (l.dtype) {
         case ir::DType::F32: return llvm::ConstantFP::get(b_.getFloatTy(), double(l.as_f32()));
-        case ir::DType::I32: return b_.getInt32(l.bits);
+        case ir::DType::I32: return b_.getInt32(l.word());
         case ir::DType::Bool: return b_.getInt1(l.bits != 0);
+        case ir::DType::F64: return llvm::ConstantFP::get(b_.getDoubleTy(), l.as_f64());
       }
       return nullptr;
     }
     case ir::OpClass::Read:
       return load(buffer(Buffer{false, n->attrs.name, 0}), n->type, idx);
-    case ir::OpClass::Param: return param(n->attrs.name);
-    case ir::OpClass::StepArg: return n->op == ir::Op::Time ? t_ : dt_;
+    case ir::OpClass::Param:
+    case ir::OpClass::StepArg: return scalar_arg(n);
     case ir::OpClass::Unary:
     case ir::OpClass::Binary:
     case ir::OpClass::Compare:
@@ -165,9 +176,27 @@ llvm::Value* KernelEmitter::elementwise(const ir::Node* n, const std::vector<llv
         return to == ir::DType::F32 ? b_.CreateSIToFP(a[0], f32) : b_.CreateICmpNE(a[0], b_.getInt32(0));
       case ir::DType::Bool:
         return to == ir::DType::F32 ? b_.CreateUIToFP(a[0], f32) : b_.CreateZExt(a[0], b_.getInt32Ty());
+      case ir::DType::F64:  // parameter arithmetic meets a tensor: rounded once to nearest even
+        if (to == ir::DType::F32) return b_.CreateFPTrunc(a[0], f32);
+        break;
     }
   }
-  if (dtype == ir::DType::F32) {
+  if (dtype == ir::DType::F64) {  // parameter arithmetic (binary64 scalars)
+    switch (n->op) {
+      case ir::Op::Neg: return b_.CreateFNeg(a[0]);
+      case ir::Op::Add: return b_.CreateFAdd(a[0], a[1]);
+      case ir::Op::Sub: return b_.CreateFSub(a[0], a[1]);
+      case ir::Op::Mul: return b_.CreateFMul(a[0], a[1]);
+      case ir::Op::Div: return b_.CreateFDiv(a[0], a[1]);
+      case ir::Op::Eq: return b_.CreateFCmpOEQ(a[0], a[1]);
+      case ir::Op::Ne: return b_.CreateFCmpUNE(a[0], a[1]);
+      case ir::Op::Lt: return b_.CreateFCmpOLT(a[0], a[1]);
+      case ir::Op::Le: return b_.CreateFCmpOLE(a[0], a[1]);
+      case ir::Op::Gt: return b_.CreateFCmpOGT(a[0], a[1]);
+      case ir::Op::Ge: return b_.CreateFCmpOGE(a[0], a[1]);
+      default: break;
+    }
+  } else if (dtype == ir::DType::F32) {
     switch (n->op) {
       case ir::Op::Neg: return b_.CreateFNeg(a[0]);
       case ir::Op::Abs: return unary_intrinsic(llvm::Intrinsic::fabs);

@@ -34,7 +34,7 @@ class KernelEmitter {
   Index unravel(llvm::Value* linear, const ir::Shape& shape);
   llvm::Value* load(llvm::Value* base, const ir::Type& type, const Index& idx);
   void store(llvm::Value* base, const ir::Type& type, const Index& idx, llvm::Value* v);
-  llvm::Value* param(const std::string& name);
+  llvm::Value* scalar_arg(const ir::Node* n);
 
   // ---- loops and kernels (codegen.cpp) ----
   // Nested counted loops; the outermost starts at `start0` (0 when null).

@@ -25,8 +25,8 @@ Layout make_layout(const ir::Program& program, int64_t scratch_bytes) {
     at = align_up(at + bytes);
   }
   for (const ir::Parameter& p : program.params) {
-    l.params.push_back({p.name, ir::Type{ir::DType::F32, {}}, at, 4});
-    at += 4;
+    l.params.push_back({p.name, ir::Type{ir::DType::F64, {}}, at, 8});
+    at += 8;
   }
   at = align_up(at);
   l.seed_offset = at;

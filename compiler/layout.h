@@ -1,7 +1,7 @@
 // Where everything lives in a compiled program's state block.
 //
 // One aligned block of memory holds every compartment (4 bytes per element:
-// f32 bits, i32, or 0/1 for bool, row-major), every run-time parameter (f32),
+// f32 bits, i32, or 0/1 for bool, row-major), every run-time parameter (f64),
 // the seed (u64) and the scratch space for intermediate values that compiled
 // processes keep between their kernels. Each region starts at a multiple of
 // kAlignment bytes. The runtime allocates the block; compiled code only ever
@@ -27,7 +27,7 @@ struct Slot {
 
 struct Layout {
   std::vector<Slot> compartments;  // in program order
-  std::vector<Slot> params;        // in program order, each f32[]
+  std::vector<Slot> params;        // in program order, each f64[] (8 bytes)
   int64_t seed_offset = 0;         // u64
   int64_t hooks_offset = 0;        // nf_parallel (neurofuse/module.h)
   int64_t scratch_offset = 0;      // start of the scratch region

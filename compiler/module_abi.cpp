@@ -41,7 +41,7 @@ const FactoredCompartment& factored(const Factored& f, const std::string& name) 
 void emit_dispatchers(llvm::Module& m, const Factored& f, const Plan& plan) {
   llvm::LLVMContext& c = m.getContext();
   llvm::IRBuilder<> b(c);
-  llvm::FunctionType* ty = llvm::FunctionType::get(b.getVoidTy(), {b.getPtrTy(), b.getFloatTy(), b.getFloatTy()}, false);
+  llvm::FunctionType* ty = llvm::FunctionType::get(b.getVoidTy(), {b.getPtrTy(), b.getDoubleTy(), b.getDoubleTy()}, false);
   for (const ProcessVariants& v : f.processes) {
     llvm::Function* fn = llvm::Function::Create(ty, llvm::Function::ExternalLinkage, process_symbol(v.name), m);
     fn->addFnAttr(llvm::Attribute::NoUnwind);
@@ -99,7 +99,7 @@ llvm::Function* emit_materialize(llvm::Module& m, const Factored& f, const Plan&
     b.CreateCondBr(b.CreateICmpNE(form, b.getInt32(0)), compute, done);
     b.SetInsertPoint(compute);
     b.CreateCall(m.getFunction(body_symbol(fc.materialize)),
-                 {state, llvm::ConstantFP::get(b.getFloatTy(), 0.0), llvm::ConstantFP::get(b.getFloatTy(), 0.0)});
+                 {state, llvm::ConstantFP::get(b.getDoubleTy(), 0.0), llvm::ConstantFP::get(b.getDoubleTy(), 0.0)});
     b.CreateBr(done);
   }
   b.SetInsertPoint(done);
@@ -116,7 +116,7 @@ llvm::Function* emit_scan(llvm::Module& m, const Factored& factored, const Plan&
   llvm::Type* i64 = b.getInt64Ty();
   llvm::StructType* stream = llvm::StructType::get(c, {i64, i64, ptr});
   llvm::FunctionType* ty = llvm::FunctionType::get(
-      b.getVoidTy(), {ptr, ptr, i32, b.getFloatTy(), b.getFloatTy(), i64, ptr, i32, ptr, i32}, false);
+      b.getVoidTy(), {ptr, ptr, i32, b.getDoubleTy(), b.getDoubleTy(), i64, i64, ptr, i32, ptr, i32}, false);
   llvm::Function* f = llvm::Function::Create(ty, llvm::Function::ExternalLinkage, "nf_scan", m);
   f->addFnAttr(llvm::Attribute::NoUnwind);
   llvm::Value* state = f->getArg(0);
@@ -124,11 +124,12 @@ llvm::Function* emit_scan(llvm::Module& m, const Factored& factored, const Plan&
   llvm::Value* n_procs = f->getArg(2);
   llvm::Value* t0 = f->getArg(3);
   llvm::Value* dt = f->getArg(4);
-  llvm::Value* steps = f->getArg(5);
-  llvm::Value* drives = f->getArg(6);
-  llvm::Value* n_drives = f->getArg(7);
-  llvm::Value* records = f->getArg(8);
-  llvm::Value* n_records = f->getArg(9);
+  llvm::Value* first = f->getArg(5);
+  llvm::Value* steps = f->getArg(6);
+  llvm::Value* drives = f->getArg(7);
+  llvm::Value* n_drives = f->getArg(8);
+  llvm::Value* records = f->getArg(9);
+  llvm::Value* n_records = f->getArg(10);
 
   auto bb = [&](const char* name) { return llvm::BasicBlock::Create(c, name, f); };
   auto stream_field = [&](llvm::Value* array, llvm::Value* k, unsigned field, llvm::Type* type) {
@@ -151,8 +152,6 @@ llvm::Function* emit_scan(llvm::Module& m, const Factored& factored, const Plan&
   };
 
   b.SetInsertPoint(bb("entry"));
-  llvm::AllocaInst* t = b.CreateAlloca(b.getFloatTy());
-  b.CreateStore(t0, t);
   emit_loop(b, nullptr, steps, [&](llvm::Value* k) {
     emit_loop(b, nullptr, n_drives, [&](llvm::Value* d) {
       llvm::Value* bytes = stream_field(drives, d, 1, i64);
@@ -169,7 +168,9 @@ llvm::Function* emit_scan(llvm::Module& m, const Factored& factored, const Plan&
         b.CreateStore(b.CreateSelect(pinned, b.getInt32(3), b.getInt32(0)), word);
       });
     });
-    llvm::Value* now = b.CreateLoad(b.getFloatTy(), t);
+    // t of step first + k: t0 + (first + k) * dt in binary64 (docs/SEMANTICS.md, "Time").
+    llvm::Value* step = b.CreateAdd(first, k);
+    llvm::Value* now = b.CreateFAdd(t0, b.CreateFMul(b.CreateSIToFP(step, b.getDoubleTy()), dt));
     emit_loop(b, nullptr, n_procs, [&](llvm::Value* p) {
       llvm::Value* which = b.CreateLoad(i32, b.CreateInBoundsGEP(i32, procs, p));
       llvm::BasicBlock* after = bb("after");
@@ -192,7 +193,6 @@ llvm::Function* emit_scan(llvm::Module& m, const Factored& factored, const Plan&
       llvm::Value* src = b.CreateInBoundsGEP(b.getInt8Ty(), state, stream_field(records, r, 0, i64));
       b.CreateMemCpy(dst, llvm::MaybeAlign(1), src, llvm::MaybeAlign(4), bytes);
     });
-    b.CreateStore(b.CreateFAdd(now, dt), t);
   });
   b.CreateRetVoid();
   return f;
@@ -205,8 +205,9 @@ int32_t dtype_code(ir::DType d) {
     case ir::DType::F32: return NF_F32;
     case ir::DType::I32: return NF_I32;
     case ir::DType::Bool: return NF_BOOL;
+    case ir::DType::F64: break;  // never a compartment's
   }
-  return NF_F32;
+  throw Error("internal compiler error: no compartment dtype code for f64");
 }
 
 ir::DType dtype_of_code(int32_t code) {
@@ -253,29 +254,29 @@ void emit_module_abi(llvm::Module& m, const Factored& f, const Plan& plan, const
         comp_ty, {str(comp.name), shape, b.getInt64(uint64_t(slot.offset)), b.getInt64(uint64_t(slot.bytes)),
                   b.getInt64(uint64_t(kept.form_offset)),
                   b.getInt32(uint32_t(dtype_code(comp.type.dtype))), b.getInt32(uint32_t(role_code(comp.role))),
-                  b.getInt32(uint32_t(comp.type.shape.rank())), b.getInt32(comp.init.bits),
+                  b.getInt32(uint32_t(comp.type.shape.rank())), b.getInt32(comp.init.word()),
                   b.getInt32(uint32_t(kept.kind))}));
   }
-  llvm::StructType* param_ty = llvm::StructType::get(c, {ptr, i64, b.getFloatTy(), i32});
+  llvm::StructType* param_ty = llvm::StructType::get(c, {ptr, i64, b.getDoubleTy()});
   std::vector<llvm::Constant*> params;
   for (size_t k = 0; k < program.params.size(); ++k)
     params.push_back(llvm::ConstantStruct::get(
         param_ty, {str(program.params[k].name), b.getInt64(uint64_t(plan.layout.params[k].offset)),
-                   llvm::ConstantFP::get(b.getFloatTy(), double(program.params[k].default_value)), b.getInt32(0)}));
+                   llvm::ConstantFP::get(b.getDoubleTy(), program.params[k].default_value)}));
   llvm::StructType* proc_ty = llvm::StructType::get(c, {ptr, ptr});
   std::vector<llvm::Constant*> procs;
   for (const ProcessVariants& p : f.processes)
     procs.push_back(llvm::ConstantStruct::get(proc_ty, {str(p.name), m.getFunction(process_symbol(p.name))}));
 
   llvm::StructType* info_ty = llvm::StructType::get(
-      c, {i32, i32, ptr, ptr, i64, i64, i64, i64, i64, b.getFloatTy(), i32, i32, i32, ptr, ptr, ptr, ptr, ptr});
+      c, {i32, i32, ptr, ptr, i64, i64, i64, i64, i64, b.getDoubleTy(), i32, i32, i32, ptr, ptr, ptr, ptr, ptr});
   llvm::Constant* info = llvm::ConstantStruct::get(
       info_ty,
       {b.getInt32(NF_MODULE_ABI_VERSION), b.getInt32(uint32_t(sizeof(nf_module_info))), str(model_name), str(target),
        b.getInt64(uint64_t(plan.layout.size)), b.getInt64(uint64_t(kAlignment)),
        b.getInt64(uint64_t(plan.layout.seed_offset)), b.getInt64(uint64_t(plan.layout.hooks_offset)),
        b.getInt64(program.default_seed),
-       llvm::ConstantFP::get(b.getFloatTy(), double(program.default_dt)), b.getInt32(uint32_t(comps.size())),
+       llvm::ConstantFP::get(b.getDoubleTy(), program.default_dt), b.getInt32(uint32_t(comps.size())),
        b.getInt32(uint32_t(params.size())), b.getInt32(uint32_t(procs.size())),
        private_array(llvm::ArrayType::get(comp_ty, comps.size()), comps, "compartments"),
        private_array(llvm::ArrayType::get(param_ty, params.size()), params, "params"),

@@ -8,7 +8,10 @@ namespace nf::compiler {
 
 namespace {
 
+// Values recomputed wherever they are used, never stored: leaves, and f64
+// parameter arithmetic (a few scalar operations that LLVM hoists out of loops).
 bool is_leaf(const ir::Node& n) {
+  if (n.type.dtype == ir::DType::F64) return true;
   switch (ir::op_class(n.op)) {
     case ir::OpClass::Const: case ir::OpClass::Read: case ir::OpClass::Param:
     case ir::OpClass::StepArg: case ir::OpClass::Iota: return true;

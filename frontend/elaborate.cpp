@@ -187,6 +187,8 @@ void Elaborator::bind_instance(const InstanceDecl& decl) {
             fail(c.initial->loc, "the initial value of bool compartment '" + c.name + "' must be true or false");
           slot.init = ir::Literal::boolean(init.boolean);
           break;
+        case ir::DType::F64:
+          fail(c.loc, "compartments are f32, i32 or bool");
       }
       inst.compartments[c.name] = slot;
     }
@@ -296,6 +298,7 @@ void Elaborator::lower_method(Instance& inst, const std::string& method, const S
   scope.instance = &inst;
   scope.level = level;
   scope.method = method;
+  draw_sites_ = 0;
   lower_block(m->body, scope);
 }
 
@@ -311,7 +314,7 @@ ir::Program Elaborator::run() {
     if (name == "dt") {
       if (v.kind != Value::Kind::Number || !(v.number > 0) || !std::isfinite(float(v.number)))
         fail(expr->loc, "dt must be a positive finite number, got " + v.describe());
-      dt_ = float(v.number);
+      dt_ = v.number;
     } else if (name == "seed") {
       if (!is_int) fail(expr->loc, "seed must be a non-negative integer, got " + v.describe());
       seed_ = uint64_t(v.number);
@@ -331,7 +334,7 @@ ir::Program Elaborator::run() {
       if (!slot.wired) program_.compartment(name + "." + c, slot.type, slot.decl->role, slot.init);
     }
     for (const auto& [p, slot] : inst.params)
-      if (slot.type == "float") program_.param(name + "." + p, float(slot.value.number));
+      if (slot.type == "float") program_.param(name + "." + p, slot.value.number);
   }
 
   std::set<std::string> process_names;
@@ -340,19 +343,19 @@ ir::Program Elaborator::run() {
       fail(proc.loc, "'initialize' is the name of the process made from the components' initialize methods; choose another name");
     if (!process_names.insert(proc.name).second) fail(proc.loc, "process '" + proc.name + "' is defined twice");
     process_ = &program_.process(proc.name);
-    process_name_ = proc.name;
-    draw_sites_ = 0;
+    std::map<std::string, int> runs;  // of each instance.method in this process
     for (const ProcessStep& step : proc.steps) {
+      int k = ++runs[step.instance + "." + step.method];
+      method_occurrence_ = k == 1 ? "" : "@" + std::to_string(k);
       lower_method(instance_at(step.instance, step.loc), step.method, step.loc);
     }
+    method_occurrence_.clear();
   }
   std::vector<Instance*> initialized;
   for (const std::string& name : instance_order_)
     if (instances_.at(name).find_method("initialize").first) initialized.push_back(&instances_.at(name));
   if (!initialized.empty()) {
     process_ = &program_.process(ir::kInitializeProcess);
-    process_name_ = ir::kInitializeProcess;
-    draw_sites_ = 0;
     for (Instance* inst : initialized) lower_method(*inst, "initialize", model_.loc);
   }
   process_ = nullptr;

@@ -155,6 +155,9 @@ class Elaborator {
   void write_compartment(Instance& inst, const std::string& name, const Value& v, const SourceLoc& loc);
   ir::NodeRef to_tensor(const Value& v, const SourceLoc& loc, ir::DType hint = ir::DType::F32);
   ir::NodeRef as_f32(ir::NodeRef n);
+  // A number, parameter or f64 scalar as an f64 node (parameter arithmetic).
+  ir::NodeRef to_scalar64(const Value& v);
+  ir::NodeRef integer_power(ir::NodeRef x, int64_t n);
   std::string next_stream(Scope& scope);
 
   const ModelDecl& model_;
@@ -163,11 +166,11 @@ class Elaborator {
   std::vector<std::string> instance_order_;
   ir::ProgramBuilder program_;
   ir::ProcessBuilder* process_ = nullptr;
-  std::string process_name_;
-  int draw_sites_ = 0;
+  int draw_sites_ = 0;             // draws so far in the method being lowered
+  std::string method_occurrence_;  // "", or "@k" for the k-th run of a method in one process
   bool static_mode_ = false;
   std::set<std::string> static_params_;  // IR parameters that decided structure
-  float dt_ = 1.0f;
+  double dt_ = 1.0;
   uint64_t seed_ = 0;
   std::optional<int64_t> batch_size_;
 };

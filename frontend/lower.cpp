@@ -24,13 +24,18 @@ struct StaticMode {
 
 bool is_number(const Value& v) { return v.kind == Value::Kind::Number; }
 
-// Applies a float element-wise op to build-time numbers with the IR's own
-// definition, so folding gives the bits the program would compute.
-double fold_f32(Op op, const std::vector<double>& args) {
-  uint32_t words[3];
-  for (size_t i = 0; i < args.size(); ++i) words[i] = std::bit_cast<uint32_t>(float(args[i]));
-  uint32_t r = ir::eval_element(op, DType::F32, DType::F32, std::span(words, args.size()));
-  return double(std::bit_cast<float>(r));
+// Parameter arithmetic on build-time numbers: binary64, as Python computes
+// it (docs/SEMANTICS.md), with the IR's own definition of each op.
+double fold_f64(Op op, double a, double b) {
+  uint64_t words[2] = {std::bit_cast<uint64_t>(a), std::bit_cast<uint64_t>(b)};
+  return std::bit_cast<double>(ir::eval_scalar64(op, DType::F64, std::span(words, 2)));
+}
+
+// A value that takes part in parameter arithmetic: a number, a parameter, or
+// an f64 scalar (an expression of these).
+bool is_scalar64(const Value& v) {
+  return v.kind == Value::Kind::Number || v.kind == Value::Kind::Param ||
+         (v.kind == Value::Kind::Tensor && v.tensor->type.dtype == DType::F64);
 }
 
 }  // namespace
@@ -42,14 +47,18 @@ Value Elaborator::eval_static(const Expr& e, Scope& scope, const std::string& wh
   return v;
 }
 
+// A draw's stream is named by its instance, method and site (the how-many-th
+// draw of that method), so it is the same draw in any process; a method run
+// twice in one process draws under "@2", "@3", ... the second time on.
 std::string Elaborator::next_stream(Scope& scope) {
-  return process_name_ + ":" + scope.instance->name + "." + scope.method + "#" + std::to_string(draw_sites_++);
+  return scope.instance->name + "." + scope.method + "#" + std::to_string(draw_sites_++) + method_occurrence_;
 }
 
 NodeRef Elaborator::to_tensor(const Value& v, const SourceLoc& loc, DType hint) {
   if (!process_) fail(loc, "a tensor value is only available inside a method");
   switch (v.kind) {
-    case Value::Kind::Tensor: return v.tensor;
+    case Value::Kind::Tensor:  // parameter arithmetic meets a tensor: rounded once
+      return v.tensor->type.dtype == DType::F64 ? process_->cast(v.tensor, DType::F32) : v.tensor;
     case Value::Kind::Param: return process_->param(v.text);
     case Value::Kind::Bool: return process_->constant(ir::Literal::boolean(v.boolean));
     case Value::Kind::Number:
@@ -63,6 +72,28 @@ NodeRef Elaborator::to_tensor(const Value& v, const SourceLoc& loc, DType hint) 
 }
 
 NodeRef Elaborator::as_f32(NodeRef n) { return n->type.dtype == DType::F32 ? n : process_->cast(n, DType::F32); }
+
+NodeRef Elaborator::to_scalar64(const Value& v) {
+  if (v.kind == Value::Kind::Param) return process_->param(v.text, DType::F64);
+  if (v.kind == Value::Kind::Number) return process_->constant64(v.number);
+  return v.tensor;
+}
+
+// x ** n for an integer literal n, as JAX's integer_pow computes it: binary
+// powering by repeated multiplication (x**2 = x*x, x**3 = x*(x*x)), and for
+// negative n, 1 / x**|n|.
+NodeRef Elaborator::integer_power(NodeRef x, int64_t n) {
+  bool reciprocal = n < 0;
+  if (reciprocal) n = -n;
+  if (n == 0) return process_->broadcast(process_->constant(1.0f), x->type.shape);
+  NodeRef acc;
+  while (n > 0) {
+    if (n & 1) acc = acc ? process_->mul(acc, x) : x;
+    n >>= 1;
+    if (n > 0) x = process_->mul(x, x);
+  }
+  return reciprocal ? process_->div(process_->constant(1.0f), acc) : acc;
+}
 
 // ---- compartments ----
 
@@ -236,6 +267,8 @@ Value Elaborator::eval_name(const Expr& e, Scope& scope) {
   if (name == "t" || name == "dt") {
     if (static_mode_) fail(e.loc, "'" + name + "' is only known while the model runs");
     if (!process_) fail(e.loc, "'" + name + "' is only available inside a method");
+    // f32, as in ngclearn's jitted processes, where t and dt arrive as
+    // float32 scalars (t itself computed in binary64 and rounded once).
     return Value::tensor_of(name == "t" ? process_->t() : process_->dt());
   }
   std::vector<std::string> names;
@@ -256,6 +289,7 @@ Value Elaborator::eval_unary(const Expr& e, Scope& scope) {
   }
   if (e.text == "+") return x;
   if (is_number(x)) return Value::number_of(-x.number, x.is_int);
+  if (is_scalar64(x)) return Value::tensor_of(process_->unary(Op::Neg, to_scalar64(x)));
   NodeRef n = to_tensor(x, e.loc);
   if (n->type.dtype == DType::Bool) n = as_f32(n);
   return Value::tensor_of(process_->unary(Op::Neg, n));
@@ -297,8 +331,15 @@ Value Elaborator::eval_binary(const Expr& e, Scope& scope) {
       return integer(kind == Op::Add ? x + y : kind == Op::Sub ? x - y : x * y, e.loc);
     }
     if (a.is_int && b.is_int && kind == Op::Pow && b.number >= 0) return integer(std::pow(a.number, b.number), e.loc);
-    return Value::number_of(fold_f32(kind, {a.number, b.number}), false);
+    if (kind == Op::Pow) return Value::number_of(std::pow(a.number, b.number), false);  // Python's float **
+    return Value::number_of(fold_f64(kind, a.number, b.number), false);
   }
+
+  // Parameter arithmetic: numbers and parameters combine in binary64 and are
+  // rounded once where they meet a tensor (t and dt are f32 tensors).
+  bool arithmetic = kind == Op::Add || kind == Op::Sub || kind == Op::Mul || kind == Op::Div;
+  if (is_scalar64(a) && is_scalar64(b) && (arithmetic || compare))
+    return Value::tensor_of(process_->binary(kind, to_scalar64(a), to_scalar64(b)));
 
   if (a.kind == Value::Kind::Tuple || b.kind == Value::Kind::Tuple || a.kind == Value::Kind::String ||
       b.kind == Value::Kind::String || a.kind == Value::Kind::None || b.kind == Value::Kind::None ||
@@ -335,6 +376,8 @@ Value Elaborator::eval_binary(const Expr& e, Scope& scope) {
   }
   if (!ir::broadcast_shapes(x->type.shape, y->type.shape))
     fail(e.loc, "shapes do not broadcast in '" + op + "': " + x->type.shape.str() + " and " + y->type.shape.str());
+  if (kind == Op::Pow && is_number(b) && b.is_int && std::fabs(b.number) <= 64 && x->type.dtype == DType::F32)
+    return Value::tensor_of(integer_power(x, int64_t(b.number)));  // y is a scalar
   return Value::tensor_of(process_->binary(kind, x, y));
 }
 

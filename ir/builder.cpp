@@ -56,16 +56,16 @@ void ProcessBuilder::write(const std::string& compartment, const NodeRef& value)
   emit(Op::Write, {value}, a);
 }
 
-NodeRef ProcessBuilder::param(const std::string& name) {
+NodeRef ProcessBuilder::param(const std::string& name, DType as) {
   if (!program_.find_param(name))
     throw Error("process '" + process_.name + "': unknown parameter '" + name + "'");
   Attrs a;
   a.name = name;
-  return emit(Op::Param, {}, a);
+  return emit(Op::Param, {}, a, Type{as, {}});
 }
 
-NodeRef ProcessBuilder::t() { return emit(Op::Time, {}); }
-NodeRef ProcessBuilder::dt() { return emit(Op::StepSize, {}); }
+NodeRef ProcessBuilder::t(DType as) { return emit(Op::Time, {}, {}, Type{as, {}}); }
+NodeRef ProcessBuilder::dt(DType as) { return emit(Op::StepSize, {}, {}, Type{as, {}}); }
 
 NodeRef ProcessBuilder::constant(Literal value, Shape shape) {
   Attrs a;
@@ -154,7 +154,7 @@ void ProgramBuilder::compartment(const std::string& name, Type type, Role role, 
   program_.compartments.push_back({name, std::move(type), role, init, {}});
 }
 
-void ProgramBuilder::param(const std::string& name, float default_value) {
+void ProgramBuilder::param(const std::string& name, double default_value) {
   program_.params.push_back({name, default_value, {}});
 }
 

@@ -28,11 +28,13 @@ class ProcessBuilder {
 
   NodeRef read(const std::string& compartment);
   void write(const std::string& compartment, const NodeRef& value);
-  NodeRef param(const std::string& name);
-  NodeRef t();
-  NodeRef dt();
+  // A parameter, t or dt: read as f32 (rounded once) unless asked for f64.
+  NodeRef param(const std::string& name, DType as = DType::F32);
+  NodeRef t(DType as = DType::F32);
+  NodeRef dt(DType as = DType::F32);
   NodeRef constant(Literal value, Shape shape = {});
   NodeRef constant(float value, Shape shape = {}) { return constant(Literal::f32(value), std::move(shape)); }
+  NodeRef constant64(double value) { return constant(Literal::f64(value)); }
 
   NodeRef unary(Op op, const NodeRef& x);
   NodeRef binary(Op op, const NodeRef& a, const NodeRef& b);  // also comparisons
@@ -80,8 +82,8 @@ class ProgramBuilder {
   void compartment(const std::string& name, Type type, Role role, float init = 0.0f) {
     compartment(name, std::move(type), role, Literal::f32(init));
   }
-  void param(const std::string& name, float default_value);
-  void defaults(float dt, uint64_t seed) {
+  void param(const std::string& name, double default_value);
+  void defaults(double dt, uint64_t seed) {
     program_.default_dt = dt;
     program_.default_seed = seed;
   }

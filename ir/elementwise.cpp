@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "ir/diagnostic.h"
 #include "ir/math.h"
 
 namespace nf::ir {
@@ -126,11 +127,36 @@ uint32_t eval_cast(DType from, DType to, uint32_t x) {
       return to == DType::F32 ? w(static_cast<float>(i(x))) : w(x != 0);
     case DType::Bool:
       return to == DType::F32 ? w(x ? 1.0f : 0.0f) : x;
+    case DType::F64: break;  // eval_scalar64
   }
   return 0;
 }
 
 }  // namespace
+
+uint64_t eval_scalar64(Op op, DType result, std::span<const uint64_t> args) {
+  auto d = [&](size_t k) { return std::bit_cast<double>(args[k]); };
+  auto bits = [](double x) { return std::bit_cast<uint64_t>(x); };
+  switch (op) {
+    case Op::Neg: return args[0] ^ 0x8000000000000000ull;
+    case Op::Add: return bits(d(0) + d(1));
+    case Op::Sub: return bits(d(0) - d(1));
+    case Op::Mul: return bits(d(0) * d(1));
+    case Op::Div: return bits(d(0) / d(1));
+    case Op::Eq: return d(0) == d(1);
+    case Op::Ne: return d(0) != d(1);
+    case Op::Lt: return d(0) < d(1);
+    case Op::Le: return d(0) <= d(1);
+    case Op::Gt: return d(0) > d(1);
+    case Op::Ge: return d(0) >= d(1);
+    case Op::Select: return args[0] ? args[1] : args[2];
+    case Op::Cast:
+      if (result == DType::F32) return std::bit_cast<uint32_t>(static_cast<float>(d(0)));
+      break;
+    default: break;
+  }
+  throw Error("internal error: op '" + std::string(op_name(op)) + "' has no f64 meaning");
+}
 
 uint32_t eval_element(Op op, DType operand, DType result, std::span<const uint32_t> args) {
   if (op == Op::Cast) return eval_cast(operand, result, args[0]);
@@ -139,8 +165,9 @@ uint32_t eval_element(Op op, DType operand, DType result, std::span<const uint32
     case DType::F32: return eval_f32(op, args);
     case DType::I32: return eval_i32(op, args);
     case DType::Bool: return eval_bool(op, args);
+    case DType::F64: break;
   }
-  return 0;
+  throw Error("internal error: f64 operands reach eval_element; they go through eval_scalar64");
 }
 
 }  // namespace nf::ir

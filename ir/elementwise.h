@@ -18,6 +18,13 @@ namespace nf::ir {
 // non-condition) operand, `result` the result dtype.
 uint32_t eval_element(Op op, DType operand, DType result, std::span<const uint32_t> args);
 
+// Applies an op to f64 scalars (parameter arithmetic): neg, add, sub, mul,
+// div in binary64; comparisons give 0/1; select picks args[1] or args[2] by
+// args[0] != 0; a cast to f32 rounds once to nearest even (the result is
+// then the f32 pattern). Operands and the result are f64 bit patterns (a
+// bool condition or result is 0/1).
+uint64_t eval_scalar64(Op op, DType result, std::span<const uint64_t> args);
+
 // The scalar rules that other ops reuse.
 float f32_min(float a, float b);  // IEEE 754-2019 minimum: NaN wins, -0 < +0
 float f32_max(float a, float b);  // IEEE 754-2019 maximum

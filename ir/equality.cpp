@@ -30,7 +30,7 @@ bool same_process(const Process& a, const Process& b) {
 }  // namespace
 
 bool structurally_equal(const Program& a, const Program& b) {
-  if (std::bit_cast<uint32_t>(a.default_dt) != std::bit_cast<uint32_t>(b.default_dt) ||
+  if (std::bit_cast<uint64_t>(a.default_dt) != std::bit_cast<uint64_t>(b.default_dt) ||
       a.default_seed != b.default_seed)
     return false;
   if (a.compartments.size() != b.compartments.size() || a.params.size() != b.params.size() ||
@@ -42,7 +42,7 @@ bool structurally_equal(const Program& a, const Program& b) {
   }
   for (size_t i = 0; i < a.params.size(); ++i)
     if (a.params[i].name != b.params[i].name ||
-        std::bit_cast<uint32_t>(a.params[i].default_value) != std::bit_cast<uint32_t>(b.params[i].default_value))
+        std::bit_cast<uint64_t>(a.params[i].default_value) != std::bit_cast<uint64_t>(b.params[i].default_value))
       return false;
   for (size_t i = 0; i < a.processes.size(); ++i)
     if (!same_process(a.processes[i], b.processes[i])) return false;

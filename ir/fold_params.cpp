@@ -8,7 +8,7 @@ namespace {
 
 // Rebuilds a process, replacing param nodes named in `values` by constants;
 // nodes whose operands did not change are kept as the same objects.
-Process fold_process(const Process& process, const std::map<std::string, float>& values) {
+Process fold_process(const Process& process, const std::map<std::string, double>& values) {
   Process out = process;
   out.body.clear();
   std::map<const Node*, NodeRef> replaced;
@@ -16,8 +16,8 @@ Process fold_process(const Process& process, const std::map<std::string, float>&
     NodeRef result = n;
     auto value = n->op == Op::Param ? values.find(n->attrs.name) : values.end();
     if (value != values.end()) {
-      Attrs a;
-      a.literal = Literal::f32(value->second);
+      Attrs a;  // an f32 read is the value rounded once, as at run time
+      a.literal = n->type.dtype == DType::F64 ? Literal::f64(value->second) : Literal::f32(float(value->second));
       result = Node::make(Op::Const, n->type, {}, a, n->loc);
     } else {
       std::vector<NodeRef> operands = n->operands;
@@ -40,7 +40,7 @@ Process fold_process(const Process& process, const std::map<std::string, float>&
 }  // namespace
 
 Program fold_params(const Program& program, const std::set<std::string>& names) {
-  std::map<std::string, float> values;
+  std::map<std::string, double> values;
   for (const Parameter& p : program.params)
     if (names.count(p.name)) values[p.name] = p.default_value;
   Program out = program;

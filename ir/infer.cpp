@@ -8,7 +8,7 @@ namespace {
 
 std::string describe(const OperandInfo& o) { return o.label + " (" + o.type.str() + ")"; }
 
-bool is_numeric(DType d) { return d == DType::F32 || d == DType::I32; }
+bool is_numeric(DType d) { return d == DType::F32 || d == DType::I32 || d == DType::F64; }
 
 Inferred fail(std::string message) { return {std::nullopt, std::move(message)}; }
 Inferred ok(Type t) { return {std::move(t), ""}; }
@@ -113,8 +113,11 @@ Inferred infer_unchecked(Op op, const std::vector<OperandInfo>& ops, const Attrs
       return ok(ops[0].type);
     case OpClass::Param:
     case OpClass::StepArg:
+      // Read as f64 (the Python float) or as f32 (rounded once); f32 unless declared.
       if (!(e = check_operands(op, ops, 0)).empty()) return fail(e);
-      return ok(Type{DType::F32, {}});
+      if (declared && !(declared->shape.rank() == 0 && (declared->dtype == DType::F32 || declared->dtype == DType::F64)))
+        return fail(name_of(op) + " is an f32[] or f64[] scalar, declared " + declared->str());
+      return ok(declared ? *declared : Type{DType::F32, {}});
     case OpClass::Unary:
       if (!(e = check_operands(op, ops, 1)).empty()) return fail(e);
       if (!(e = check_dtype(op, ops[0])).empty()) return fail(e);
@@ -280,10 +283,36 @@ Inferred infer_unchecked(Op op, const std::vector<OperandInfo>& ops, const Attrs
   return fail("unknown op");
 }
 
+// f64 is the type of parameter arithmetic only: scalars, combined by neg,
+// add, sub, mul, div, comparisons and select, and rounded to f32 by a cast.
+std::string check_f64(Op op, const std::vector<OperandInfo>& ops, const std::optional<Type>& declared) {
+  bool any = declared && declared->dtype == DType::F64;
+  for (const OperandInfo& o : ops) any = any || o.type.dtype == DType::F64;
+  if (!any) return "";
+  for (const OperandInfo& o : ops)
+    if (o.type.dtype == DType::F64 && o.type.shape.rank() != 0)
+      return "f64 values are scalars (parameter arithmetic), got " + describe(o);
+  if (declared && declared->dtype == DType::F64 && declared->shape.rank() != 0)
+    return "f64 values are scalars (parameter arithmetic), declared " + declared->str();
+  switch (op) {
+    case Op::Const: case Op::Param: case Op::Time: case Op::StepSize:
+    case Op::Neg: case Op::Add: case Op::Sub: case Op::Mul: case Op::Div:
+    case Op::Eq: case Op::Ne: case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge: case Op::Select:
+      return "";
+    case Op::Cast:
+      if (ops.size() == 1 && ops[0].type.dtype == DType::F64 && declared && declared->dtype == DType::F32) return "";
+      return "a cast involving f64 must round an f64 scalar to f32";
+    default:
+      return name_of(op) + " does not take f64 operands (f64 is only for parameter arithmetic: neg, add, sub, mul, "
+             "div, comparisons, select, and a cast to f32)";
+  }
+}
+
 }  // namespace
 
 Inferred infer_type(Op op, const std::vector<OperandInfo>& operands, const Attrs& attrs,
                     const std::optional<Type>& declared) {
+  if (std::string e = check_f64(op, operands, declared); !e.empty()) return fail(e);
   Inferred r = infer_unchecked(op, operands, attrs, declared);
   if (r.type && declared && *r.type != *declared)
     return fail("declared type " + declared->str() + " but " + std::string(op_name(op)) +

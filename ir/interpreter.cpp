@@ -30,7 +30,7 @@ void State::set(const std::string& compartment, Tensor value) {
   it->second = std::move(value);
 }
 
-void State::set_param(const std::string& name, float value) {
+void State::set_param(const std::string& name, double value) {
   auto it = params.find(name);
   if (it == params.end()) throw Error("state has no parameter '" + name + "'");
   it->second = value;
@@ -39,7 +39,7 @@ void State::set_param(const std::string& name, float value) {
 State create_state(const Program& program, uint64_t seed) {
   State s = State::initial(program, seed);
   if (program.find_process(kInitializeProcess))
-    run_process(program, kInitializeProcess, s, 0.0f, program.default_dt);
+    run_process(program, kInitializeProcess, s, 0.0, program.default_dt);
   return s;
 }
 
@@ -236,26 +236,59 @@ Tensor draw(const Node& n, const std::vector<const Tensor*>& in, uint64_t seed) 
 
 }  // namespace
 
-void run_process(const Program& program, const std::string& name, State& state, float t, float dt) {
+namespace {
+
+bool touches_f64(const Node& n) {
+  if (n.type.dtype == DType::F64) return true;
+  for (const NodeRef& o : n.operands)
+    if (o->type.dtype == DType::F64) return true;
+  return false;
+}
+
+}  // namespace
+
+void run_process(const Program& program, const std::string& name, State& state, double t, double dt) {
   const Process* process = program.find_process(name);
   if (!process) throw Error("program has no process '" + name + "'");
   std::unordered_map<const Node*, Tensor> values;
+  // Parameter arithmetic: f64 scalars as bit patterns (docs/SEMANTICS.md).
+  std::unordered_map<const Node*, uint64_t> scalars;
+  auto leaf64 = [&](const Node& n) -> double {
+    if (op_class(n.op) == OpClass::StepArg) return n.op == Op::Time ? t : dt;
+    auto it = state.params.find(n.attrs.name);
+    if (it == state.params.end()) throw Error("state has no parameter '" + n.attrs.name + "'");
+    return it->second;
+  };
   for (const NodeRef& node : process->body) {
     const Node& n = *node;
+    OpClass cls = op_class(n.op);
+    bool leaf = cls == OpClass::Param || cls == OpClass::StepArg;
+    if (touches_f64(n) || leaf) {
+      uint64_t r;
+      if (cls == OpClass::Const) {
+        r = n.attrs.literal.bits;
+      } else if (leaf) {
+        r = std::bit_cast<uint64_t>(leaf64(n));
+        if (n.type.dtype == DType::F32) r = eval_scalar64(Op::Cast, DType::F32, std::span(&r, 1));
+      } else {
+        std::vector<uint64_t> args;
+        for (const NodeRef& o : n.operands)
+          args.push_back(o->type.dtype == DType::F64 ? scalars.at(o.get()) : values.at(o.get()).words.at(0));
+        r = eval_scalar64(n.op, n.type.dtype, args);
+      }
+      if (n.type.dtype == DType::F64) scalars[&n] = r;
+      else values[&n] = Tensor(n.type, uint32_t(r));
+      continue;
+    }
     std::vector<const Tensor*> in;
     for (const NodeRef& o : n.operands) in.push_back(&values.at(o.get()));
     Tensor result;
-    switch (op_class(n.op)) {
+    switch (cls) {
       case OpClass::Const: result = Tensor::filled(n.type, n.attrs.literal); break;
       case OpClass::Read: result = state.get(n.attrs.name); break;
       case OpClass::Write: state.set(n.attrs.name, *in[0]); continue;
-      case OpClass::Param: {
-        auto it = state.params.find(n.attrs.name);
-        if (it == state.params.end()) throw Error("state has no parameter '" + n.attrs.name + "'");
-        result = Tensor(n.type, std::bit_cast<uint32_t>(it->second));
-        break;
-      }
-      case OpClass::StepArg: result = Tensor(n.type, std::bit_cast<uint32_t>(n.op == Op::Time ? t : dt)); break;
+      case OpClass::Param:
+      case OpClass::StepArg: break;  // above
       case OpClass::Unary:
       case OpClass::Binary:
       case OpClass::Compare:

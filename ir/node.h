@@ -17,21 +17,26 @@
 
 namespace nf::ir {
 
-// A scalar of some dtype held as its 32-bit pattern: f32 bits, i32 two's
-// complement, or 0/1 for bool. Holding bits keeps -0 and NaN payloads exact.
+// A scalar of some dtype held as its bit pattern: f32 bits, i32 two's
+// complement or 0/1 for bool in the low 32 bits, or all 64 bits of an f64.
+// Holding bits keeps -0 and NaN payloads exact.
 struct Literal {
   DType dtype = DType::F32;
-  uint32_t bits = 0;
+  uint64_t bits = 0;
 
   static Literal f32(float v) { return {DType::F32, std::bit_cast<uint32_t>(v)}; }
   static Literal i32(int32_t v) { return {DType::I32, std::bit_cast<uint32_t>(v)}; }
   static Literal boolean(bool v) { return {DType::Bool, v ? 1u : 0u}; }
-  float as_f32() const { return std::bit_cast<float>(bits); }
-  int32_t as_i32() const { return std::bit_cast<int32_t>(bits); }
+  static Literal f64(double v) { return {DType::F64, std::bit_cast<uint64_t>(v)}; }
+  float as_f32() const { return std::bit_cast<float>(word()); }
+  int32_t as_i32() const { return std::bit_cast<int32_t>(word()); }
+  double as_f64() const { return std::bit_cast<double>(bits); }
+  // The 32-bit element word of an f32, i32 or bool literal.
+  uint32_t word() const { return uint32_t(bits); }
   bool operator==(const Literal&) const = default;
-  // Exact text: shortest round-trip decimal for f32 ("-0", "inf", "nan" and
-  // "-nan" for the quiet NaN, "nan(0x7fc00001)" with all 32 bits for any other
-  // NaN), integer for i32, true/false.
+  // Exact text: shortest round-trip decimal for f32 and f64 ("-0", "inf",
+  // "nan" and "-nan" for the quiet NaN, "nan(0x7fc00001)" with all the bits
+  // for any other NaN), integer for i32, true/false.
   std::string str() const;
 };
 

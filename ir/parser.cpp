@@ -1,6 +1,8 @@
 #include "ir/parser.h"
 
+#include <bit>
 #include <charconv>
+#include <type_traits>
 #include <cmath>
 #include <limits>
 #include <map>
@@ -230,31 +232,45 @@ class Parser {
           return bad("integer " + std::to_string(v) + " does not fit in i32");
         return Literal::i32(int32_t(v));
       }
-      case DType::F32: break;
+      case DType::F32: return float_literal<float>(lt, bad);
+      case DType::F64: return float_literal<double>(lt, bad);
     }
-    float v = 0;
+    return bad("unknown dtype");
+  }
+
+  // An f32 or f64 literal: a decimal, inf, nan or nan(0x<all the bits>).
+  template <class F, class Bad>
+  Literal float_literal(const LiteralText& lt, Bad bad) {
+    using Bits = std::conditional_t<sizeof(F) == 4, uint32_t, uint64_t>;
+    const Bits sign = Bits(1) << (8 * sizeof(F) - 1);
+    auto make = [](Bits b) {
+      return sizeof(F) == 4 ? Literal{DType::F32, b} : Literal{DType::F64, b};
+    };
+    const char* name = sizeof(F) == 4 ? "f32" : "f64";
+    const std::string& s = lt.token.text;
+    F v = 0;
     if (s == "inf") {
-      v = std::numeric_limits<float>::infinity();
+      v = std::numeric_limits<F>::infinity();
     } else if (s == "nan") {
-      uint32_t bits = 0x7fc00000u;
+      Bits bits = std::bit_cast<Bits>(std::numeric_limits<F>::quiet_NaN());
       if (!lt.payload.empty()) {
         const std::string& p = lt.payload;
         auto r = p.size() > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X')
                      ? std::from_chars(p.data() + 2, p.data() + p.size(), bits, 16)
                      : std::from_chars_result{p.data(), std::errc::invalid_argument};
-        if (r.ec != std::errc() || r.ptr != p.data() + p.size() || !std::isnan(std::bit_cast<float>(bits)))
+        if (r.ec != std::errc() || r.ptr != p.data() + p.size() || !std::isnan(std::bit_cast<F>(bits)))
           return bad("'" + p + "' is not the bit pattern of a NaN");
       }
-      if (lt.negative) bits ^= 0x80000000u;
-      return Literal{DType::F32, bits};
+      if (lt.negative) bits ^= sign;
+      return make(bits);
     } else {
       auto r = std::from_chars(s.data(), s.data() + s.size(), v);
       if (lt.token.kind == Tok::Number && r.ec == std::errc::result_out_of_range)
-        return bad("'" + s + "' is outside the range of f32");
+        return bad("'" + s + "' is outside the range of " + name);
       if (lt.token.kind != Tok::Number || r.ec != std::errc() || r.ptr != s.data() + s.size())
-        return bad("expected a number for an f32, found '" + s + "'");
+        return bad("expected a number for an " + std::string(name) + ", found '" + s + "'");
     }
-    return Literal::f32(lt.negative ? -v : v);
+    return make(std::bit_cast<Bits>(lt.negative ? -v : v));
   }
 
   // ---- declarations ----
@@ -262,7 +278,7 @@ class Parser {
   void parse_default_dt() {
     once(take(), seen_dt_);
     expect_punct('=', "after 'dt'");
-    program_.default_dt = literal_of(parse_literal_text(), DType::F32).as_f32();
+    program_.default_dt = literal_of(parse_literal_text(), DType::F64).as_f64();
   }
 
   // seed = integer
@@ -281,7 +297,7 @@ class Parser {
     Token name = expect_kind(Tok::Name, "a parameter name");
     expect_punct('=', "after the parameter name");
     LiteralText lt = parse_literal_text();
-    program_.params.push_back({name.text, literal_of(lt, DType::F32).as_f32(), loc});
+    program_.params.push_back({name.text, literal_of(lt, DType::F64).as_f64(), loc});
   }
 
   // compartment NAME : type ROLE = literal

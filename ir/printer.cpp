@@ -63,11 +63,11 @@ std::string print(const Process& process) {
 
 std::string print(const Program& program) {
   std::string out;
-  if (std::bit_cast<uint32_t>(program.default_dt) != std::bit_cast<uint32_t>(1.0f))
-    out += "dt = " + Literal::f32(program.default_dt).str() + "\n";
+  if (std::bit_cast<uint64_t>(program.default_dt) != std::bit_cast<uint64_t>(1.0))
+    out += "dt = " + Literal::f64(program.default_dt).str() + "\n";
   if (program.default_seed != 0) out += "seed = " + std::to_string(program.default_seed) + "\n";
   for (const Parameter& p : program.params)
-    out += "param " + p.name + " = " + Literal::f32(p.default_value).str() + "\n";
+    out += "param " + p.name + " = " + Literal::f64(p.default_value).str() + "\n";
   for (const Compartment& c : program.compartments)
     out += "compartment " + c.name + " : " + c.type.str() + " " + role_name(c.role) + " = " +
            c.init.str() + "\n";

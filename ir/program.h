@@ -28,11 +28,12 @@ struct Compartment {
   SourceLoc loc;
 };
 
-// A named f32 scalar that processes read; its value lives in the state, so a
-// new value needs no new program.
+// A named scalar that processes read, held in binary64 like the Python float
+// it stands for; its value lives in the state, so a new value needs no new
+// program. A `param` node reads it as f64, or as f32 (rounded once).
 struct Parameter {
   std::string name;
-  float default_value = 0.0f;
+  double default_value = 0.0;
   SourceLoc loc;
 };
 
@@ -43,7 +44,7 @@ struct Process {
 };
 
 struct Program {
-  float default_dt = 1.0f;     // the step size a run uses unless told otherwise
+  double default_dt = 1.0;     // the step size a run uses unless told otherwise
   uint64_t default_seed = 0;   // the seed a state gets unless told otherwise
   std::vector<Compartment> compartments;
   std::vector<Parameter> params;

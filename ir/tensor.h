@@ -17,7 +17,7 @@ struct Tensor {
   Tensor() = default;
   explicit Tensor(Type t, uint32_t fill = 0)
       : type(std::move(t)), words(size_t(type.shape.num_elements()), fill) {}
-  static Tensor filled(const Type& t, Literal value) { return Tensor(t, value.bits); }
+  static Tensor filled(const Type& t, Literal value) { return Tensor(t, value.word()); }
   static Tensor from_f32(Shape shape, const std::vector<float>& values);
   static Tensor from_i32(Shape shape, const std::vector<int32_t>& values);
 

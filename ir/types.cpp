@@ -9,6 +9,7 @@ const char* dtype_name(DType d) {
     case DType::F32: return "f32";
     case DType::I32: return "i32";
     case DType::Bool: return "bool";
+    case DType::F64: return "f64";
   }
   return "?";
 }
@@ -17,6 +18,7 @@ std::optional<DType> dtype_from_name(const std::string& name) {
   if (name == "f32") return DType::F32;
   if (name == "i32") return DType::I32;
   if (name == "bool") return DType::Bool;
+  if (name == "f64") return DType::F64;
   return std::nullopt;
 }
 

@@ -45,8 +45,8 @@ class Verifier {
   void report(const SourceLoc& loc, std::string message) { problems_.push_back({loc, std::move(message)}); }
 
   void check_declarations() {
-    if (!(program_.default_dt > 0.0f) || std::isinf(program_.default_dt))
-      report({}, "the default step dt must be a positive finite number, got " + Literal::f32(program_.default_dt).str());
+    if (!(program_.default_dt > 0.0) || std::isinf(program_.default_dt))
+      report({}, "the default step dt must be a positive finite number, got " + Literal::f64(program_.default_dt).str());
     std::set<std::string> names;
     for (const Compartment& c : program_.compartments) {
       if (!is_dotted_name(c.name, 2))
@@ -57,7 +57,9 @@ class Verifier {
                           "; at most " + std::to_string(kMaxRank) + " is supported");
       for (int64_t d : c.type.shape.dims)
         if (d < 0) report(c.loc, "compartment '" + c.name + "' has a negative dimension in " + c.type.str());
-      if (c.init.dtype != c.type.dtype)
+      if (c.type.dtype == DType::F64)
+        report(c.loc, "compartment '" + c.name + "' is " + c.type.str() + "; f64 is only for parameter arithmetic");
+      else if (c.init.dtype != c.type.dtype)
         report(c.loc, "compartment '" + c.name + "' is " + c.type.str() + " but its initial value " +
                           c.init.str() + " is " + dtype_name(c.init.dtype));
     }
@@ -69,6 +71,7 @@ class Verifier {
   }
 
   void check_process(const Process& proc) {
+    process_streams_.clear();
     std::map<const Node*, int> index;  // values defined so far in this process
     auto label = [&](const NodeRef& n) {
       auto it = index.find(n.get());
@@ -130,15 +133,18 @@ class Verifier {
     }
   }
 
-  // Each draw has its own stream, and distinct names must hash to distinct
-  // stream ids, or two draws would see the same random bits.
+  // Each draw of a process has its own stream, and distinct names must hash
+  // to distinct stream ids, or two draws would see the same random bits. One
+  // draw site (one method of one instance) may appear in several processes
+  // under the same stream: it is the same draw wherever it runs.
   void check_stream(const Node& n, const std::string& where) {
     const std::string& name = n.attrs.name;
-    auto [it, fresh] = stream_ids_.emplace(random::stream_id(name), name);
-    if (fresh) return;
-    if (it->second == name)
+    if (!process_streams_.insert(name).second) {
       report(n.loc, where + "stream \"" + name + "\" is already used by another draw; each draw needs its own stream");
-    else
+      return;
+    }
+    auto [it, fresh] = stream_ids_.emplace(random::stream_id(name), name);
+    if (!fresh && it->second != name)
       report(n.loc, where + "stream \"" + name + "\" has the same stream id as \"" + it->second +
                         "\"; rename one of them");
   }
@@ -146,6 +152,7 @@ class Verifier {
   const Program& program_;
   std::vector<Diagnostic> problems_;
   std::map<uint32_t, std::string> stream_ids_;
+  std::set<std::string> process_streams_;
 };
 
 }  // namespace

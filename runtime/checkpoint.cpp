@@ -77,8 +77,8 @@ nf_status nf_state_save(nf_state* s, const char* path, const char* const* names,
     const nf_module_info& m = *s->module->info;
     nf::npz::Entries entries;
     auto add_param = [&](const nf_param_info& p) {
-      nf::npz::Array a{nf::npz::DType::F32, {}, {}};
-      a.data.assign(s->block + p.offset, s->block + p.offset + 4);
+      nf::npz::Array a{nf::npz::DType::F64, {}, {}};
+      a.data.assign(s->block + p.offset, s->block + p.offset + 8);
       entries.push_back({p.name, std::move(a)});
     };
     if (n_names == 0) {
@@ -127,8 +127,8 @@ nf_status nf_state_load(nf_state* s, const char* path) {
       } else if (const nf_compartment_info* c = find_compartment(m, name.c_str())) {
         if (std::string why = misfit(a, *c); !why.empty()) return fail(s, NF_ERROR_BAD_FILE, where + why);
       } else if (find_param(m, name.c_str())) {
-        if (a.dtype != nf::npz::DType::F32 || !a.shape.empty())
-          return fail(s, NF_ERROR_BAD_FILE, where + "must be a float32 scalar (a run-time parameter)");
+        if ((a.dtype != nf::npz::DType::F64 && a.dtype != nf::npz::DType::F32) || !a.shape.empty())
+          return fail(s, NF_ERROR_BAD_FILE, where + "must be a float64 (or float32) scalar (a run-time parameter)");
       } else {
         return fail(s, NF_ERROR_BAD_FILE,
                     where + "is not a compartment or run-time parameter of this model" + suggestion(m, name, "entry"));
@@ -140,7 +140,15 @@ nf_status nf_state_load(nf_state* s, const char* path) {
       } else if (const nf_compartment_info* c = find_compartment(m, name.c_str())) {
         store(s, *c, a);
       } else {
-        std::memcpy(s->block + find_param(m, name.c_str())->offset, a.data.data(), 4);
+        double v;  // a float32 parameter (older checkpoints) widens exactly
+        if (a.dtype == nf::npz::DType::F64) {
+          std::memcpy(&v, a.data.data(), 8);
+        } else {
+          float f;
+          std::memcpy(&f, a.data.data(), 4);
+          v = f;
+        }
+        std::memcpy(s->block + find_param(m, name.c_str())->offset, &v, 8);
       }
     }
     return NF_OK;

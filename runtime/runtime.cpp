@@ -116,7 +116,7 @@ nf_status check_info(const nf_module_info* info, std::string* error) {
     if (c.kept == NF_KEPT_FACTORED && !info->materialize) return malformed(what + "is factored but the module has no materialize");
   }
   for (int32_t i = 0; i < info->n_params; ++i)
-    if (!info->params[i].name || !inside(info->params[i].offset, 4))
+    if (!info->params[i].name || !inside(info->params[i].offset, 8))
       return malformed("a run-time parameter lies outside the state block");
   for (int32_t i = 0; i < info->n_processes; ++i)
     if (!info->processes[i].name || !info->processes[i].step) return malformed("a process has no name or step function");
@@ -138,7 +138,7 @@ void initialize(nf_state* s, uint64_t seed) {
     const nf_compartment_info& c = m.compartments[i];
     for (int64_t b = 0; b < c.bytes; b += 4) std::memcpy(s->block + c.offset + b, &c.init_bits, 4);
   }
-  for (int32_t i = 0; i < m.n_params; ++i) std::memcpy(s->block + m.params[i].offset, &m.params[i].default_value, 4);
+  for (int32_t i = 0; i < m.n_params; ++i) std::memcpy(s->block + m.params[i].offset, &m.params[i].default_value, 8);
   std::memcpy(s->block + m.seed_offset, &seed, 8);
   int32_t init = find_process(m, "initialize");
   if (init >= 0) m.processes[init].step(s->block, 0.0f, m.default_dt);
@@ -389,27 +389,27 @@ nf_status nf_state_read(nf_state* s, const char* name, int32_t dtype, void* out,
   return NF_OK;
 }
 
-nf_status nf_state_set_param(nf_state* s, const char* name, float value) {
+nf_status nf_state_set_param(nf_state* s, const char* name, double value) {
   if (!s || !name) return fail(s, NF_ERROR_INVALID_ARGUMENT, "state or name is NULL");
   const nf_param_info* p = find_param(*s->module->info, name);
   if (!p)
     return fail(s, NF_ERROR_UNKNOWN_NAME,
                 std::string("no run-time parameter '") + name + "'" + suggestion(*s->module->info, name, "parameter"));
-  std::memcpy(s->block + p->offset, &value, 4);
+  std::memcpy(s->block + p->offset, &value, 8);
   return NF_OK;
 }
 
-nf_status nf_state_get_param(nf_state* s, const char* name, float* value) {
+nf_status nf_state_get_param(nf_state* s, const char* name, double* value) {
   if (!s || !name || !value) return fail(s, NF_ERROR_INVALID_ARGUMENT, "state, name or value is NULL");
   const nf_param_info* p = find_param(*s->module->info, name);
   if (!p)
     return fail(s, NF_ERROR_UNKNOWN_NAME,
                 std::string("no run-time parameter '") + name + "'" + suggestion(*s->module->info, name, "parameter"));
-  std::memcpy(value, s->block + p->offset, 4);
+  std::memcpy(value, s->block + p->offset, 8);
   return NF_OK;
 }
 
-nf_status nf_state_step(nf_state* s, const char* process, float t, float dt) {
+nf_status nf_state_step(nf_state* s, const char* process, double t, double dt) {
   if (!s || !process) return fail(s, NF_ERROR_INVALID_ARGUMENT, "state or process is NULL");
   int32_t i = find_process(*s->module->info, process);
   if (i < 0)
@@ -419,11 +419,11 @@ nf_status nf_state_step(nf_state* s, const char* process, float t, float dt) {
   return NF_OK;
 }
 
-nf_status nf_state_scan(nf_state* s, const char* const* processes, int32_t n_processes, float t0, float dt,
-                        int64_t steps, const nf_io* drives, int32_t n_drives, const nf_io* records, int32_t n_records) {
+nf_status nf_state_scan(nf_state* s, const char* const* processes, int32_t n_processes, double t0, double dt,
+                        int64_t first, int64_t steps, const nf_io* drives, int32_t n_drives, const nf_io* records, int32_t n_records) {
   return guarded(s, "nf_state_scan", NF_ERROR_INVALID_ARGUMENT, [&]() -> nf_status {
     if (!s) return invalid(s, "state");
-    if (n_processes < 0 || n_drives < 0 || n_records < 0 || steps < 0)
+    if (n_processes < 0 || n_drives < 0 || n_records < 0 || steps < 0 || first < 0)
       return fail(s, NF_ERROR_INVALID_ARGUMENT, "a count is negative");
     if ((n_processes && !processes) || (n_drives && !drives) || (n_records && !records))
       return fail(s, NF_ERROR_INVALID_ARGUMENT, "a list is NULL but its count is not 0");
@@ -451,7 +451,7 @@ nf_status nf_state_scan(nf_state* s, const char* const* processes, int32_t n_pro
     std::vector<nf_stream> d, r;
     if (nf_status st = streams(drives, n_drives, d); st != NF_OK) return st;
     if (nf_status st = streams(records, n_records, r); st != NF_OK) return st;
-    m.scan(s->block, indices.data(), int32_t(indices.size()), t0, dt, steps, d.data(), int32_t(d.size()), r.data(),
+    m.scan(s->block, indices.data(), int32_t(indices.size()), t0, dt, first, steps, d.data(), int32_t(d.size()), r.data(),
            int32_t(r.size()));
     return NF_OK;
   });

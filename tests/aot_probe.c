@@ -80,18 +80,18 @@ int main(int argc, char** argv) {
     if (every <= 0) return fail("bad RESET period", colon + 1);
   }
   /* Scan segment by segment, with every stream moved to the segment's first row. */
-  float t = 0.0f;
   for (long long start = 0; start < steps;) {
     long long end = every > 0 ? (start / every + 1) * every : steps;
     if (end > steps) end = steps;
+    double t = 0.0 + (double)start * m->default_dt; /* the time of step `start` */
     if (reset && start > 0) CHECK(nf_state_step(state, reset, t, m->default_dt));
     nf_io* d = malloc(sizeof(nf_io) * (size_t)(n_drives > 0 ? n_drives : 1));
     nf_io* r = malloc(sizeof(nf_io) * (size_t)(m->n_compartments > 0 ? m->n_compartments : 1));
     for (int32_t i = 0; i < n_drives; ++i) d[i] = drives[i], d[i].data = (uint8_t*)drives[i].data + start * sizes[i];
     for (int32_t i = 0; i < m->n_compartments; ++i)
       r[i] = records[i], r[i].data = (uint8_t*)records[i].data + start * m->compartments[i].bytes;
-    CHECK(nf_state_scan(state, procs, n_procs, t, m->default_dt, end - start, d, n_drives, r, m->n_compartments));
-    for (long long k = start; k < end; ++k) t = t + m->default_dt;
+    CHECK(nf_state_scan(state, procs, n_procs, 0.0, m->default_dt, start, end - start, d, n_drives, r,
+                        m->n_compartments));
     free(d);
     free(r);
     start = end;

@@ -119,7 +119,7 @@ std::map<std::string, int64_t> run_golden(const ir::Program& program, const Gold
   threaded.set_threads(2, 1);
   threaded.reinitialize(run.seed);
   ir::State interp = ir::create_state(program, run.seed);
-  float dt = program.default_dt;
+  double dt = program.default_dt;
   // The compiled state's compartments as the interpreter's tensors.
   auto get = [&](nf::State& s, const std::string& name) {
     ir::Tensor t(interp.get(name).type);
@@ -156,8 +156,8 @@ std::map<std::string, int64_t> run_golden(const ir::Program& program, const Gold
     }
     return true;
   };
-  float t = 0.0f;
   for (int64_t step = 0; step < run.steps; ++step) {
+    double t = ir::step_time(0.0, dt, step);
     if (run.reset_every && step > 0 && step % run.reset_every == 0) {
       ir::run_process(program, run.reset, interp, t, dt);
       compiled.step(run.reset, t, dt);
@@ -192,7 +192,6 @@ std::map<std::string, int64_t> run_golden(const ir::Program& program, const Gold
       const ir::Tensor& v = interp.get(c);
       for (size_t i = 0; i < v.size(); ++i) ones[c] += v.f32(i) == 1.0f;
     }
-    t = t + dt;
   }
   if (run.aot) check_aot(program, run, aot_driven, drive_bytes, interp_steps);
   return ones;

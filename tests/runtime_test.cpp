@@ -97,7 +97,7 @@ TEST_CASE("open a module, read its descriptor, find names", "[runtime]") {
   CHECK(w.offset % info.alignment == 0);
   const nf_param_info* eta = nullptr;
   REQUIRE(nf_module_find_param(m.get(), "W.eta", &eta) == NF_OK);
-  CHECK(eta->default_value == 0.1f);
+  CHECK(eta->default_value == 0.1);  // the model text's binary64 value, not 0.1f
   int32_t index = -1;
   REQUIRE(nf_module_find_process(m.get(), "learn", &index) == NF_OK);
   CHECK(std::string(info.processes[index].name) == "learn");
@@ -211,7 +211,7 @@ TEST_CASE("states are created, read, written, stepped and scanned", "[runtime]")
   a.set_param("W.eta", 0.25f);
   CHECK(a.param("W.eta") == 0.25f);
   CHECK(nf_state_set_param(a.get(), "W.mu", 1.0f) == NF_ERROR_UNKNOWN_NAME);  // mu decided an if: not run-time
-  float v = 0;
+  double v = 0;
   CHECK(nf_state_get_param(a.get(), "W.eta", nullptr) == NF_ERROR_INVALID_ARGUMENT);
   CHECK(nf_state_get_param(nullptr, "W.eta", &v) == NF_ERROR_INVALID_ARGUMENT);
   // step: the Bernoulli counter advances once per step.
@@ -249,11 +249,11 @@ TEST_CASE("scan equals stepping one step at a time, streams included", "[runtime
   CHECK(all_words(scanned, m) == all_words(stepped, m));
   // Everything is checked before the first step.
   const char* procs[] = {"advance", "nope"};
-  CHECK(nf_state_scan(scanned.get(), procs, 2, 0, 1, 5, nullptr, 0, nullptr, 0) == NF_ERROR_UNKNOWN_NAME);
-  CHECK(nf_state_scan(scanned.get(), procs, 1, 0, 1, -1, nullptr, 0, nullptr, 0) == NF_ERROR_INVALID_ARGUMENT);
-  CHECK(nf_state_scan(scanned.get(), nullptr, 1, 0, 1, 5, nullptr, 0, nullptr, 0) == NF_ERROR_INVALID_ARGUMENT);
+  CHECK(nf_state_scan(scanned.get(), procs, 2, 0, 1, 0, 5, nullptr, 0, nullptr, 0) == NF_ERROR_UNKNOWN_NAME);
+  CHECK(nf_state_scan(scanned.get(), procs, 1, 0, 1, 0, -1, nullptr, 0, nullptr, 0) == NF_ERROR_INVALID_ARGUMENT);
+  CHECK(nf_state_scan(scanned.get(), nullptr, 1, 0, 1, 0, 5, nullptr, 0, nullptr, 0) == NF_ERROR_INVALID_ARGUMENT);
   nf_io bad = {"W.nothing", rec_scanned.data()};
-  CHECK(nf_state_scan(scanned.get(), procs, 1, 0, 1, 5, nullptr, 0, &bad, 1) == NF_ERROR_UNKNOWN_NAME);
+  CHECK(nf_state_scan(scanned.get(), procs, 1, 0, 1, 0, 5, nullptr, 0, &bad, 1) == NF_ERROR_UNKNOWN_NAME);
   CHECK(all_words(scanned, m) == all_words(stepped, m));  // no step ran
 }
 
@@ -402,7 +402,7 @@ TEST_CASE("numpy reads checkpoints and .npy files set compartments", "[runtime][
                        "assert d['W.weights'].dtype == np.float32 and d['W.weights'].shape == (4, 3)\n"
                        "assert d['z.key'].dtype == np.int32 and d['z.key'].shape == ()\n"
                        "assert d['seed'].dtype == np.uint64 and int(d['seed']) == 4\n"
-                       "assert d['W.eta'].dtype == np.float32 and d['W.eta'].shape == ()\n"
+                       "assert d['W.eta'].dtype == np.float64 and d['W.eta'].shape == ()\n"
                        "assert repr(float(d['W.weights'].flat[5])) == repr(float(np.float32(" + std::string(expected) + ")))\n"
                        "np.save('" + (dir / "w.npy") + "', np.full((4, 3), 0.125, dtype=np.float32))\n"
                        "np.save('" + (dir / "bad.npy") + "', np.zeros((3, 4), dtype=np.float32))\n";

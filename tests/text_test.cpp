@@ -30,7 +30,7 @@ TEST_CASE("print and parse round-trip a program using every op", "[text]") {
 
 TEST_CASE("the canonical form of a small program", "[text]") {
   ProgramBuilder pb;
-  pb.param("W.eta", 0.01f);
+  pb.param("W.eta", 0.01);
   pb.compartment("W.weights", {DType::F32, {2, 3}}, Role::State, 0.5f);
   ProcessBuilder& p = pb.process("evolve");
   NodeRef w = p.read("W.weights");
@@ -103,7 +103,9 @@ TEST_CASE("syntax errors point at the offending token with a caret", "[text]") {
         "bad.nfir:2:12: error: value %0 is not defined earlier in this process\n"
         "    %1 = neg %0 : f32[]\n"
         "             ^");
-  CHECK_THAT(rejection("compartment a.x : f64[2] state = 0"), Contains("1:19: error: unknown dtype 'f64'"));
+  CHECK_THAT(rejection("compartment a.x : f16[2] state = 0"), Contains("1:19: error: unknown dtype 'f16'"));
+  CHECK_THAT(rejection("compartment a.x : f64[2] state = 0"),
+             Contains("compartment 'a.x' is f64[2]; f64 is only for parameter arithmetic"));
   CHECK_THAT(rejection("compartment a.x : f32[2] hidden = 0"), Contains("unknown role 'hidden'"));
   CHECK_THAT(rejection("compartment a.x : i32[] state = 1.5"), Contains("expected an integer for an i32, found '1.5'"));
   CHECK_THAT(rejection("compartment a.x : i32[] state = 3000000000"), Contains("does not fit in i32"));

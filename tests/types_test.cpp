@@ -25,5 +25,6 @@ TEST_CASE("shapes: element counts, row-major strides, text", "[types]") {
   CHECK(Shape{}.str() == "[]");
   CHECK((Type{DType::Bool, {1, 36}}.str()) == "bool[1,36]");
   CHECK(dtype_from_name("i32") == DType::I32);
-  CHECK_FALSE(dtype_from_name("f64").has_value());
+  CHECK(dtype_from_name("f64") == DType::F64);
+  CHECK_FALSE(dtype_from_name("f16").has_value());
 }

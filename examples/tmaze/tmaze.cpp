@@ -7,7 +7,9 @@
 //
 // The defaults are the exhibit's: seeds 59, 1234, 44, 816, 200 episodes, both
 // agents. --expect-learning makes the exit status 1 unless the spiking agent's
-// completion rate over the whole run beats the random agent's by 0.2.
+// trailing-100 completion rate at the last training episode, averaged over
+// seeds, beats the random agent's by 0.2 (the agents learn on most seeds but
+// not all: about one network in five stays stuck, so test with several).
 // Each seed runs in its own thread with its own state. For every agent and
 // seed it writes OUT/{snn,random}_{seed}.csv and .npz (per-episode return,
 // completion and length; the last episode is the evaluation episode), then
@@ -218,6 +220,7 @@ int main(int argc, char** argv) {
     nf::Module module = nf::Module::open(module_path);
     auto start = std::chrono::steady_clock::now();
     std::map<bool, float> overall;  // completion rate over every episode, per agent
+    std::map<bool, float> final;    // trailing-100 completion at the last training episode, per agent
     for (bool snn : {true, false}) {
       if ((snn && agent == "random") || (!snn && agent == "snn")) continue;
       std::string tag = snn ? "snn" : "random";
@@ -244,6 +247,7 @@ int main(int argc, char** argv) {
         ret += trailing(histories[k].returns, last) / float(seeds.size());
         eval_complete += histories[k].completes.back() / float(seeds.size());
       }
+      final[snn] = completion;
       std::printf("%-6s over %zu seed%s, episode %d: trailing-100 completion %.3f, return %.2f; evaluation episode completed %.2f\n",
                   tag.c_str(), seeds.size(), seeds.size() == 1 ? "" : "s", episodes, double(completion), double(ret),
                   double(eval_complete));
@@ -252,8 +256,8 @@ int main(int argc, char** argv) {
     std::printf("wall time %.2f s\n", seconds);
     if (expect_learning) {
       std::printf("completion over the whole run: spiking %.3f, random %.3f\n", double(overall[true]), double(overall[false]));
-      if (!(overall[true] >= overall[false] + 0.2f)) {
-        std::printf("the spiking agent did not beat the random agent by 0.2\n");
+      if (!(final[true] >= final[false] + 0.2f)) {
+        std::printf("the spiking agent did not beat the random agent by 0.2 in trailing-100 completion\n");
         return 1;
       }
     }

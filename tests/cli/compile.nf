@@ -39,8 +39,8 @@
 # HEADER: /* W.weights : f32[3,2] */
 # HEADER-NEXT: #define NF_COMPILED_W_WEIGHTS_OFFSET {{[0-9]+}}
 # HEADER-NEXT: #define NF_COMPILED_W_WEIGHTS_COUNT 6
-# HEADER: void nf_process_advance(uint8_t* state, float t, float dt);
-# LLVM-DAG: define void @nf_process_advance(ptr {{.*}}%state, float %t, float %dt)
+# HEADER: void nf_process_advance(uint8_t* state, double t, double dt);
+# LLVM-DAG: define void @nf_process_advance(ptr {{.*}}%state, double %t, double %dt)
 # LLVM-DAG: @nf_module = {{.*}}constant
 # ASM: nf_process_advance:
 # BADEMIT: error: unknown --emit 'exe' (available: so, obj, llvm, asm, header)

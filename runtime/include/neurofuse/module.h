@@ -10,7 +10,8 @@
  * bytes aligned to `alignment`. Every compartment occupies `bytes` at
  * `offset` (row-major, 4 bytes per element: IEEE binary32 for NF_F32, two's
  * complement for NF_I32, 0 or 1 as a 32-bit word for NF_BOOL); every run-time
- * parameter is a float at its `offset`; the seed of the random draws is a
+ * parameter is a double (IEEE binary64, like the Python float it stands for)
+ * at its `offset`; the seed of the random draws is a
  * uint64 at `seed_offset`; an nf_parallel hook (below) lives at
  * `hooks_offset`, all zero unless the host installs one. To create a state:
  * zero the block, fill each compartment with its `init_bits` (a 32-bit element
@@ -31,7 +32,9 @@
  * The storage is always current. A host that keeps a pointer to it and may
  * write through it sets the int32 to 3: products then read every row.
  *
- * Stepping. process[i].step(state, t, dt) runs one step of process i.
+ * Stepping. process[i].step(state, t, dt) runs one step of process i; t and
+ * dt are binary64, and so is all arithmetic of parameters, t and dt alone
+ * (rounded once to binary32 where it meets a compartment).
  * scan(...) runs many steps in native code, see nf_scan_fn. Step functions
  * touch only the block they are given, so states may be stepped concurrently
  * on different threads. */
@@ -46,14 +49,14 @@ extern "C" {
 
 /* Version of the layout of the structures below. A runtime must refuse a
  * module whose abi_version differs from the one it was built with. */
-#define NF_MODULE_ABI_VERSION 3
+#define NF_MODULE_ABI_VERSION 4
 
 enum { NF_F32 = 0, NF_I32 = 1, NF_BOOL = 2 };
 enum { NF_INPUT = 0, NF_STATE = 1, NF_OUTPUT = 2 };
 /* How compiled code keeps a compartment (nf_compartment_info.kept). */
 enum { NF_KEPT_PLAIN = 0, NF_KEPT_FACTORED = 1, NF_KEPT_CHECKED = 2 };
 
-typedef void (*nf_step_fn)(uint8_t* state, float t, float dt);
+typedef void (*nf_step_fn)(uint8_t* state, double t, double dt);
 
 /* How a host lets a step use several threads. A step function that has a
  * large loop calls `run(context, body, arg, rows, elements)` instead of
@@ -84,9 +87,8 @@ typedef struct {
 
 typedef struct {
   const char* name;      /* "component.parameter" */
-  int64_t offset;        /* of a float in the state block */
-  float default_value;
-  uint32_t reserved;
+  int64_t offset;        /* of a double in the state block */
+  double default_value;
 } nf_param_info;
 
 typedef struct {
@@ -106,12 +108,14 @@ typedef struct {
   uint8_t* data;
 } nf_stream;
 
-/* Runs `steps` steps. Each step: apply the drives, run the processes listed
- * by index in `processes` (n_processes of them) in order with the step's t,
- * then store the records; t starts at t0 and becomes t + dt after each step
- * (binary32 addition). */
-typedef void (*nf_scan_fn)(uint8_t* state, const int32_t* processes, int32_t n_processes, float t0, float dt,
-                           int64_t steps, const nf_stream* drives, int32_t n_drives, const nf_stream* records,
+/* Runs steps first .. first + steps - 1 of a run that starts at t0. Step
+ * first + k (k from 0): apply row k of the drives, run the processes listed
+ * by index in `processes` (n_processes of them) in order with
+ * t = t0 + (first + k) * dt (binary64, one rounding per operation, so t does
+ * not drift and a run split into pieces sees the same t), then store row k
+ * of the records. */
+typedef void (*nf_scan_fn)(uint8_t* state, const int32_t* processes, int32_t n_processes, double t0, double dt,
+                           int64_t first, int64_t steps, const nf_stream* drives, int32_t n_drives, const nf_stream* records,
                            int32_t n_records);
 
 typedef struct {
@@ -124,7 +128,7 @@ typedef struct {
   int64_t seed_offset;
   int64_t hooks_offset;  /* of an nf_parallel */
   uint64_t default_seed;
-  float default_dt;
+  double default_dt;
   int32_t n_compartments;
   int32_t n_params;
   int32_t n_processes;

@@ -152,12 +152,14 @@ NF_API nf_status nf_state_compartment(nf_state* state, const char* name, void** 
 NF_API nf_status nf_state_write(nf_state* state, const char* name, int32_t dtype, const void* data, int64_t count);
 NF_API nf_status nf_state_read(nf_state* state, const char* name, int32_t dtype, void* out, int64_t count);
 
-/* Sets or reads a run-time parameter. Errors: INVALID_ARGUMENT, UNKNOWN_NAME. */
-NF_API nf_status nf_state_set_param(nf_state* state, const char* name, float value);
-NF_API nf_status nf_state_get_param(nf_state* state, const char* name, float* value);
+/* Sets or reads a run-time parameter, a binary64 value like the Python float
+ * it stands for. Errors: INVALID_ARGUMENT, UNKNOWN_NAME. */
+NF_API nf_status nf_state_set_param(nf_state* state, const char* name, double value);
+NF_API nf_status nf_state_get_param(nf_state* state, const char* name, double* value);
 
-/* Runs one step of a process. Errors: INVALID_ARGUMENT, UNKNOWN_NAME. */
-NF_API nf_status nf_state_step(nf_state* state, const char* process, float t, float dt);
+/* Runs one step of a process at time t with step dt (binary64).
+ * Errors: INVALID_ARGUMENT, UNKNOWN_NAME. */
+NF_API nf_status nf_state_step(nf_state* state, const char* process, double t, double dt);
 
 /* Rows streamed between a compartment and a caller buffer of `steps` rows,
  * each row the compartment's elements (4 bytes each). */
@@ -166,21 +168,23 @@ typedef struct nf_io {
   void* data;
 } nf_io;
 
-/* Runs `steps` steps in native code. Before step k every drive's row k is
- * copied into its compartment; then the processes run in order with the step's
- * t (t0 for the first step, then t + dt); after it every record's row k is
- * copied out. Everything is checked before the first step.
+/* Runs steps first .. first + steps - 1 of a run that starts at time t0, in
+ * native code. Before step first + k, every drive's row k is copied into its
+ * compartment; then the processes run in order with t = t0 + (first + k) * dt
+ * computed in binary64 (so t never drifts, and a run split into pieces sees
+ * the same t as one long run); after it every record's row k is copied out.
+ * Everything is checked before the first step.
  * Errors: INVALID_ARGUMENT (NULL pointers, negative counts), UNKNOWN_NAME. */
-NF_API nf_status nf_state_scan(nf_state* state, const char* const* processes, int32_t n_processes, float t0,
-                               float dt, int64_t steps, const nf_io* drives, int32_t n_drives, const nf_io* records,
-                               int32_t n_records);
+NF_API nf_status nf_state_scan(nf_state* state, const char* const* processes, int32_t n_processes, double t0,
+                               double dt, int64_t first, int64_t steps, const nf_io* drives, int32_t n_drives,
+                               const nf_io* records, int32_t n_records);
 
 /* ---- checkpoints ---- */
 
 /* Saves compartments, run-time parameters and the seed as a NumPy .npz that
  * numpy.load reads: one entry per compartment and parameter, named by its
  * full name ("W1.weights", dtype float32/int32/bool and the compartment's
- * shape; parameters as float32 scalars), and "seed" (uint64). `names` chooses
+ * shape; parameters as float64 scalars), and "seed" (uint64). `names` chooses
  * compartments and parameters (n_names of them); n_names = 0 saves all. The
  * file is written to a temporary name and renamed, so a failed save leaves
  * any earlier file untouched.

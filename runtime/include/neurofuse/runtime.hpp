@@ -107,19 +107,20 @@ class State {
     check(nf_state_write(s_.get(), name.c_str(), info(name).dtype, words.data(), int64_t(words.size())));
   }
 
-  void set_param(const std::string& name, float v) { check(nf_state_set_param(s_.get(), name.c_str(), v)); }
-  float param(const std::string& name) {
-    float v = 0;
+  void set_param(const std::string& name, double v) { check(nf_state_set_param(s_.get(), name.c_str(), v)); }
+  double param(const std::string& name) {
+    double v = 0;
     check(nf_state_get_param(s_.get(), name.c_str(), &v));
     return v;
   }
-  void step(const std::string& process, float t, float dt) { check(nf_state_step(s_.get(), process.c_str(), t, dt)); }
-  void scan(const std::vector<std::string>& processes, float t0, float dt, int64_t steps,
-            const std::vector<nf_io>& drives = {}, const std::vector<nf_io>& records = {}) {
+  void step(const std::string& process, double t, double dt) { check(nf_state_step(s_.get(), process.c_str(), t, dt)); }
+  // Steps first .. first + steps - 1 of a run that starts at t0 (nf_state_scan).
+  void scan(const std::vector<std::string>& processes, double t0, double dt, int64_t steps,
+            const std::vector<nf_io>& drives = {}, const std::vector<nf_io>& records = {}, int64_t first = 0) {
     std::vector<const char*> names;
     for (const std::string& p : processes) names.push_back(p.c_str());
-    check(nf_state_scan(s_.get(), names.data(), int32_t(names.size()), t0, dt, steps, drives.data(), int32_t(drives.size()),
-                        records.data(), int32_t(records.size())));
+    check(nf_state_scan(s_.get(), names.data(), int32_t(names.size()), t0, dt, first, steps, drives.data(),
+                        int32_t(drives.size()), records.data(), int32_t(records.size())));
   }
   void save(const std::string& path, const std::vector<std::string>& names = {}) {
     std::vector<const char*> n;

@@ -1,0 +1,383 @@
+"""The systems compared by diff_test.py, each built once for both sides.
+
+Every case sets its weights explicitly (random initializers never matter),
+drives its inputs with fixed pseudo-random data (numpy, seeded), and uses
+non-round parameter values. Components that draw random numbers
+(PoissonCell, BernoulliCell, REINFORCESynapse) are run where the draw cannot
+change the result (probabilities <= 0 or >= 1; an action clipped to a
+single value); their sampling is checked by statistics in diff_test.py.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from harness import ROOT, Case, Instance, Phase
+
+F32 = np.float32
+
+
+def rng(seed: int) -> np.random.Generator:
+    return np.random.default_rng(seed)
+
+
+def spikes(r, steps, shape, p):
+    return (r.random((steps, *shape)) < p).astype(F32)
+
+
+def uniform(r, lo, hi, shape):
+    return r.uniform(lo, hi, shape).astype(F32)
+
+
+# ngclearn imports are deferred so that this module imports without ngclearn.
+def ngc(cls_name: str, **kw):
+    def make(name):
+        import ngclearn.components as C
+        return getattr(C, cls_name)(name, **kw)
+    return make
+
+
+def nf_args(**kw) -> str:
+    def lit(v):
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, str):
+            return f'"{v}"'
+        if isinstance(v, tuple):
+            return "(" + ", ".join(str(x) for x in v) + ")"
+        return repr(v)
+    return ", ".join(f"{k}={lit(v)}" for k, v in kw.items())
+
+
+def inst(name, cls_name, nf_only=None, ngc_only=None, **kw):
+    """An instance with the same parameters on both sides; nf_only/ngc_only
+    add parameters that only one side spells that way."""
+    return Instance(name, f"{cls_name}({nf_args(**kw, **(nf_only or {}))})",
+                    ngc(cls_name, **kw, **(ngc_only or {})))
+
+
+# --------------------------------------------------------------------------
+# VarTrace
+
+
+def var_trace(dt, steps=80, **kw):
+    r = rng(11)
+    params = dict(n_units=5, tau_tr=13.3, a_delta=0.7) | kw
+    label = " ".join(f"{k}={v}" for k, v in kw.items())
+    return Case(
+        name=f"VarTrace {label} dt={dt}".replace("  ", " "), component="VarTrace", dt=dt,
+        instances=[inst("tr", "VarTrace", **params)],
+        processes={"advance": ["tr.advance_state"], "reset": ["tr.reset"]},
+        phases=[Phase(["reset"], record=False),
+                Phase(["advance"], steps, drives={"tr.inputs": spikes(r, steps, (1, 5), 0.2)})])
+
+
+# --------------------------------------------------------------------------
+# LIFCell
+
+
+def lif(dt, steps=None, integration_type="euler", **kw):
+    steps = steps or int(round(25 / dt))
+    r = rng(12)
+    n = 6
+    params = dict(n_units=n, tau_m=30.7, resist_m=1.3, thr=-52.3, v_rest=-65.1, v_reset=-60.4,
+                  conduct_leak=0.93, tau_theta=108.3, theta_plus=0.037, refract_time=2.3,
+                  integration_type=integration_type) | kw
+    j = uniform(r, 5.0, 25.0, (steps, 1, n))
+    return Case(
+        name=f"LIFCell {integration_type} dt={dt}", component="LIFCell", dt=dt,
+        instances=[inst("z", "LIFCell", **params)],
+        processes={"advance": ["z.advance_state"], "reset": ["z.reset"]},
+        phases=[Phase(["reset"], record=False), Phase(["advance"], steps, drives={"z.j": j})])
+
+
+# --------------------------------------------------------------------------
+# Poisson and Bernoulli encoders: deterministic probabilities only
+
+
+def poisson(dt, steps=40):
+    r = rng(13)
+    n = 8
+    # p = inputs * (dt / 1000) * target_freq: 0 never fires, >= 1 always does
+    big = 1000.0 / (dt * 63.75) * 1.37
+    x = np.where(r.random((steps, 1, n)) < 0.4, big, 0.0).astype(F32)
+    return Case(
+        name=f"PoissonCell p in {{0, >=1}} dt={dt}", component="PoissonCell", dt=dt,
+        instances=[inst("z", "PoissonCell", n_units=n, target_freq=63.75)],
+        processes={"advance": ["z.advance_state"], "reset": ["z.reset"]},
+        phases=[Phase(["reset"], record=False), Phase(["advance"], steps, t0=0.3, drives={"z.inputs": x})])
+
+
+def bernoulli(dt, steps=40):
+    r = rng(14)
+    n = 8
+    x = (r.random((steps, 1, n)) < 0.5).astype(F32)
+    return Case(
+        name=f"BernoulliCell p in {{0, 1}} dt={dt}", component="BernoulliCell", dt=dt,
+        instances=[inst("z", "BernoulliCell", n_units=n)],
+        processes={"advance": ["z.advance_state"], "reset": ["z.reset"]},
+        phases=[Phase(["reset"], record=False), Phase(["advance"], steps, t0=0.3, drives={"z.inputs": x})])
+
+
+# --------------------------------------------------------------------------
+# RewardErrorCell
+
+
+def reward_error(dt, evolve_every_step, steps=40):
+    r = rng(15)
+    n = 3
+    step = ["advance", "evolve"] if evolve_every_step else ["advance"]
+    return Case(
+        name=f"RewardErrorCell {'+'.join(step)} dt={dt}", component="RewardErrorCell", dt=dt,
+        instances=[inst("r", "RewardErrorCell", n_units=n, alpha=0.33, ema_window_len=11)],
+        processes={"advance": ["r.advance_state"], "evolve": ["r.evolve"], "reset": ["r.reset"]},
+        phases=[Phase(["reset"], record=False),
+                Phase(step, steps, drives={"r.reward": uniform(r, -1.3, 1.7, (steps, 1, n))})])
+
+
+# --------------------------------------------------------------------------
+# Dense and static synapses
+
+
+def dense(cls_name, shape, batch, dt=1.0, steps=30, **kw):
+    r = rng(16)
+    w = uniform(r, -0.9, 1.1, shape)
+    x = uniform(r, -2.0, 3.0, (steps, batch, shape[0]))
+    return Case(
+        name=f"{cls_name} {shape} B={batch}", component=cls_name, dt=dt,
+        instances=[inst("W", cls_name, shape=shape, batch_size=batch, **kw)],
+        processes={"advance": ["W.advance_state"], "reset": ["W.reset"]},
+        phases=[Phase(["reset"], sets={"W.weights": w}, record=False),
+                Phase(["advance"], steps, drives={"W.inputs": x})])
+
+
+# --------------------------------------------------------------------------
+# Trace-based STDP and its modulated forms
+
+
+def stdp_drives(r, steps, n_in, n_out):
+    """Spikes and traces as a VarTrace would make them (the traces are
+    driven, so that the synapse alone is compared)."""
+    pre, post = spikes(r, steps, (1, n_in), 0.15), spikes(r, steps, (1, n_out), 0.15)
+
+    def trace(s):
+        z, out = np.zeros(s.shape[1:], F32), []
+        for k in range(steps):
+            z = (z * F32(0.93) + s[k] * F32(0.61)).astype(F32)
+            out.append(z)
+        return np.stack(out)
+    return {"W.preSpike": pre, "W.postSpike": post, "W.preTrace": trace(pre), "W.postTrace": trace(post)}
+
+
+def trace_stdp(dt=1.0, steps=60, **kw):
+    r = rng(17)
+    shape = (4, 3)
+    params = dict(shape=shape, A_plus=0.83, A_minus=0.41, eta=0.037, pretrace_target=0.11) | kw
+    label = " ".join(f"{k}={v}" for k, v in kw.items())
+    return Case(
+        name=f"TraceSTDPSynapse {label}".strip(), component="TraceSTDPSynapse", dt=dt,
+        instances=[inst("W", "TraceSTDPSynapse", **params)],
+        processes={"advance": ["W.advance_state"], "evolve": ["W.evolve"], "reset": ["W.reset"]},
+        phases=[Phase(["reset"], sets={"W.weights": uniform(r, 0.05, 0.95, shape)}, record=False),
+                Phase(["advance", "evolve"], steps,
+                      drives={"W.inputs": spikes(r, steps, (1, 4), 0.3)} | stdp_drives(r, steps, *shape))])
+
+
+def mstdpet(dt, tau_elg, steps=60, **kw):
+    r = rng(18)
+    shape = (4, 3)
+    params = dict(shape=shape, A_plus=0.83, A_minus=0.41, eta=0.37, pretrace_target=0.11,
+                  tau_elg=tau_elg, elg_decay=0.97) | kw
+    label = " ".join(f"{k}={v}" for k, v in kw.items())
+    drives = stdp_drives(r, steps, *shape)
+    drives["W.modulator"] = r.choice([-1.3, 0.0, 0.7, 1.0], (steps, 1, 1)).astype(F32)
+    return Case(
+        name=f"MSTDPETSynapse tau_elg={tau_elg} {label} dt={dt}".replace("  ", " "), component="MSTDPETSynapse",
+        dt=dt,
+        instances=[inst("W", "MSTDPETSynapse", **params)],
+        processes={"advance": ["W.advance_state"], "evolve": ["W.evolve"], "reset": ["W.reset"]},
+        phases=[Phase(["reset"], sets={"W.weights": uniform(r, 0.05, 0.95, shape)}, record=False),
+                Phase(["advance", "evolve"], steps, drives=drives)])
+
+
+# --------------------------------------------------------------------------
+# REINFORCE: the action clipped to one value, so the Gaussian draw cannot matter
+
+
+def reinforce(steps=30, batch=2, act_fx="identity", mu_act_fx="identity", scalar_stddev=-1.0):
+    r = rng(19)
+    n_in, n_out = 3, 2
+    action = 0.37
+    params = dict(shape=(n_in, n_out), eta=0.037, decay=0.97, act_fx=act_fx, mu_act_fx=mu_act_fx,
+                  w_bound=1.0, batch_size=batch, mu_out_min=action, mu_out_max=action,
+                  scalar_stddev=scalar_stddev)
+    label = f"act_fx={act_fx} mu_act_fx={mu_act_fx}" + (f" scalar_stddev={scalar_stddev}" if scalar_stddev > 0 else "")
+    return Case(
+        name=f"REINFORCESynapse B={batch} {label}", component="REINFORCESynapse", dt=1.0,
+        instances=[inst("W", "REINFORCESynapse", **params)],
+        processes={"evolve": ["W.evolve"]},
+        phases=[Phase(["evolve"], steps,
+                      sets={"W.weights": uniform(r, 0.02, 0.6, (n_in, 2 * n_out)),
+                            "W.learning_mask": np.asarray(1.0, F32)},
+                      drives={"W.inputs": uniform(r, -0.5, 1.5, (steps, batch, n_in)),
+                              "W.rewards": uniform(r, -1.0, 1.3, (steps, batch))})])
+
+
+# --------------------------------------------------------------------------
+# ngclearn's mod_stdp lesson (docs/tutorials/neurocog/mod_stdp.md), with the
+# neurofuse side running examples/mod_stdp/mod_stdp.nf unchanged
+
+
+def mod_stdp_lesson():
+    T, dt = 200, 1.0
+    pre_t, post_t = [5., 80., 115., 135.], [10., 70., 110., 140.]
+    pre = np.array([[[1.0 if i * dt in pre_t else 0.0]] for i in range(T)], F32)
+    post = np.array([[[1.0 if i * dt in post_t else 0.0]] for i in range(T)], F32)
+    reward = np.array([[[1.0 if i < T // 2 else -1.0]] for i in range(T)], F32)
+    tau, tau_elg, gamma = 20., 25., 0.2
+
+    def dg():
+        from ngclearn.utils.distribution_generator import DistributionGenerator
+        return DistributionGenerator.constant(value=0.2)
+
+    instances = [
+        Instance("W1_stdp", "", lambda n: _ngc("TraceSTDPSynapse")(n, shape=(1, 1), eta=gamma, A_plus=1., A_minus=1.,
+                                                                   weight_init=dg())),
+        Instance("W1_rstdp", "", lambda n: _ngc("MSTDPETSynapse")(n, shape=(1, 1), eta=gamma, A_plus=1., A_minus=1.,
+                                                                  tau_elg=0., weight_init=dg())),
+        Instance("W_mstdpet", "", lambda n: _ngc("MSTDPETSynapse")(n, shape=(1, 1), eta=gamma / tau_elg, A_plus=1.,
+                                                                   A_minus=1., tau_elg=tau_elg, weight_init=dg())),
+        Instance("tr0", "", lambda n: _ngc("VarTrace")(n, n_units=1, tau_tr=tau, a_delta=1.)),
+        Instance("tr1", "", lambda n: _ngc("VarTrace")(n, n_units=1, tau_tr=tau, a_delta=1.)),
+        Instance("r", "", lambda n: _ngc("RewardErrorCell")(n, n_units=1, alpha=0.)),
+    ]
+    # The lesson clamps spikes, traces and the reward into the synapses with
+    # .set() between advance and evolve; the .nf model wires the same
+    # compartments, which reads the same values.
+    wires = []
+    for w in ("W1_stdp", "W1_rstdp", "W_mstdpet"):
+        wires += [("tr0.inputs", f"{w}.preSpike"), ("tr1.inputs", f"{w}.postSpike"),
+                  ("tr0.trace", f"{w}.preTrace"), ("tr1.trace", f"{w}.postTrace")]
+    wires += [("r.reward", "W1_rstdp.modulator"), ("r.reward", "W_mstdpet.modulator")]
+    return Case(
+        name="mod_stdp lesson (examples/mod_stdp/mod_stdp.nf)", component="mod_stdp", dt=dt,
+        instances=instances, wires=wires, nf_model=ROOT / "examples" / "mod_stdp" / "mod_stdp.nf",
+        processes={
+            "advance": ["tr0.advance_state", "tr1.advance_state", "r.advance_state", "W1_stdp.advance_state",
+                        "W1_rstdp.advance_state", "W_mstdpet.advance_state"],
+            "evolve": ["W1_stdp.evolve", "W1_rstdp.evolve", "W_mstdpet.evolve"],
+            "reset": ["W1_stdp.reset", "W1_rstdp.reset", "W_mstdpet.reset", "r.reset", "tr0.reset", "tr1.reset"]},
+        phases=[Phase(["reset"], record=False),
+                Phase(["advance", "evolve"], T,
+                      drives={"tr0.inputs": pre, "tr1.inputs": post, "r.reward": reward})])
+
+
+def mod_stdp_nonround(dt=0.1, T=400):
+    """The lesson's system with non-round constants and a wobbling reward."""
+    r = rng(20)
+    tau, tau_elg, gamma = 13.3, 108.3, 0.23
+    pre, post = spikes(r, T, (1, 1), 0.03), spikes(r, T, (1, 1), 0.03)
+    reward = np.where(np.arange(T) < T // 2, 1.0, -0.7).astype(F32).reshape(T, 1, 1)
+    syn = dict(shape=(1, 1), A_plus=0.83, A_minus=0.41)
+    instances = [
+        inst("W1_stdp", "TraceSTDPSynapse", eta=gamma, **syn),
+        inst("W1_rstdp", "MSTDPETSynapse", eta=gamma, tau_elg=0.0, **syn),
+        inst("W_mstdpet", "MSTDPETSynapse", eta=gamma / tau_elg, tau_elg=tau_elg, **syn),
+        inst("tr0", "VarTrace", n_units=1, tau_tr=tau, a_delta=0.83),
+        inst("tr1", "VarTrace", n_units=1, tau_tr=tau, a_delta=0.41),
+        inst("r", "RewardErrorCell", n_units=1, alpha=0.0),
+    ]
+    wires = []
+    for w in ("W1_stdp", "W1_rstdp", "W_mstdpet"):
+        wires += [("tr0.inputs", f"{w}.preSpike"), ("tr1.inputs", f"{w}.postSpike"),
+                  ("tr0.trace", f"{w}.preTrace"), ("tr1.trace", f"{w}.postTrace")]
+    wires += [("r.reward", "W1_rstdp.modulator"), ("r.reward", "W_mstdpet.modulator")]
+    w0 = np.full((1, 1), 0.2, F32)
+    return Case(
+        name=f"mod_stdp system, non-round constants dt={dt}", component="mod_stdp", dt=dt,
+        instances=instances, wires=wires,
+        processes={
+            "advance": ["tr0.advance_state", "tr1.advance_state", "r.advance_state", "W1_stdp.advance_state",
+                        "W1_rstdp.advance_state", "W_mstdpet.advance_state"],
+            "evolve": ["W1_stdp.evolve", "W1_rstdp.evolve", "W_mstdpet.evolve"],
+            "reset": ["W1_stdp.reset", "W1_rstdp.reset", "W_mstdpet.reset", "r.reset", "tr0.reset", "tr1.reset"]},
+        phases=[Phase(["reset"], sets={f"{w}.weights": w0 for w in ("W1_stdp", "W1_rstdp", "W_mstdpet")},
+                      record=False),
+                Phase(["advance", "evolve"], T,
+                      drives={"tr0.inputs": pre, "tr1.inputs": post, "r.reward": reward})])
+
+
+def _ngc(cls_name):
+    import ngclearn.components as C
+    return getattr(C, cls_name)
+
+
+# --------------------------------------------------------------------------
+# One T-maze window (examples/tmaze/tmaze.nf, ngc-museum's RL-SNN exhibit)
+
+
+def tmaze_window(window=100):
+    """One action of the T-maze agent: reset, `window` ms of forward (advance
+    + W2.evolve with the modulator at 0), one reward-modulated evolve at
+    t = 101 and W2's column normalization, with the neurofuse side running
+    examples/tmaze/tmaze.nf unchanged.
+
+    Made deterministic: the Poisson encoder sees 0 for a dark pixel and an
+    intensity at which p = inputs * dt/1000 * 127.5 >= 1 for a lit one (the
+    agent's image is 0/1 at 127.5 Hz, which draws), and the NoisyLIF cells
+    have eps_scale = 0 as in tmaze.nf. W1 holds the exhibit's sparse +-1
+    pattern (six +1 and three -1 per input row, fixed seed), W2 uniform
+    [0.01, 0.55) normalized as the exhibit does at construction."""
+    from noisy_lif import tmaze_ngclearn_instances
+    r = rng(21)
+    n_in, n_hid, n_out = 270, 36, 4
+    w1 = np.zeros((n_in, n_hid), F32)
+    for i in range(n_in):
+        cols = r.permutation(n_hid)[:9]
+        w1[i, cols[:6]], w1[i, cols[6:]] = 1.0, -1.0
+    w2 = uniform(r, 0.01, 0.55, (n_hid, n_out))
+    w2 = (w2 * (F32(18.0) / np.maximum(np.abs(w2).sum(axis=0, keepdims=True, dtype=F32), F32(1e-8)))).astype(F32)
+    image = np.zeros((1, n_in), F32)
+    image[0, r.choice(n_in, 40, replace=False)] = 1.0
+    x = image * F32(10.0)  # p = 10 * 1/1000 * 127.5 = 1.275 >= 1
+    instances, wires, hooks = tmaze_ngclearn_instances()
+    return Case(
+        name="T-maze window (examples/tmaze/tmaze.nf)", component="tmaze", dt=1.0,
+        instances=instances, wires=wires, nf_model=ROOT / "examples" / "tmaze" / "tmaze.nf", ngc_hooks=hooks,
+        processes={
+            "forward": ["V1.advance_state", "V2.advance_state", "W1.advance_state", "W2.advance_state",
+                        "z0.advance_state", "z1.advance_state", "z2.advance_state", "tr1.advance_state",
+                        "tr2.advance_state", "W2.evolve"],
+            "evolve": ["W2.evolve"],
+            "norm": [],
+            "reset": ["V1.reset", "V2.reset", "W1.reset", "W2.reset", "z0.reset", "z1.reset", "z2.reset",
+                      "tr1.reset", "tr2.reset"]},
+        phases=[Phase(["reset"], sets={"W1.weights": w1, "W2.weights": w2}, record=False),
+                Phase(["forward"], window, sets={"z0.inputs": x, "W2.modulator": np.zeros((1, 1), F32)}),
+                Phase(["evolve"], 1, t0=101.0, sets={"W2.modulator": np.full((1, 1), -1.0, F32)}),
+                Phase(["norm"], 1)])
+
+
+# --------------------------------------------------------------------------
+
+
+def all_cases() -> list[Case]:
+    cases = [
+        var_trace(0.1), var_trace(1.0),
+        var_trace(0.1, decay_type="lin"),
+        var_trace(0.1, a_delta=0.0, P_scale=0.87),
+        var_trace(1.0, n_nearest_spikes=3),
+        lif(0.1), lif(1.0), lif(0.1, integration_type="midpoint"),
+        poisson(0.1), poisson(1.0),
+        bernoulli(1.0),
+        reward_error(1.0, False), reward_error(1.0, True),
+        dense("DenseSynapse", (7, 5), 2, g_conduct_factor=0.77),
+        dense("StaticSynapse", (4, 6), 1),
+        trace_stdp(), trace_stdp(tau_w=1303.7), trace_stdp(mu=0.7),
+        mstdpet(1.0, 0.0), mstdpet(0.1, 108.3), mstdpet(1.0, 108.3, tau_w=5003.7),
+        reinforce(), reinforce(act_fx="tanh", mu_act_fx="tanh"), reinforce(scalar_stddev=0.43),
+        mod_stdp_lesson(), mod_stdp_nonround(),
+        tmaze_window(),
+    ]
+    return cases

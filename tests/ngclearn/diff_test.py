@@ -1,0 +1,191 @@
+"""Differential tests: neurofuse's standard components against ngclearn 3.2.3.
+
+Every case in cases.py builds one small system twice, in ngclearn (the
+reference, its real components, jitted as ngclearn jits them) and in
+neurofuse (a .nf model run with `build/bin/neurofuse run`), drives both with
+the same inputs from the same initial weights, and compares every f32
+compartment after every step in float32 ulps (+0 and -0 are 0 ulp apart,
+NaN equals NaN). Run from the repository root:
+
+    scripts/ngclearn-venv.sh            # once: build/ngclearn-venv
+    build/ngclearn-venv/bin/python -m pytest tests/ngclearn -q [-s for the table]
+
+A case passes when every compartment is within BOUNDS[component] ulps. A
+case that differs because of a known open defect of neurofuse is marked
+xfail (not strict), with the defect as its reason, in XFAIL below; once the
+defect is fixed it shows as XPASS.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+VENV_PY = ROOT / "build" / "ngclearn-venv" / "bin" / "python"
+MODE = os.environ.get("NF_DIFF_XLA", "nofma")  # conftest.py
+
+# Allowed ulp distance per component (every compartment, every step). Zero
+# unless a comment says why ngclearn's own arithmetic cannot be reproduced
+# bit for bit by a correct neurofuse.
+BOUNDS = {
+    "VarTrace": 0,
+    "LIFCell": 0,
+    "PoissonCell": 0,
+    "BernoulliCell": 0,
+    "RewardErrorCell": 0,
+    "DenseSynapse": 0,
+    "StaticSynapse": 0,
+    "TraceSTDPSynapse": 0,
+    "MSTDPETSynapse": 0,
+    "REINFORCESynapse": 0,
+    "mod_stdp": 0,
+    "tmaze": 0,
+}
+
+# Cases (by name) that differ because of a known open defect. Each reason
+# names the defect; README.md quotes the lines on both sides.
+XFAIL: dict[str, str] = {}
+
+sys.path.insert(0, str(HERE))
+
+
+def _reference_or_skip():
+    try:
+        import jax  # noqa: F401
+        import ngclearn  # noqa: F401
+        return
+    except ImportError as e:
+        missing = str(e)
+    if not VENV_PY.exists():
+        r = subprocess.run([str(ROOT / "scripts" / "ngclearn-venv.sh")], capture_output=True, text=True)
+        if r.returncode != 0:
+            lines = (r.stderr or r.stdout).strip().splitlines()
+            pytest.skip(f"ngclearn reference unavailable: {lines[-1] if lines else 'exit ' + str(r.returncode)}",
+                        allow_module_level=True)
+    pytest.skip(f"ngclearn is not importable here ({missing}); run "
+                f"build/ngclearn-venv/bin/python -m pytest tests/ngclearn", allow_module_level=True)
+
+
+_reference_or_skip()
+
+import harness  # noqa: E402
+from cases import all_cases  # noqa: E402
+
+if not harness.NEUROFUSE.exists():
+    pytest.skip(f"{harness.NEUROFUSE} is missing: build neurofuse first (scripts/build.sh)",
+                allow_module_level=True)
+
+CASES = all_cases()
+RESULTS: list[tuple[str, str, harness.Diff]] = []
+
+
+def _params():
+    out = []
+    for c in CASES:
+        marks = []
+        if c.name in XFAIL:
+            marks.append(pytest.mark.xfail(strict=False, reason=XFAIL[c.name]))
+        elif MODE != "nofma":
+            marks.append(pytest.mark.xfail(strict=False, reason="NF_DIFF_XLA=native: XLA contracts a*b+c into "
+                                                                 "FMA on this CPU; neurofuse never contracts"))
+        out.append(pytest.param(c, id=c.name, marks=marks))
+    return out
+
+
+@pytest.fixture(scope="module", autouse=True)
+def summary_table():
+    yield
+    if not RESULTS:
+        return
+    import jax
+    w = max(len(c) for c, _, _ in RESULTS)
+    print(f"\n\nngclearn 3.2.3 (jax {jax.__version__}, XLA mode {MODE}) vs {harness.NEUROFUSE}")
+    print(f"{'case':<{w}}  {'compartment':<24} {'max ulp':>10} {'differ':>12} {'1st step':>8} {'+-0':>5}")
+    last = None
+    for case, comp, d in RESULTS:
+        shown = case if case != last else ""
+        last = case
+        ulp = "NaN/num" if d.max_ulp >= harness.NAN_MISMATCH else str(d.max_ulp)
+        step = "" if d.first_step < 0 else str(d.first_step)
+        print(f"{shown:<{w}}  {comp:<24} {ulp:>10} {f'{d.n_diff}/{d.total}':>12} {step:>8} "
+              f"{d.n_zero_sign if d.n_zero_sign else '':>5}")
+
+
+@pytest.mark.parametrize("case", _params())
+def test_component_matches_ngclearn(case, tmp_path):
+    ref = harness.run_ngclearn(case)
+    got = harness.run_neurofuse(case, tmp_path)
+    harness.align_shapes(ref, got)
+    diffs = harness.compare(ref, got, skip=case.skip)
+    assert diffs, f"no compartment in common: ngclearn {sorted(ref)}, neurofuse {sorted(got)}"
+    for d in diffs:
+        RESULTS.append((case.name, d.compartment, d))
+    bound = BOUNDS[case.component]
+    over = [d for d in diffs if d.max_ulp > bound]
+    assert not over, "\n".join(
+        f"{d.compartment}: {d.max_ulp} ulp (bound {bound}), {d.n_diff}/{d.total} elements differ, "
+        f"first at recorded step {d.first_step}" for d in over)
+
+
+# --------------------------------------------------------------------------
+# Random draws: both sides are checked against the distribution they sample
+# (their bits cannot agree: JAX's threefry keys vs neurofuse's counter-based
+# streams).
+
+
+def _binomial_ok(k, n, p, sigmas=5.0):
+    return abs(k / n - p) <= sigmas * np.sqrt(p * (1 - p) / n)
+
+
+@pytest.mark.parametrize("cls_name,dt,inputs,p", [
+    ("PoissonCell", 1.0, 0.5, 0.5 * (1.0 / 1000) * 63.75),
+    ("PoissonCell", 0.1, 3.7, 3.7 * (0.1 / 1000) * 63.75),
+    ("BernoulliCell", 1.0, 0.3, 0.3),
+])
+def test_encoder_rates(cls_name, dt, inputs, p, tmp_path):
+    from cases import inst
+    n, steps = 200, 400
+    case = harness.Case(
+        name=f"{cls_name} rate", component=cls_name, dt=dt,
+        instances=[inst("z", cls_name, n_units=n)],
+        processes={"advance": ["z.advance_state"]},
+        phases=[harness.Phase(["advance"], steps, sets={"z.inputs": np.full((1, n), inputs, np.float32)})])
+    for side, rec in (("ngclearn", harness.run_ngclearn(case)), ("neurofuse", harness.run_neurofuse(case, tmp_path))):
+        s = rec["z.outputs"]
+        assert set(np.unique(s)) <= {0.0, 1.0}, side
+        assert _binomial_ok(s.sum(), s.size, p), f"{side}: rate {s.mean():.5f}, expected {p:.5f}"
+        # tols is t at the last spike: check it against the recorded spikes
+        t = np.array(harness.step_times(0.0, dt, steps), np.float32)
+        last = np.where(s[:, 0, :] > 0, t[:, None], np.nan)
+        want = np.nan_to_num(np.fmax.accumulate(last, axis=0), nan=0.0)
+        np.testing.assert_array_equal(rec["z.tols"][:, 0, :], want.astype(np.float32), err_msg=side)
+
+
+def test_reinforce_sampling(tmp_path):
+    """With learning off, the action is mu + sd * N(0, 1) for mu = x @ W_mu and
+    sd = exp(clip(x @ W_logstd, -10, 2)): both sides' samples must fit."""
+    from cases import inst
+    n_in, n_out, steps = 3, 2, 3000
+    r = np.random.default_rng(31)
+    w = r.uniform(0.05, 0.4, (n_in, 2 * n_out)).astype(np.float32)
+    x = r.uniform(-0.5, 1.0, (1, n_in)).astype(np.float32)
+    case = harness.Case(
+        name="REINFORCE sampling", component="REINFORCESynapse", dt=1.0,
+        instances=[inst("W", "REINFORCESynapse", shape=(n_in, n_out), eta=0.037)],
+        processes={"evolve": ["W.evolve"]},
+        phases=[harness.Phase(["evolve"], steps, sets={"W.weights": w, "W.inputs": x,
+                                                        "W.rewards": np.ones((1,), np.float32)})])
+    mu = (x.astype(np.float64) @ w[:, :n_out])[0]
+    sd = np.exp(np.clip(x.astype(np.float64) @ w[:, n_out:], -10, 2))[0]
+    for side, rec in (("ngclearn", harness.run_ngclearn(case)), ("neurofuse", harness.run_neurofuse(case, tmp_path))):
+        y = rec["W.outputs"][:, 0, :].astype(np.float64)
+        z = (y - mu) / sd
+        assert np.all(np.abs(z.mean(axis=0)) < 5 / np.sqrt(steps)), f"{side}: mean {y.mean(axis=0)}, mu {mu}"
+        assert np.all(np.abs(z.std(axis=0) - 1) < 5 / np.sqrt(2 * steps)), f"{side}: std {y.std(axis=0)}, sd {sd}"
+        np.testing.assert_array_equal(rec["W.weights"][-1], w, err_msg=f"{side}: learning_mask 0 moved weights")
