@@ -131,11 +131,11 @@ int cmd_check(const std::vector<std::string>& args) {
   std::printf("\nparameters:\n");
   if (prog.params.empty()) std::printf("  (none)\n");
   for (const ir::Parameter& q : prog.params)
-    std::printf("  %-28s = %s\n", q.name.c_str(), ir::Literal::f32(q.default_value).str().c_str());
+    std::printf("  %-28s = %s\n", q.name.c_str(), ir::Literal::f64(q.default_value).str().c_str());
   std::printf("\nprocesses:\n");
   for (const ir::Process& proc : prog.processes)
     std::printf("  %-16s %zu operations\n", proc.name.c_str(), proc.body.size());
-  std::printf("\ndt = %s, seed = %llu\n", ir::Literal::f32(prog.default_dt).str().c_str(),
+  std::printf("\ndt = %s, seed = %llu\n", ir::Literal::f64(prog.default_dt).str().c_str(),
               static_cast<unsigned long long>(prog.default_seed));
   return 0;
 }

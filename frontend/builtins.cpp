@@ -16,7 +16,7 @@ namespace {
 std::vector<std::string> builtin_names() {
   return {"exp", "log", "sqrt", "tanh", "sigmoid", "sin", "cos", "abs", "sign", "floor", "minimum", "maximum",
           "clip", "where", "sum", "mean", "max", "argmax", "transpose", "concat", "reshape", "one_hot", "zeros",
-          "ones", "full", "float", "int", "uniform", "normal", "bernoulli", "wired", "gaussian", "constant",
+          "ones", "full", "float", "int", "uniform", "normal", "bernoulli", "wired", "reject", "gaussian", "constant",
           "fan_in_uniform", "fan_in_gaussian"};
 }
 
@@ -79,6 +79,22 @@ Value Elaborator::call_builtin(const std::string& name, const Expr& e, Scope& sc
   const bool takes_keywords = (static_mode_ && initializer) || name == "sum" || name == "mean" || name == "max" ||
                               name == "argmax" || name == "concat";
   if (!takes_keywords) check_kwargs({});
+  if (name == "reject") {
+    // reject(PARAM, "why"): the model is refused, at the argument that gave
+    // PARAM its value (or here, for a default), when this statement is lowered.
+    arg_count(2, 2);
+    const Expr& x = *e.items[0];
+    Instance& inst = *scope.instance;
+    std::string param = x.kind == Expr::Kind::Name && inst.aliases.count(x.text) ? inst.aliases.at(x.text) : x.text;
+    auto slot = inst.params.find(param);
+    if (x.kind != Expr::Kind::Name || slot == inst.params.end())
+      fail(x.loc, "reject() takes one of the component's parameters first");
+    Value why = eval_static(*e.items[1], scope, "the reason given to reject()");
+    if (why.kind != Value::Kind::String) fail(e.items[1]->loc, "reject() takes a string reason second");
+    std::string message = "parameter '" + param + "' of '" + inst.name + "' is " + slot->second.value.describe() +
+                          ": " + why.text;
+    fail(slot->second.given_at.known() ? slot->second.given_at : e.loc, message);
+  }
   if (name == "wired") {
     arg_count(1, 1);
     const Expr& x = *e.items[0];
@@ -248,14 +264,17 @@ Value Elaborator::call_activation(const std::string& fx, bool derivative, const 
   auto f32 = [&](NodeRef n) { return as_f32(n); };
   auto ge = [&](NodeRef a, float v) { return f32(p.binary(Op::Ge, a, c(v))); };
   auto sig_d = [&](NodeRef s) { return p.mul(s, p.sub(c(1.0f), s)); };  // s(1 - s)
+  // ngclearn's sigmoid: 1. / (1. + jnp.exp(-x)), three roundings (not the
+  // correctly rounded logistic of the IR's sigmoid op).
+  auto sigmoid = [&](NodeRef z) { return p.div(c(1.0f), p.add(c(1.0f), p.unary(Op::Exp, p.unary(Op::Neg, z)))); };
   NodeRef r;
-  if (fx == "identity") {
-    r = derivative ? p.broadcast(c(1.0f), x->type.shape) : x;
+  if (fx == "identity") {  // x + 0 and x * 0 + 1, as ngclearn writes them (-0 becomes +0)
+    r = derivative ? p.add(p.mul(x, c(0.0f)), c(1.0f)) : p.add(x, c(0.0f));
   } else if (fx == "tanh") {
     NodeRef t = p.unary(Op::Tanh, x);
     r = derivative ? p.sub(c(1.0f), p.mul(t, t)) : t;
   } else if (fx == "sigmoid") {
-    NodeRef s = p.unary(Op::Sigmoid, x);
+    NodeRef s = sigmoid(x);
     r = derivative ? sig_d(s) : s;
   } else if (fx == "relu") {
     r = derivative ? ge(x, 0.0f) : p.binary(Op::Max, x, c(0.0f));
@@ -265,23 +284,24 @@ Value Elaborator::call_activation(const std::string& fx, bool derivative, const 
   } else if (fx == "relu6") {
     r = derivative ? f32(p.binary(Op::And, p.binary(Op::Ge, x, c(0.0f)), p.binary(Op::Le, x, c(6.0f))))
                    : p.binary(Op::Min, p.binary(Op::Max, x, c(0.0f)), c(6.0f));
-  } else if (fx == "elu") {
-    NodeRef pos = p.binary(Op::Ge, x, c(0.0f));
+  } else if (fx == "elu") {  // masks multiplied in, as ngclearn does (alpha = 1)
+    NodeRef mask = f32(p.binary(Op::Ge, x, c(0.0f)));
     NodeRef ex = p.unary(Op::Exp, x);
-    r = derivative ? p.select(pos, p.broadcast(c(1.0f), x->type.shape), ex) : p.select(pos, x, p.sub(ex, c(1.0f)));
+    r = derivative ? p.add(mask, p.mul(p.sub(c(1.0f), mask), ex))
+                   : p.add(p.mul(x, mask), p.mul(p.sub(ex, c(1.0f)), p.sub(c(1.0f), mask)));
   } else if (fx == "silu") {
-    NodeRef s = p.unary(Op::Sigmoid, x);
+    NodeRef s = sigmoid(x);
     r = derivative ? p.add(s, p.mul(x, sig_d(s))) : p.mul(x, s);
   } else if (fx == "gelu") {
     NodeRef z = p.mul(c(1.702f), x);
-    NodeRef s = p.unary(Op::Sigmoid, z);
+    NodeRef s = sigmoid(z);
     r = derivative ? p.add(s, p.mul(z, sig_d(s))) : p.mul(x, s);
   } else if (fx == "telu") {
     NodeRef ex = p.unary(Op::Exp, x);
     NodeRef t = p.unary(Op::Tanh, ex);
     r = derivative ? p.add(t, p.mul(p.mul(x, ex), p.sub(c(1.0f), p.mul(t, t)))) : p.mul(x, t);
   } else if (fx == "softplus") {
-    r = derivative ? p.unary(Op::Sigmoid, x) : p.unary(Op::Log, p.add(c(1.0f), p.unary(Op::Exp, x)));
+    r = derivative ? sigmoid(x) : p.unary(Op::Log, p.add(c(1.0f), p.unary(Op::Exp, x)));
   } else if (fx == "sine") {
     NodeRef z = p.mul(c(30.0f), x);
     r = derivative ? p.mul(c(30.0f), p.unary(Op::Cos, z)) : p.unary(Op::Sin, z);

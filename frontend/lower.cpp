@@ -299,6 +299,11 @@ Value Elaborator::eval_binary(const Expr& e, Scope& scope) {
   const std::string& op = e.text;
   Value a = eval(*e.items[0], scope);
   Value b = eval(*e.items[1], scope);
+  if (op == "in") {  // Python's substring test, on strings known when the model is built
+    if (a.kind != Value::Kind::String || b.kind != Value::Kind::String)
+      fail(e.loc, "'in' tests whether a string contains another, got " + a.describe() + " and " + b.describe());
+    return Value::bool_of(b.text.find(a.text) != std::string::npos);
+  }
   static const std::map<std::string, Op> ops = {
       {"+", Op::Add}, {"-", Op::Sub}, {"*", Op::Mul}, {"/", Op::Div}, {"**", Op::Pow}, {"==", Op::Eq},
       {"!=", Op::Ne}, {"<", Op::Lt},  {"<=", Op::Le}, {">", Op::Gt},  {">=", Op::Ge}, {"and", Op::And},

@@ -465,7 +465,8 @@ class Parser {
     return parse_comparison();
   }
   bool at_comparison() {
-    return at_punct("==") || at_punct("!=") || at_punct("<") || at_punct("<=") || at_punct(">") || at_punct(">=");
+    return at_punct("==") || at_punct("!=") || at_punct("<") || at_punct("<=") || at_punct(">") || at_punct(">=") ||
+           at_name("in");
   }
   // One comparison at most: `a < b < c` would compare a boolean with c, not
   // test b's range as Python reads it.

@@ -5,14 +5,18 @@
 #   J        = j * resist_m
 #   thr_eff  = thr_theta + thr               (theta from the previous step)
 #   gate     = [rfr >= refract_time]         (rfr from the previous step)
-#   f(v)     = ((v_rest - v) * conduct_leak + J * gate) / tau_m
+#   f(v)     = ((v_rest - v) * conduct_leak + J * gate) * (1 / tau_m)
 #   v1       = v + dt * f(v)                                  (Euler)
 #            = v + dt * f(v + (dt / 2) * f(v))                (midpoint)
+#            (1 / tau_m is a binary32 division: ngclearn's _dfv runs inside
+#            the jitted step_euler/step_rk2, where tau_m arrives as float32)
 #   s_raw    = [v1 > thr_eff]
 #   rfr      = (rfr + dt) * (1 - s_raw)
 #   surrogate = A(v1 - thr_eff) * (resist_m * dt / tau_m),
-#              A(x) = (1/pi) / (1 + (pi * (alpha/2) * x)^2), alpha = 0.2
-#              (arctan surrogate derivative ds/dj)
+#              A(x) = (1 / (1 + (x * pi * (alpha/2))^2)) * (1/pi), alpha = 0.2
+#              (arctan surrogate derivative ds/dj, operation by operation as
+#              surrogate_fx.py's d_spike_fx: the square is one product, and
+#              1/pi is Python's binary64 quotient rounded once)
 #   v2       = v1 * (1 - s_raw) + s_raw * v_reset
 #   s        = s_raw, then
 #     one_spike (and not max_one_spike): if any unit crossed, keep one of
@@ -86,14 +90,15 @@ component LIFCell {
     thr_eff = thr_theta + thr
     gate = float(rfr >= refract_time)
     if integration_type == "midpoint" or integration_type == "rk2" {
-      v_half = v + dt / 2 * (((v_rest - v) * conduct_leak + J * gate) / tau_m)
-      v1 = v + dt * (((v_rest - v_half) * conduct_leak + J * gate) / tau_m)
+      v_half = v + dt / 2 * (((v_rest - v) * conduct_leak + J * gate) * (1 / float(tau_m)))
+      v1 = v + dt * (((v_rest - v_half) * conduct_leak + J * gate) * (1 / float(tau_m)))
     } else {
-      v1 = v + dt * (((v_rest - v) * conduct_leak + J * gate) / tau_m)
+      v1 = v + dt * (((v_rest - v) * conduct_leak + J * gate) * (1 / float(tau_m)))
     }
     spk_raw = float(v1 > thr_eff)
     rfr_new = (rfr + dt) * (1 - spk_raw)
-    surr = 0.3183098861837907 / (1 + (0.3141592653589793 * (v1 - thr_eff)) ** 2) * (resist_m * dt / tau_m)
+    pi = 3.141592653589793
+    surr = (1 / (1 + ((v1 - thr_eff) * pi * (0.2 / 2)) ** 2)) * (1 / pi) * (resist_m * dt / tau_m)
     v2 = v1 * (1 - spk_raw) + spk_raw * v_reset
     spk = spk_raw
     if one_spike and not max_one_spike {

@@ -7,9 +7,11 @@
 #   J       = j * resist_m + eps_scale * Normal(0, 1)     (noise only if eps_scale > 0)
 #   thr_eff = thr_theta + thr
 #   gate    = [rfr >= refract_time]
-#   f(v)    = (v_rest - v) * v_decay / tau_m + J * gate
+#   f(v)    = (v_rest - v) * v_decay * (1 / tau_m) + J * gate
 #   v1      = v + dt * f(v)                               (Euler)
 #           = v + dt * f(v + (dt / 2) * f(v))             (midpoint)
+#   1 / tau_m is a binary32 division: the exhibit's _dfv runs inside
+#   ngclearn's jitted step_euler/step_rk2, where tau_m arrives as float32.
 #   s_raw   = [v1 > thr_eff]
 #   w       = onehot(argmax(v1)) if enforce_wta (the unit with the highest
 #             post-integration voltage; if it did not cross, no spike at all)
@@ -71,10 +73,10 @@ component NoisyLIFCell {
     thr_eff = thr_theta + thr
     gate = float(rfr >= refract_time)
     if integration_type == "midpoint" or integration_type == "rk2" {
-      v_half = v + dt / 2 * ((v_rest - v) * v_decay / tau_m + J * gate)
-      v1 = v + dt * ((v_rest - v_half) * v_decay / tau_m + J * gate)
+      v_half = v + dt / 2 * ((v_rest - v) * v_decay * (1 / float(tau_m)) + J * gate)
+      v1 = v + dt * ((v_rest - v_half) * v_decay * (1 / float(tau_m)) + J * gate)
     } else {
-      v1 = v + dt * ((v_rest - v) * v_decay / tau_m + J * gate)
+      v1 = v + dt * ((v_rest - v) * v_decay * (1 / float(tau_m)) + J * gate)
     }
     spk_raw = float(v1 > thr_eff)
     rfr_new = (rfr + dt) * (1 - spk_raw)

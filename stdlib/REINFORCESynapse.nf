@@ -128,7 +128,7 @@ component REINFORCESynapse {
     objective = mean(-logp * rewards, axis=0) * 0.01
     # gradient of the objective, the sample y held constant
     g = -reshape(rewards, (batch_size, 1)) * 0.01 / float(batch_size)
-    dL_da = g * (y - mu) / sd ** 2 * mu_act_fx.deriv(a)
+    dL_da = g * ((y - mu) / sd ** 2) * mu_act_fx.deriv(a)
     dL_dWmu = transpose(h) @ dL_da
     dL_dsd = g * (-1.0 / sd + (y - mu) ** 2 / sd ** 3)
     dL_dls = where((ls < -10.0) or (ls > 2.0), 0.0, 1.0) * dL_dsd * sd

@@ -2,9 +2,9 @@
 # ngclearn's VarTrace.
 #
 # advance_state, with z_old = trace:
-#   f = exp(-dt / tau_tr)    decay_type "exp" (or "exponential")
-#       1 - dt / tau_tr      decay_type "lin" (or "linear")
-#       0                    any other decay_type, e.g. "step"
+#   f = exp(-dt / tau_tr)    "exp" in decay_type ("exp", "exponential", "exp_fast")
+#       1 - dt / tau_tr      else "lin" in decay_type ("lin", "linear")
+#       0                    else "step" in decay_type (step decay)
 #   z = gamma_tr * z_old * f
 #   n_nearest_spikes > 0:  z = z + inputs * (a_delta - z_old / n_nearest_spikes)
 #   else a_delta > 0:      z = z + inputs * a_delta            (additive trace)
@@ -16,7 +16,9 @@
 #   n_units, tau_tr (ms), a_delta: required
 #   P_scale = 1.0           value the gated trace snaps to
 #   gamma_tr = 1.0          extra factor on the decayed trace
-#   decay_type = "exp"      "exp", "lin" or "step" (see above)
+#   decay_type = "exp"      chosen by substring as in ngclearn (see above); a
+#                           string containing none of exp, lin, step is an
+#                           error at the argument that gave it
 #   n_nearest_spikes = 0    k > 0 selects the nearest-spike variant (which
 #                           uses the undecayed old trace)
 #   batch_size = 1
@@ -27,10 +29,9 @@
 #
 # Decisions on ngclearn's quirks:
 #   * ngclearn picks the decay by substring: "exp" in decay_type, else "lin"
-#     in decay_type, else step. The language compares strings only with ==,
-#     so the documented values "exp", "lin", "step" (and "exponential",
-#     "linear") select what ngclearn selects; another string containing
-#     "exp" or "lin" gives the step decay here.
+#     in decay_type, else step decay; here the same, except that a string
+#     with none of the three (a typo, which ngclearn silently runs as step
+#     decay) is refused.
 #   * ngclearn's reset never resets inputs (the hasattr idiom); here it resets
 #     them unless wired, as the code intends.
 #   * ngclearn's gamma_tr default is the integer 1; here it is the float 1.0.
@@ -51,10 +52,12 @@ component VarTrace {
 
   def advance_state(dt) {
     f = 0.0
-    if decay_type == "exp" or decay_type == "exponential" {
+    if "exp" in decay_type {
       f = exp(-dt / tau_tr)
-    } elif decay_type == "lin" or decay_type == "linear" {
+    } elif "lin" in decay_type {
       f = 1 - dt / tau_tr
+    } elif not ("step" in decay_type) {
+      reject(decay_type, "choose \"exp\", \"lin\" or \"step\" (ngclearn picks by substring)")
     }
     z_old = trace
     z = gamma_tr * z_old * f

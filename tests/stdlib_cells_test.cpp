@@ -103,7 +103,9 @@ struct Lif {
 };
 
 // One advance_state of LIFCell (R = 30, tau_m = 5, other parameters at their
-// defaults) in the order of LIFCell.nf.
+// defaults) in the order of ngclearn's LIFCell.py and surrogate_fx.py:
+// dv_dt * (1. / tau_m) (a binary32 division: tau_m is float32 inside the
+// jitted step_euler), and d_spike_fx's (1 / (1 + (vc * pi * (alpha / 2))^2)) * (1 / pi).
 void lif_step(Lif& z, float j, float t, bool midpoint = false, float v_min = -FLT_MAX) {
   const float R = 30.0f, tau_m = 5.0f, thr = -52.0f, v_rest = -65.0f, v_reset = -60.0f, g_L = 1.0f;
   const float tau_theta = 1e7f, theta_plus = 0.05f, T_ref = 5.0f, dt = 1.0f;
@@ -112,15 +114,16 @@ void lif_step(Lif& z, float j, float t, bool midpoint = false, float v_min = -FL
   float gate = z.rfr >= T_ref ? 1.0f : 0.0f;
   float v1;
   if (midpoint) {
-    float vh = z.v + dt / 2.0f * (((v_rest - z.v) * g_L + J * gate) / tau_m);
-    v1 = z.v + dt * (((v_rest - vh) * g_L + J * gate) / tau_m);
+    float vh = z.v + dt / 2.0f * (((v_rest - z.v) * g_L + J * gate) * (1.0f / tau_m));
+    v1 = z.v + dt * (((v_rest - vh) * g_L + J * gate) * (1.0f / tau_m));
   } else {
-    v1 = z.v + dt * (((v_rest - z.v) * g_L + J * gate) / tau_m);
+    v1 = z.v + dt * (((v_rest - z.v) * g_L + J * gate) * (1.0f / tau_m));
   }
   float spk = v1 > thr_eff ? 1.0f : 0.0f;
   float rfr = (z.rfr + dt) * (1.0f - spk);
-  float x = float(0.3141592653589793) * (v1 - thr_eff);
-  z.surrogate = float(0.3183098861837907) / (1.0f + x * x) * (R * dt / tau_m);
+  const double pi = 3.141592653589793;
+  float x = (v1 - thr_eff) * float(pi) * float(0.2 / 2.0);
+  z.surrogate = (1.0f / (1.0f + x * x)) * float(1.0 / pi) * (R * dt / tau_m);
   float v2 = v1 * (1.0f - spk) + spk * v_reset;
   z.theta = z.theta * nf::math::exp(-dt / tau_theta) + spk * theta_plus;
   z.v_thr = thr + z.theta;

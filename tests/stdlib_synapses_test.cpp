@@ -404,8 +404,10 @@ ReinforceStep reinforce_step(float W_mu, float W_ls, float x, float r, float eps
   out.objective = (-logp * r) / 1.0f * 0.01f;
   float g = -r * 0.01f / 1.0f;
   float t = tanh(a);
-  float dL_da = g * d / sd2 * (1.0f - t * t);
-  float dL_dsd = g * (-1.0f / sd + d * d / nf::math::pow(sd, 3.0f));
+  // REINFORCESynapse.py: dL_dlogp * ((sample - mean) / std ** 2) * dmu, and
+  // std ** 3 as JAX's integer_pow computes it, std * (std * std).
+  float dL_da = g * (d / sd2) * (1.0f - t * t);
+  float dL_dsd = g * (-1.0f / sd + d * d / (sd * (sd * sd)));
   float dclip = (ls < -10.0f || ls > 2.0f) ? 0.0f : 1.0f;
   float dL_dls = dclip * dL_dsd * sd;
   out.dW_mu = -(h * dL_da);

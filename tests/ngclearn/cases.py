@@ -376,7 +376,8 @@ def all_cases() -> list[Case]:
         dense("StaticSynapse", (4, 6), 1),
         trace_stdp(), trace_stdp(tau_w=1303.7), trace_stdp(mu=0.7),
         mstdpet(1.0, 0.0), mstdpet(0.1, 108.3), mstdpet(1.0, 108.3, tau_w=5003.7),
-        reinforce(), reinforce(act_fx="tanh", mu_act_fx="tanh"), reinforce(scalar_stddev=0.43),
+        reinforce(batch=1), reinforce(batch=1, act_fx="tanh", mu_act_fx="tanh"), reinforce(batch=1, scalar_stddev=0.43),
+        reinforce(batch=2),
         mod_stdp_lesson(), mod_stdp_nonround(),
         tmaze_window(),
     ]
