@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 
 #include "compiler/build.h"
@@ -11,6 +12,7 @@
 #include "ir/diagnostic.h"
 #include "ir/interpreter.h"
 #include "neurofuse/runtime.h"
+#include "runtime/npz.h"
 
 namespace nf::cli {
 
@@ -33,6 +35,47 @@ void Backend::run(const std::vector<std::string>& processes, double t0, double d
 
 namespace {
 
+// The interpreter's state in NumPy files, in the runtime's checkpoint format
+// (runtime.h): one array per compartment (its dtype and shape), parameters
+// as float64 scalars (float32 accepted), "seed" as uint64.
+npz::DType npz_of(ir::DType d) {
+  return d == ir::DType::I32 ? npz::DType::I32 : d == ir::DType::Bool ? npz::DType::Bool : npz::DType::F32;
+}
+
+npz::Array array_of(const ir::Tensor& t) {
+  npz::Array a{npz_of(t.type.dtype), t.type.shape.dims, {}};
+  if (t.type.dtype == ir::DType::Bool) {
+    for (uint32_t w : t.words) a.data.push_back(w ? 1 : 0);
+  } else {
+    a.data.resize(t.words.size() * 4);
+    std::memcpy(a.data.data(), t.words.data(), a.data.size());
+  }
+  return a;
+}
+
+// A shape as NumPy prints it: "(4, 3)", "(5,)", "()".
+std::string numpy_shape(const std::vector<int64_t>& s) {
+  std::string out = "(";
+  for (size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
+  return out + (s.size() == 1 ? ",)" : ")");
+}
+
+// The tensor an array holds for compartment `name` of type `type`, or an
+// error saying why it does not fit.
+ir::Tensor tensor_of(const npz::Array& a, const std::string& name, const ir::Type& type, const std::string& where) {
+  if (a.dtype != npz_of(type.dtype) || a.shape != type.shape.dims)
+    throw Error(where + "holds " + std::string(npz::dtype_descr(a.dtype)) + " " + numpy_shape(a.shape) +
+                " but compartment '" + name + "' is " + std::string(npz::dtype_descr(npz_of(type.dtype))) + " " +
+                numpy_shape(type.shape.dims));
+  ir::Tensor t(type);
+  if (type.dtype == ir::DType::Bool) {
+    for (size_t i = 0; i < t.size(); ++i) t.words[i] = a.data[i] ? 1u : 0u;
+  } else {
+    std::memcpy(t.words.data(), a.data.data(), t.size() * 4);
+  }
+  return t;
+}
+
 class Interpreter : public Backend {
  public:
   Interpreter(const ir::Program& program, uint64_t seed) : program_(program), state_(ir::create_state(program, seed)) {}
@@ -40,14 +83,51 @@ class Interpreter : public Backend {
   void set(const std::string& c, const ir::Tensor& v) override { state_.set(c, v); }
   void set_param(const std::string& n, double v) override { state_.set_param(n, v); }
   void step(const std::string& p, double t, double dt) override { ir::run_process(program_, p, state_, t, dt); }
-  void load_state(const std::string&) override {
-    throw Error("--load-state needs a compiled backend (jit or aot); the interpreter has no state block");
+  // Every entry is checked before anything changes, as nf_state_load does.
+  void load_state(const std::string& path) override {
+    ir::State next = state_;
+    for (const auto& [name, a] : npz::read_npz(path)) {
+      std::string where = path + ": entry '" + name + "' ";
+      if (name == "seed") {
+        if (a.dtype != npz::DType::U64 || !a.shape.empty()) throw Error(where + "must be a uint64 scalar");
+        std::memcpy(&next.seed, a.data.data(), 8);
+      } else if (const ir::Compartment* c = program_.find_compartment(name)) {
+        next.set(name, tensor_of(a, name, c->type, where));
+      } else if (program_.find_param(name)) {
+        if ((a.dtype != npz::DType::F64 && a.dtype != npz::DType::F32) || !a.shape.empty())
+          throw Error(where + "must be a float64 (or float32) scalar (a run-time parameter)");
+        double v;
+        if (a.dtype == npz::DType::F64) {
+          std::memcpy(&v, a.data.data(), 8);
+        } else {
+          float f;
+          std::memcpy(&f, a.data.data(), 4);
+          v = f;
+        }
+        next.set_param(name, v);
+      } else {
+        throw Error(where + "is not a compartment or run-time parameter of this model");
+      }
+    }
+    state_ = std::move(next);
   }
-  void save_state(const std::string&) override {
-    throw Error("--save-state needs a compiled backend (jit or aot); the interpreter has no state block");
+  void save_state(const std::string& path) override {
+    npz::Entries entries;
+    for (const ir::Compartment& c : program_.compartments) entries.push_back({c.name, array_of(state_.get(c.name))});
+    for (const ir::Parameter& p : program_.params) {
+      npz::Array a{npz::DType::F64, {}, std::vector<uint8_t>(8)};
+      std::memcpy(a.data.data(), &state_.params.at(p.name), 8);
+      entries.push_back({p.name, std::move(a)});
+    }
+    npz::Array seed{npz::DType::U64, {}, std::vector<uint8_t>(8)};
+    std::memcpy(seed.data.data(), &state_.seed, 8);
+    entries.push_back({"seed", std::move(seed)});
+    npz::write_npz(path, entries);
   }
-  void load_compartment(const std::string&, const std::string&) override {
-    throw Error("--set COMPARTMENT=FILE.npy needs a compiled backend (jit or aot)");
+  void load_compartment(const std::string& c, const std::string& path) override {
+    const ir::Compartment* comp = program_.find_compartment(c);
+    if (!comp) throw Error("no compartment '" + c + "'");
+    state_.set(c, tensor_of(npz::read_npy(path), c, comp->type, path + " "));
   }
 
  private:

@@ -206,9 +206,6 @@ int run_command(const std::vector<std::string>& args) {
     }
   }
   if (file.empty()) throw Error("run needs a model file (see neurofuse run --help)");
-  if (backend_options.kind == "interp" && (!save_path.empty() || !load_path.empty()))
-    throw Error(std::string(!save_path.empty() ? "--save-state" : "--load-state") +
-                " needs a compiled backend (jit or aot); the interpreter has no state block");
   if (specialize && !load_path.empty())
     throw Error("--load-state cannot be combined with --specialize: the checkpoint holds run-time parameters, "
                 "which --specialize folds into the code (give their values with --set instead)");

@@ -97,6 +97,8 @@ llvm::Function* emit_check(llvm::Module& m, const Plan& plan, const EventMatrix&
   llvm::Value* w = at(e.name);
   llvm::Value* clear = at(e.clear);
   llvm::Value* facts = at(e.facts);
+  // The facts of a scaled matrix are those of the values the products add.
+  llvm::Value* scale = e.scale.empty() ? nullptr : b.CreateLoad(b.getFloatTy(), at(e.scale));
   llvm::AllocaInst* nonfinite = b.CreateAlloca(b.getInt32Ty());
   b.CreateStore(b.getInt32(0), nonfinite);
   emit_loop(b, nullptr, b.getInt64(uint64_t(N)),
@@ -105,6 +107,8 @@ llvm::Function* emit_check(llvm::Module& m, const Plan& plan, const EventMatrix&
     llvm::Value* row = b.CreateInBoundsGEP(b.getInt32Ty(), w, b.CreateMul(k, b.getInt64(uint64_t(N))));
     emit_loop(b, nullptr, b.getInt64(uint64_t(N)), [&](llvm::Value* j) {
       llvm::Value* bits = b.CreateLoad(b.getInt32Ty(), b.CreateInBoundsGEP(b.getInt32Ty(), row, j));
+      if (scale)
+        bits = b.CreateBitCast(b.CreateFMul(b.CreateBitCast(bits, b.getFloatTy()), scale), b.getInt32Ty());
       llvm::Value* count = b.CreateInBoundsGEP(b.getInt32Ty(), clear, j);
       b.CreateStore(b.CreateAdd(b.CreateLoad(b.getInt32Ty(), count),
                                 b.CreateZExt(b.CreateICmpSGE(bits, b.getInt32(0)), b.getInt32Ty())),

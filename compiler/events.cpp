@@ -1,5 +1,7 @@
 #include "compiler/events.h"
 
+#include <map>
+#include <optional>
 #include <set>
 
 #include "compiler/plan.h"
@@ -35,7 +37,25 @@ void forget_facts(const std::string& facts, std::vector<NodeRef>& body) {
   make(ir::Op::Write, word, {v}, named, body);
 }
 
+// The matrix of a vector-matrix product that events can serve: a read of an
+// f32 compartment, or a read times a read of an f32[1,1] compartment. Gives
+// the two names ("" for no scale), or nothing.
+std::optional<std::pair<std::string, std::string>> event_operand(const Node& matrix) {
+  auto read_f32 = [](const Node& n) { return n.op == ir::Op::Read && n.type.dtype == ir::DType::F32; };
+  if (read_f32(matrix)) return std::pair(matrix.attrs.name, std::string());
+  if (matrix.op != ir::Op::Mul) return std::nullopt;
+  const Node& w = *matrix.operands[0];
+  const Node& m = *matrix.operands[1];
+  if (read_f32(w) && read_f32(m) && w.type == matrix.type && m.type.shape == ir::Shape{1, 1})
+    return std::pair(w.attrs.name, m.attrs.name);
+  return std::nullopt;
+}
+
 }  // namespace
+
+std::optional<std::pair<std::string, std::string>> event_matrix_of(const ir::Node& matrix) {
+  return event_operand(matrix);
+}
 
 // The facts words are written only by `initialize` (forget_facts) and by the
 // check the step function calls before a product's kernel; neither is in a
@@ -43,20 +63,26 @@ void forget_facts(const std::string& facts, std::vector<NodeRef>& body) {
 // matrix, so no kernel of those processes can see a stale word.
 void add_event_checks(Factored& f, int64_t min_elements) {
   ir::Program& program = f.program;
-  std::set<std::string> candidates, written;
+  std::map<std::string, std::set<std::string>> scales;  // candidate matrix -> the scales its products use
+  std::set<std::string> written;
   for (const ir::Process& p : program.processes)
     for (const NodeRef& n : p.body) {
-      if (n->op == ir::Op::MatMul && is_vector_matrix(*n) &&
-          n->operands[1]->op == ir::Op::Read && n->operands[1]->type.dtype == ir::DType::F32)
-        candidates.insert(n->operands[1]->attrs.name);
+      if (n->op == ir::Op::MatMul && is_vector_matrix(*n))
+        if (auto operand = event_operand(*n->operands[1])) scales[operand->first].insert(operand->second);
       if (n->op == ir::Op::Write && p.name.substr(0, p.name.find('#')) != "initialize")
         written.insert(n->attrs.name);
     }
   for (const FactoredCompartment& c : f.compartments) written.insert(c.name);
   for (size_t i = 0; i < f.public_compartments; ++i) {
     const ir::Compartment c = program.compartments[i];
-    if (!candidates.count(c.name) || written.count(c.name) || c.type.shape.num_elements() < min_elements) continue;
-    EventMatrix e{c.name, c.name + "#facts", c.name + "#clear"};
+    auto s = scales.find(c.name);
+    // One set of facts per matrix: all its products must scale it alike.
+    if (s == scales.end() || s->second.size() != 1 || written.count(c.name) ||
+        c.type.shape.num_elements() < min_elements)
+      continue;
+    const std::string& scale = *s->second.begin();
+    if (!scale.empty() && written.count(scale)) continue;
+    EventMatrix e{c.name, c.name + "#facts", c.name + "#clear", scale};
     ir::Compartment facts{e.facts, ir::Type{ir::DType::I32, {}}, ir::Role::State, ir::Literal::i32(0), {}};
     ir::Compartment clear{e.clear, ir::Type{ir::DType::I32, ir::Shape{1, c.type.shape[1]}}, ir::Role::State,
                           ir::Literal::i32(0), {}};
@@ -71,7 +97,7 @@ void add_event_checks(Factored& f, int64_t min_elements) {
       body.push_back(n);
       if (n->op != ir::Op::Write) continue;
       for (const EventMatrix& e : f.events)
-        if (e.name == n->attrs.name) forget_facts(e.facts, body);
+        if (e.name == n->attrs.name || e.scale == n->attrs.name) forget_facts(e.facts, body);
     }
     p.body = std::move(body);
   }

@@ -1,5 +1,7 @@
 // Event-driven products: a vector-matrix product [1,K] @ [K,N] whose matrix
-// is a compartment that steps do not write (a static synapse's weights) adds
+// is a compartment that steps do not write (a static synapse's weights), or
+// such a compartment times an f32[1,1] compartment that steps do not write
+// either (DenseSynapse's weights * mask with ngclearn's default mask), adds
 // only the rows whose input is not +0, so a step with few spikes reads few
 // rows of the matrix.
 //
@@ -20,11 +22,15 @@
 // 1 finite (with the number of sign-clear elements of every column in a
 // hidden [1,N] count), 2 not finite (dense products), 3 the host holds a
 // pointer to the storage (dense products; neurofuse/module.h). Any write of
-// the matrix by a process or by the host sets it back to 0 (3 stays 3); a
-// step checks a matrix whose word is 0 before its first product.
+// the matrix (or of its scale) by a process or by the host sets it back to 0
+// (3 stays 3); a step checks a matrix whose word is 0 before its first
+// product. The facts of a scaled matrix are those of the products
+// W[k,j] * scale, the values the sums add.
 #pragma once
 
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "compiler/factor.h"
@@ -37,5 +43,9 @@ namespace nf::compiler {
 // write, and lists them in `f.events`. (A smaller matrix stays in cache,
 // where reading every row costs less than deciding which to skip.)
 void add_event_checks(Factored& f, int64_t min_elements);
+
+// The matrix compartment and scale ("" for none) that the matrix operand of a
+// vector-matrix product reads in a form events can serve, or nothing.
+std::optional<std::pair<std::string, std::string>> event_matrix_of(const ir::Node& matrix);
 
 }  // namespace nf::compiler

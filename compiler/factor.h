@@ -48,6 +48,8 @@ struct EventMatrix {
   std::string name;   // the matrix compartment
   std::string facts;  // hidden i32[]: 0 unchecked, 1 finite, 2 not finite, 3 pinned by the host
   std::string clear;  // hidden i32[1,N]: per column, the elements whose sign bit is clear
+  std::string scale;  // "", or an f32[1,1] compartment the products multiply the matrix by
+                      // (DenseSynapse's default mask): the facts are those of name * scale
 };
 
 struct Factored {

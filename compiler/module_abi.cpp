@@ -148,7 +148,10 @@ llvm::Function* emit_scan(llvm::Module& m, const Factored& factored, const Plan&
     for (const FactoredCompartment& fc : factored.compartments) when_at(array, k, fc.name, [&] { then(fc); });
   };
   auto for_checked = [&](llvm::Value* array, llvm::Value* k, const std::function<void(const EventMatrix&)>& then) {
-    for (const EventMatrix& e : factored.events) when_at(array, k, e.name, [&] { then(e); });
+    for (const EventMatrix& e : factored.events) {
+      when_at(array, k, e.name, [&] { then(e); });
+      if (!e.scale.empty()) when_at(array, k, e.scale, [&] { then(e); });  // its facts are the scaled values'
+    }
   };
 
   b.SetInsertPoint(bb("entry"));
@@ -217,8 +220,9 @@ ir::DType dtype_of_code(int32_t code) {
 Kept kept_of(const Factored& f, const Layout& layout, const std::string& compartment) {
   for (const FactoredCompartment& fc : f.compartments)
     if (fc.name == compartment) return {NF_KEPT_FACTORED, layout.compartment(fc.form).offset};
+  // A scale shares its matrix's facts word: the host's writes reset it too.
   for (const EventMatrix& e : f.events)
-    if (e.name == compartment) return {NF_KEPT_CHECKED, layout.compartment(e.facts).offset};
+    if (e.name == compartment || e.scale == compartment) return {NF_KEPT_CHECKED, layout.compartment(e.facts).offset};
   return {NF_KEPT_PLAIN, -1};
 }
 

@@ -1,5 +1,7 @@
 #include "compiler/plan.h"
 
+#include "compiler/events.h"
+
 #include <algorithm>
 #include <functional>
 #include <set>
@@ -424,9 +426,10 @@ Plan plan_program(const ir::Program& program, const std::vector<EventMatrix>& ev
       const ir::Node* mm = k.outputs[0].node;
       const ir::Node* matrix = mm->operands[1].get();
       if (auto f = pp.forward.find(matrix); f != pp.forward.end()) matrix = f->second;
-      if (matrix->op != ir::Op::Read) continue;
+      auto operand = event_matrix_of(*matrix);
+      if (!operand) continue;
       for (const EventMatrix& e : plan.events)
-        if (e.name == matrix->attrs.name) k.events = e;
+        if (e.name == operand->first && e.scale == operand->second) k.events = e;
     }
   plan.layout = make_layout(program, scratch);
   return plan;

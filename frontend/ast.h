@@ -28,6 +28,7 @@ struct Expr {
     Index,   // base[items...]; each item an expression or a Slice
     Slice,   // lo:hi (either may be null)
     Attr,    // base.text
+    Choice,  // items[0] if items[1] else items[2] (Python's conditional expression)
   };
   Kind kind;
   SourceLoc loc;

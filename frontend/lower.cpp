@@ -234,6 +234,12 @@ Value Elaborator::eval_expr(const Expr& e, Scope& scope) {
       fail(e.loc, "unknown attribute '." + e.text + "' (only .T is an attribute; .deriv and super. go with calls)");
     }
     case Expr::Kind::Slice: fail(e.loc, "a slice a:b is only allowed inside [ ]");
+    case Expr::Kind::Choice: {
+      Value c = eval_static(*e.items[1], scope, "the condition of 'A if CONDITION else B'");
+      if (c.kind != Value::Kind::Bool)
+        fail(e.items[1]->loc, "the condition of 'A if CONDITION else B' must be true or false, got " + c.describe());
+      return eval(*e.items[c.boolean ? 0 : 2], scope);
+    }
   }
   fail(e.loc, "unknown expression");
 }

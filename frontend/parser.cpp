@@ -434,7 +434,20 @@ class Parser {
     return e;
   }
 
-  ExprP parse_expr() { return parse_or(); }
+  // A if COND else B: COND must be known when the model is built.
+  ExprP parse_expr() {
+    ExprP e = parse_or();
+    if (!at_name("if")) return e;
+    Token op = take();
+    auto choice = std::make_shared<Expr>();
+    choice->kind = Expr::Kind::Choice;
+    choice->loc = op.loc;
+    ExprP cond = parse_or();
+    if (!at_name("else")) fail("expected 'else' in 'A if CONDITION else B'");
+    take();
+    choice->items = {e, cond, parse_expr()};
+    return choice;
+  }
 
   ExprP parse_or() {
     ExprP e = parse_and();

@@ -6,8 +6,10 @@
 #   inputs  [B, n_in]      input: pre-synaptic signal
 #   outputs [B, n_out]     output
 #   weights [n_in, n_out]  state: efficacies, drawn from weight_init
-#   mask    [n_in, n_out]  state: multiplies the weights when computing outputs
-#                          (never the stored weights); ones, or drawn from mask_init
+#   mask    [1, 1]         state: multiplies the weights in every advance_state
+#                          (never the stored weights); one, as ngclearn's default
+#                          jnp.ones((1, 1)); [n_in, n_out], drawn from mask_init,
+#                          when mask_init is given
 #   biases  [1, n_out]     state: drawn from bias_init, zeros without one
 #   gate    [B, n_out]     input: multiplicative output gate, ones
 #
@@ -34,6 +36,10 @@
 #   * ngclearn's mask constructor argument is an array; the language has no
 #     array parameters, so the mask comes from an initializer, mask_init
 #     (e.g. constant(1, hollow=true)), and the compartment keeps the name mask.
+#     The mask always applies, as in ngclearn: a value set by the host, a
+#     checkpoint or --set takes effect at the next step. Without mask_init it
+#     is ngclearn's [1, 1] default, so the product costs one multiplication
+#     by a scalar per weight and no memory traffic.
 #     A parameter named mask could not be reached from a method: a name reads
 #     a compartment before a parameter.
 #   * Without bias_init ngclearn's biases is the scalar 0.0; here it is a zero
@@ -60,7 +66,7 @@ component DenseSynapse {
   input inputs[batch_size, shape[0]] = 0
   output outputs[batch_size, shape[1]] = 0
   state weights[shape[0], shape[1]] = 0
-  state mask[shape[0], shape[1]] = 1
+  state mask[shape[0] if mask_init != none else 1, shape[1] if mask_init != none else 1] = 1
   state biases[1, shape[1]] = 0
   input gate[batch_size, shape[1]] = 1
 
@@ -79,10 +85,7 @@ component DenseSynapse {
   }
 
   def advance_state() {
-    W = weights
-    if mask_init != none {
-      W = weights * mask
-    }
+    W = weights * mask
     outputs = (inputs @ W) * gate * g_conduct_factor + biases
   }
 

@@ -253,6 +253,13 @@ TEST_CASE("golden: DenseSynapse and StaticSynapse", "[golden]") {
                    {"advance_state", "reset"}, {"inputs", "gate"}, {}, ""});
   check_component({"StaticSynapse(shape=(7, 5), weight_init=fan_in_uniform(), resist_scale=3.0)",
                    {"advance_state", "reset"}, {"inputs"}, {}, ""});
+  // The default [1, 1] mask always applies and scales the event-driven
+  // products: written by the host before every step (a negative value flips
+  // the signs the facts count), or driven with random 0/1.
+  check_component({"StaticSynapse(shape=(9, 6), weight_init=gaussian(0.0, 1.0))", {"advance_state", "reset"},
+                   {"inputs"}, {{"mask", -0.5f}}, ""});
+  check_component({"StaticSynapse(shape=(9, 6), weight_init=gaussian(0.0, 1.0))", {"advance_state", "reset"},
+                   {"inputs", "mask"}, {}, ""});
 }
 
 TEST_CASE("golden: TraceSTDPSynapse", "[golden]") {

@@ -1,6 +1,7 @@
 # Checkpoints from the CLI: 100 steps in one run equal 60 steps, a saved
 # state, and 40 more steps from it (same bytes in the final checkpoints);
-# --set COMP=FILE.npy overrides a compartment; numpy reads what is saved.
+# --set COMP=FILE.npy overrides a compartment; numpy reads what is saved; the
+# interpreter reads and writes the same files, byte for byte.
 # A run whose --out or --save-state cannot be written leaves neither file, and
 # a misspelt stream is reported before anything is compiled.
 # RUN: neurofuse run %s --process advance,learn --steps 100 --save-state %t.full.npz
@@ -10,7 +11,13 @@
 # RUN: /usr/bin/python3 -c "import numpy as np; np.save('%t.w.npy', np.full((4, 3), 0.5, np.float32)); d = np.load('%t.full.npz'); print(sorted(k for k in d.keys() if k.startswith('W.weig')), d['seed'].dtype, d['W.weights'].shape)" | FileCheck %s --check-prefix=NUMPY
 # RUN: neurofuse run %s --process advance --steps 1 --set W.weights=%t.w.npy --record W.weights | FileCheck %s --check-prefix=SET
 # RUN: not neurofuse run %s --process advance --steps 1 --set W.outputs=%t.w.npy 2>&1 | FileCheck %s --check-prefix=BADSET
-# RUN: not neurofuse run %s --backend interp --process advance --load-state %t.full.npz 2>&1 | FileCheck %s --check-prefix=INTERP
+# The reference interpreter takes and writes the same checkpoints and .npy files:
+# RUN: neurofuse run %s --backend interp --process advance,learn --steps 60 --save-state %t.ihalf.npz
+# RUN: cmp %t.half.npz %t.ihalf.npz
+# RUN: neurofuse run %s --backend interp --process advance,learn --steps 40 --t0 60 --load-state %t.half.npz --save-state %t.iresumed.npz
+# RUN: cmp %t.full.npz %t.iresumed.npz
+# RUN: neurofuse run %s --backend interp --process advance --steps 1 --set W.weights=%t.w.npy --record W.weights | FileCheck %s --check-prefix=SET
+# RUN: not neurofuse run %s --backend interp --process advance --steps 1 --set W.outputs=%t.w.npy 2>&1 | FileCheck %s --check-prefix=BADSET
 # RUN: not neurofuse run %s --process advance --load-state %t.missing.npz 2>&1 | FileCheck %s --check-prefix=MISSING
 # RUN: not neurofuse run %s --process advance --steps 2 --save-state %t.both.npz --record W.weights --out %t.nodir/x.npz 2>&1 | FileCheck %s --check-prefix=NOOUT
 # RUN: test ! -e %t.both.npz
@@ -26,7 +33,6 @@
 # SET: step,t,W.weights[0]
 # SET-NEXT: 0,0,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5
 # BADSET: error: {{.*}}w.npy holds <f4 (4, 3) but compartment 'W.outputs' is <f4 (1, 3)
-# INTERP: error: --load-state needs a compiled backend (jit or aot)
 # MISSING: error: {{.*}}missing.npz: cannot open: No such file or directory
 model checkpointed {
   seed = 8

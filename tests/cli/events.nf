@@ -1,6 +1,7 @@
 # Event-driven products (compiler/events.h): the transform of a synapse whose
 # weights no step writes skips the rows of +0 inputs, with a hidden word and
-# per-column count the step checks once after every write of the weights.
+# per-column count the step checks once after every write of the weights (or
+# of the [1, 1] mask that scales them).
 # A plastic synapse's weights change every step: its product reads every row.
 # (Only matrices of at least 65536 elements skip rows; smaller ones stay in
 # cache, and the golden tests lower that bound to 0.)
@@ -10,16 +11,20 @@
 # PLAN: process advance:
 # PLAN: matmul over [1,200], skipping the rows of +0 inputs of S.weights
 # PLAN-NEXT: ops:
-# PLAN-NEXT: reads: S.weights
+# PLAN-NEXT: reads: S.mask S.weights
 # PLAN: matmul over [1,20]
 # PLAN-NOT: skipping
 # PLAN-NEXT: ops:
-# PLAN-NEXT: reads: P.weights
+# PLAN-NEXT: reads: P.mask P.weights
 # HEADER: /* S.weights : f32[400,200] */
 # HEADER-NEXT: #define NF_EVENTS_S_WEIGHTS_OFFSET {{[0-9]+}}
 # HEADER-NEXT: #define NF_EVENTS_S_WEIGHTS_COUNT 80000
 # HEADER-NEXT: #define NF_EVENTS_S_WEIGHTS_KEPT NF_KEPT_CHECKED
-# HEADER-NEXT: #define NF_EVENTS_S_WEIGHTS_FORM_OFFSET {{[0-9]+}}
+# HEADER-NEXT: #define NF_EVENTS_S_WEIGHTS_FORM_OFFSET [[FACTS:[0-9]+]]
+# The mask (ngclearn's default [1, 1]) scales the products, so its writes reset the same facts:
+# HEADER: /* S.mask : f32[1,1] */
+# HEADER: #define NF_EVENTS_S_MASK_KEPT NF_KEPT_CHECKED
+# HEADER-NEXT: #define NF_EVENTS_S_MASK_FORM_OFFSET [[FACTS]]
 # HEADER-NOT: S.weights#facts
 # IR: compartment S.weights#facts : i32[] state = 0
 # IR-NEXT: compartment S.weights#clear : i32[1,200] state = 0

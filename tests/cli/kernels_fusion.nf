@@ -64,7 +64,7 @@
 # STEP: process step: 4 kernels
 # STEP: kernel 2: row-sweep over [300,200]
 # STEP-NEXT: ops: {{.*}}=matmul {{.*}}=matmul {{.*}}=matmul
-# STEP-NEXT: reads: W.dWeights#factor0 W.dWeights#factor1 W.dWeights#factor2 W.dWeights#factor3 W.eligibility W.inputs W.modulator W.outmask W.weights
+# STEP-NEXT: reads: W.dWeights#factor0 W.dWeights#factor1 W.dWeights#factor2 W.dWeights#factor3 W.eligibility W.inputs W.mask W.modulator W.outmask W.weights
 # STEP-NEXT: writes: {{.*}}->W.eligibility {{.*}}->scratch+{{[0-9]+}} {{.*}}->W.weights
 # STEP-NEXT: kernel 3: elementwise over [1,200]
 # STEP-NEXT: ops:
@@ -72,7 +72,7 @@
 # STEP: process step#storage: 4 kernels
 # STEP: kernel 2: row-sweep over [300,200]
 # STEP-NEXT: ops:
-# STEP-NEXT: reads: W.dWeights W.eligibility W.inputs W.modulator W.outmask W.weights
+# STEP-NEXT: reads: W.dWeights W.eligibility W.inputs W.mask W.modulator W.outmask W.weights
 # STEP-NEXT: writes:
 # STEP-NEXT: kernel 3: elementwise over [1,200]
 # STEP-NOT: kernel

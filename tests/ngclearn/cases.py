@@ -77,16 +77,22 @@ def var_trace(dt, steps=80, **kw):
 # LIFCell
 
 
-def lif(dt, steps=None, integration_type="euler", **kw):
+def lif(dt, steps=None, integration_type="euler", near_zero=False, **kw):
+    """near_zero: voltages near 0 mV (v_rest -0.37, thr 2.9), where the
+    Euler increment is not small against v, so that how f(v) is rounded
+    shows in v itself (around -65 mV it is mostly absorbed by the add)."""
     steps = steps or int(round(25 / dt))
     r = rng(12)
     n = 6
     params = dict(n_units=n, tau_m=30.7, resist_m=1.3, thr=-52.3, v_rest=-65.1, v_reset=-60.4,
                   conduct_leak=0.93, tau_theta=108.3, theta_plus=0.037, refract_time=2.3,
-                  integration_type=integration_type) | kw
-    j = uniform(r, 5.0, 25.0, (steps, 1, n))
+                  integration_type=integration_type)
+    if near_zero:
+        params |= dict(v_rest=-0.37, thr=2.9, v_reset=-0.21)
+    params |= kw
+    j = uniform(r, 5.0, 25.0, (steps, 1, n)) * F32(0.2 if near_zero else 1.0)
     return Case(
-        name=f"LIFCell {integration_type} dt={dt}", component="LIFCell", dt=dt,
+        name=f"LIFCell {integration_type}{' near 0 mV' if near_zero else ''} dt={dt}", component="LIFCell", dt=dt,
         instances=[inst("z", "LIFCell", **params)],
         processes={"advance": ["z.advance_state"], "reset": ["z.reset"]},
         phases=[Phase(["reset"], record=False), Phase(["advance"], steps, drives={"z.j": j})])
@@ -365,17 +371,19 @@ def tmaze_window(window=100):
 def all_cases() -> list[Case]:
     cases = [
         var_trace(0.1), var_trace(1.0),
-        var_trace(0.1, decay_type="lin"),
+        var_trace(0.1, decay_type="lin"), var_trace(1.0, decay_type="exp_fast"),
         var_trace(0.1, a_delta=0.0, P_scale=0.87),
         var_trace(1.0, n_nearest_spikes=3),
-        lif(0.1), lif(1.0), lif(0.1, integration_type="midpoint"),
+        lif(0.1), lif(1.0), lif(0.1, integration_type="midpoint"), lif(0.1, near_zero=True),
+        lif(1.0, integration_type="midpoint", near_zero=True),
         poisson(0.1), poisson(1.0),
         bernoulli(1.0),
         reward_error(1.0, False), reward_error(1.0, True),
+        dense("DenseSynapse", (7, 5), 1, g_conduct_factor=0.77),
+        dense("StaticSynapse", (36, 4), 1),
         dense("DenseSynapse", (7, 5), 2, g_conduct_factor=0.77),
-        dense("StaticSynapse", (4, 6), 1),
-        trace_stdp(), trace_stdp(tau_w=1303.7), trace_stdp(mu=0.7),
-        mstdpet(1.0, 0.0), mstdpet(0.1, 108.3), mstdpet(1.0, 108.3, tau_w=5003.7),
+        trace_stdp(), trace_stdp(tau_w=7.7), trace_stdp(mu=0.7),
+        mstdpet(1.0, 0.0), mstdpet(0.1, 108.3), mstdpet(1.0, 0.0, tau_w=6007.3), mstdpet(1.0, 108.3, tau_w=6007.3),
         reinforce(batch=1), reinforce(batch=1, act_fx="tanh", mu_act_fx="tanh"), reinforce(batch=1, scalar_stddev=0.43),
         reinforce(batch=2),
         mod_stdp_lesson(), mod_stdp_nonround(),

@@ -1,7 +1,7 @@
 """Differential tests: neurofuse's standard components against ngclearn 3.2.3.
 
 Every case in cases.py builds one small system twice, in ngclearn (the
-reference, its real components, jitted as ngclearn jits them) and in
+reference: its real components, jitted as ngclearn jits them) and in
 neurofuse (a .nf model run with `build/bin/neurofuse run`), drives both with
 the same inputs from the same initial weights, and compares every f32
 compartment after every step in float32 ulps (+0 and -0 are 0 ulp apart,
@@ -10,10 +10,14 @@ NaN equals NaN). Run from the repository root:
     scripts/ngclearn-venv.sh            # once: build/ngclearn-venv
     build/ngclearn-venv/bin/python -m pytest tests/ngclearn -q [-s for the table]
 
-A case passes when every compartment is within BOUNDS[component] ulps. A
-case that differs because of a known open defect of neurofuse is marked
-xfail (not strict), with the defect as its reason, in XFAIL below; once the
-defect is fixed it shows as XPASS.
+Each case runs twice against two flavours of the reference:
+  [xla]  ngclearn exactly as it runs (XLA's exp, log, pow and tanh, which are
+         not correctly rounded): every compartment within BOUNDS[component];
+  [cr]   the same, but with exp, log, pow and tanh correctly rounded
+         (harness.correctly_rounded_math), as neurofuse's are: 0 ulp.
+A case that differs because of a known open defect of neurofuse is marked
+xfail (not strict) in XFAIL, with the defect as its reason; fixed, it shows as
+XPASS. README.md lists every difference found and its cause.
 """
 from __future__ import annotations
 
@@ -29,12 +33,17 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 VENV_PY = ROOT / "build" / "ngclearn-venv" / "bin" / "python"
 MODE = os.environ.get("NF_DIFF_XLA", "nofma")  # conftest.py
+MATH = ("xla", "cr")
 
-# Allowed ulp distance per component (every compartment, every step). Zero
-# unless a comment says why ngclearn's own arithmetic cannot be reproduced
-# bit for bit by a correct neurofuse.
+# Allowed ulp distance per component, every compartment, every step: an int
+# for both references, or {"xla": n, "cr": m}. Zero unless a comment says why
+# ngclearn's own arithmetic cannot be reproduced by a correct neurofuse.
 BOUNDS = {
-    "VarTrace": 0,
+    # [xla]: XLA's exp(-dt/tau_tr) is 1 ulp off for some arguments (dt = 1,
+    # tau_tr = 13.3 gives 0.92756915, correctly rounded 0.9275691); the trace
+    # is multiplied by it every step, so the error grows by about an ulp a
+    # step (measured 29 ulp after 80 steps).
+    "VarTrace": {"xla": 32, "cr": 0},
     "LIFCell": 0,
     "PoissonCell": 0,
     "BernoulliCell": 0,
@@ -43,14 +52,27 @@ BOUNDS = {
     "StaticSynapse": 0,
     "TraceSTDPSynapse": 0,
     "MSTDPETSynapse": 0,
-    "REINFORCESynapse": 0,
+    # [xla]: XLA's exp (sd = exp(log-std)), log (log(2 pi sd^2) in the
+    # objective) and tanh (act_fx, mu_act_fx, d_tanh = 1 - tanh^2) are 1-2 ulp
+    # off for some arguments, which the gradient's cancellations magnify
+    # (measured 70 ulp in dWeights with tanh, 5 without).
+    "REINFORCESynapse": {"xla": 80, "cr": 0},
     "mod_stdp": 0,
-    "tmaze": 0,
+    # W2's column normalization (ngclearn.utils.model_utils.normalize_matrix)
+    # sums 36 rows with XLA's reduce, which is not sequential past about 12
+    # elements (vectorized partial sums); neurofuse's sum is sequential.
+    # Measured: 2 ulp in W2.weights after the normalization.
+    "tmaze": 2,
 }
 
-# Cases (by name) that differ because of a known open defect. Each reason
-# names the defect; README.md quotes the lines on both sides.
-XFAIL: dict[str, str] = {}
+# Cases that differ for a reason of record, by name (both references) or by
+# (name, "xla" | "cr"): known open defects of neurofuse, and reference orders
+# that a fixed-order semantics cannot reproduce. Fixed, a case shows XPASS.
+XFAIL: dict = {
+    "DenseSynapse (7, 5) B=2": "reference order, not a neurofuse defect: XLA hands a matrix-matrix dot "
+                               "(batch >= 2) to Eigen, whose blocked, vectorized summation is not left to "
+                               "right (a batch of 1 is, and matches bit for bit)",
+}
 
 sys.path.insert(0, str(HERE))
 
@@ -82,51 +104,68 @@ if not harness.NEUROFUSE.exists():
                 allow_module_level=True)
 
 CASES = all_cases()
-RESULTS: list[tuple[str, str, harness.Diff]] = []
+RESULTS: list[tuple[str, str, str, str, harness.Diff]] = []  # case, component, math, compartment, diff
 
 
 def _params():
     out = []
     for c in CASES:
-        marks = []
-        if c.name in XFAIL:
-            marks.append(pytest.mark.xfail(strict=False, reason=XFAIL[c.name]))
-        elif MODE != "nofma":
-            marks.append(pytest.mark.xfail(strict=False, reason="NF_DIFF_XLA=native: XLA contracts a*b+c into "
-                                                                 "FMA on this CPU; neurofuse never contracts"))
-        out.append(pytest.param(c, id=c.name, marks=marks))
+        for math in MATH:
+            marks = []
+            reason = XFAIL.get((c.name, math)) or XFAIL.get(c.name)
+            if reason:
+                marks.append(pytest.mark.xfail(strict=False, reason=reason))
+            elif MODE != "nofma":
+                marks.append(pytest.mark.xfail(strict=False, reason="NF_DIFF_XLA=native: XLA contracts a*b+c "
+                                                                     "into FMA on this CPU; neurofuse never does"))
+            out.append(pytest.param(c, math, id=f"{c.name} [{math}]", marks=marks))
+    return out
+
+
+def summary_lines() -> list[str]:
+    """Per component and compartment, the largest ulp distance over its cases,
+    for each reference; then every case's compartments that differ."""
+    import jax
+    agg: dict[tuple[str, str], dict[str, int]] = {}
+    for _, comp, math, name, d in RESULTS:
+        short = name.split(".", 1)[1] if comp not in ("mod_stdp", "tmaze") else name
+        cell = agg.setdefault((comp, short), {})
+        cell[math] = max(cell.get(math, 0), d.max_ulp)
+
+    def fmt(u):
+        return "-" if u is None else ("NaN/num" if u >= harness.NAN_MISMATCH else str(u))
+    out = [f"ngclearn 3.2.3 (jax {jax.__version__}, XLA {MODE}) vs {harness.NEUROFUSE}",
+           "", f"{'component':<18} {'compartment':<24} {'max ulp [xla]':>14} {'max ulp [cr]':>13}"]
+    for (comp, short), cell in agg.items():
+        out.append(f"{comp:<18} {short:<24} {fmt(cell.get('xla')):>14} {fmt(cell.get('cr')):>13}")
+    rows = [(c, m, n, d) for c, _, m, n, d in RESULTS if d.max_ulp]
+    if rows:
+        w = max(len(c) for c, *_ in rows) + 6
+        out += ["", f"{'case [reference]':<{w}} {'compartment':<24} {'max ulp':>8} {'differ':>12} {'1st step':>8}"]
+        for c, m, n, d in rows:
+            out.append(f"{c + ' [' + m + ']':<{w}} {n:<24} {fmt(d.max_ulp):>8} {f'{d.n_diff}/{d.total}':>12} "
+                       f"{d.first_step:>8}")
     return out
 
 
 @pytest.fixture(scope="module", autouse=True)
 def summary_table():
     yield
-    if not RESULTS:
-        return
-    import jax
-    w = max(len(c) for c, _, _ in RESULTS)
-    print(f"\n\nngclearn 3.2.3 (jax {jax.__version__}, XLA mode {MODE}) vs {harness.NEUROFUSE}")
-    print(f"{'case':<{w}}  {'compartment':<24} {'max ulp':>10} {'differ':>12} {'1st step':>8} {'+-0':>5}")
-    last = None
-    for case, comp, d in RESULTS:
-        shown = case if case != last else ""
-        last = case
-        ulp = "NaN/num" if d.max_ulp >= harness.NAN_MISMATCH else str(d.max_ulp)
-        step = "" if d.first_step < 0 else str(d.first_step)
-        print(f"{shown:<{w}}  {comp:<24} {ulp:>10} {f'{d.n_diff}/{d.total}':>12} {step:>8} "
-              f"{d.n_zero_sign if d.n_zero_sign else '':>5}")
+    if RESULTS:
+        print("\n\n" + "\n".join(summary_lines()))
 
 
-@pytest.mark.parametrize("case", _params())
-def test_component_matches_ngclearn(case, tmp_path):
-    ref = harness.run_ngclearn(case)
+@pytest.mark.parametrize("case,math", _params())
+def test_component_matches_ngclearn(case, math, tmp_path):
+    ref = harness.run_ngclearn(case, math)
     got = harness.run_neurofuse(case, tmp_path)
     harness.align_shapes(ref, got)
     diffs = harness.compare(ref, got, skip=case.skip)
     assert diffs, f"no compartment in common: ngclearn {sorted(ref)}, neurofuse {sorted(got)}"
     for d in diffs:
-        RESULTS.append((case.name, d.compartment, d))
+        RESULTS.append((case.name, case.component, math, d.compartment, d))
     bound = BOUNDS[case.component]
+    bound = bound[math] if isinstance(bound, dict) else bound
     over = [d for d in diffs if d.max_ulp > bound]
     assert not over, "\n".join(
         f"{d.compartment}: {d.max_ulp} ulp (bound {bound}), {d.n_diff}/{d.total} elements differ, "

@@ -21,6 +21,7 @@ How the two sides are lined up (README.md says more):
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import re
@@ -250,7 +251,76 @@ def run_neurofuse(case: Case, workdir: Path | None = None) -> dict[str, np.ndarr
 _context_counter = 0
 
 
-def run_ngclearn(case: Case) -> dict[str, np.ndarray]:
+class _JnpProxy:
+    """jax.numpy with some functions replaced."""
+
+    def __init__(self, jnp, over):
+        self._jnp, self._over = jnp, over
+
+    def __getattr__(self, k):
+        return self._over.get(k, getattr(self._jnp, k))
+
+
+# The ngclearn modules whose update rules call jnp.exp, jnp.log or jnp.power,
+# and the functions of ngclearn.utils.model_utils that call tanh.
+_MATH_MODULES = [
+    "ngclearn.components.other.varTrace",
+    "ngclearn.components.neurons.spiking.LIFCell",
+    "ngclearn.components.synapses.hebbian.traceSTDPSynapse",
+    "ngclearn.components.synapses.modulated.MSTDPETSynapse",
+    "ngclearn.components.synapses.modulated.REINFORCESynapse",
+]
+
+
+@contextlib.contextmanager
+def correctly_rounded_math():
+    """Within the block, ngclearn's components evaluate exp, log, power and
+    tanh in binary64 and round once to float32 (a host callback), i.e. they
+    are correctly rounded but for ties closer than 2^-29 ulp, as neurofuse's
+    own functions are (docs/SEMANTICS.md, "Math functions"). Everything else
+    stays XLA's. Must be active while the ngclearn context is built (ngcsimlib
+    copies module globals into compiled processes) and while it runs."""
+    import sys
+
+    import jax
+    import jax.numpy as jnp
+    import ngclearn.components  # noqa: F401  (loads the modules)
+    import ngclearn.utils.model_utils as mu
+
+    def cr(fn64):
+        def f(*xs):
+            xs = [jnp.asarray(x, jnp.float32) for x in xs]
+            shape = jnp.broadcast_shapes(*[x.shape for x in xs])
+            return jax.pure_callback(
+                lambda *a: np.asarray(fn64(*[np.asarray(v, np.float64) for v in a]), np.float32),
+                jax.ShapeDtypeStruct(shape, jnp.float32), *xs, vmap_method="broadcast_all")
+        return f
+
+    exp, log, power, tanh = cr(np.exp), cr(np.log), cr(np.power), cr(np.tanh)
+    proxy = _JnpProxy(jnp, {"exp": exp, "log": log, "power": power})
+    saved = [(sys.modules[m], sys.modules[m].jnp) for m in _MATH_MODULES]
+    saved_mu = (mu.tanh, mu.d_tanh)
+    try:
+        for mod, _ in saved:
+            mod.jnp = proxy
+        mu.tanh = tanh
+        mu.d_tanh = lambda x: -(tanh(x) * tanh(x)) + 1.0  # model_utils.d_tanh's expression
+        yield
+    finally:
+        for mod, j in saved:
+            mod.jnp = j
+        mu.tanh, mu.d_tanh = saved_mu
+
+
+def run_ngclearn(case: Case, math: str = "xla") -> dict[str, np.ndarray]:
+    """math: "xla" runs ngclearn as it is; "cr" with correctly_rounded_math()."""
+    if math == "cr":
+        with correctly_rounded_math():
+            return _run_ngclearn(case)
+    return _run_ngclearn(case)
+
+
+def _run_ngclearn(case: Case) -> dict[str, np.ndarray]:
     import jax.numpy as jnp
     from ngclearn import Context, MethodProcess, Summation
     from ngcsimlib.compartment import Compartment
@@ -313,5 +383,9 @@ def run_ngclearn(case: Case) -> dict[str, np.ndarray]:
         except ValueError:  # the shape changed during the run
             continue
         if a.dtype.kind == "f":
-            out[name] = a.astype(np.float32, copy=False)
+            # ngclearn's compartments are float32 (jnp.zeros' default; JAX's
+            # x64 mode is off): anything else would be a reference surprise.
+            if a.dtype != np.float32:
+                raise AssertionError(f"ngclearn compartment {name} is {a.dtype}, not float32")
+            out[name] = a
     return out
