@@ -92,7 +92,12 @@ def compare(case, got, want):
 
 def check(case, model, processes, steps, dt, drives, want, sets=(), backends=("interp", "jit")):
     for backend in backends:
-        got = run(model, processes, steps, dt, drives, list(want), backend, sets)
+        try:
+            got = run(model, processes, steps, dt, drives, list(want), backend, sets)
+        except RuntimeError as e:
+            print(f"FAIL {case} [{backend}]: {e}")
+            RESULTS.append((f"{case} [{backend}]", "(run)", -1))
+            continue
         compare(f"{case} [{backend}]", got, want)
 
 
@@ -321,7 +326,7 @@ def main():
     exact_time(100_000, 0.1, ("interp", "jit"))
     exact_time(1_000_000, 0.1, ("jit", "aot"))
     renamed_process()
-    failed = sum(1 for _, _, worst in RESULTS if worst)
+    failed = sum(1 for _, _, worst in RESULTS if worst != 0)
     width = max(len(c) for c, _, _ in RESULTS)
     for case, name, worst in RESULTS:
         print(f"{case:<{width}}  {name:<16} max {worst} ulp")
