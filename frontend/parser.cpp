@@ -20,7 +20,7 @@ struct Token {
   throw Error(std::vector<Diagnostic>{{loc, message}});
 }
 
-// Splits the text into tokens. Newlines end statements except inside ( ) and
+// Splits the text into tokens. Newlines (and ';') end statements except inside ( ) and
 // [ ], where they are skipped.
 std::vector<Token> tokenize(const std::shared_ptr<const SourceFile>& src) {
   const std::string& s = src->text;
@@ -43,7 +43,7 @@ std::vector<Token> tokenize(const std::shared_ptr<const SourceFile>& src) {
       while (i < s.size() && s[i] != '\n') advance();
       continue;
     }
-    if (c == '\n') {
+    if (c == '\n' || (c == ';' && depth == 0)) {  // ';' ends a statement as a new line does (Python's rule)
       if (depth == 0 && (out.empty() || out.back().kind != Tok::Newline)) out.push_back({Tok::Newline, "newline", loc});
       advance();
       continue;

@@ -10,7 +10,8 @@ packages=(
   libfmt-dev
   zlib1g-dev         # inflating numpy.savez_compressed archives (runtime/npz.cpp)
   catch2             # Catch2 v2 unit tests
-  python3-numpy      # tests check that numpy.load reads what we write
+  python3-numpy      # tests check that numpy.load reads what we write; NumPy transcriptions
+  python3-matplotlib # the examples' plots (their commands are tested with the docs)
 )
 
 missing=()

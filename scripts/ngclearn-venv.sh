@@ -93,9 +93,11 @@ fi
 [[ -n $py ]] || skip "ngclearn 3.2.3 needs Python >= 3.12 with venv (none found; set NGCLEARN_PYTHON)"
 
 start=$SECONDS
+created=""
 if [[ ! -x $VENV/bin/python ]]; then
   mkdir -p build
   "$py" -m venv "$VENV" || fail "$py -m venv $VENV"
+  created=1
 fi
 rm -f "$stamp"
 
@@ -105,6 +107,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 if ! "$VENV/bin/pip" download --no-deps --only-binary=:all: --timeout 20 --retries 1 \
       -d "$VENV/.probe" -q ngcsimlib==3.1.1 >/dev/null 2>&1; then
   rm -rf "$VENV/.probe"
+  [[ -n $created ]] && rm -rf "$VENV"  # leave no half-made environment behind
   skip "the PyPI registry cannot be reached; the ngclearn reference is not installed"
 fi
 rm -rf "$VENV/.probe"

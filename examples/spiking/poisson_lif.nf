@@ -3,8 +3,7 @@
 # as an ngclearn user would wire them.
 #
 #   neurofuse check examples/spiking/poisson_lif.nf
-#   neurofuse run examples/spiking/poisson_lif.nf --process advance --steps 200 \
-#       --drive z0.inputs=intensity.npy --record z1.s,tr.trace --out run.npz
+#   (README.md beside this file: the input, a run and a raster of it)
 model poisson_lif {
   dt = 1.0
   seed = 1

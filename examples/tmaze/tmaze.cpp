@@ -20,6 +20,7 @@
 #include <chrono>
 #include <cstdio>
 #include <exception>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <mutex>
@@ -218,6 +219,7 @@ int main(int argc, char** argv) {
   }
   try {
     nf::Module module = nf::Module::open(module_path);
+    std::filesystem::create_directories(out);  // --out DIR creates DIR
     auto start = std::chrono::steady_clock::now();
     std::map<bool, float> overall;  // completion rate over every episode, per agent
     std::map<bool, float> final;    // trailing-100 completion at the last training episode, per agent

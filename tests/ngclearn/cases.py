@@ -372,6 +372,7 @@ def all_cases() -> list[Case]:
     cases = [
         var_trace(0.1), var_trace(1.0),
         var_trace(0.1, decay_type="lin"), var_trace(1.0, decay_type="exp_fast"),
+        var_trace(0.7, tau_tr=2.9), var_trace(0.7, tau_tr=2.9, decay_type="lin"),
         var_trace(0.1, a_delta=0.0, P_scale=0.87),
         var_trace(1.0, n_nearest_spikes=3),
         lif(0.1), lif(1.0), lif(0.1, integration_type="midpoint"), lif(0.1, near_zero=True),
