@@ -16,9 +16,20 @@
 
 namespace nf::cli {
 
-void Backend::run(const std::vector<std::string>& processes, double t0, double dt, int64_t first, int64_t steps,
-                  const std::vector<Stream>& drives, const std::vector<Stream>& records) {
-  for (int64_t k = 0; k < steps; ++k) {
+void Backend::run(const std::vector<std::string>& processes, const std::vector<Scheduled>& scheduled, double t0,
+                  double dt, int64_t first, int64_t steps, const std::vector<Stream>& drives,
+                  const std::vector<Stream>& records) {
+  std::vector<schedule::Entry> entries;
+  for (const Scheduled& e : scheduled) entries.push_back(e.when);
+  schedule::walk(
+      entries, first, steps,
+      [&](size_t i, int64_t k) { step(scheduled[i].process, ir::step_time(t0, dt, k), dt); },
+      [&](int64_t k0, int64_t n) { run_steps(processes, t0, dt, first, k0, n, drives, records); });
+}
+
+void Backend::run_steps(const std::vector<std::string>& processes, double t0, double dt, int64_t first, int64_t k0,
+                        int64_t steps, const std::vector<Stream>& drives, const std::vector<Stream>& records) {
+  for (int64_t k = k0 - first; k < k0 - first + steps; ++k) {
     double t = ir::step_time(t0, dt, first + k);
     for (const Stream& d : drives) {
       ir::Tensor v = get(d.compartment);
@@ -174,18 +185,22 @@ class Compiled : public Backend {
   }
   void set_param(const std::string& n, double v) override { check(nf_state_set_param(state_, n.c_str(), v)); }
   void step(const std::string& p, double t, double dt) override { check(nf_state_step(state_, p.c_str(), t, dt)); }
-  void run(const std::vector<std::string>& processes, double t0, double dt, int64_t first, int64_t steps,
-           const std::vector<Stream>& drives, const std::vector<Stream>& records) override {
+  void run(const std::vector<std::string>& processes, const std::vector<Scheduled>& scheduled, double t0, double dt,
+           int64_t first, int64_t steps, const std::vector<Stream>& drives,
+           const std::vector<Stream>& records) override {
     std::vector<const char*> names;
     for (const std::string& p : processes) names.push_back(p.c_str());
+    std::vector<nf_scheduled> at;
+    for (const Scheduled& e : scheduled)
+      at.push_back({e.process.c_str(), e.when.period, e.when.at_start ? NF_AT_START : NF_AT_END});
     auto io = [](const std::vector<Stream>& list) {
       std::vector<nf_io> out;
       for (const Stream& s : list) out.push_back({s.compartment.c_str(), s.words});
       return out;
     };
     std::vector<nf_io> d = io(drives), r = io(records);
-    check(nf_state_scan(state_, names.data(), int32_t(names.size()), t0, dt, first, steps, d.data(),
-                        int32_t(d.size()), r.data(), int32_t(r.size())));
+    check(nf_state_scan_scheduled(state_, names.data(), int32_t(names.size()), at.data(), int32_t(at.size()), t0, dt,
+                                  first, steps, d.data(), int32_t(d.size()), r.data(), int32_t(r.size())));
   }
   void load_state(const std::string& path) override { check(nf_state_load(state_, path.c_str())); }
   void save_state(const std::string& path) override { check(nf_state_save(state_, path.c_str(), nullptr, 0)); }

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "common/schedule.h"
 #include "ir/program.h"
 #include "ir/tensor.h"
 
@@ -20,6 +21,12 @@ struct Stream {
   uint32_t* words;
 };
 
+// A process run at some steps only (nf_scheduled of neurofuse/runtime.h).
+struct Scheduled {
+  std::string process;
+  schedule::Entry when;
+};
+
 class Backend {
  public:
   virtual ~Backend() = default;
@@ -28,9 +35,15 @@ class Backend {
   // processes run in order with the step's t (ir::step_time); after each, the
   // records' rows are read back. Compiled backends do all of it in native
   // code (nf_scan).
-  virtual void run(const std::vector<std::string>& processes, double t0, double dt, int64_t first, int64_t steps,
-                   const std::vector<Stream>& drives, const std::vector<Stream>& records);
+  // `scheduled` processes run at their steps (common/schedule.h).
+  virtual void run(const std::vector<std::string>& processes, const std::vector<Scheduled>& scheduled, double t0,
+                   double dt, int64_t first, int64_t steps, const std::vector<Stream>& drives,
+                   const std::vector<Stream>& records);
   virtual ir::Tensor get(const std::string& compartment) = 0;
+  // Steps k0 .. k0 + steps - 1 (of a run whose streams start at step
+  // `first`) of the per-step processes, one at a time through get/set/step.
+  void run_steps(const std::vector<std::string>& processes, double t0, double dt, int64_t first, int64_t k0,
+                 int64_t steps, const std::vector<Stream>& drives, const std::vector<Stream>& records);
   virtual void set(const std::string& compartment, const ir::Tensor& value) = 0;
   virtual void set_param(const std::string& name, double value) = 0;
   virtual void step(const std::string& process, double t, double dt) = 0;

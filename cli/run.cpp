@@ -30,9 +30,14 @@ const char* kRunHelp =
     "\n"
     "options:\n"
     "  --process P[,Q...]    processes to run each step, in order (required)\n"
+    "  --before P[,Q...]     processes to run once, before the first step (a reset)\n"
+    "  --every-start N:P,... processes to run before steps 0, N, 2N, ... (episodes)\n"
+    "  --every N:P[,Q...]    processes to run after steps N-1, 2N-1, ... (an evolve\n"
+    "                        after each window; after that step's records)\n"
     "  --steps N             number of steps (default 1)\n"
     "  --dt X                step size (default: the model's dt)\n"
-    "  --t0 X                time of the first step (default 0)\n"
+    "  --t0 X                time of the first step (default 0); step k runs at\n"
+    "                        t0 + k * dt, computed in binary64\n"
     "  --seed S              seed of the state (default: the model's seed)\n"
     "  --set NAME=VALUE      set a run-time parameter (repeatable)\n"
     "  --set COMP=FILE.npy   set a compartment from a .npy of its dtype and shape\n"
@@ -106,17 +111,18 @@ std::string format_element(const ir::Tensor& t, size_t i) {
 // a progress bar on stderr once the run has taken a second. The chunks see
 // exactly the t values and stream rows one long run would.
 // `drive_rows`, `record_rows`: the words of one row of each stream.
-void run_with_progress(Backend& backend, const std::vector<std::string>& processes, double t0, double dt, int64_t steps,
+void run_with_progress(Backend& backend, const std::vector<std::string>& processes,
+                       const std::vector<Scheduled>& scheduled, double t0, double dt, int64_t steps,
                        std::vector<Stream> drives, std::vector<Stream> records, const std::vector<size_t>& drive_rows,
                        const std::vector<size_t>& record_rows) {
-  if (!isatty(STDERR_FILENO)) return backend.run(processes, t0, dt, 0, steps, drives, records);
+  if (!isatty(STDERR_FILENO)) return backend.run(processes, scheduled, t0, dt, 0, steps, drives, records);
   auto begin = std::chrono::steady_clock::now();
   bool shown = false;
   int64_t chunk = 1;
   for (int64_t done = 0; done < steps;) {
     int64_t n = std::min(chunk, steps - done);
     auto chunk_start = std::chrono::steady_clock::now();
-    backend.run(processes, t0, dt, done, n, drives, records);
+    backend.run(processes, scheduled, t0, dt, done, n, drives, records);
     for (size_t i = 0; i < drives.size(); ++i) drives[i].words += size_t(n) * drive_rows[i];
     for (size_t i = 0; i < records.size(); ++i) records[i].words += size_t(n) * record_rows[i];
     done += n;
@@ -141,6 +147,7 @@ int run_command(const std::vector<std::string>& args) {
     if (a == "--help" || a == "-h") return std::fputs(kRunHelp, stdout), 0;
   std::string file, model, out_path;
   std::vector<std::string> processes, records;
+  std::vector<Scheduled> scheduled;
   std::vector<std::pair<std::string, double>> sets;
   std::vector<std::pair<std::string, std::string>> compartment_files;
   std::string load_path, save_path;
@@ -162,8 +169,23 @@ int run_command(const std::vector<std::string>& args) {
       if (eq == std::string::npos || eq == 0) throw Error("option " + a + " expects NAME=VALUE, got '" + kv + "'");
       return std::pair(kv.substr(0, eq), kv.substr(eq + 1));
     };
+    // N:P[,P...] of --every and --every-start.
+    auto periodic = [&](bool at_start) {
+      const std::string& v = value();
+      size_t colon = v.find(':');
+      if (colon == std::string::npos) throw Error("option " + a + " expects N:PROCESS[,PROCESS...], got '" + v + "'");
+      int64_t period = parse_number<int64_t>(a, v.substr(0, colon));
+      if (period <= 0) throw Error("option " + a + ": the period must be a positive number of steps, got '" + v + "'");
+      for (const std::string& p : split_list(v.substr(colon + 1))) scheduled.push_back({p, {period, at_start}});
+    };
     if (a == "--process") {
       for (const std::string& p : split_list(value())) processes.push_back(p);
+    } else if (a == "--before") {
+      for (const std::string& p : split_list(value())) scheduled.push_back({p, {0, true}});
+    } else if (a == "--every") {
+      periodic(false);
+    } else if (a == "--every-start") {
+      periodic(true);
     } else if (a == "--steps") {
       steps = parse_number<int64_t>(a, value());
       if (steps < 0) throw Error("--steps must not be negative");
@@ -209,11 +231,17 @@ int run_command(const std::vector<std::string>& args) {
   if (specialize && !load_path.empty())
     throw Error("--load-state cannot be combined with --specialize: the checkpoint holds run-time parameters, "
                 "which --specialize folds into the code (give their values with --set instead)");
-  if (processes.empty()) throw Error("run needs --process");
+  if (processes.empty() && scheduled.empty()) throw Error("run needs --process");
 
   Loaded m = load(file, model);
-  for (const std::string& p : processes)
-    if (!m.program.find_process(p)) throw Error("'" + file + "' has no process '" + p + "'");
+  std::vector<std::string> process_names;
+  for (const ir::Process& q : m.program.processes) process_names.push_back(q.name);
+  auto known = [&](const std::string& p) {
+    if (!m.program.find_process(p))
+      throw Error("'" + file + "' has no process '" + p + "'" + did_you_mean(p, process_names));
+  };
+  for (const std::string& p : processes) known(p);
+  for (const Scheduled& e : scheduled) known(e.process);
   std::vector<std::string> param_names;
   for (const ir::Parameter& q : m.program.params) param_names.push_back(q.name);
   for (const auto& [name, v] : sets)
@@ -283,7 +311,8 @@ int run_command(const std::vector<std::string>& args) {
   double step_dt = dt.value_or(program.default_dt);
 
   auto start = std::chrono::steady_clock::now();
-  run_with_progress(*state, processes, t0, step_dt, steps, drive_streams, record_streams, drive_rows, record_rows);
+  run_with_progress(*state, processes, scheduled, t0, step_dt, steps, drive_streams, record_streams, drive_rows,
+                    record_rows);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   // Both files or neither: the checkpoint is written beside its name first,

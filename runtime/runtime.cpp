@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/suggest.h"
+#include "common/schedule.h"
 #include "internal.h"
 
 namespace nf::runtime {
@@ -420,22 +421,42 @@ nf_status nf_state_step(nf_state* s, const char* process, double t, double dt) {
 }
 
 nf_status nf_state_scan(nf_state* s, const char* const* processes, int32_t n_processes, double t0, double dt,
-                        int64_t first, int64_t steps, const nf_io* drives, int32_t n_drives, const nf_io* records, int32_t n_records) {
+                        int64_t first, int64_t steps, const nf_io* drives, int32_t n_drives, const nf_io* records,
+                        int32_t n_records) {
+  return nf_state_scan_scheduled(s, processes, n_processes, nullptr, 0, t0, dt, first, steps, drives, n_drives,
+                                 records, n_records);
+}
+
+nf_status nf_state_scan_scheduled(nf_state* s, const char* const* processes, int32_t n_processes,
+                                  const nf_scheduled* scheduled, int32_t n_scheduled, double t0, double dt,
+                                  int64_t first, int64_t steps, const nf_io* drives, int32_t n_drives,
+                                  const nf_io* records, int32_t n_records) {
   return guarded(s, "nf_state_scan", NF_ERROR_INVALID_ARGUMENT, [&]() -> nf_status {
     if (!s) return invalid(s, "state");
-    if (n_processes < 0 || n_drives < 0 || n_records < 0 || steps < 0 || first < 0)
+    if (n_processes < 0 || n_scheduled < 0 || n_drives < 0 || n_records < 0 || steps < 0 || first < 0)
       return fail(s, NF_ERROR_INVALID_ARGUMENT, "a count is negative");
-    if ((n_processes && !processes) || (n_drives && !drives) || (n_records && !records))
+    if ((n_processes && !processes) || (n_scheduled && !scheduled) || (n_drives && !drives) || (n_records && !records))
       return fail(s, NF_ERROR_INVALID_ARGUMENT, "a list is NULL but its count is not 0");
     const nf_module_info& m = *s->module->info;
-    std::vector<int32_t> indices;
-    for (int32_t i = 0; i < n_processes; ++i) {
-      if (!processes[i]) return fail(s, NF_ERROR_INVALID_ARGUMENT, "a process name is NULL");
-      int32_t k = find_process(m, processes[i]);
-      if (k < 0)
-        return fail(s, NF_ERROR_UNKNOWN_NAME,
-                    std::string("no process '") + processes[i] + "'" + suggestion(m, processes[i], "process"));
-      indices.push_back(k);
+    auto process_index = [&](const char* name, int32_t& out) -> nf_status {
+      if (!name) return fail(s, NF_ERROR_INVALID_ARGUMENT, "a process name is NULL");
+      out = find_process(m, name);
+      if (out < 0)
+        return fail(s, NF_ERROR_UNKNOWN_NAME, std::string("no process '") + name + "'" + suggestion(m, name, "process"));
+      return NF_OK;
+    };
+    std::vector<int32_t> indices(static_cast<size_t>(n_processes)), at(static_cast<size_t>(n_scheduled));
+    for (int32_t i = 0; i < n_processes; ++i)
+      if (nf_status st = process_index(processes[i], indices[size_t(i)]); st != NF_OK) return st;
+    std::vector<nf::schedule::Entry> entries;
+    for (int32_t i = 0; i < n_scheduled; ++i) {
+      const nf_scheduled& e = scheduled[i];
+      if (nf_status st = process_index(e.process, at[size_t(i)]); st != NF_OK) return st;
+      if (e.period < 0 || (e.at != NF_AT_START && e.at != NF_AT_END) || (e.period == 0 && e.at != NF_AT_START))
+        return fail(s, NF_ERROR_INVALID_ARGUMENT,
+                    std::string("scheduled process '") + e.process +
+                        "': the period must be positive, or 0 (once, before step 0) with NF_AT_START");
+      entries.push_back({e.period, e.at == NF_AT_START});
     }
     auto streams = [&](const nf_io* list, int32_t n, std::vector<nf_stream>& out) -> nf_status {
       for (int32_t i = 0; i < n; ++i) {
@@ -451,8 +472,17 @@ nf_status nf_state_scan(nf_state* s, const char* const* processes, int32_t n_pro
     std::vector<nf_stream> d, r;
     if (nf_status st = streams(drives, n_drives, d); st != NF_OK) return st;
     if (nf_status st = streams(records, n_records, r); st != NF_OK) return st;
-    m.scan(s->block, indices.data(), int32_t(indices.size()), t0, dt, first, steps, d.data(), int32_t(d.size()), r.data(),
-           int32_t(r.size()));
+    nf::schedule::walk(
+        entries, first, steps,
+        [&](size_t i, int64_t k) { m.processes[at[i]].step(s->block, t0 + double(k) * dt, dt); },
+        [&](int64_t k0, int64_t n) {
+          // Row k0 - first of every stream is step k0's.
+          std::vector<nf_stream> dk = d, rk = r;
+          for (nf_stream& x : dk) x.data += (k0 - first) * x.bytes;
+          for (nf_stream& x : rk) x.data += (k0 - first) * x.bytes;
+          m.scan(s->block, indices.data(), int32_t(indices.size()), t0, dt, k0, n, dk.data(), int32_t(dk.size()),
+                 rk.data(), int32_t(rk.size()));
+        });
     return NF_OK;
   });
 }

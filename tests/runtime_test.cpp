@@ -257,6 +257,51 @@ TEST_CASE("scan equals stepping one step at a time, streams included", "[runtime
   CHECK(all_words(scanned, m) == all_words(stepped, m));  // no step ran
 }
 
+TEST_CASE("scheduled processes run at their steps, in one scan or in pieces", "[runtime]") {
+  nf::Module m = nf::Module::open(module_path());
+  const int steps = 50;
+  std::vector<float> inputs(steps * 4);
+  for (size_t i = 0; i < inputs.size(); ++i) inputs[i] = float(i % 3) * 0.5f;
+  // By hand: reset before steps 0, 20, 40; learn after steps 9, 19, ...; t = k * 0.1.
+  nf::State stepped(m, 4);
+  std::vector<float> rec_stepped(steps * 12);
+  for (int k = 0; k < steps; ++k) {
+    double t = 0.0 + double(k) * 0.1;
+    if (k % 20 == 0) stepped.step("reset", t, 0.1);
+    std::copy_n(inputs.begin() + k * 4, 4, stepped.f32("z.inputs").begin());
+    stepped.step("advance", t, 0.1);
+    std::copy_n(stepped.f32("W.weights").begin(), 12, rec_stepped.begin() + k * 12);
+    if ((k + 1) % 10 == 0) stepped.step("learn", t, 0.1);
+  }
+  const char* procs[] = {"advance"};
+  const nf_scheduled at[] = {{"reset", 20, NF_AT_START}, {"learn", 10, NF_AT_END}};
+  for (int64_t piece : {int64_t(steps), int64_t(7), int64_t(1)}) {
+    INFO("pieces of " << piece << " steps");
+    nf::State scanned(m, 4);
+    std::vector<float> rec(steps * 12);
+    for (int64_t first = 0; first < steps; first += piece) {
+      int64_t n = std::min<int64_t>(piece, steps - first);
+      nf_io d = {"z.inputs", inputs.data() + first * 4}, r = {"W.weights", rec.data() + first * 12};
+      REQUIRE(nf_state_scan_scheduled(scanned.get(), procs, 1, at, 2, 0.0, 0.1, first, n, &d, 1, &r, 1) == NF_OK);
+    }
+    CHECK(rec == rec_stepped);
+    CHECK(all_words(scanned, m) == all_words(stepped, m));
+  }
+  // Checked before the first step: a period of 0 only runs once, before step 0.
+  nf::State s(m, 4);
+  std::vector<uint32_t> before = all_words(s, m);
+  const nf_scheduled bad_end[] = {{"learn", 0, NF_AT_END}}, bad_name[] = {{"lern", 5, NF_AT_END}},
+                     negative[] = {{"learn", -5, NF_AT_START}};
+  CHECK(nf_state_scan_scheduled(s.get(), procs, 1, bad_end, 1, 0, 1, 0, 5, nullptr, 0, nullptr, 0) ==
+        NF_ERROR_INVALID_ARGUMENT);
+  CHECK(nf_state_scan_scheduled(s.get(), procs, 1, bad_name, 1, 0, 1, 0, 5, nullptr, 0, nullptr, 0) ==
+        NF_ERROR_UNKNOWN_NAME);
+  CHECK_THAT(nf_state_last_error(s.get()), Contains("did you mean 'learn'"));
+  CHECK(nf_state_scan_scheduled(s.get(), procs, 1, negative, 1, 0, 1, 0, 5, nullptr, 0, nullptr, 0) ==
+        NF_ERROR_INVALID_ARGUMENT);
+  CHECK(all_words(s, m) == before);
+}
+
 TEST_CASE("two states on two threads give the bits of running them one after the other", "[runtime]") {
   nf::Module m = nf::Module::open(module_path());
   nf::State s1(m, 1), s2(m, 2), t1(m, 1), t2(m, 2);

@@ -179,6 +179,28 @@ NF_API nf_status nf_state_scan(nf_state* state, const char* const* processes, in
                                double dt, int64_t first, int64_t steps, const nf_io* drives, int32_t n_drives,
                                const nf_io* records, int32_t n_records);
 
+/* A process that runs at some steps of a scan instead of every step, as
+ * ngclearn scripts reset before each episode or evolve after each window.
+ * Steps are counted from step 0 of the run (scan's `first`), so a run split
+ * into pieces runs them at the same steps. */
+enum { NF_AT_START = 0, NF_AT_END = 1 };
+typedef struct nf_scheduled {
+  const char* process;
+  int64_t period; /* every `period` steps; 0 (with NF_AT_START only): once, before step 0 */
+  int32_t at;     /* NF_AT_START: before steps 0, period, 2 * period, ... (before the step's drives);
+                     NF_AT_END: after steps period - 1, 2 * period - 1, ... (after the step's records) */
+} nf_scheduled;
+
+/* nf_state_scan with scheduled processes: each runs at the t of its step,
+ * scheduled ones at the same step in the order given. Everything is checked
+ * before the first step.
+ * Errors: INVALID_ARGUMENT (also a negative period, or period 0 with
+ * NF_AT_END), UNKNOWN_NAME. */
+NF_API nf_status nf_state_scan_scheduled(nf_state* state, const char* const* processes, int32_t n_processes,
+                                         const nf_scheduled* scheduled, int32_t n_scheduled, double t0, double dt,
+                                         int64_t first, int64_t steps, const nf_io* drives, int32_t n_drives,
+                                         const nf_io* records, int32_t n_records);
+
 /* ---- checkpoints ---- */
 
 /* Saves compartments, run-time parameters and the seed as a NumPy .npz that

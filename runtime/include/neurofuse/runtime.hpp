@@ -114,6 +114,16 @@ class State {
     return v;
   }
   void step(const std::string& process, double t, double dt) { check(nf_state_step(s_.get(), process.c_str(), t, dt)); }
+  // The same with scheduled processes (nf_state_scan_scheduled).
+  void scan(const std::vector<std::string>& processes, const std::vector<nf_scheduled>& scheduled, double t0, double dt,
+            int64_t steps, const std::vector<nf_io>& drives = {}, const std::vector<nf_io>& records = {},
+            int64_t first = 0) {
+    std::vector<const char*> names;
+    for (const std::string& p : processes) names.push_back(p.c_str());
+    check(nf_state_scan_scheduled(s_.get(), names.data(), int32_t(names.size()), scheduled.data(),
+                                  int32_t(scheduled.size()), t0, dt, first, steps, drives.data(), int32_t(drives.size()),
+                                  records.data(), int32_t(records.size())));
+  }
   // Steps first .. first + steps - 1 of a run that starts at t0 (nf_state_scan).
   void scan(const std::vector<std::string>& processes, double t0, double dt, int64_t steps,
             const std::vector<nf_io>& drives = {}, const std::vector<nf_io>& records = {}, int64_t first = 0) {
