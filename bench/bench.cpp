@@ -101,7 +101,7 @@ Compiled compile(const std::string& model, const nf::compiler::BuildOptions& opt
 // The stream id of the only draw of `instance.method` in `process`.
 uint32_t stream_of(const nf::ir::Program& p, const std::string& process, const std::string& instance) {
   for (const nf::ir::NodeRef& n : p.find_process(process)->body)
-    if (n->op == nf::ir::Op::Bernoulli && n->attrs.name.find(":" + instance + ".") != std::string::npos)
+    if (n->op == nf::ir::Op::Bernoulli && n->attrs.name.starts_with(instance + "."))
       return nf::random::stream_id(n->attrs.name);
   return 0;
 }
