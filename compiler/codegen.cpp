@@ -196,14 +196,81 @@ void KernelEmitter::loops(const std::vector<llvm::Value*>& extents, const std::f
 }
 
 void KernelEmitter::emit_body() {
-  switch (kernel_.kind) {
-    case KernelKind::Elementwise: elementwise_kernel(); break;
-    case KernelKind::MatMul: matmul_kernel(); break;
-    case KernelKind::RowSweep: row_sweep_kernel(); break;
-    case KernelKind::Reduce: reduce_kernel(); break;
-    case KernelKind::Concat: concat_kernel(); break;
-  }
+  emit_versions(runtime_switches(), 0);
   b_.CreateRetVoid();
+}
+
+// Whether computing `n` element by element in this kernel costs more than a
+// select's few instructions: a draw, a division, a square root or a
+// transcendental function on arrays (scalars are computed once, outside the
+// loops, anyway).
+bool KernelEmitter::costly(const ir::Node* n, std::set<const ir::Node*>& seen) const {
+  n = resolve(n);
+  if (!seen.insert(n).second || n->type.shape.rank() == 0) return false;
+  if (std::find(kernel_.fused.begin(), kernel_.fused.end(), n) == kernel_.fused.end()) return false;  // stored
+  switch (n->op) {
+    case ir::Op::Uniform: case ir::Op::Normal: case ir::Op::Bernoulli: case ir::Op::Div: case ir::Op::Sqrt:
+    case ir::Op::Exp: case ir::Op::Log: case ir::Op::Tanh: case ir::Op::Sigmoid: case ir::Op::Sin: case ir::Op::Cos:
+    case ir::Op::Pow:
+      return true;
+    default: break;
+  }
+  for (const ir::NodeRef& o : n->operands)
+    if (costly(o.get(), seen)) return true;
+  return false;
+}
+
+// The conditions of the kernel's selects that depend on parameters only (an
+// 'if' on run-time parameters, branches.cpp) and choose between sides of
+// which one is costly: at most two, decided once per call before the loops.
+// Other selects compute both sides, a few vectorized instructions, rather
+// than double the code.
+std::vector<const ir::Node*> KernelEmitter::runtime_switches() const {
+  std::vector<const ir::Node*> nodes = kernel_.fused, out;
+  for (const KernelOutput& o : kernel_.outputs) nodes.push_back(o.node);
+  for (const ir::Node* n : nodes) {
+    if (n->op != ir::Op::Select || out.size() == 2) continue;
+    const ir::Node* c = resolve(n->operands[0].get());
+    if (c->type != ir::Type{ir::DType::Bool, {}} || !ir::is_parameter_expression(*c) ||
+        std::find(out.begin(), out.end(), c) != out.end())
+      continue;
+    std::set<const ir::Node*> seen;
+    if (costly(n->operands[1].get(), seen) || costly(n->operands[2].get(), seen)) out.push_back(c);
+  }
+  return out;
+}
+
+// One version of the kernel's loops per outcome of switches i..: each
+// computes only the taken side of the selects on them (values of the other
+// side are never needed: a select's result is its taken operand).
+void KernelEmitter::emit_versions(const std::vector<const ir::Node*>& switches, size_t i) {
+  if (i == switches.size()) {
+    switch (kernel_.kind) {
+      case KernelKind::Elementwise: elementwise_kernel(); break;
+      case KernelKind::MatMul: matmul_kernel(); break;
+      case KernelKind::RowSweep: row_sweep_kernel(); break;
+      case KernelKind::Reduce: reduce_kernel(); break;
+      case KernelKind::Concat: concat_kernel(); break;
+    }
+    return;
+  }
+  llvm::Value* c = value(switches[i], {});
+  llvm::BasicBlock* yes = llvm::BasicBlock::Create(b_.getContext(), "taken", fn_);
+  llvm::BasicBlock* no = llvm::BasicBlock::Create(b_.getContext(), "not_taken", fn_);
+  llvm::BasicBlock* next = llvm::BasicBlock::Create(b_.getContext(), "decided", fn_);
+  b_.CreateCondBr(c, yes, no);
+  // Values computed inside one version do not reach the other.
+  const auto cache = cache_;
+  for (bool outcome : {true, false}) {
+    b_.SetInsertPoint(outcome ? yes : no);
+    cache_ = cache;
+    decided_[switches[i]] = outcome;
+    emit_versions(switches, i + 1);
+    b_.CreateBr(next);
+  }
+  decided_.erase(switches[i]);
+  cache_ = cache;
+  b_.SetInsertPoint(next);
 }
 
 std::vector<llvm::Value*> extents_of(llvm::IRBuilder<>& b, const ir::Shape& s) {

@@ -110,6 +110,11 @@ llvm::Value* KernelEmitter::compute(const ir::Node* n, const Index& idx) {
     case ir::OpClass::Compare:
     case ir::OpClass::Ternary:
     case ir::OpClass::Cast: {
+      if (n->op == ir::Op::Select)  // decided for this version of the loops: only the taken side
+        if (auto d = decided_.find(operand(0)); d != decided_.end()) {
+          const ir::Node* taken = operand(d->second ? 1 : 2);
+          return value(taken, broadcast_index(taken->type.shape, idx));
+        }
       std::vector<llvm::Value*> args;
       for (size_t k = 0; k < n->operands.size(); ++k)
         args.push_back(value(operand(k), broadcast_index(operand(k)->type.shape, idx)));

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <vector>
 
 #include <llvm/IR/IRBuilder.h>
@@ -42,6 +43,9 @@ class KernelEmitter {
              llvm::Value* start0 = nullptr);
   llvm::Value* i64(int64_t v) { return b_.getInt64(uint64_t(v)); }
   llvm::Value* buffer(const Buffer& buf);
+  bool costly(const ir::Node* n, std::set<const ir::Node*>& seen) const;
+  std::vector<const ir::Node*> runtime_switches() const;
+  void emit_versions(const std::vector<const ir::Node*>& switches, size_t i);
   void elementwise_kernel();
   void matmul_kernel();
   void event_products(const ir::Node* x, const ir::Node* w, llvm::Value* out, int64_t K);
@@ -64,6 +68,7 @@ class KernelEmitter {
   llvm::Value* hi_ = nullptr;
   std::map<std::string, llvm::Value*> buffers_;  // buffer key -> noalias argument
   std::map<std::pair<const ir::Node*, Index>, llvm::Value*> cache_;  // per loop body
+  std::map<const ir::Node*, bool> decided_;  // switches' outcomes in the version being emitted
 };
 
 // The key under which a buffer is passed to a kernel function.

@@ -16,7 +16,7 @@ namespace {
 std::vector<std::string> builtin_names() {
   return {"exp", "log", "sqrt", "tanh", "sigmoid", "sin", "cos", "abs", "sign", "floor", "minimum", "maximum",
           "clip", "where", "sum", "mean", "max", "argmax", "transpose", "concat", "reshape", "one_hot", "zeros",
-          "ones", "full", "float", "int", "uniform", "normal", "bernoulli", "wired", "reject", "gaussian", "constant",
+          "ones", "full", "float", "int", "uniform", "normal", "bernoulli", "wired", "reject", "static", "gaussian", "constant",
           "fan_in_uniform", "fan_in_gaussian"};
 }
 
@@ -79,6 +79,13 @@ Value Elaborator::call_builtin(const std::string& name, const Expr& e, Scope& sc
   const bool takes_keywords = (static_mode_ && initializer) || name == "sum" || name == "mean" || name == "max" ||
                               name == "argmax" || name == "concat";
   if (!takes_keywords) check_kwargs({});
+  if (name == "static") {
+    // static(COND): decided when the model is built, even on run-time
+    // parameters (the branches differ in structure; changing the parameter
+    // then needs a new build). Its parameters become constants.
+    arg_count(1, 1);
+    return eval_static(*e.items[0], scope, "the argument of static()");
+  }
   if (name == "reject") {
     // reject(PARAM, "why"): the model is refused, at the argument that gave
     // PARAM its value (or here, for a default), when this statement is lowered.

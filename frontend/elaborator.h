@@ -122,6 +122,8 @@ class Elaborator {
   Value eval_expr(const Expr& e, Scope& scope);
   Value eval_static(const Expr& e, Scope& scope, const std::string& what);
   void lower_block(const Block& block, Scope& scope);
+  // Branches `branch`.. of an if/elif/else chain (branches.cpp).
+  void lower_if(const Stmt& s, size_t branch, Scope& scope);
   void lower_method(Instance& inst, const std::string& method, const SourceLoc& call_site);
 
  private:
@@ -154,6 +156,16 @@ class Elaborator {
   ir::NodeRef read_wire(const WireSource& src, const SourceLoc& loc);
   void write_compartment(Instance& inst, const std::string& name, const Value& v, const SourceLoc& loc);
   ir::NodeRef to_tensor(const Value& v, const SourceLoc& loc, ir::DType hint = ir::DType::F32);
+  // 'if' on run-time parameters (branches.cpp): the condition as a bool[]
+  // node of parameters only, or null; both branches lowered and merged, or
+  // false (nothing changed) when they cannot be.
+  ir::NodeRef runtime_condition(const Expr& cond, Scope& scope);
+  bool lower_both(const Stmt& s, size_t branch, const ir::NodeRef& cond, Scope& scope);
+  Value merge(const ir::NodeRef& cond, const Value& a, const Value& b);
+  // A compartment's value at this point (seeing writes held back by the
+  // branches being lowered), and a write (held back inside such a branch).
+  ir::NodeRef current(const std::string& compartment);
+  void commit_write(const std::string& compartment, const ir::NodeRef& value);
   ir::NodeRef as_f32(ir::NodeRef n);
   // A number, parameter or f64 scalar as an f64 node (parameter arithmetic).
   ir::NodeRef to_scalar64(const Value& v);
@@ -166,6 +178,12 @@ class Elaborator {
   std::vector<std::string> instance_order_;
   ir::ProgramBuilder program_;
   ir::ProcessBuilder* process_ = nullptr;
+  // The writes of the branches of run-time 'if's being lowered, innermost last.
+  struct HeldWrites {
+    std::map<std::string, ir::NodeRef> values;
+    std::vector<std::string> order;
+  };
+  std::vector<HeldWrites> held_;
   int draw_sites_ = 0;             // draws so far in the method being lowered
   std::string method_occurrence_;  // "", or "@k" for the k-th run of a method in one process
   bool static_mode_ = false;

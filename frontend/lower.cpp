@@ -100,7 +100,7 @@ NodeRef Elaborator::integer_power(NodeRef x, int64_t n) {
 NodeRef Elaborator::read_compartment(Instance& inst, const std::string& name, const SourceLoc& loc) {
   const CompartmentSlot& slot = inst.compartments.at(name);
   if (slot.wired) return read_wire(*slot.wired, loc);
-  return process_->read(inst.name + "." + name);
+  return current(inst.name + "." + name);
 }
 
 NodeRef Elaborator::read_wire(const WireSource& src, const SourceLoc& loc) {
@@ -136,7 +136,7 @@ void Elaborator::write_compartment(Instance& inst, const std::string& name, cons
                     ", which has shape " + slot.type.shape.str() + where_declared(slot.decl->loc));
     x = process_->broadcast(x, slot.type.shape);
   }
-  process_->write(inst.name + "." + name, x);
+  commit_write(inst.name + "." + name, x);
 }
 
 // ---- statements ----
@@ -157,19 +157,9 @@ void Elaborator::lower_block(const Block& block, Scope& scope) {
         }
         break;
       }
-      case Stmt::Kind::If: {
-        const Block* taken = &s->else_body;
-        for (const auto& [cond, body] : s->branches) {
-          Value c = eval_static(*cond, scope, "the condition of 'if'");
-          if (c.kind != Value::Kind::Bool) fail(cond->loc, "the condition of 'if' must be true or false, got " + c.describe());
-          if (c.boolean) {
-            taken = &body;
-            break;
-          }
-        }
-        lower_block(*taken, scope);
+      case Stmt::Kind::If:
+        lower_if(*s, 0, scope);
         break;
-      }
       case Stmt::Kind::Return:
         scope.returned = eval(*s->value, scope);
         break;

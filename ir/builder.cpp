@@ -37,6 +37,13 @@ NodeRef ProcessBuilder::emit(Op op, std::vector<NodeRef> operands, Attrs attrs,
   return n;
 }
 
+void ProcessBuilder::truncate(size_t mark) {
+  while (process_.body.size() > mark) {
+    value_index_.erase(process_.body.back().get());
+    process_.body.pop_back();
+  }
+}
+
 NodeRef ProcessBuilder::read(const std::string& compartment) {
   const Compartment* c = program_.find_compartment(compartment);
   if (!c) throw Error("process '" + process_.name + "': read of unknown compartment '" + compartment + "'");

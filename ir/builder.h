@@ -68,6 +68,11 @@ class ProcessBuilder {
 
   Process finish() const { return process_; }
 
+  // Undoing a trial: the number of statements so far, and dropping every
+  // statement after such a mark.
+  size_t mark() const { return process_.body.size(); }
+  void truncate(size_t mark);
+
  private:
   std::string label(const NodeRef& n) const;
 

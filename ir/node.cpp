@@ -43,4 +43,15 @@ NodeRef Node::make(Op op, Type type, std::vector<NodeRef> operands, Attrs attrs,
       Node{op, std::move(type), std::move(operands), std::move(attrs), std::move(loc)});
 }
 
+bool is_parameter_expression(const Node& n) {
+  switch (op_class(n.op)) {
+    case OpClass::Const: case OpClass::Param: return true;
+    case OpClass::Unary: case OpClass::Binary: case OpClass::Compare: case OpClass::Ternary: case OpClass::Cast:
+      for (const NodeRef& o : n.operands)
+        if (!is_parameter_expression(*o)) return false;
+      return true;
+    default: return false;
+  }
+}
+
 }  // namespace nf::ir

@@ -71,4 +71,9 @@ struct Node {
                       SourceLoc loc = {});
 };
 
+// Whether a value depends on parameters and constants only (no compartment,
+// draw, t or dt): known at the start of a step, before any array is touched.
+// An 'if' on run-time parameters becomes selects on such a condition.
+bool is_parameter_expression(const Node& n);
+
 }  // namespace nf::ir

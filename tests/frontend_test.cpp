@@ -119,14 +119,28 @@ model m {
   CHECK(s.get("a.y").to_f32() == std::vector<float>{40, 40, 40});
 }
 
-TEST_CASE("a parameter that decides a static if becomes a constant", "[frontend]") {
-  ir::Program prog = frontend::compile_model_text(R"(
+TEST_CASE("an if on a run-time parameter is decided when the step runs, an if on static() when the model is built", "[frontend]") {
+  const char* text = R"(
 component C {
   param tau = 0.0
   state x = 1
+  state y = 0
+  state key: i32 = 0
   def step(dt) {
+    y = 10
     if tau > 0 {
       x = x - x / tau
+      k = 2
+    } elif tau < -1 {
+      x = x * 3
+      k = 5
+    } else {
+      k = 7
+      key = key + 1
+    }
+    y = y + k
+    if static(tau > 0) {
+      y = y + 100
     }
   }
 }
@@ -134,11 +148,29 @@ model m {
   c = C(tau=4.0)
   process step = c.step
 }
-)");
+)";
+  ir::Program prog = frontend::compile_model_text(text);
+  // tau decides a static() if, so it is a constant of the program...
   CHECK(prog.find_param("c.tau") == nullptr);
+  // ...and without that if it stays a run-time parameter, whichever branch it picks.
+  std::string runtime = text;
+  runtime.erase(runtime.find("    if static(tau > 0) {"), std::string("    if static(tau > 0) {\n      y = y + 100\n    }\n").size());
+  ir::Program p = frontend::compile_model_text(runtime);
+  REQUIRE(p.find_param("c.tau"));
+  struct Case { double tau; float x, y; int32_t key; };
+  for (Case c : {Case{4.0, 0.75f, 12, 0}, Case{-2.0, 3.0f, 15, 0}, Case{0.0, 1.0f, 17, 1}, Case{-0.5, 1.0f, 17, 1}}) {
+    INFO("tau " << c.tau);
+    ir::State s = ir::create_state(p, 0);
+    s.set_param("c.tau", c.tau);
+    ir::run_process(p, "step", s, 0.0, 1.0);
+    CHECK(scalar(s, "c.x") == c.x);
+    CHECK(scalar(s, "c.y") == c.y);
+    CHECK(s.get("c.key").i32(0) == c.key);
+  }
+  // The static one folds its parameter: the model's tau = 4 takes it.
   ir::State s = ir::create_state(prog, 0);
-  ir::run_process(prog, "step", s, 0.0f, 1.0f);
-  CHECK(scalar(s, "c.x") == 0.75f);
+  ir::run_process(prog, "step", s, 0.0, 1.0);
+  CHECK(scalar(s, "c.y") == 112.0f);
 }
 
 TEST_CASE("initializers are drawn once in the initialize process, from the seed", "[frontend]") {

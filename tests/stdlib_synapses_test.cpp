@@ -116,7 +116,8 @@ TEST_CASE("DenseSynapse family: p_conn masks the initial weights once with a Ber
     CHECK(kept > 16);  // 128 draws at p = 0.3: about 38 kept
     CHECK(kept < 64);
   }
-  // p_conn = 1 (the default) and p_conn = 0 draw nothing and keep every weight.
+  // p_conn = 1 (the default) and p_conn = 0 draw nothing and keep every
+  // weight (initialize's choices are the model's, made when it is built).
   for (const char* pc : {"1.0", "0.0"}) {
     Program p = compile(single(std::string("DenseSynapse(shape=(2, 2), weight_init=constant(1.0), p_conn=") + pc + ")", {}));
     CHECK(count_ops(p, kInitializeProcess, Op::Bernoulli) == 0);

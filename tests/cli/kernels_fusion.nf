@@ -21,12 +21,13 @@
 # EVOLVE: kernel 2: elementwise over [1,200]
 # EVOLVE: kernel 3: elementwise over [300,200]
 # EVOLVE-NEXT: ops: {{.*}}=matmul {{.*}}=matmul
-# EVOLVE-NEXT: reads: W.dWeights#factor0 W.dWeights#factor1 W.dWeights#factor2 W.dWeights#factor3 W.eligibility W.modulator W.outmask W.weights
+# EVOLVE-NEXT: reads: W.dWeights#factor0 W.dWeights#factor1 W.dWeights#factor2 W.dWeights#factor3 W.dWeights#factor4 W.eligibility W.modulator W.outmask W.weights
 # EVOLVE-NEXT: writes: %{{[0-9]+}}->W.eligibility %{{[0-9]+}}->W.weights
 # EVOLVE-NEXT: copy scratch+{{[0-9]+}} -> W.dWeights#factor0
 # EVOLVE-NEXT: copy scratch+{{[0-9]+}} -> W.dWeights#factor1
 # EVOLVE-NEXT: copy scratch+{{[0-9]+}} -> W.dWeights#factor2
 # EVOLVE-NEXT: copy scratch+{{[0-9]+}} -> W.dWeights#factor3
+# EVOLVE-NEXT: copy scratch+{{[0-9]+}} -> W.dWeights#factor4
 # EVOLVE-NEXT: process evolve#storage: 4 kernels
 # EVOLVE: kernel 3: elementwise over [300,200]
 # EVOLVE-NEXT: ops:
@@ -36,13 +37,15 @@
 # EVOLVE-NOT: copy
 # MATERIALIZE: process W.dWeights#materialize: 1 kernel
 # MATERIALIZE-NEXT: kernel 0: elementwise over [300,200]
-# MATERIALIZE-NEXT: ops: {{.*}}=matmul {{.*}}=matmul {{.*}}=neg {{.*}}=add
-# MATERIALIZE-NEXT: reads: W.dWeights#factor0 W.dWeights#factor1 W.dWeights#factor2 W.dWeights#factor3
+# MATERIALIZE-NEXT: ops: {{.*}}=matmul {{.*}}=matmul {{.*}}=neg {{.*}}=select {{.*}}=add
+# MATERIALIZE-NEXT: reads: W.dWeights#factor0 W.dWeights#factor1 W.dWeights#factor2 W.dWeights#factor3 W.dWeights#factor4
 # MATERIALIZE-NEXT: writes: %{{[0-9]+}}->W.dWeights
+# One factor is the scalar A_minus > 0 (an 'if' on a run-time parameter):
 # FACTORED: compartment W.dWeights#factor0 : f32[300,1] state = 0
 # FACTORED-NEXT: compartment W.dWeights#factor1 : f32[1,200] state = 0
-# FACTORED-NEXT: compartment W.dWeights#factor2 : f32[300,1] state = 0
-# FACTORED-NEXT: compartment W.dWeights#factor3 : f32[1,200] state = 0
+# FACTORED-NEXT: compartment W.dWeights#factor2 : bool[] state = false
+# FACTORED-NEXT: compartment W.dWeights#factor3 : f32[300,1] state = 0
+# FACTORED-NEXT: compartment W.dWeights#factor4 : f32[1,200] state = 0
 # FACTORED-NEXT: compartment W.dWeights#form : i32[] state = 0
 # FACTORED: process evolve {
 # FACTORED-NOT: read W.dWeights :
@@ -64,7 +67,7 @@
 # STEP: process step: 4 kernels
 # STEP: kernel 2: row-sweep over [300,200]
 # STEP-NEXT: ops: {{.*}}=matmul {{.*}}=matmul {{.*}}=matmul
-# STEP-NEXT: reads: W.dWeights#factor0 W.dWeights#factor1 W.dWeights#factor2 W.dWeights#factor3 W.eligibility W.inputs W.mask W.modulator W.outmask W.weights
+# STEP-NEXT: reads: W.dWeights#factor0 W.dWeights#factor1 W.dWeights#factor2 W.dWeights#factor3 W.dWeights#factor4 W.eligibility W.inputs W.mask W.modulator W.outmask W.weights
 # STEP-NEXT: writes: {{.*}}->W.eligibility {{.*}}->scratch+{{[0-9]+}} {{.*}}->W.weights
 # STEP-NEXT: kernel 3: elementwise over [1,200]
 # STEP-NEXT: ops:

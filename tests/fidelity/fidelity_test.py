@@ -308,6 +308,35 @@ def renamed_process():
         assert 0 < a["z.outputs"].mean() < 1, "the cell should spike sometimes"
 
 
+def switched_at_run_time():
+    """--set of a parameter that decides an 'if' switches it without a rebuild:
+    MSTDP-ET built with tau_elg = 25.7 and tau_w = 0, run with tau_elg = 0 and
+    tau_w = 31.1, computes what the model built with those values computes."""
+    text = """model m {{
+  W = MSTDPETSynapse(shape=(3, 4), A_plus=0.77, A_minus={A_minus}, eta=0.013, tau_elg={tau_elg}, tau_w={tau_w},
+                     weight_init=uniform(0.1, 0.9))
+  process evolve = W.evolve
+}}
+"""
+    steps = 20
+    drives = {"W.preSpike": (rng.random((steps, 1, 3)) < 0.4).astype(np.float32),
+              "W.postSpike": (rng.random((steps, 1, 4)) < 0.4).astype(np.float32),
+              "W.preTrace": rng.uniform(0, 1, (steps, 1, 3)).astype(np.float32),
+              "W.postTrace": rng.uniform(0, 1, (steps, 1, 4)).astype(np.float32),
+              "W.modulator": rng.normal(0, 1, (steps, 1, 1)).astype(np.float32),
+              "W.outmask": np.ones((steps, 1, 4), np.float32)}
+    records = ["W.weights", "W.eligibility", "W.dWeights"]
+    for backend in ("interp", "jit", "aot"):
+        built = run(text.format(A_minus=0.0, tau_elg=0.0, tau_w=31.1), ["evolve"], steps, 1.0, drives, records, backend)
+        switched = run(text.format(A_minus=0.31, tau_elg=25.7, tau_w=0.0), ["evolve"], steps, 1.0, drives, records,
+                       backend, sets=[("W.tau_elg", 0.0), ("W.tau_w", 31.1), ("W.A_minus", 0.0)])
+        for name in records:
+            worst = ulps(built[name], switched[name])
+            RESULTS.append((f"MSTDP-ET switched to MSTDP by --set [{backend}]", name, worst))
+            if worst:
+                print(f"FAIL switched [{backend}]: {name} differs by {worst} ulp from the model built that way")
+
+
 def main():
     reward_error(0.33, 11)
     reward_error(0.09, 11)
@@ -326,6 +355,7 @@ def main():
     exact_time(100_000, 0.1, ("interp", "jit"))
     exact_time(1_000_000, 0.1, ("jit", "aot"))
     renamed_process()
+    switched_at_run_time()
     failed = sum(1 for _, _, worst in RESULTS if worst != 0)
     width = max(len(c) for c, _, _ in RESULTS)
     for case, name, worst in RESULTS:
