@@ -14,9 +14,10 @@ namespace nf::ir {
 
 // Element types. bool is a separate type (masks, comparisons); i32 holds
 // indices, counters and integer arithmetic with two's-complement wrap-around.
-// f64 (IEEE binary64) exists only for scalars: the arithmetic of parameters,
-// t and dt, which ngclearn does in Python floats (docs/SEMANTICS.md,
-// "Parameter arithmetic"). No compartment, matrix or vector is ever f64.
+// f64 (IEEE binary64) exists only for scalars: the arithmetic of parameters
+// alone, which ngclearn does in Python floats (docs/SEMANTICS.md, "Parameter
+// arithmetic"); t and dt are binary64 step arguments, read as f32 by models.
+// No compartment, matrix or vector is ever f64.
 enum class DType : uint8_t { F32, I32, Bool, F64 };
 
 const char* dtype_name(DType d);
