@@ -39,7 +39,8 @@ const char* kRunHelp =
     "  --t0 X                time of the first step (default 0); step k runs at\n"
     "                        t0 + k * dt, computed in binary64\n"
     "  --seed S              seed of the state (default: the model's seed)\n"
-    "  --set NAME=VALUE      set a run-time parameter (repeatable)\n"
+    "  --set NAME=VALUE      set a run-time parameter (repeatable); initial values\n"
+    "                        that read it see it (unless --load-state)\n"
     "  --set COMP=FILE.npy   set a compartment from a .npy of its dtype and shape\n"
     "  --load-state F.npz    start from a checkpoint (after initialization)\n"
     "  --save-state F.npz    write a checkpoint of the final state\n"
@@ -307,6 +308,10 @@ int run_command(const std::vector<std::string>& args) {
   std::unique_ptr<Backend> state = make_backend(program, backend_options);
   if (!load_path.empty()) state->load_state(load_path);
   for (const auto& [name, v] : sets) state->set_param(name, v);
+  // A new state sees the parameters given: initial values and initializers
+  // that read them are computed again (the same draws: same seed, counter 0).
+  if (!sets.empty() && load_path.empty() && program.find_process(ir::kInitializeProcess))
+    state->step(ir::kInitializeProcess, 0.0, program.default_dt);
   for (const auto& [name, path] : compartment_files) state->load_compartment(name, path);
   double step_dt = dt.value_or(program.default_dt);
 

@@ -166,7 +166,17 @@ void Elaborator::bind_instance(const InstanceDecl& decl) {
           fail(d->loc, "a dimension of compartment '" + c.name + "' must be a non-negative integer, got " + v.describe());
         slot.type.shape.dims.push_back(int64_t(v.number));
       }
+      // The initial value at the model's parameter values; float parameters
+      // it reads stay run-time values, and initialize recomputes it from them.
+      std::set<std::string> before = std::move(static_params_);
+      static_params_.clear();
       Value init = static_value(*c.initial, inst, "an initial value");
+      if (!static_params_.empty() && c.dtype == ir::DType::F32) {
+        runtime_inits_.push_back({inst.name, c.name, c.initial.get()});
+        static_params_ = std::move(before);
+      } else {
+        static_params_.insert(before.begin(), before.end());
+      }
       switch (c.dtype) {
         case ir::DType::F32:
           if (init.kind == Value::Kind::Bool) init = Value::number_of(init.boolean ? 1 : 0, false);
@@ -354,8 +364,17 @@ ir::Program Elaborator::run() {
   std::vector<Instance*> initialized;
   for (const std::string& name : instance_order_)
     if (instances_.at(name).find_method("initialize").first) initialized.push_back(&instances_.at(name));
-  if (!initialized.empty()) {
+  if (!initialized.empty() || !runtime_inits_.empty()) {
     process_ = &program_.process(ir::kInitializeProcess);
+    // Initial values of run-time parameters, from the state's values, first.
+    for (const RuntimeInit& r : runtime_inits_) {
+      Instance& inst = instances_.at(r.instance);
+      if (inst.compartments.at(r.compartment).wired) continue;
+      Scope scope;
+      scope.instance = &inst;
+      scope.method = ir::kInitializeProcess;
+      write_compartment(inst, r.compartment, eval(*r.initial, scope), r.initial->loc);
+    }
     for (Instance* inst : initialized) lower_method(*inst, "initialize", model_.loc);
   }
   process_ = nullptr;

@@ -188,6 +188,12 @@ class Elaborator {
   std::string method_occurrence_;  // "", or "@k" for the k-th run of a method in one process
   bool static_mode_ = false;
   std::set<std::string> static_params_;  // IR parameters that decided structure
+  // Initial values that read float parameters: recomputed by initialize.
+  struct RuntimeInit {
+    std::string instance, compartment;
+    const Expr* initial;
+  };
+  std::vector<RuntimeInit> runtime_inits_;
   double dt_ = 1.0;
   uint64_t seed_ = 0;
   std::optional<int64_t> batch_size_;

@@ -104,7 +104,10 @@ NF_API nf_status nf_module_find_process(nf_module* module, const char* name, int
 
 /* A new state: every compartment at its initial value, parameters at their
  * defaults, the given seed, then the module's "initialize" process run once
- * (t = 0, dt = the module's default dt).
+ * (t = 0, dt = the module's default dt). initialize also computes the
+ * initial values that read run-time parameters (a LIFCell's v = v_rest): for
+ * a state with other values, set them and step "initialize" again, which
+ * draws the same initializers (same seed, counter 0).
  * Errors: INVALID_ARGUMENT (NULL), OUT_OF_MEMORY. */
 NF_API nf_status nf_state_create(nf_module* module, uint64_t seed, nf_state** out);
 
