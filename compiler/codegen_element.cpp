@@ -186,7 +186,9 @@ llvm::Value* KernelEmitter::elementwise(const ir::Node* n, const std::vector<llv
         break;
     }
   }
-  if (dtype == ir::DType::F64) {  // parameter arithmetic (binary64 scalars)
+  // IEEE arithmetic and comparisons: the same instructions on f32 and on f64
+  // (parameter arithmetic, binary64 scalars), one rounding each.
+  auto ieee = [&]() -> llvm::Value* {
     switch (n->op) {
       case ir::Op::Neg: return b_.CreateFNeg(a[0]);
       case ir::Op::Add: return b_.CreateFAdd(a[0], a[1]);
@@ -199,11 +201,13 @@ llvm::Value* KernelEmitter::elementwise(const ir::Node* n, const std::vector<llv
       case ir::Op::Le: return b_.CreateFCmpOLE(a[0], a[1]);
       case ir::Op::Gt: return b_.CreateFCmpOGT(a[0], a[1]);
       case ir::Op::Ge: return b_.CreateFCmpOGE(a[0], a[1]);
-      default: break;
+      default: return nullptr;
     }
-  } else if (dtype == ir::DType::F32) {
+  };
+  if (dtype == ir::DType::F32 || dtype == ir::DType::F64)
+    if (llvm::Value* v = ieee()) return v;
+  if (dtype == ir::DType::F32) {
     switch (n->op) {
-      case ir::Op::Neg: return b_.CreateFNeg(a[0]);
       case ir::Op::Abs: return unary_intrinsic(llvm::Intrinsic::fabs);
       case ir::Op::Sign:
         return b_.CreateSelect(b_.CreateFCmpOGT(a[0], fconst(0.0)), fconst(1.0),
@@ -217,18 +221,8 @@ llvm::Value* KernelEmitter::elementwise(const ir::Node* n, const std::vector<llv
       case ir::Op::Sin: return math(MathFn::Sin);
       case ir::Op::Cos: return math(MathFn::Cos);
       case ir::Op::Pow: return emit_math(b_, module_, MathFn::Pow, a[0], a[1]);
-      case ir::Op::Add: return b_.CreateFAdd(a[0], a[1]);
-      case ir::Op::Sub: return b_.CreateFSub(a[0], a[1]);
-      case ir::Op::Mul: return b_.CreateFMul(a[0], a[1]);
-      case ir::Op::Div: return b_.CreateFDiv(a[0], a[1]);
       case ir::Op::Min: return b_.CreateMinimum(a[0], a[1]);
       case ir::Op::Max: return b_.CreateMaximum(a[0], a[1]);
-      case ir::Op::Eq: return b_.CreateFCmpOEQ(a[0], a[1]);
-      case ir::Op::Ne: return b_.CreateFCmpUNE(a[0], a[1]);
-      case ir::Op::Lt: return b_.CreateFCmpOLT(a[0], a[1]);
-      case ir::Op::Le: return b_.CreateFCmpOLE(a[0], a[1]);
-      case ir::Op::Gt: return b_.CreateFCmpOGT(a[0], a[1]);
-      case ir::Op::Ge: return b_.CreateFCmpOGE(a[0], a[1]);
       case ir::Op::Clip: {
         // With a lower bound that is a constant >= +0 (weights clipped to
         // [0, w_bound]), max(x, lo) is never -0, so for x not NaN the plain
@@ -280,7 +274,7 @@ llvm::Value* KernelEmitter::elementwise(const ir::Node* n, const std::vector<llv
       }
       default: break;
     }
-  } else {
+  } else if (dtype == ir::DType::Bool) {
     switch (n->op) {
       case ir::Op::Not: return b_.CreateNot(a[0]);
       case ir::Op::And: return b_.CreateAnd(a[0], a[1]);
