@@ -1,5 +1,7 @@
 #include "compiler/build.h"
 
+#include "compiler/derive.h"
+
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -186,6 +188,7 @@ std::string cache_directory() {
 Factored rewrite_program(const ir::Program& program, const BuildOptions& options) {
   Factored f = factor_low_rank(program, options.factor_min_elements);
   add_event_checks(f, options.event_min_elements);
+  hoist_parameter_values(f);
   return f;
 }
 

@@ -1,5 +1,7 @@
 #include "compiler/module_abi.h"
 
+#include "compiler/derive.h"
+
 #include <functional>
 
 #include <llvm/IR/IRBuilder.h>
@@ -103,6 +105,21 @@ llvm::Function* emit_materialize(llvm::Module& m, const Factored& f, const Plan&
     b.CreateBr(done);
   }
   b.SetInsertPoint(done);
+  b.CreateRetVoid();
+  return fn;
+}
+
+// derive(state) of module.h: the parameter values (derive.h), or nothing.
+llvm::Function* emit_derive(llvm::Module& m) {
+  llvm::LLVMContext& c = m.getContext();
+  llvm::IRBuilder<> b(c);
+  llvm::Function* fn = llvm::Function::Create(llvm::FunctionType::get(b.getVoidTy(), {b.getPtrTy()}, false),
+                                              llvm::Function::InternalLinkage, "nf_derive", m);
+  fn->addFnAttr(llvm::Attribute::NoUnwind);
+  b.SetInsertPoint(llvm::BasicBlock::Create(c, "entry", fn));
+  if (llvm::Function* body = m.getFunction(body_symbol(kDeriveProcess)))
+    b.CreateCall(body, {fn->getArg(0), llvm::ConstantFP::get(b.getDoubleTy(), 0.0),
+                        llvm::ConstantFP::get(b.getDoubleTy(), 0.0)});
   b.CreateRetVoid();
   return fn;
 }
@@ -243,6 +260,7 @@ void emit_module_abi(llvm::Module& m, const Factored& f, const Plan& plan, const
   emit_dispatchers(m, f, plan);
   llvm::Function* materialize = emit_materialize(m, f, plan);
   llvm::Function* scan = emit_scan(m, f, plan, materialize);
+  llvm::Function* derive = emit_derive(m);
 
   llvm::StructType* comp_ty = llvm::StructType::get(c, {ptr, ptr, i64, i64, i64, i32, i32, i32, i32, i32});
   std::vector<llvm::Constant*> comps;
@@ -273,7 +291,7 @@ void emit_module_abi(llvm::Module& m, const Factored& f, const Plan& plan, const
     procs.push_back(llvm::ConstantStruct::get(proc_ty, {str(p.name), m.getFunction(process_symbol(p.name))}));
 
   llvm::StructType* info_ty = llvm::StructType::get(
-      c, {i32, i32, ptr, ptr, i64, i64, i64, i64, i64, b.getDoubleTy(), i32, i32, i32, ptr, ptr, ptr, ptr, ptr});
+      c, {i32, i32, ptr, ptr, i64, i64, i64, i64, i64, b.getDoubleTy(), i32, i32, i32, ptr, ptr, ptr, ptr, ptr, ptr});
   llvm::Constant* info = llvm::ConstantStruct::get(
       info_ty,
       {b.getInt32(NF_MODULE_ABI_VERSION), b.getInt32(uint32_t(sizeof(nf_module_info))), str(model_name), str(target),
@@ -284,9 +302,9 @@ void emit_module_abi(llvm::Module& m, const Factored& f, const Plan& plan, const
        b.getInt32(uint32_t(params.size())), b.getInt32(uint32_t(procs.size())),
        private_array(llvm::ArrayType::get(comp_ty, comps.size()), comps, "compartments"),
        private_array(llvm::ArrayType::get(param_ty, params.size()), params, "params"),
-       private_array(llvm::ArrayType::get(proc_ty, procs.size()), procs, "processes"), scan, materialize});
+       private_array(llvm::ArrayType::get(proc_ty, procs.size()), procs, "processes"), scan, materialize, derive});
   new llvm::GlobalVariable(m, info_ty, true, llvm::GlobalValue::ExternalLinkage, info, "nf_module");
-  for (llvm::Function* fn : {scan, materialize})
+  for (llvm::Function* fn : {scan, materialize, derive})
     if (llvm::verifyFunction(*fn, nullptr))
       throw Error("internal compiler error: LLVM rejected " + fn->getName().str());
   for (const ProcessVariants& p : f.processes)

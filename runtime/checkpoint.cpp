@@ -151,6 +151,7 @@ nf_status nf_state_load(nf_state* s, const char* path) {
         std::memcpy(s->block + find_param(m, name.c_str())->offset, &v, 8);
       }
     }
+    m.derive(s->block);  // the parameter values of the loaded parameters
     return NF_OK;
   });
 }

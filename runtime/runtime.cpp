@@ -95,7 +95,7 @@ nf_status check_info(const nf_module_info* info, std::string* error) {
     return malformed("bad state size or alignment");
   if (info->n_compartments < 0 || info->n_params < 0 || info->n_processes < 0 ||
       (info->n_compartments && !info->compartments) || (info->n_params && !info->params) ||
-      (info->n_processes && !info->processes) || !info->scan)
+      (info->n_processes && !info->processes) || !info->scan || !info->derive)
     return malformed("missing tables");
   if (!inside(info->seed_offset, 8) || !inside(info->hooks_offset, int64_t(sizeof(nf_parallel))))
     return malformed("the seed or the thread hook lies outside the state block");
@@ -141,6 +141,7 @@ void initialize(nf_state* s, uint64_t seed) {
   }
   for (int32_t i = 0; i < m.n_params; ++i) std::memcpy(s->block + m.params[i].offset, &m.params[i].default_value, 8);
   std::memcpy(s->block + m.seed_offset, &seed, 8);
+  m.derive(s->block);
   int32_t init = find_process(m, "initialize");
   if (init >= 0) m.processes[init].step(s->block, 0.0f, m.default_dt);
   // Pointers handed out before stay valid: their matrices stay pinned.
@@ -397,6 +398,7 @@ nf_status nf_state_set_param(nf_state* s, const char* name, double value) {
     return fail(s, NF_ERROR_UNKNOWN_NAME,
                 std::string("no run-time parameter '") + name + "'" + suggestion(*s->module->info, name, "parameter"));
   std::memcpy(s->block + p->offset, &value, 8);
+  s->module->info->derive(s->block);
   return NF_OK;
 }
 

@@ -342,3 +342,73 @@ TEST_CASE("a stream of an empty compartment beside a factored one leaves the fac
     CHECK(std::memcmp(want.data(), y.data() + k * n * m, want.size() * 4) == 0);
   }
 }
+
+TEST_CASE("parameter values follow every change of the parameters: set, checkpoint", "[runtime][derive]") {
+  // 1 - alpha, 1 / ema_window_len and tau_elg > 0 are values of parameters
+  // alone, which compiled code computes when parameters change.
+  nf::ir::Program p = nf::frontend::compile_model_text(R"(
+model m {
+  r = RewardErrorCell(n_units=2, alpha=0.5)
+  W = MSTDPETSynapse(shape=(2, 2), A_plus=0.7, A_minus=0.3, eta=0.1, tau_elg=20.0, weight_init=constant(0.5))
+  process step = r.advance_state >> r.evolve >> W.evolve
+}
+)", "derive.nf");
+  nf::Module module(nf::compiler::jit_module(p, nf::compiler::BuildOptions{}));
+  nf::State compiled(module, 3);
+  nf::ir::State interp = nf::ir::create_state(p, 3);
+  const std::vector<const char*> inputs = {"r.reward", "W.preSpike", "W.postSpike", "W.preTrace", "W.postTrace",
+                                           "W.modulator"};
+  auto input = [](int k, size_t which) -> std::vector<float> {
+    switch (which) {
+      case 0: return {0.25f * float(k), -0.5f};
+      case 1: case 3: return {float(k % 2), 1};
+      case 2: case 4: return {1, float(k % 3 == 0)};
+      default: return {0.3f * float(k) - 1.0f};
+    }
+  };
+  auto feed = [&](nf::State& s, int k) {
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      std::vector<float> v = input(k, i);
+      std::copy(v.begin(), v.end(), s.f32(inputs[i]).begin());
+    }
+    s.step("step", double(k), 1.0);
+  };
+  auto same = [](nf::State& a, const std::vector<float>& b, const char* c) {
+    std::span<float> got = a.f32(c);
+    return std::vector<float>(got.begin(), got.end()) == b;
+  };
+  auto step = [&](int k) {
+    for (size_t i = 0; i < inputs.size(); ++i) {
+      nf::ir::Tensor t = interp.get(inputs[i]);
+      std::vector<float> v = input(k, i);
+      for (size_t e = 0; e < t.size(); ++e) t.words[e] = std::bit_cast<uint32_t>(v[e]);
+      interp.set(inputs[i], t);
+    }
+    nf::ir::run_process(p, "step", interp, double(k), 1.0);
+    feed(compiled, k);
+    for (const char* c : {"r.mu", "r.rpe", "W.weights", "W.eligibility"}) {
+      INFO("step " << k << ", " << c);
+      CHECK(same(compiled, interp.get(c).to_f32(), c));
+    }
+  };
+  for (int k = 0; k < 4; ++k) step(k);
+  for (auto [name, v] : {std::pair{"r.alpha", 0.33}, {"W.tau_elg", 0.0}}) {
+    compiled.set_param(name, v);
+    interp.set_param(name, v);
+  }
+  for (int k = 4; k < 8; ++k) step(k);
+  // A checkpoint's parameters reach a state made with the defaults.
+  TempDir dir;
+  compiled.save(dir / "c.npz");
+  nf::State loaded(module, 3);
+  loaded.load(dir / "c.npz");
+  CHECK(loaded.param("r.alpha") == 0.33);
+  for (int k = 8; k < 12; ++k) {
+    step(k);
+    feed(loaded, k);
+    for (const char* c : {"r.mu", "r.rpe", "W.weights", "W.eligibility"}) {
+      INFO("step " << k << ", loaded " << c);
+      CHECK(same(loaded, interp.get(c).to_f32(), c));
+    }
+  }
+}

@@ -21,7 +21,7 @@
 # EVOLVE: kernel 2: elementwise over [1,200]
 # EVOLVE: kernel 3: elementwise over [300,200]
 # EVOLVE-NEXT: ops: {{.*}}=matmul {{.*}}=matmul
-# EVOLVE-NEXT: reads: W.dWeights#factor0 W.dWeights#factor1 W.dWeights#factor2 W.dWeights#factor3 W.dWeights#factor4 W.eligibility W.modulator W.outmask W.weights
+# EVOLVE-NEXT: reads: W.dWeights#factor0 W.dWeights#factor1 W.dWeights#factor2 W.dWeights#factor3 W.dWeights#factor4 W.eligibility W.modulator W.outmask W.weights parameters#value{{.*}}
 # EVOLVE-NEXT: writes: %{{[0-9]+}}->W.eligibility %{{[0-9]+}}->W.weights
 # EVOLVE-NEXT: copy scratch+{{[0-9]+}} -> W.dWeights#factor0
 # EVOLVE-NEXT: copy scratch+{{[0-9]+}} -> W.dWeights#factor1
@@ -31,7 +31,7 @@
 # EVOLVE-NEXT: process evolve#storage: 4 kernels
 # EVOLVE: kernel 3: elementwise over [300,200]
 # EVOLVE-NEXT: ops:
-# EVOLVE-NEXT: reads: W.dWeights W.eligibility W.modulator W.outmask W.weights
+# EVOLVE-NEXT: reads: W.dWeights W.eligibility W.modulator W.outmask W.weights parameters#value{{.*}}
 # EVOLVE-NEXT: writes: %{{[0-9]+}}->W.eligibility %{{[0-9]+}}->W.weights
 # EVOLVE-NOT: kernel
 # EVOLVE-NOT: copy
@@ -58,7 +58,7 @@
 # ADVANCE: kernel {{[0-9]+}}: matmul over [1,200]
 # ADVANCE: kernel {{[0-9]+}}: elementwise over [1,200]
 # ADVANCE-NEXT: ops:
-# ADVANCE-NEXT: reads: W.biases W.gate z1.rfr z1.thr_theta z1.tols z1.v
+# ADVANCE-NEXT: reads: W.biases W.gate parameters#value{{[0-9]+}} parameters#value{{[0-9]+}} z1.rfr z1.thr_theta z1.tols z1.v z1.v_thr
 # ADVANCE-NEXT: writes: {{.*}}->W.outputs {{.*}}->z1.s {{.*}}->z1.v
 # ADVANCE-NOT: kernel
 # With the transform and the update in one process, the transform's product
@@ -67,15 +67,15 @@
 # STEP: process step: 4 kernels
 # STEP: kernel 2: row-sweep over [300,200]
 # STEP-NEXT: ops: {{.*}}=matmul {{.*}}=matmul {{.*}}=matmul
-# STEP-NEXT: reads: W.dWeights#factor0 W.dWeights#factor1 W.dWeights#factor2 W.dWeights#factor3 W.dWeights#factor4 W.eligibility W.inputs W.mask W.modulator W.outmask W.weights
+# STEP-NEXT: reads: W.dWeights#factor0 W.dWeights#factor1 W.dWeights#factor2 W.dWeights#factor3 W.dWeights#factor4 W.eligibility W.inputs W.mask W.modulator W.outmask W.weights parameters#value{{.*}}
 # STEP-NEXT: writes: {{.*}}->W.eligibility {{.*}}->scratch+{{[0-9]+}} {{.*}}->W.weights
 # STEP-NEXT: kernel 3: elementwise over [1,200]
 # STEP-NEXT: ops:
-# STEP-NEXT: reads: W.biases W.gate W.postSpike W.postTrace z1.rfr z1.thr_theta z1.tols z1.v
+# STEP-NEXT: reads: W.biases W.gate W.postSpike W.postTrace parameters#value{{[0-9]+}} parameters#value{{[0-9]+}} z1.rfr z1.thr_theta z1.tols z1.v z1.v_thr
 # STEP: process step#storage: 4 kernels
 # STEP: kernel 2: row-sweep over [300,200]
 # STEP-NEXT: ops:
-# STEP-NEXT: reads: W.dWeights W.eligibility W.inputs W.mask W.modulator W.outmask W.weights
+# STEP-NEXT: reads: W.dWeights W.eligibility W.inputs W.mask W.modulator W.outmask W.weights parameters#value{{.*}}
 # STEP-NEXT: writes:
 # STEP-NEXT: kernel 3: elementwise over [1,200]
 # STEP-NOT: kernel

@@ -15,9 +15,14 @@
  * uint64 at `seed_offset`; an nf_parallel hook (below) lives at
  * `hooks_offset`, all zero unless the host installs one. To create a state:
  * zero the block, fill each compartment with its `init_bits` (a 32-bit element
- * repeated), store each parameter's `default_value` and the seed, then run
- * the process named "initialize" once (t = 0, dt = default_dt) if the module
- * has one.
+ * repeated), store each parameter's `default_value` and the seed, call
+ * derive(state), then run the process named "initialize" once (t = 0,
+ * dt = default_dt) if the module has one.
+ *
+ * Parameter values. The values that depend on run-time parameters alone
+ * (1 - alpha, tau_elg > 0) are computed by derive(state) and kept in the
+ * state block: after writing any parameter, call derive(state) before the
+ * next step.
  *
  * Kept compartments. A compartment with kept != NF_KEPT_PLAIN has an int32
  * at form_offset that the step functions keep about it; after writing its
@@ -137,6 +142,7 @@ typedef struct {
   const nf_process_info* processes;
   nf_scan_fn scan;
   void (*materialize)(uint8_t* state, int32_t compartment);
+  void (*derive)(uint8_t* state); /* computes the parameter values (above) */
 } nf_module_info;
 
 #ifdef __cplusplus
