@@ -10,6 +10,7 @@
 #include <llvm/Support/raw_ostream.h>
 
 #include "compiler/codegen_internal.h"
+#include "compiler/derive.h"
 #include "ir/diagnostic.h"
 
 namespace nf::compiler {
@@ -60,7 +61,8 @@ namespace {
 std::vector<Buffer> kernel_buffers(const ProcessPlan& pp, const Kernel& k) {
   std::map<std::string, Buffer> out;
   auto add = [&](const Buffer& b) { out.emplace(buffer_key(b), b); };
-  for (const std::string& r : k.reads) add(Buffer{false, r, 0});
+  for (const std::string& r : k.reads)
+    if (!is_parameter_value(r)) add(Buffer{false, r, 0});  // those are loaded like parameters
   for (const KernelOutput& o : k.outputs) add(o.dest);
   auto resolve = [&](const ir::Node* n) {
     auto it = pp.forward.find(n);
@@ -231,8 +233,9 @@ std::vector<const ir::Node*> KernelEmitter::runtime_switches() const {
   for (const ir::Node* n : nodes) {
     if (n->op != ir::Op::Select || out.size() == 2) continue;
     const ir::Node* c = resolve(n->operands[0].get());
-    if (c->type != ir::Type{ir::DType::Bool, {}} || !ir::is_parameter_expression(*c) ||
-        std::find(out.begin(), out.end(), c) != out.end())
+    const bool of_parameters = ir::is_parameter_expression(*c) ||
+                               (c->op == ir::Op::Read && is_parameter_value(c->attrs.name));  // derive.h
+    if (c->type != ir::Type{ir::DType::Bool, {}} || !of_parameters || std::find(out.begin(), out.end(), c) != out.end())
       continue;
     std::set<const ir::Node*> seen;
     if (costly(n->operands[1].get(), seen) || costly(n->operands[2].get(), seen)) out.push_back(c);

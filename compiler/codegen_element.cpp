@@ -6,6 +6,7 @@
 #include <llvm/IR/Intrinsics.h>
 
 #include "compiler/codegen_internal.h"
+#include "compiler/derive.h"
 #include "compiler/math_emitter.h"
 #include "compiler/random_emitter.h"
 #include "ir/random.h"
@@ -102,6 +103,11 @@ llvm::Value* KernelEmitter::compute(const ir::Node* n, const Index& idx) {
       return nullptr;
     }
     case ir::OpClass::Read:
+      if (is_parameter_value(n->attrs.name)) {  // a scalar no step writes: straight from the state block
+        llvm::Value* at = b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), state_,
+                                                         uint64_t(plan_.layout.compartment(n->attrs.name).offset));
+        return load(at, n->type, {});
+      }
       return load(buffer(Buffer{false, n->attrs.name, 0}), n->type, idx);
     case ir::OpClass::Param:
     case ir::OpClass::StepArg: return scalar_arg(n);

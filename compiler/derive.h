@@ -17,6 +17,12 @@ namespace nf::compiler {
 
 inline constexpr const char* kDeriveProcess = "parameters#derive";
 
+// Whether a compartment is one of the hidden parameter values: kernels load
+// it from the state block like a parameter (no step writes it).
+inline bool is_parameter_value(const std::string& compartment) {
+  return compartment.starts_with("parameters#value");
+}
+
 // Moves the parameter values of f.program's processes into hidden
 // compartments computed by kDeriveProcess (added only when there is one).
 void hoist_parameter_values(Factored& f);
