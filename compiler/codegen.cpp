@@ -224,12 +224,16 @@ bool KernelEmitter::costly(const ir::Node* n, std::set<const ir::Node*>& seen) c
 
 // The conditions of the kernel's selects that depend on parameters only (an
 // 'if' on run-time parameters, branches.cpp) and choose between sides of
-// which one is costly: at most two, decided once per call before the loops.
+// which one is costly: at most two, the outermost, decided once per call
+// before the loops.
 // Other selects compute both sides, a few vectorized instructions, rather
 // than double the code.
 std::vector<const ir::Node*> KernelEmitter::runtime_switches() const {
-  std::vector<const ir::Node*> nodes = kernel_.fused, out;
+  // Outputs first, then the fused values from the last: a select nearer the
+  // stored values decides more of the loop than one inside its sides.
+  std::vector<const ir::Node*> nodes, out;
   for (const KernelOutput& o : kernel_.outputs) nodes.push_back(o.node);
+  nodes.insert(nodes.end(), kernel_.fused.rbegin(), kernel_.fused.rend());
   for (const ir::Node* n : nodes) {
     if (n->op != ir::Op::Select || out.size() == 2) continue;
     const ir::Node* c = resolve(n->operands[0].get());
@@ -285,18 +289,33 @@ std::vector<llvm::Value*> extents_of(llvm::IRBuilder<>& b, const ir::Shape& s) {
 // Every output computed at the loop's index, then stored: all loads of an
 // iteration come before its stores, so an output may replace a compartment
 // that the same loop reads at the same index.
+// Whether, in the version of the loops being emitted, an output is its own
+// compartment's value at the same element (a select decided for the side
+// that keeps it, as a factored compartment's storage when the factors hold
+// the value, factor.cpp): storing it would change nothing, so it is neither
+// computed nor stored.
+bool KernelEmitter::unchanged(const KernelOutput& o) const {
+  const ir::Node* n = resolve(o.node);
+  while (n->op == ir::Op::Select) {
+    auto d = decided_.find(resolve(n->operands[0].get()));
+    if (d == decided_.end()) return false;
+    n = resolve(n->operands[d->second ? 1 : 2].get());
+  }
+  return n->op == ir::Op::Read && !o.dest.scratch && n->attrs.name == o.dest.compartment && n->type == o.node->type;
+}
+
 void KernelEmitter::elementwise_kernel() {
   std::vector<llvm::Value*> extents = extents_of(b_, kernel_.domain);
   if (!extents.empty()) extents[0] = hi_;  // this call's rows: [lo, hi)
   loops(extents, [&](const Index& idx) {
     std::vector<llvm::Value*> results;
     for (const KernelOutput& o : kernel_.outputs) {
-      llvm::Value* v = compute(o.node, idx);
-      cache_[{o.node, idx}] = v;
+      llvm::Value* v = unchanged(o) ? nullptr : compute(o.node, idx);
+      if (v) cache_[{o.node, idx}] = v;
       results.push_back(v);
     }
     for (size_t k = 0; k < results.size(); ++k)
-      store(buffer(kernel_.outputs[k].dest), kernel_.outputs[k].node->type, idx, results[k]);
+      if (results[k]) store(buffer(kernel_.outputs[k].dest), kernel_.outputs[k].node->type, idx, results[k]);
   }, extents.empty() ? nullptr : lo_);
 }
 
@@ -423,7 +442,7 @@ void KernelEmitter::row_sweep_kernel() {
       std::vector<llvm::Value*> results(kernel_.outputs.size());
       for (size_t o = 0; o < kernel_.outputs.size(); ++o) {
         const ir::Node* n = kernel_.outputs[o].node;
-        if (is_swept(n)) continue;
+        if (is_swept(n) || unchanged(kernel_.outputs[o])) continue;
         results[o] = compute(n, at);
         cache_[{n, at}] = results[o];
       }
@@ -436,7 +455,7 @@ void KernelEmitter::row_sweep_kernel() {
       }
       for (size_t o = 0; o < kernel_.outputs.size(); ++o) {
         const ir::Node* n = kernel_.outputs[o].node;
-        store(buffer(kernel_.outputs[o].dest), n->type, is_swept(n) ? Index{i64(0), j[0]} : at, results[o]);
+        if (results[o]) store(buffer(kernel_.outputs[o].dest), n->type, is_swept(n) ? Index{i64(0), j[0]} : at, results[o]);
       }
     }, lo_);
   };

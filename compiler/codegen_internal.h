@@ -44,6 +44,7 @@ class KernelEmitter {
   llvm::Value* i64(int64_t v) { return b_.getInt64(uint64_t(v)); }
   llvm::Value* buffer(const Buffer& buf);
   bool costly(const ir::Node* n, std::set<const ir::Node*>& seen) const;
+  bool unchanged(const KernelOutput& o) const;
   std::vector<const ir::Node*> runtime_switches() const;
   void emit_versions(const std::vector<const ir::Node*>& switches, size_t i);
   void elementwise_kernel();

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <optional>
 #include <map>
 #include <set>
 
@@ -121,7 +122,30 @@ NodeRef instantiate(const NodeRef& expression, std::vector<NodeRef>& body) {
   return rebuild(expression.get(), {}, nullptr, body, done);
 }
 
-enum class Last { None, Form, Storage };
+// A value chosen by an 'if' on run-time parameters between a low-rank side
+// and a full one (TraceSTDP's mu > 0): the condition, whether it picks the
+// low-rank side when true, and the two sides; nothing when `value` is not
+// such a select (`expression`: the form the low-rank side must have).
+struct Choice {
+  NodeRef condition;
+  bool low_rank_when_true;
+  NodeRef low_rank, full;
+};
+std::optional<Choice> choice_of(const Node* value, const std::string& base, int64_t elements,
+                                const NodeRef* expression) {
+  if (value->op != ir::Op::Select || value->operands[0]->type.shape.rank() != 0 ||
+      !ir::is_parameter_expression(*value->operands[0]))
+    return std::nullopt;
+  for (size_t side : {size_t(1), size_t(2)}) {
+    std::vector<const Node*> factors;
+    NodeRef t = template_of(base, value->operands[side].get(), elements, factors);
+    if (!t || factors.empty() || (expression && !same_tree(t.get(), expression->get()))) continue;
+    return Choice{value->operands[0], side == 1, value->operands[side], value->operands[3 - side]};
+  }
+  return std::nullopt;
+}
+
+enum class Last { None, Form, Storage, Either };
 
 // Rewrites one process for the factored compartments. With `read_factors`,
 // a read of a factored compartment that the process has not written yet
@@ -141,10 +165,21 @@ class Rewriter {
       } else if (n->op == ir::Op::Read) {
         Last& last = last_[form->first];
         if (last == Last::None) needs_.insert(form->first);
-        if (last == Last::Form || (last == Last::None && read_factors_))
+        if (last == Last::Form || (last == Last::None && read_factors_)) {
           clone_[n.get()] = instantiate(form->second.expression, body_);
-        else
+        } else if (last == Last::Either) {  // after a choice: the factors, or the full side's storage
+          const Choice& c = choices_.at(form->first);
           clone(n);
+          NodeRef storage = clone_.at(n.get());
+          NodeRef factors = instantiate(form->second.expression, body_);
+          NodeRef v = Node::make(ir::Op::Select, n->type,
+                                 {clone_.at(c.condition.get()), c.low_rank_when_true ? factors : storage,
+                                  c.low_rank_when_true ? storage : factors});
+          body_.push_back(v);
+          clone_[n.get()] = v;
+        } else {
+          clone(n);
+        }
       } else {
         write(n, form->second);
       }
@@ -167,6 +202,10 @@ class Rewriter {
   void write(const NodeRef& w, const Form& f) {
     const Node* value = w->operands[0].get();
     std::vector<const Node*> factors;
+    if (auto c = choice_of(value, f.names.name, w->type.shape.num_elements(), &f.expression)) {
+      write_choice(w, f, *c);
+      return;
+    }
     NodeRef t = template_of(f.names.name, value, w->type.shape.num_elements(), factors);
     bool low_rank = t && same_tree(t.get(), f.expression.get());
     if (low_rank) {
@@ -180,8 +219,36 @@ class Rewriter {
     last_[f.names.name] = low_rank ? Last::Form : Last::Storage;
   }
 
+  // A write of a choice: the low-rank side's factors always; the storage
+  // the full side when the condition picks it, else itself (compiled code
+  // decides the condition once per call and then skips that store,
+  // codegen.cpp); the form 1 or 0 accordingly.
+  void write_choice(const NodeRef& w, const Form& f, const Choice& c) {
+    std::vector<const Node*> factors;
+    template_of(f.names.name, c.low_rank.get(), w->type.shape.num_elements(), factors);
+    for (size_t k = 0; k < factors.size(); ++k) body_.push_back(write_of(f.names.factors[k], clone_.at(factors[k])));
+    NodeRef cond = clone_.at(c.condition.get());
+    NodeRef old = read_of(f.names.name, w->type);
+    body_.push_back(old);
+    NodeRef full = clone_.at(c.full.get());
+    NodeRef kept = Node::make(ir::Op::Select, w->type, {cond, c.low_rank_when_true ? old : full,
+                                                        c.low_rank_when_true ? full : old});
+    body_.push_back(kept);
+    body_.push_back(write_of(f.names.name, kept));
+    NodeRef one = form_value(1), zero = form_value(0);
+    body_.push_back(one);
+    body_.push_back(zero);
+    NodeRef code = Node::make(ir::Op::Select, one->type, {cond, c.low_rank_when_true ? one : zero,
+                                                          c.low_rank_when_true ? zero : one});
+    body_.push_back(code);
+    body_.push_back(write_of(f.names.form, code));
+    last_[f.names.name] = Last::Either;
+    choices_[f.names.name] = c;
+  }
+
   const std::map<std::string, Form>& forms_;
   bool read_factors_;
+  std::map<std::string, Choice> choices_;  // the last write of each compartment that was a choice
   std::vector<NodeRef> body_;
   std::map<const Node*, NodeRef> clone_;
   std::map<std::string, Last> last_;
@@ -200,7 +267,9 @@ std::map<std::string, Form> find_forms(const ir::Program& program, int64_t min_e
       int64_t elements = n->type.shape.num_elements();
       if (elements < min_elements) continue;
       std::vector<const Node*> factors;
-      NodeRef t = template_of(name, n->operands[0].get(), elements, factors);
+      const Node* value = n->operands[0].get();
+      if (auto c = choice_of(value, name, elements, nullptr)) value = c->low_rank.get();
+      NodeRef t = template_of(name, value, elements, factors);
       if (!t || factors.empty()) continue;
       int64_t small = 0;
       for (const Node* f : factors) small += f->type.shape.num_elements();

@@ -17,13 +17,10 @@
 #   A_plus, A_minus   LTP and LTD magnitudes, required; A_minus <= 0 switches
 #                     LTD off (it is not a signed coefficient)
 #   eta = 1.0         learning rate
-#   mu = 0.0          power-law exponent; > 0 selects the weight-dependent rule.
-#                     Fixed when the model is built (static): the rule's
-#                     form differs (powers of the whole weight matrix against
-#                     a difference of outer products, which compiled code keeps
-#                     as its factors), so changing it needs a new build.
-#                     Every other float parameter is a run-time value, those
-#                     that decide an 'if' included (tau_w, A_minus, ...).
+#   mu = 0.0          power-law exponent; > 0 selects the weight-dependent rule
+#                     (a run-time value like every float parameter: with
+#                     mu = 0 compiled code keeps dWeights as its outer-product
+#                     factors, with mu > 0 as a matrix, decided per step).
 #   pretrace_target = 0.0   subtracted from the pre-synaptic trace in LTP
 #   w_bound = 1.0     upper weight bound
 #   tau_w = 0.0       weight-decay time constant; > 0 enables decay
@@ -75,21 +72,26 @@ component TraceSTDPSynapse extends DenseSynapse {
     }
   }
 
-  # The STDP update from the current spikes, traces and weights.
+  # The STDP update from the current spikes, traces and weights. Each branch
+  # forms the whole update (dWpost + dWpre), so that with mu = 0 it is one
+  # low-rank value that compiled code keeps as its factors.
   def compute_update() {
-    ltd = 0.0
-    if static(mu > 0) {
+    if mu > 0 {
+      ltd = 0.0
       ltp = (w_bound - weights) ** mu * (transpose(preTrace - pretrace_target) @ postSpike) * A_plus
       if A_minus > 0 {
         ltd = -(weights ** mu * (transpose(preSpike) @ postTrace)) * A_minus
       }
+      dW = ltp + ltd
     } else {
+      ltd = 0.0
       ltp = transpose(preTrace - pretrace_target) @ (postSpike * A_plus)
       if A_minus > 0 {
         ltd = -(transpose(preSpike) @ (postTrace * A_minus))
       }
+      dW = ltp + ltd
     }
-    return ltp + ltd
+    return dW
   }
 
   def evolve(t, dt) {

@@ -412,3 +412,42 @@ model m {
     }
   }
 }
+
+TEST_CASE("mu switched at run time: dWeights kept as factors with mu = 0, as a matrix with mu > 0", "[runtime][derive]") {
+  // With factoring forced on, MSTDP-ET's dWeights is a choice between the
+  // low-rank update (mu = 0) and the full one (mu > 0, powers of the weights);
+  // mu changes twice, and every step equals the interpreter's.
+  nf::ir::Program p = nf::frontend::compile_model_text(R"(
+model m {
+  W = MSTDPETSynapse(shape=(6, 5), A_plus=0.7, A_minus=0.3, eta=0.1, tau_elg=20.0, weight_init=uniform(0.1, 0.9))
+  process step = W.evolve
+}
+)", "mu.nf");
+  nf::compiler::BuildOptions o;
+  o.factor_min_elements = 0;
+  o.event_min_elements = 0;
+  nf::Module module(nf::compiler::jit_module(p, o));
+  nf::State compiled(module, 4);
+  nf::ir::State interp = nf::ir::create_state(p, 4);
+  std::mt19937 rng(11);
+  std::uniform_real_distribution<float> u(0.0f, 1.0f);
+  for (int k = 0; k < 30; ++k) {
+    if (k == 10 || k == 20) {
+      double mu = k == 10 ? 0.7 : 0.0;
+      compiled.set_param("W.mu", mu);
+      interp.set_param("W.mu", mu);
+    }
+    for (const char* name : {"W.preSpike", "W.postSpike", "W.preTrace", "W.postTrace", "W.modulator"}) {
+      nf::ir::Tensor t = interp.get(name);
+      for (size_t i = 0; i < t.size(); ++i) t.words[i] = std::bit_cast<uint32_t>(std::floor(u(rng) * 4.0f) / 3.0f);
+      interp.set(name, t);
+      compiled.write_words(name, t.words);
+    }
+    compiled.step("step", double(k), 1.0);
+    nf::ir::run_process(p, "step", interp, double(k), 1.0);
+    for (const char* c : {"W.weights", "W.eligibility", "W.dWeights"}) {
+      INFO("step " << k << ", " << c);
+      CHECK(compiled.read_words(c) == interp.get(c).words);
+    }
+  }
+}

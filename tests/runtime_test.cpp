@@ -210,7 +210,8 @@ TEST_CASE("states are created, read, written, stepped and scanned", "[runtime]")
   // parameters
   a.set_param("W.eta", 0.25f);
   CHECK(a.param("W.eta") == 0.25f);
-  CHECK(nf_state_set_param(a.get(), "W.mu", 1.0f) == NF_ERROR_UNKNOWN_NAME);  // mu decided an if: not run-time
+  CHECK(nf_state_set_param(a.get(), "W.muu", 1.0) == NF_ERROR_UNKNOWN_NAME);
+  CHECK_THAT(nf_state_last_error(a.get()), Contains("did you mean"));
   double v = 0;
   CHECK(nf_state_get_param(a.get(), "W.eta", nullptr) == NF_ERROR_INVALID_ARGUMENT);
   CHECK(nf_state_get_param(nullptr, "W.eta", &v) == NF_ERROR_INVALID_ARGUMENT);

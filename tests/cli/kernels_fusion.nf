@@ -21,8 +21,12 @@
 # EVOLVE: kernel 2: elementwise over [1,200]
 # EVOLVE: kernel 3: elementwise over [300,200]
 # EVOLVE-NEXT: ops: {{.*}}=matmul {{.*}}=matmul
-# EVOLVE-NEXT: reads: W.dWeights#factor0 W.dWeights#factor1 W.dWeights#factor2 W.dWeights#factor3 W.dWeights#factor4 W.eligibility W.modulator W.outmask W.weights parameters#value{{.*}}
-# EVOLVE-NEXT: writes: %{{[0-9]+}}->W.eligibility %{{[0-9]+}}->W.weights
+# mu is a run-time parameter: with mu > 0 the update is a full matrix, which
+# the pass stores (and the spikes' outer products, which it reads); compiled
+# code decides mu > 0 once per call, and in the version for mu = 0 neither
+# computes nor stores it (codegen.cpp, KernelEmitter::unchanged).
+# EVOLVE-NEXT: reads: W.dWeights W.dWeights#factor0 W.dWeights#factor1 W.dWeights#factor2 W.dWeights#factor3 W.dWeights#factor4 W.eligibility W.modulator W.outmask W.postSpike W.postTrace W.weights parameters#value{{.*}}
+# EVOLVE-NEXT: writes: %{{[0-9]+}}->W.eligibility %{{[0-9]+}}->W.weights %{{[0-9]+}}->W.dWeights
 # EVOLVE-NEXT: copy scratch+{{[0-9]+}} -> W.dWeights#factor0
 # EVOLVE-NEXT: copy scratch+{{[0-9]+}} -> W.dWeights#factor1
 # EVOLVE-NEXT: copy scratch+{{[0-9]+}} -> W.dWeights#factor2
@@ -31,8 +35,8 @@
 # EVOLVE-NEXT: process evolve#storage: 4 kernels
 # EVOLVE: kernel 3: elementwise over [300,200]
 # EVOLVE-NEXT: ops:
-# EVOLVE-NEXT: reads: W.dWeights W.eligibility W.modulator W.outmask W.weights parameters#value{{.*}}
-# EVOLVE-NEXT: writes: %{{[0-9]+}}->W.eligibility %{{[0-9]+}}->W.weights
+# EVOLVE-NEXT: reads: W.dWeights W.eligibility W.modulator W.outmask W.postSpike W.postTrace W.weights parameters#value{{.*}}
+# EVOLVE-NEXT: writes: %{{[0-9]+}}->W.eligibility %{{[0-9]+}}->W.weights %{{[0-9]+}}->W.dWeights
 # EVOLVE-NOT: kernel
 # EVOLVE-NOT: copy
 # MATERIALIZE: process W.dWeights#materialize: 1 kernel
@@ -47,10 +51,16 @@
 # FACTORED-NEXT: compartment W.dWeights#factor3 : f32[300,1] state = 0
 # FACTORED-NEXT: compartment W.dWeights#factor4 : f32[1,200] state = 0
 # FACTORED-NEXT: compartment W.dWeights#form : i32[] state = 0
+# The factors are written every step; the storage only gets the update when
+# mu > 0 picks it (select: mu > 0 ? the full update : the storage as it was),
+# and the form word says which holds the value:
 # FACTORED: process evolve {
 # FACTORED-NOT: read W.dWeights :
 # FACTORED: read W.dWeights#factor0
-# FACTORED-NOT: write W.dWeights,
+# FACTORED: write W.dWeights#factor4,
+# FACTORED-NEXT: [[OLD:%[0-9]+]] = read W.dWeights : f32[300,200]
+# FACTORED-NEXT: [[KEPT:%[0-9]+]] = select %{{[0-9]+}}, %{{[0-9]+}}, [[OLD]] : f32[300,200]
+# FACTORED-NEXT: write W.dWeights, [[KEPT]]
 # FACTORED: write W.dWeights#form
 # FACTORED: process evolve#storage {
 # FACTORED: read W.dWeights :
@@ -67,15 +77,15 @@
 # STEP: process step: 4 kernels
 # STEP: kernel 2: row-sweep over [300,200]
 # STEP-NEXT: ops: {{.*}}=matmul {{.*}}=matmul {{.*}}=matmul
-# STEP-NEXT: reads: W.dWeights#factor0 W.dWeights#factor1 W.dWeights#factor2 W.dWeights#factor3 W.dWeights#factor4 W.eligibility W.inputs W.mask W.modulator W.outmask W.weights parameters#value{{.*}}
-# STEP-NEXT: writes: {{.*}}->W.eligibility {{.*}}->scratch+{{[0-9]+}} {{.*}}->W.weights
+# STEP-NEXT: reads: W.dWeights W.dWeights#factor0 W.dWeights#factor1 W.dWeights#factor2 W.dWeights#factor3 W.dWeights#factor4 W.eligibility W.inputs W.mask W.modulator W.outmask W.postSpike W.postTrace W.weights parameters#value{{.*}}
+# STEP-NEXT: writes: {{.*}}->W.eligibility {{.*}}->W.weights {{.*}}->scratch+{{[0-9]+}} {{.*}}->W.dWeights
 # STEP-NEXT: kernel 3: elementwise over [1,200]
 # STEP-NEXT: ops:
 # STEP-NEXT: reads: W.biases W.gate W.postSpike W.postTrace parameters#value{{[0-9]+}} parameters#value{{[0-9]+}} z1.rfr z1.thr_theta z1.tols z1.v z1.v_thr
 # STEP: process step#storage: 4 kernels
 # STEP: kernel 2: row-sweep over [300,200]
 # STEP-NEXT: ops:
-# STEP-NEXT: reads: W.dWeights W.eligibility W.inputs W.mask W.modulator W.outmask W.weights parameters#value{{.*}}
+# STEP-NEXT: reads: W.dWeights W.eligibility W.inputs W.mask W.modulator W.outmask W.postSpike W.postTrace W.weights parameters#value{{.*}}
 # STEP-NEXT: writes:
 # STEP-NEXT: kernel 3: elementwise over [1,200]
 # STEP-NOT: kernel
