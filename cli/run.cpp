@@ -248,7 +248,7 @@ int run_command(const std::vector<std::string>& args) {
   for (const auto& [name, v] : sets)
     if (!m.program.find_param(name))
       throw Error("the model has no run-time parameter '" + name + "'" + did_you_mean(name, param_names) +
-                  " (parameters that decide a shape or an 'if' are fixed when the model is built; see neurofuse check)");
+                  " (parameters that decide a shape or a static() 'if' are fixed when the model is built; see neurofuse check)");
   if (specialize) {
     // Parameters given with --set are folded with their new values.
     for (const auto& [name, v] : sets)
