@@ -270,7 +270,7 @@ std::string header_text(const ir::Program& program, const BuildOptions& options)
       h += "#define " + id + "_FORM_OFFSET " + std::to_string(kept.form_offset) + "\n";
     }
   }
-  h += "\n";
+  h += "\n/* Run-time parameters: doubles; after writing one, call nf_module.derive(state). */\n";
   for (const Slot& s : plan.layout.params)
     h += "#define " + unique_id("NF_" + model + "_PARAM_" + identifier(s.name), s.name) + "_OFFSET " +
          std::to_string(s.offset) + "\n";
