@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <algorithm>
 #include <cstring>
+#include <filesystem>
 #include <map>
 #include <set>
 
@@ -258,6 +259,31 @@ int run_command(const std::vector<std::string>& args) {
     sets.clear();
   }
   const ir::Program& program = m.program;
+  // Where the results go is checked before anything runs: a long run must not
+  // be computed and then lost to a typo, and the two outputs must not be one
+  // file (the checkpoint would replace the recordings).
+  auto check_writable = [](const std::string& option, const std::string& path) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    fs::path dir = fs::path(path).parent_path();
+    if (dir.empty()) dir = ".";
+    if (!fs::is_directory(dir, ec))
+      throw Error(option + ": cannot write '" + path + "': there is no directory '" + dir.string() + "'");
+    if (access(dir.c_str(), W_OK) != 0)
+      throw Error(option + ": cannot write '" + path + "': the directory '" + dir.string() + "' is not writable");
+    if (fs::is_directory(path, ec)) throw Error(option + ": cannot write '" + path + "': it is a directory");
+  };
+  if (!out_path.empty()) check_writable("--out", out_path);
+  if (!save_path.empty()) check_writable("--save-state", save_path);
+  if (!out_path.empty() && !save_path.empty()) {
+    std::error_code ec;
+    namespace fs = std::filesystem;
+    if (fs::weakly_canonical(out_path, ec) == fs::weakly_canonical(save_path, ec))
+      throw Error("--out and --save-state name the same file '" + out_path + "': the checkpoint would replace the recordings");
+  }
+  for (size_t i = 0; i < records.size(); ++i)
+    for (size_t j = 0; j < i; ++j)
+      if (records[i] == records[j]) throw Error("--record: '" + records[i] + "' is given twice");
   // Every drive and record is checked against the program before anything
   // is compiled or run.
   std::vector<std::string> compartment_names;

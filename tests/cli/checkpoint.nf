@@ -24,6 +24,12 @@
 # RUN: not neurofuse run %s --process advance --steps 2 --save-state %t.nodir/s.npz --record W.weights --out %t.rec.npz 2>&1 | FileCheck %s --check-prefix=NOSAVE
 # RUN: test ! -e %t.rec.npz
 # RUN: not neurofuse run %s --process advance --steps 1 --record W.weight 2>&1 | FileCheck %s --check-prefix=BADREC
+# Outputs are checked before any step runs: one file for both, a record twice.
+# RUN: not neurofuse run %s --process advance --steps 2 --record W.weights --out %t.same.npz --save-state %t.same.npz 2>&1 | FileCheck %s --check-prefix=SAME
+# RUN: test ! -e %t.same.npz
+# RUN: not neurofuse run %s --process advance --steps 2 --record W.weights,W.weights --out %t.twice.npz 2>&1 | FileCheck %s --check-prefix=TWICE
+# SAME: error: --out and --save-state name the same file {{.*}}: the checkpoint would replace the recordings
+# TWICE: error: --record: 'W.weights' is given twice
 # RUN: not neurofuse run %s --process advance --specialize --load-state %t.full.npz 2>&1 | FileCheck %s --check-prefix=SPECIAL
 # SPECIAL: error: --load-state cannot be combined with --specialize
 # NOOUT: error: {{.*}}nodir/x.npz
