@@ -499,3 +499,16 @@ TEST_CASE("threads building the same model at once leave a sound object cache", 
   if (before) setenv("NEUROFUSE_CACHE_DIR", saved.c_str(), 1);
   else unsetenv("NEUROFUSE_CACHE_DIR");
 }
+
+TEST_CASE("an nf::State keeps its module loaded; a moved-from nf::Module says so", "[runtime]") {
+  // The state outlives the Module object it was made from.
+  auto make = [] { return nf::State(nf::Module::open(module_path()), 9); };
+  nf::State s = make();
+  s.step("advance", 0.0, 1.0);
+  s.step("learn", 0.0, 1.0);
+  CHECK(s.i32("z.key")[0] == 1);
+  nf::Module m = nf::Module::open(module_path());
+  nf::Module taken = std::move(m);
+  CHECK(taken.info().n_compartments > 0);
+  CHECK_THROWS_WITH(m.info(), Contains("moved from"));
+}

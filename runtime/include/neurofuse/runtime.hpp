@@ -53,10 +53,13 @@ class Module {
     return Module(m);
   }
   // Takes ownership of a module handle (for example from the JIT).
-  explicit Module(nf_module* m) : m_(m) {}
+  explicit Module(nf_module* m) : m_(m, detail::CloseModule{}) {}
 
   nf_module* get() const { return m_.get(); }
-  const nf_module_info& info() const { return *nf_module_get_info(m_.get()); }
+  const nf_module_info& info() const {
+    if (!m_) throw RuntimeError(NF_ERROR_INVALID_ARGUMENT, "this nf::Module was moved from");
+    return *nf_module_get_info(m_.get());
+  }
   const nf_compartment_info& compartment(const std::string& name) const {
     const nf_compartment_info* c = nullptr;
     check(nf_module_find_compartment(m_.get(), name.c_str(), &c));
@@ -64,12 +67,15 @@ class Module {
   }
 
  private:
-  std::unique_ptr<nf_module, detail::CloseModule> m_;  // movable, not copyable
+  friend class State;
+  // Shared with the states made from it, which keep the module loaded.
+  std::shared_ptr<nf_module> m_;
 };
 
 class State {
  public:
-  State(const Module& module, uint64_t seed) {
+  // The state keeps its module loaded: it may outlive the Module object.
+  State(const Module& module, uint64_t seed) : module_(module.m_) {
     nf_state* s = nullptr;
     check(nf_state_create(module.get(), seed, &s));
     s_.reset(s);
@@ -157,6 +163,7 @@ class State {
     if (dtype != want) throw RuntimeError(NF_ERROR_DTYPE, "compartment '" + name + "' has another dtype");
     return {static_cast<T*>(data), size_t(n)};
   }
+  std::shared_ptr<nf_module> module_;                  // declared first: outlives the state
   std::unique_ptr<nf_state, detail::DestroyState> s_;  // movable, not copyable
 };
 
