@@ -164,7 +164,10 @@ extern "C" {
 int nf_abi_version(void) { return NF_MODULE_ABI_VERSION; }
 
 const char* nf_status_name(nf_status status) {
-  switch (status) {
+  static_assert(sizeof(nf_status) == sizeof(int));
+  int code;  // C may pass any int: read it as one, not as an enumerator
+  std::memcpy(&code, &status, sizeof code);
+  switch (code) {
     case NF_OK: return "NF_OK";
     case NF_ERROR_INVALID_ARGUMENT: return "NF_ERROR_INVALID_ARGUMENT";
     case NF_ERROR_IO: return "NF_ERROR_IO";
@@ -380,6 +383,14 @@ nf_status checked_compartment(nf_state* s, const char* name, int32_t dtype, cons
 nf_status nf_state_write(nf_state* s, const char* name, int32_t dtype, const void* data, int64_t n) {
   const nf_compartment_info* c = nullptr;
   if (nf_status st = checked_compartment(s, name, dtype, data, n, &c); st != NF_OK) return st;
+  if (c->dtype == NF_BOOL)  // a bool element is the word 0 or 1; anything else would compare unequal to both
+    for (int64_t i = 0; i < n; ++i) {
+      uint32_t w;
+      std::memcpy(&w, static_cast<const uint8_t*>(data) + i * 4, 4);
+      if (w > 1)
+        return fail(s, NF_ERROR_INVALID_ARGUMENT, std::string("element ") + std::to_string(i) + " of bool compartment '" +
+                                                      name + "' is " + std::to_string(w) + ", not 0 or 1");
+    }
   std::memcpy(overwritten(s, *c), data, size_t(c->bytes));
   return NF_OK;
 }

@@ -451,3 +451,28 @@ model m {
     }
   }
 }
+
+TEST_CASE("a bool compartment takes only the words 0 and 1; an unknown status has a name", "[runtime]") {
+  nf::ir::Program p = nf::frontend::compile_model_text(R"(
+component Flags {
+  state on[1, 3]: bool = false
+  def step() {
+    on = not on
+  }
+}
+model m {
+  f = Flags()
+  process step = f.step
+}
+)", "flags.nf");
+  nf::Module module(nf::compiler::jit_module(p, nf::compiler::BuildOptions{}));
+  nf::State s(module, 1);
+  const uint32_t good[3] = {1, 0, 1}, bad[3] = {1, 2, 0};
+  CHECK(nf_state_write(s.get(), "f.on", NF_BOOL, good, 3) == NF_OK);
+  CHECK(nf_state_write(s.get(), "f.on", NF_BOOL, bad, 3) == NF_ERROR_INVALID_ARGUMENT);
+  CHECK_THAT(nf_state_last_error(s.get()), Contains("element 1 of bool compartment 'f.on' is 2"));
+  CHECK(s.read_words("f.on") == std::vector<uint32_t>{1, 0, 1});  // the refused write changed nothing
+  s.step("step", 0.0, 1.0);
+  CHECK(s.read_words("f.on") == std::vector<uint32_t>{0, 1, 0});
+  CHECK(std::string(nf_status_name(static_cast<nf_status>(99))) == "NF_ERROR_UNKNOWN");
+}

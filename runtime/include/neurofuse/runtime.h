@@ -150,8 +150,9 @@ NF_API nf_status nf_state_compartment(nf_state* state, const char* name, void** 
 
 /* Copies `count` elements of type `dtype` into / out of a compartment (of a
  * factored one too: reading computes its value from the factors).
- * Errors: INVALID_ARGUMENT, UNKNOWN_NAME, DTYPE (dtype differs), SHAPE
- * (count differs from the compartment's element count). */
+ * Errors: INVALID_ARGUMENT (also a bool element other than 0 or 1, written
+ * nowhere), UNKNOWN_NAME, DTYPE (dtype differs), SHAPE (count differs from
+ * the compartment's element count). */
 NF_API nf_status nf_state_write(nf_state* state, const char* name, int32_t dtype, const void* data, int64_t count);
 NF_API nf_status nf_state_read(nf_state* state, const char* name, int32_t dtype, void* out, int64_t count);
 
