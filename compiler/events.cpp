@@ -82,6 +82,11 @@ void add_event_checks(Factored& f, int64_t min_elements) {
       continue;
     const std::string& scale = *s->second.begin();
     if (!scale.empty() && written.count(scale)) continue;
+    // A scale's writes reset one facts word (its descriptor names one): a
+    // second matrix scaled by it keeps dense products.
+    bool shared = false;
+    for (const EventMatrix& e : f.events) shared = shared || (!scale.empty() && e.scale == scale);
+    if (shared) continue;
     EventMatrix e{c.name, c.name + "#facts", c.name + "#clear", scale};
     ir::Compartment facts{e.facts, ir::Type{ir::DType::I32, {}}, ir::Role::State, ir::Literal::i32(0), {}};
     ir::Compartment clear{e.clear, ir::Type{ir::DType::I32, ir::Shape{1, c.type.shape[1]}}, ir::Role::State,

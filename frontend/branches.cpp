@@ -29,6 +29,11 @@ bool same_value(const Value& a, const Value& b) {
   switch (a.kind) {
     case Value::Kind::Tensor: return a.tensor == b.tensor;
     case Value::Kind::Param: return a.text == b.text;
+    case Value::Kind::Tuple:
+      if (a.items.size() != b.items.size()) return false;
+      for (size_t i = 0; i < a.items.size(); ++i)
+        if (!same_value(a.items[i], b.items[i])) return false;
+      return true;
     case Value::Kind::Number: return a.number == b.number && a.is_int == b.is_int;
     case Value::Kind::Bool: return a.boolean == b.boolean;
     case Value::Kind::String: return a.text == b.text;
@@ -87,15 +92,14 @@ bool Elaborator::lower_both(const Stmt& s, size_t branch, const NodeRef& cond, S
     HeldWrites else_writes = std::move(held_.back());
     held_.pop_back();
     if (then_scope.returned || else_scope.returned) throw CannotMerge{};
-    // Locals either branch set; one defined in a single branch is gone after the 'if'.
+    // Locals either branch set; one defined in a single branch is gone after
+    // the 'if'. They replace the scope's only once every merge has succeeded.
+    std::map<std::string, Value> locals;
     for (const auto& [name, a] : then_scope.locals) {
       auto b = else_scope.locals.find(name);
       if (b == else_scope.locals.end()) continue;
-      scope.locals[name] = same_value(a, b->second) ? a : merge(cond, a, b->second);
+      locals[name] = same_value(a, b->second) ? a : merge(cond, a, b->second);
     }
-    for (auto it = scope.locals.begin(); it != scope.locals.end();)
-      it = then_scope.locals.count(it->first) && else_scope.locals.count(it->first) ? std::next(it)
-                                                                                   : scope.locals.erase(it);
     // Compartments either branch wrote, in the order of their first writes.
     std::vector<std::string> order = then_writes.order;
     for (const std::string& c : else_writes.order)
@@ -108,6 +112,7 @@ bool Elaborator::lower_both(const Stmt& s, size_t branch, const NodeRef& cond, S
       NodeRef then_value = value(then_writes), else_value = value(else_writes);
       commit_write(c, then_value == else_value ? then_value : process_->select(cond, then_value, else_value));
     }
+    scope.locals = std::move(locals);
     return true;
   } catch (const CannotMerge&) {
   } catch (const Error&) {
@@ -120,9 +125,24 @@ bool Elaborator::lower_both(const Stmt& s, size_t branch, const NodeRef& cond, S
 }
 
 Value Elaborator::merge(const NodeRef& cond, const Value& a, const Value& b) {
+  // Python floats on both sides (numbers, parameters, their arithmetic) stay
+  // binary64 parameter arithmetic; an integer, a bool or a string is a
+  // build-time value that a select cannot carry (it may be an index, a count,
+  // an exponent), so such an 'if' is decided when the model is built.
+  auto float64 = [](const Value& v) {
+    return (v.kind == Value::Kind::Number && !v.is_int) || v.kind == Value::Kind::Param ||
+           (v.kind == Value::Kind::Tensor && v.tensor->type.dtype == DType::F64);
+  };
+  for (const Value* v : {&a, &b})
+    if ((v->kind == Value::Kind::Number && v->is_int) || v->kind == Value::Kind::Bool ||
+        v->kind == Value::Kind::String)
+      throw CannotMerge{};
+  if (float64(a) && float64(b))
+    return Value::tensor_of(process_->select(cond, to_scalar64(a), to_scalar64(b)));
+  // Otherwise tensors: a number or parameter on one side is rounded to f32.
   auto tensor = [&](const Value& v) -> NodeRef {
     switch (v.kind) {
-      case Value::Kind::Tensor: case Value::Kind::Param: case Value::Kind::Number: case Value::Kind::Bool:
+      case Value::Kind::Tensor: case Value::Kind::Param: case Value::Kind::Number:
         return v.kind == Value::Kind::Tensor && v.tensor->type.dtype == DType::F64 ? v.tensor
                                                                                   : to_tensor(v, SourceLoc{});
       default: throw CannotMerge{};

@@ -1,5 +1,6 @@
 // The model language: what elaboration means (run through the interpreter) and
 // every diagnostic, with its message and position.
+#include <sstream>
 #include <catch2/catch.hpp>
 
 #include "frontend/frontend.h"
@@ -395,4 +396,50 @@ TEST_CASE("imports are relative to the importing file and may extend standard co
   // outputs = (x @ W) * gate * g + biases, then halved: (2*0.5 + 2*0.5) * 0.5
   CHECK(s.get("d.outputs").to_f32() == std::vector<float>{1, 1});
   CHECK_THROWS_WITH(frontend::load_model_file("/nonexistent/model.nf"), Contains("cannot open '/nonexistent/model.nf'"));
+}
+
+TEST_CASE("locals merged by a run-time if compute what the taken branch computes", "[frontend]") {
+  // Each component twice: the if on a run-time parameter, and the same if
+  // decided at build (static), for k on either side of its test. A float
+  // local merges (binary64, as the taken branch computes it) and k stays a
+  // run-time parameter; an integer local (an exponent) makes the if a
+  // build-time one; an unchanged tuple local does not get in the way.
+  struct Body { const char* text; bool runtime; };
+  const Body bodies[] = {{R"(
+  def advance_state(dt) {
+    a = 0.1
+    sh = (1, 3)
+    if IF {
+      a = 0.7 * k
+    }
+    x = x + a * k + zeros(sh)
+  }
+)", true}, {R"(
+  def advance_state(dt) {
+    n = 2
+    if IF {
+      n = 3
+    }
+    x = (x + 1.1) ** n * 0.5
+  }
+)", false}};
+  for (const Body& b : bodies)
+    for (double k : {0.3, 2.1, -0.5}) {
+      INFO(b.text << "k " << k);
+      std::string runtime = std::string("component C {\n  param k: float\n  state x[1, 3] = 0\n") + b.text + "}\n";
+      std::string fixed = runtime;
+      runtime.replace(runtime.find("IF"), 2, "k > 0");
+      fixed.replace(fixed.find("IF"), 2, "static(k > 0)");
+      std::ostringstream model;
+      model << "model m {\n  c = C(k=" << k << ")\n  process advance = c.advance_state\n}\n";
+      ir::Program p = frontend::compile_model_text(runtime + model.str());
+      ir::Program q = frontend::compile_model_text(fixed + model.str());
+      CHECK((p.find_param("c.k") != nullptr) == b.runtime);
+      ir::State s = ir::create_state(p, 0), t = ir::create_state(q, 0);
+      for (int step = 0; step < 5; ++step) {
+        ir::run_process(p, "advance", s, 0.0, 1.0);
+        ir::run_process(q, "advance", t, 0.0, 1.0);
+        CHECK(s.get("c.x").words == t.get("c.x").words);
+      }
+    }
 }

@@ -476,3 +476,43 @@ model m {
   CHECK(s.read_words("f.on") == std::vector<uint32_t>{0, 1, 0});
   CHECK(std::string(nf_status_name(static_cast<nf_status>(99))) == "NF_ERROR_UNKNOWN");
 }
+
+TEST_CASE("a mask shared by two static synapses: a host write reaches both products", "[runtime][events]") {
+  nf::ir::Program p = nf::frontend::compile_model_text(R"(
+model m {
+  z = BernoulliCell(n_units=8)
+  W1 = StaticSynapse(shape=(8, 5), weight_init=gaussian(0.0, 1.0))
+  W2 = StaticSynapse(shape=(8, 5), weight_init=gaussian(0.0, 1.0))
+  z.outputs >> W1.inputs
+  z.outputs >> W2.inputs
+  W1.mask >> W2.mask
+  process step = z.advance_state >> W1.advance_state >> W2.advance_state
+}
+)", "shared_mask.nf");
+  nf::compiler::BuildOptions o;
+  o.factor_min_elements = 0;
+  o.event_min_elements = 0;  // event-driven products for these small matrices too
+  nf::Module module(nf::compiler::jit_module(p, o));
+  nf::State compiled(module, 6);
+  nf::ir::State interp = nf::ir::create_state(p, 6);
+  const float masks[] = {1.0f, -2.0f, std::numeric_limits<float>::infinity(), 0.5f};
+  for (int k = 0; k < 8; ++k) {
+    nf::ir::Tensor z = interp.get("z.inputs");
+    for (size_t i = 0; i < z.size(); ++i) z.words[i] = std::bit_cast<uint32_t>(float((i + size_t(k)) % 3) * 0.4f);
+    interp.set("z.inputs", z);
+    compiled.write_words("z.inputs", z.words);
+    if (k % 2 == 1) {  // the host writes the shared mask between steps
+      nf::ir::Tensor m = interp.get("W1.mask");
+      m.words[0] = std::bit_cast<uint32_t>(masks[k / 2]);
+      interp.set("W1.mask", m);
+      compiled.write_words("W1.mask", m.words);
+    }
+    compiled.step("step", double(k), 1.0);
+    nf::ir::run_process(p, "step", interp, double(k), 1.0);
+    for (const char* c : {"W1.outputs", "W2.outputs"}) {
+      INFO("step " << k << ", " << c);
+      std::vector<uint32_t> got = compiled.read_words(c), want = interp.get(c).words;
+      for (size_t i = 0; i < got.size(); ++i) CHECK(same_f32(std::bit_cast<float>(got[i]), std::bit_cast<float>(want[i])));
+    }
+  }
+}
