@@ -131,12 +131,12 @@ component C {
     y = 10
     if tau > 0 {
       x = x - x / tau
-      k = 2
+      k = 2.0
     } elif tau < -1 {
       x = x * 3
-      k = 5
+      k = 5.0
     } else {
-      k = 7
+      k = 7.0
       key = key + 1
     }
     y = y + k
