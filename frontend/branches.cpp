@@ -44,6 +44,21 @@ bool same_value(const Value& a, const Value& b) {
 
 }  // namespace
 
+// An 'if' is one draw site: the draws inside a branch are numbered from 0
+// under the 'if's site and the branch's name ("#0/if2.then"), and the draws
+// after the 'if' go on from the next site. So a draw's stream depends on
+// where it is written, not on which branch runs or on whether the choice is
+// made at build or at run time.
+void Elaborator::in_branch(const char* which, const std::function<void()>& lower) {
+  const int site = draw_sites_;
+  const std::string path = branch_path_;
+  branch_path_ += "/if" + std::to_string(site) + "." + which;
+  draw_sites_ = 0;
+  lower();
+  branch_path_ = path;
+  draw_sites_ = site + 1;
+}
+
 void Elaborator::lower_if(const Stmt& s, size_t branch, Scope& scope) {
   if (branch == s.branches.size()) {
     lower_block(s.else_body, scope);
@@ -53,8 +68,8 @@ void Elaborator::lower_if(const Stmt& s, size_t branch, Scope& scope) {
   if (NodeRef c = runtime_condition(*cond, scope); c && lower_both(s, branch, c, scope)) return;
   Value c = eval_static(*cond, scope, "the condition of 'if'");
   if (c.kind != Value::Kind::Bool) fail(cond->loc, "the condition of 'if' must be true or false, got " + c.describe());
-  if (c.boolean) lower_block(body, scope);
-  else lower_if(s, branch + 1, scope);
+  if (c.boolean) in_branch("then", [&] { lower_block(body, scope); });
+  else in_branch("else", [&] { lower_if(s, branch + 1, scope); });
 }
 
 NodeRef Elaborator::runtime_condition(const Expr& cond, Scope& scope) {
@@ -85,10 +100,11 @@ bool Elaborator::lower_both(const Stmt& s, size_t branch, const NodeRef& cond, S
   try {
     Scope then_scope = scope, else_scope = scope;
     held_.emplace_back();
-    lower_block(s.branches[branch].second, then_scope);
+    in_branch("then", [&] { lower_block(s.branches[branch].second, then_scope); });
     HeldWrites then_writes = std::move(held_.back());
     held_.back() = {};
-    lower_if(s, branch + 1, else_scope);
+    draw_sites_ = sites;  // both branches are the same 'if' site
+    in_branch("else", [&] { lower_if(s, branch + 1, else_scope); });
     HeldWrites else_writes = std::move(held_.back());
     held_.pop_back();
     if (then_scope.returned || else_scope.returned) throw CannotMerge{};

@@ -6,6 +6,7 @@
 // methods' statements in order (lower.cpp).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -161,6 +162,8 @@ class Elaborator {
   // false (nothing changed) when they cannot be.
   ir::NodeRef runtime_condition(const Expr& cond, Scope& scope);
   bool lower_both(const Stmt& s, size_t branch, const ir::NodeRef& cond, Scope& scope);
+  // Lowers one branch of an 'if' (`which`: "then" or "else") with its own draw names.
+  void in_branch(const char* which, const std::function<void()>& lower);
   Value merge(const ir::NodeRef& cond, const Value& a, const Value& b);
   // A compartment's value at this point (seeing writes held back by the
   // branches being lowered), and a write (held back inside such a branch).
@@ -185,6 +188,7 @@ class Elaborator {
   };
   std::vector<HeldWrites> held_;
   int draw_sites_ = 0;             // draws so far in the method being lowered
+  std::string branch_path_;        // "/if1.then", "/if0.else/if2.then": the branches being lowered
   std::string method_occurrence_;  // "", or "@k" for the k-th run of a method in one process
   bool static_mode_ = false;
   std::set<std::string> static_params_;  // IR parameters that decided structure

@@ -48,10 +48,12 @@ Value Elaborator::eval_static(const Expr& e, Scope& scope, const std::string& wh
 }
 
 // A draw's stream is named by its instance, method and site (the how-many-th
-// draw of that method), so it is the same draw in any process; a method run
-// twice in one process draws under "@2", "@3", ... the second time on.
+// draw of that method, and the branches of the 'if's it is in), so it is the
+// same draw in any process and whichever branch is taken; a method run twice
+// in one process draws under "@2", "@3", ... the second time on.
 std::string Elaborator::next_stream(Scope& scope) {
-  return scope.instance->name + "." + scope.method + "#" + std::to_string(draw_sites_++) + method_occurrence_;
+  return scope.instance->name + "." + scope.method + "#" + std::to_string(draw_sites_++) + branch_path_ +
+         method_occurrence_;
 }
 
 NodeRef Elaborator::to_tensor(const Value& v, const SourceLoc& loc, DType hint) {

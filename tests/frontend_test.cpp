@@ -443,3 +443,41 @@ TEST_CASE("locals merged by a run-time if compute what the taken branch computes
       }
     }
 }
+
+TEST_CASE("a draw's stream is where it is written, not which branch ran or when the if was decided", "[frontend]") {
+  const char* text = R"(
+component C {
+  param k: float
+  state y[1, 4] = 0
+  state z[1, 4] = 0
+  state key: i32 = 0
+  def advance_state() {
+    if IF {
+      y = uniform(key, (1, 4))
+    } else {
+      y = normal(key, (1, 4))
+    }
+    z = uniform(key, (1, 4))
+    key = key + 1
+  }
+}
+)";
+  for (double k : {1.0, -1.0}) {
+    INFO("k " << k);
+    std::string runtime = text, fixed = text;
+    runtime.replace(runtime.find("IF"), 2, "k > 0");
+    fixed.replace(fixed.find("IF"), 2, "static(k > 0)");
+    std::ostringstream model;
+    model << "model m {\n  c = C(k=" << k << ")\n  process advance = c.advance_state\n}\n";
+    ir::Program p = frontend::compile_model_text(runtime + model.str());
+    ir::Program q = frontend::compile_model_text(fixed + model.str());
+    REQUIRE(p.find_param("c.k"));
+    ir::State s = ir::create_state(p, 3), t = ir::create_state(q, 3);
+    for (int step = 0; step < 3; ++step) {
+      ir::run_process(p, "advance", s, 0.0, 1.0);
+      ir::run_process(q, "advance", t, 0.0, 1.0);
+      CHECK(s.get("c.y").words == t.get("c.y").words);
+      CHECK(s.get("c.z").words == t.get("c.z").words);
+    }
+  }
+}

@@ -432,7 +432,7 @@ TEST_CASE("REINFORCESynapse: one evolve with the interpreter's normal draw (7.5a
   for (float learning_mask : {0.0f, 1.0f}) {
     INFO("eta " << eta << ", learning_mask " << learning_mask);
     Program p = compile(single(std::string(kReinforce11) + ", eta=" + std::to_string(eta) + ")", {"evolve", "reset"}));
-    const uint64_t seed = 2024;
+    const uint64_t seed = 2025;  // a seed whose draw moves the weights visibly (not a near-zero eps)
     State s = create_state(p, seed);
     run(p, "reset", s);
     REQUIRE(s.get("W.key").i32(0) == 42);
