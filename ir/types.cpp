@@ -1,6 +1,7 @@
 #include "ir/types.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace nf::ir {
 
@@ -24,7 +25,14 @@ std::optional<DType> dtype_from_name(const std::string& name) {
 
 int64_t Shape::num_elements() const {
   int64_t n = 1;
-  for (int64_t d : dims) n *= d;
+  for (int64_t d : dims) {
+    if (d < 0) return -1;  // not a shape (the verifier refuses negative dimensions)
+    if (d == 0) return 0;
+  }
+  for (int64_t d : dims) {
+    if (n > std::numeric_limits<int64_t>::max() / d) return std::numeric_limits<int64_t>::max();
+    n *= d;
+  }
   return n;
 }
 

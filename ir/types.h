@@ -24,6 +24,9 @@ const char* dtype_name(DType d);
 std::optional<DType> dtype_from_name(const std::string& name);
 
 constexpr int kMaxRank = 4;
+// The most elements one value may have (2^40: 4 TiB of f32); the verifier
+// refuses larger shapes, so element counts and byte offsets never overflow.
+constexpr int64_t kMaxElements = int64_t(1) << 40;
 
 struct Shape {
   std::vector<int64_t> dims;
@@ -34,6 +37,9 @@ struct Shape {
 
   int rank() const { return static_cast<int>(dims.size()); }
   int64_t operator[](int i) const { return dims[static_cast<size_t>(i)]; }
+  // The product of the dimensions; saturates at INT64_MAX instead of
+  // overflowing (the verifier refuses any above kMaxElements), -1 for a
+  // negative dimension.
   int64_t num_elements() const;
   // Row-major strides in elements.
   std::vector<int64_t> strides() const;

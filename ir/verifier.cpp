@@ -57,6 +57,8 @@ class Verifier {
                           "; at most " + std::to_string(kMaxRank) + " is supported");
       for (int64_t d : c.type.shape.dims)
         if (d < 0) report(c.loc, "compartment '" + c.name + "' has a negative dimension in " + c.type.str());
+      if (c.type.shape.num_elements() > kMaxElements)
+        report(c.loc, "compartment '" + c.name + "' " + c.type.str() + " has more than 2^40 elements");
       if (c.type.dtype == DType::F64)
         report(c.loc, "compartment '" + c.name + "' is " + c.type.str() + "; f64 is only for parameter arithmetic");
       else if (c.init.dtype != c.type.dtype)
@@ -102,6 +104,8 @@ class Verifier {
       report(n.loc, where + "result " + n.type.str() + " has rank above " + std::to_string(kMaxRank));
     for (int64_t d : n.type.shape.dims)
       if (d < 0) report(n.loc, where + "negative dimension in " + n.type.str());
+    if (n.type.shape.num_elements() > kMaxElements)
+      report(n.loc, where + "result " + n.type.str() + " has more than 2^40 elements");
     Inferred r = infer_type(n.op, ops, n.attrs, n.type);
     if (!r.type) {
       report(n.loc, where + r.error);

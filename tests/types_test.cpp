@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <limits>
+
 #include "ir/types.h"
 
 using namespace nf::ir;
@@ -22,6 +24,10 @@ TEST_CASE("shapes: element counts, row-major strides, text", "[types]") {
   CHECK(Shape{}.num_elements() == 1);
   CHECK(Shape{2, 0, 3}.num_elements() == 0);
   CHECK(Shape{2, 3, 4}.strides() == std::vector<int64_t>{12, 4, 1});
+  // Saturates instead of wrapping (2^34 * 2^30 = 2^64 wrapped to 0).
+  CHECK(Shape{int64_t(1) << 34, int64_t(1) << 30}.num_elements() == std::numeric_limits<int64_t>::max());
+  CHECK(Shape{int64_t(1) << 34, 0}.num_elements() == 0);
+  CHECK(Shape{3, -1}.num_elements() == -1);
   CHECK(Shape{}.str() == "[]");
   CHECK((Type{DType::Bool, {1, 36}}.str()) == "bool[1,36]");
   CHECK(dtype_from_name("i32") == DType::I32);
