@@ -216,8 +216,10 @@ class HeaderParser {
       if (pos_ >= text_.size() || text_[pos_] < '0' || text_[pos_] > '9') error("a digit");
       uint64_t n = 0;
       while (pos_ < text_.size() && text_[pos_] >= '0' && text_[pos_] <= '9') {
-        n = n * 10 + uint64_t(text_[pos_++] - '0');
-        if (n > uint64_t(std::numeric_limits<int64_t>::max())) error("an integer that fits in 64 bits");
+        const uint64_t digit = uint64_t(text_[pos_++] - '0');
+        // Checked before it is formed: n * 10 + digit could wrap uint64.
+        if (n > (uint64_t(std::numeric_limits<int64_t>::max()) - digit) / 10) error("an integer that fits in 64 bits");
+        n = n * 10 + digit;
       }
       if (pos_ < text_.size() && (text_[pos_] == 'L' || text_[pos_] == 'l')) ++pos_;  // Python 2 long
       v.integer = negative ? -int64_t(n) : int64_t(n);

@@ -286,6 +286,9 @@ TEST_CASE("decode_npy reports every malformed file", "[npz]") {
   CHECK_THAT(err(header("{'descr': '<i4}")), Contains("expected closing '"));
   CHECK_THAT(err(header("{'descr': 1" + std::string(10, '0') + std::string(10, '0') + "}")),
              Contains("expected an integer that fits in 64 bits"));
+  // 2 * 10^19 wrapped uint64 to about 1.55 * 10^18 and passed as a wrong dimension.
+  CHECK_THAT(err(header("{'descr': '<i4', 'fortran_order': False, 'shape': (20000000000000000000,)}")),
+             Contains("expected an integer that fits in 64 bits"));
   CHECK_THAT(err(header("{'shape': " + std::string(100, '(') + "}")), Contains("expected less nesting"));
   CHECK(err(header("{'descr': '<i4', 'fortran_order': False}")) == "x.npy: .npy header has no 'shape'");
   CHECK(err(header("{'descr': '<i4', 'descr': '<i4'}")) == "x.npy: duplicate key 'descr' in .npy header");
