@@ -32,6 +32,7 @@ struct Expr {
   };
   Kind kind;
   SourceLoc loc;
+  int depth = 1;  // of the expression tree below (parser.cpp bounds it)
   double number = 0;
   bool is_int = false;
   bool boolean = false;

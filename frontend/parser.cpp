@@ -425,17 +425,42 @@ class Parser {
     e->text = std::move(text);
     return e;
   }
+  // Expressions are bounded so that neither parsing nor lowering them can
+  // run out of stack: at most kMaxNesting levels of parentheses, calls,
+  // subscripts and unary signs, and a tree at most kMaxDepth deep (a sum of
+  // kMaxDepth terms).
+  static constexpr int kMaxNesting = 200;
+  static constexpr int kMaxDepth = 1000;
+  struct Nesting {
+    Parser& p;
+    explicit Nesting(Parser& parser) : p(parser) {
+      if (++p.nesting_ > kMaxNesting)
+        p.fail("the expression nests too deeply (more than " + std::to_string(kMaxNesting) +
+               " levels of parentheses, calls or signs); split it with local names");
+    }
+    ~Nesting() { --p.nesting_; }
+  };
+  ExprP deepen(std::shared_ptr<Expr> e) {
+    for (const ExprP& x : e->items)
+      if (x) e->depth = std::max(e->depth, x->depth + 1);
+    if (e->depth > kMaxDepth)
+      error_at(e->loc, "the expression is more than " + std::to_string(kMaxDepth) +
+                           " operations deep; split it with local names");
+    return e;
+  }
+
   ExprP binary(const Token& op, ExprP a, ExprP b) {
     auto e = std::make_shared<Expr>();
     e->kind = Expr::Kind::Binary;
     e->loc = op.loc;
     e->text = op.text;
     e->items = {std::move(a), std::move(b)};
-    return e;
+    return deepen(e);
   }
 
   // A if COND else B: COND must be known when the model is built.
   ExprP parse_expr() {
+    Nesting nested(*this);
     ExprP e = parse_or();
     if (!at_name("if")) return e;
     Token op = take();
@@ -446,7 +471,7 @@ class Parser {
     if (!at_name("else")) fail("expected 'else' in 'A if CONDITION else B'");
     take();
     choice->items = {e, cond, parse_expr()};
-    return choice;
+    return deepen(choice);
   }
 
   ExprP parse_or() {
@@ -472,8 +497,9 @@ class Parser {
       e->kind = Expr::Kind::Unary;
       e->loc = op.loc;
       e->text = "not";
+      Nesting nested(*this);
       e->items = {parse_not()};
-      return e;
+      return deepen(e);
     }
     return parse_comparison();
   }
@@ -510,13 +536,14 @@ class Parser {
   }
   ExprP parse_unary() {
     if (at_punct("-") || at_punct("+")) {
+      Nesting nested(*this);
       Token op = take();
       auto e = std::make_shared<Expr>();
       e->kind = Expr::Kind::Unary;
       e->loc = op.loc;
       e->text = op.text;
       e->items = {parse_unary()};
-      return e;
+      return deepen(e);
     }
     return parse_power();
   }
@@ -628,6 +655,7 @@ class Parser {
 
   std::vector<Token> tokens_;
   size_t pos_ = 0;
+  int nesting_ = 0;  // parse_expr and sign levels open (Nesting)
   FileAst file_;
 };
 
