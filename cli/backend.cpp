@@ -44,17 +44,18 @@ void Backend::run_steps(const std::vector<std::string>& processes, double t0, do
   }
 }
 
-namespace {
-
-// The interpreter's state in NumPy files, in the runtime's checkpoint format
-// (runtime.h): one array per compartment (its dtype and shape), parameters
-// as float64 scalars (float32 accepted), "seed" as uint64.
-npz::DType npz_of(ir::DType d) {
-  return d == ir::DType::I32 ? npz::DType::I32 : d == ir::DType::Bool ? npz::DType::Bool : npz::DType::F32;
+npz::DType npz_dtype(ir::DType d) {
+  switch (d) {
+    case ir::DType::F32: return npz::DType::F32;
+    case ir::DType::I32: return npz::DType::I32;
+    case ir::DType::Bool: return npz::DType::Bool;
+    case ir::DType::F64: return npz::DType::F64;
+  }
+  return npz::DType::F32;
 }
 
 npz::Array array_of(const ir::Tensor& t) {
-  npz::Array a{npz_of(t.type.dtype), t.type.shape.dims, {}};
+  npz::Array a{npz_dtype(t.type.dtype), t.type.shape.dims, {}};
   if (t.type.dtype == ir::DType::Bool) {
     for (uint32_t w : t.words) a.data.push_back(w ? 1 : 0);
   } else {
@@ -64,20 +65,19 @@ npz::Array array_of(const ir::Tensor& t) {
   return a;
 }
 
-// A shape as NumPy prints it: "(4, 3)", "(5,)", "()".
-std::string numpy_shape(const std::vector<int64_t>& s) {
-  std::string out = "(";
-  for (size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
-  return out + (s.size() == 1 ? ",)" : ")");
-}
+namespace {
+
+// The interpreter's state in NumPy files, in the runtime's checkpoint format
+// (runtime.h): one array per compartment (its dtype and shape), parameters
+// as float64 scalars (float32 accepted), "seed" as uint64.
 
 // The tensor an array holds for compartment `name` of type `type`, or an
 // error saying why it does not fit.
 ir::Tensor tensor_of(const npz::Array& a, const std::string& name, const ir::Type& type, const std::string& where) {
-  if (a.dtype != npz_of(type.dtype) || a.shape != type.shape.dims)
-    throw Error(where + "holds " + std::string(npz::dtype_descr(a.dtype)) + " " + numpy_shape(a.shape) +
-                " but compartment '" + name + "' is " + std::string(npz::dtype_descr(npz_of(type.dtype))) + " " +
-                numpy_shape(type.shape.dims));
+  if (a.dtype != npz_dtype(type.dtype) || a.shape != type.shape.dims)
+    throw Error(where + "holds " + std::string(npz::dtype_descr(a.dtype)) + " " + npz::shape_text(a.shape) +
+                " but compartment '" + name + "' is " + std::string(npz::dtype_descr(npz_dtype(type.dtype))) + " " +
+                npz::shape_text(type.shape.dims));
   ir::Tensor t(type);
   if (type.dtype == ir::DType::Bool) {
     for (size_t i = 0; i < t.size(); ++i) t.words[i] = a.data[i] ? 1u : 0u;

@@ -11,6 +11,7 @@
 #include "common/schedule.h"
 #include "ir/program.h"
 #include "ir/tensor.h"
+#include "runtime/npz.h"
 
 namespace nf::cli {
 
@@ -59,6 +60,11 @@ struct BackendOptions {
   uint64_t seed = 0;
   int opt_level = 2;
 };
+
+// The NumPy dtype of a compartment's, and a tensor as a NumPy array (bool
+// elements as bytes), the encoding checkpoints and recordings use.
+npz::DType npz_dtype(ir::DType d);
+npz::Array array_of(const ir::Tensor& t);
 
 // Throws nf::Error for an unknown kind or a failed compilation.
 std::unique_ptr<Backend> make_backend(const ir::Program& program, const BackendOptions& options);

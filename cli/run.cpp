@@ -58,26 +58,6 @@ const char* kRunHelp =
     "\n"
     "Nothing is written when the run fails.\n";
 
-npz::DType npz_dtype(ir::DType d) {
-  switch (d) {
-    case ir::DType::F32: return npz::DType::F32;
-    case ir::DType::I32: return npz::DType::I32;
-    case ir::DType::Bool: return npz::DType::Bool;
-    case ir::DType::F64: return npz::DType::F64;
-  }
-  return npz::DType::F32;
-}
-
-// Appends a tensor's elements to an array's data in NumPy's encoding.
-void append(npz::Array& a, const ir::Tensor& t) {
-  if (t.type.dtype == ir::DType::Bool) {
-    for (uint32_t w : t.words) a.data.push_back(uint8_t(w != 0));
-    return;
-  }
-  size_t at = a.data.size();
-  a.data.resize(at + t.words.size() * 4);
-  std::memcpy(a.data.data() + at, t.words.data(), t.words.size() * 4);
-}
 
 // Row k of a driving array, as a tensor of the compartment's type.
 ir::Tensor row(const npz::Array& a, int64_t k, const ir::Type& type) {
@@ -357,14 +337,11 @@ int run_command(const std::vector<std::string>& args) {
     if (!out_path.empty()) {
       npz::Entries entries;
       for (size_t r = 0; r < records.size(); ++r) {
-        npz::Array a;
-        a.dtype = npz_dtype(record_types[r].dtype);
-        a.shape = {steps};
-        a.shape.insert(a.shape.end(), record_types[r].shape.dims.begin(), record_types[r].shape.dims.end());
-        ir::Tensor all(ir::Type{record_types[r].dtype, ir::Shape(a.shape)});
+        std::vector<int64_t> shape = {steps};
+        shape.insert(shape.end(), record_types[r].shape.dims.begin(), record_types[r].shape.dims.end());
+        ir::Tensor all(ir::Type{record_types[r].dtype, ir::Shape(shape)});
         all.words = std::move(record_words[r]);
-        append(a, all);
-        entries.push_back({records[r], std::move(a)});
+        entries.push_back({records[r], array_of(all)});
       }
       npz::write_npz(out_path, entries);
     } else if (!records.empty()) {

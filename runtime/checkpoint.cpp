@@ -21,12 +21,6 @@ nf::npz::DType npz_dtype(int32_t dtype) {
 
 std::vector<int64_t> shape_of(const nf_compartment_info& c) { return std::vector<int64_t>(c.shape, c.shape + c.rank); }
 
-std::string shape_text(const std::vector<int64_t>& s) {
-  std::string out = "(";
-  for (size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
-  return out + (s.size() == 1 ? ",)" : ")");
-}
-
 nf::npz::Array compartment_array(nf_state* s, const nf_compartment_info& c) {
   nf::npz::Array a;
   a.dtype = npz_dtype(c.dtype);
@@ -47,9 +41,9 @@ nf::npz::Array compartment_array(nf_state* s, const nf_compartment_info& c) {
 // Checks that an array fits a compartment; "" if it does, else why not.
 std::string misfit(const nf::npz::Array& a, const nf_compartment_info& c) {
   if (a.dtype != npz_dtype(c.dtype) || a.shape != shape_of(c))
-    return std::string("holds ") + std::string(nf::npz::dtype_descr(a.dtype)) + " " + shape_text(a.shape) +
+    return std::string("holds ") + std::string(nf::npz::dtype_descr(a.dtype)) + " " + nf::npz::shape_text(a.shape) +
            " but compartment '" + c.name + "' is " + std::string(nf::npz::dtype_descr(npz_dtype(c.dtype))) + " " +
-           shape_text(shape_of(c));
+           nf::npz::shape_text(shape_of(c));
   return "";
 }
 

@@ -508,6 +508,12 @@ void write_file(const std::string& path, std::span<const uint8_t> bytes) {
 size_t dtype_size(DType dtype) { return info(dtype).size; }
 std::string_view dtype_descr(DType dtype) { return info(dtype).descr; }
 
+std::string shape_text(const std::vector<int64_t>& s) {
+  std::string out = "(";
+  for (size_t i = 0; i < s.size(); ++i) out += (i ? ", " : "") + std::to_string(s[i]);
+  return out + (s.size() == 1 ? ",)" : ")");
+}
+
 int64_t Array::num_elements() const { return int64_t(data_bytes(shape, dtype, "array") / dtype_size(dtype)); }
 
 uint32_t crc32(std::span<const uint8_t> bytes, uint32_t crc) {

@@ -42,6 +42,8 @@ size_t dtype_size(DType dtype);
 // The NumPy descr written to headers: "<f4", "<i4", "|b1", "<u4", "<f8",
 // "<i8", "|u1", "<u8". (Reading also accepts any byte-order mark on 1-byte types.)
 std::string_view dtype_descr(DType dtype);
+// A shape as NumPy prints it: "(4, 3)", "(5,)", "()".
+std::string shape_text(const std::vector<int64_t>& shape);
 
 // An n-dimensional array.
 //   shape: one extent (>= 0) per axis; empty for a scalar, which has one

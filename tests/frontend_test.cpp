@@ -398,6 +398,18 @@ TEST_CASE("imports are relative to the importing file and may extend standard co
   CHECK_THROWS_WITH(frontend::load_model_file("/nonexistent/model.nf"), Contains("cannot open '/nonexistent/model.nf'"));
 }
 
+// A component whose text has IF where a condition goes, built twice with
+// C(k=k): with the if on the run-time parameter k, and decided at build
+// (static); the two programs, run-time first.
+static std::pair<ir::Program, ir::Program> runtime_and_static(const std::string& component, double k) {
+  std::string runtime = component, fixed = component;
+  runtime.replace(runtime.find("IF"), 2, "k > 0");
+  fixed.replace(fixed.find("IF"), 2, "static(k > 0)");
+  std::ostringstream model;
+  model << "model m {\n  c = C(k=" << k << ")\n  process advance = c.advance_state\n}\n";
+  return {frontend::compile_model_text(runtime + model.str()), frontend::compile_model_text(fixed + model.str())};
+}
+
 TEST_CASE("locals merged by a run-time if compute what the taken branch computes", "[frontend]") {
   // Each component twice: the if on a run-time parameter, and the same if
   // decided at build (static), for k on either side of its test. A float
@@ -426,14 +438,8 @@ TEST_CASE("locals merged by a run-time if compute what the taken branch computes
   for (const Body& b : bodies)
     for (double k : {0.3, 2.1, -0.5}) {
       INFO(b.text << "k " << k);
-      std::string runtime = std::string("component C {\n  param k: float\n  state x[1, 3] = 0\n") + b.text + "}\n";
-      std::string fixed = runtime;
-      runtime.replace(runtime.find("IF"), 2, "k > 0");
-      fixed.replace(fixed.find("IF"), 2, "static(k > 0)");
-      std::ostringstream model;
-      model << "model m {\n  c = C(k=" << k << ")\n  process advance = c.advance_state\n}\n";
-      ir::Program p = frontend::compile_model_text(runtime + model.str());
-      ir::Program q = frontend::compile_model_text(fixed + model.str());
+      auto [p, q] = runtime_and_static(std::string("component C {\n  param k: float\n  state x[1, 3] = 0\n") +
+                                           b.text + "}\n", k);
       CHECK((p.find_param("c.k") != nullptr) == b.runtime);
       ir::State s = ir::create_state(p, 0), t = ir::create_state(q, 0);
       for (int step = 0; step < 5; ++step) {
@@ -464,13 +470,7 @@ component C {
 )";
   for (double k : {1.0, -1.0}) {
     INFO("k " << k);
-    std::string runtime = text, fixed = text;
-    runtime.replace(runtime.find("IF"), 2, "k > 0");
-    fixed.replace(fixed.find("IF"), 2, "static(k > 0)");
-    std::ostringstream model;
-    model << "model m {\n  c = C(k=" << k << ")\n  process advance = c.advance_state\n}\n";
-    ir::Program p = frontend::compile_model_text(runtime + model.str());
-    ir::Program q = frontend::compile_model_text(fixed + model.str());
+    auto [p, q] = runtime_and_static(text, k);
     REQUIRE(p.find_param("c.k"));
     ir::State s = ir::create_state(p, 3), t = ir::create_state(q, 3);
     for (int step = 0; step < 3; ++step) {
