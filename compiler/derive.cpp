@@ -1,5 +1,6 @@
 #include "compiler/derive.h"
 
+#include <algorithm>
 #include <map>
 #include <set>
 
@@ -10,40 +11,92 @@ namespace {
 using ir::Node;
 using ir::NodeRef;
 
-bool has_param(const Node& n) {
-  if (n.op == ir::Op::Param) return true;
-  for (const NodeRef& o : n.operands)
-    if (has_param(*o)) return true;
-  return false;
+// What a process's nodes are, found in one pass over its body (operands come
+// first): chains of 100,000s of nodes and values shared many times over must
+// cost linear time, without recursion.
+struct Analysis {
+  std::set<const Node*> parameter_expressions;  // ir::is_parameter_expression
+  std::set<const Node*> reads_param;            // a parameter expression that reads a parameter
+  std::map<const Node*, size_t> key;            // structural identity, see key_of
+  std::map<const Node*, size_t> position;       // index in the body
+
+  // A value worth computing once per parameter change: a parameter expression
+  // with an operation in it (a bare parameter read is one load already), that
+  // reads a parameter, and that a step uses where it meets arrays (not an f64
+  // intermediate of parameter arithmetic).
+  bool is_value(const Node& n) const {
+    return n.type.shape.rank() == 0 && n.type.dtype != ir::DType::F64 && n.op != ir::Op::Param &&
+           n.op != ir::Op::Const && reads_param.count(&n);
+  }
+};
+
+// Two parameter values share a key exactly when they compute the same thing:
+// ops, types, attributes and operands (so each is derived once, across
+// processes). The key of a node is the number of its text: op, type,
+// attributes and the keys of its operands.
+class Keys {
+ public:
+  size_t key_of(const Node& n, const Analysis& a) {
+    std::string k = std::string(ir::op_name(n.op)) + ":" + n.type.str() + ":" + n.attrs.name + ":" +
+                    (n.op == ir::Op::Const ? n.attrs.literal.str() + ir::dtype_name(n.attrs.literal.dtype) : "") + "(";
+    for (const NodeRef& o : n.operands) k += std::to_string(a.key.at(o.get())) + ",";
+    return numbers_.emplace(k + ")", numbers_.size()).first->second;
+  }
+
+ private:
+  std::map<std::string, size_t> numbers_;
+};
+
+Analysis analyze(const ir::Process& proc, Keys& keys) {
+  Analysis a;
+  for (const NodeRef& n : proc.body) {
+    a.position[n.get()] = a.position.size();
+    if (!n->defines_value()) continue;
+    bool parameters = false, reads = n->op == ir::Op::Param;
+    switch (ir::op_class(n->op)) {
+      case ir::OpClass::Const: case ir::OpClass::Param: parameters = true; break;
+      case ir::OpClass::Unary: case ir::OpClass::Binary: case ir::OpClass::Compare: case ir::OpClass::Ternary:
+      case ir::OpClass::Cast:
+        parameters = true;
+        for (const NodeRef& o : n->operands) {
+          parameters = parameters && a.parameter_expressions.count(o.get());
+          reads = reads || a.reads_param.count(o.get());
+        }
+        break;
+      default: break;
+    }
+    if (!parameters) continue;
+    a.parameter_expressions.insert(n.get());
+    if (reads) a.reads_param.insert(n.get());
+    a.key[n.get()] = keys.key_of(*n, a);
+  }
+  return a;
 }
 
-// A value worth computing once per parameter change: a parameter expression
-// with an operation in it (a bare parameter read is one load already), that
-// reads a parameter, and that a step uses where it meets arrays (not an f64
-// intermediate of parameter arithmetic).
-bool is_value(const Node& n) {
-  return n.type.shape.rank() == 0 && n.type.dtype != ir::DType::F64 && n.op != ir::Op::Param &&
-         n.op != ir::Op::Const && ir::is_parameter_expression(n) && has_param(n);
-}
-
-// A copy of `n`'s tree appended to `body`, operands first (one copy per node).
-NodeRef copy_into(const NodeRef& n, std::vector<NodeRef>& body, std::map<const Node*, NodeRef>& copies) {
-  if (auto it = copies.find(n.get()); it != copies.end()) return it->second;
-  std::vector<NodeRef> ops;
-  for (const NodeRef& o : n->operands) ops.push_back(copy_into(o, body, copies));
-  NodeRef c = Node::make(n->op, n->type, std::move(ops), n->attrs, n->loc);
-  body.push_back(c);
-  copies[n.get()] = c;
-  return c;
-}
-
-// A text that two parameter values share exactly when they compute the same
-// thing: ops, types, attributes and operands (so each is derived once).
-std::string key_of(const Node& n) {
-  std::string k = std::string(ir::op_name(n.op)) + ":" + n.type.str() + ":" + n.attrs.name + ":" +
-                  (n.op == ir::Op::Const ? n.attrs.literal.str() + ir::dtype_name(n.attrs.literal.dtype) : "") + "(";
-  for (const NodeRef& o : n.operands) k += key_of(*o) + ",";
-  return k + ")";
+// Copies of `value` and the parameter expressions it is made of, appended to
+// `body` in `proc`'s order (one copy per node); returns the copy of `value`.
+NodeRef copy_into(const NodeRef& value, const ir::Process& proc, const Analysis& a, std::vector<NodeRef>& body,
+                  std::map<const Node*, NodeRef>& copies) {
+  std::set<const Node*> needed;
+  std::vector<const Node*> pending{value.get()};
+  while (!pending.empty()) {
+    const Node* n = pending.back();
+    pending.pop_back();
+    if (copies.count(n) || !needed.insert(n).second) continue;
+    for (const NodeRef& o : n->operands) pending.push_back(o.get());
+  }
+  std::vector<const NodeRef*> order;
+  for (const Node* n : needed) order.push_back(&proc.body[a.position.at(n)]);
+  std::sort(order.begin(), order.end());
+  for (const NodeRef* at : order) {
+    const NodeRef& n = *at;
+    std::vector<NodeRef> ops;
+    for (const NodeRef& o : n->operands) ops.push_back(copies.at(o.get()));
+    NodeRef c = Node::make(n->op, n->type, std::move(ops), n->attrs, n->loc);
+    body.push_back(c);
+    copies[n.get()] = c;
+  }
+  return copies.at(value.get());
 }
 
 }  // namespace
@@ -52,14 +105,16 @@ void hoist_parameter_values(Factored& f) {
   ir::Program& program = f.program;
   std::vector<NodeRef> derive;
   std::map<const Node*, NodeRef> copies;
-  std::map<std::string, std::string> names;  // key_of(value) -> its compartment
+  std::map<size_t, std::string> names;  // key of a value -> its compartment
+  Keys keys;
   for (ir::Process& proc : program.processes) {
+    const Analysis a = analyze(proc, keys);
     // The values: parameter values used by something that is not one.
     std::set<const Node*> values;
     for (const NodeRef& n : proc.body) {
-      if (n->defines_value() && ir::is_parameter_expression(*n)) continue;
+      if (a.parameter_expressions.count(n.get())) continue;
       for (const NodeRef& o : n->operands)
-        if (is_value(*o)) values.insert(o.get());
+        if (a.is_value(*o)) values.insert(o.get());
     }
     if (values.empty()) continue;
     // Each value becomes a read of its hidden compartment; nodes that use
@@ -69,12 +124,12 @@ void hoist_parameter_values(Factored& f) {
     for (const NodeRef& n : proc.body) {
       NodeRef r = n;
       if (values.count(n.get())) {
-        auto [it, fresh] = names.emplace(key_of(*n), "parameters#value" + std::to_string(names.size()));
+        auto [it, fresh] = names.emplace(a.key.at(n.get()), "parameters#value" + std::to_string(names.size()));
         ir::Attrs named;
         named.name = it->second;
         if (fresh) {
           program.compartments.push_back({named.name, n->type, ir::Role::State, ir::Literal{n->type.dtype, 0}, {}});
-          derive.push_back(Node::make(ir::Op::Write, n->type, {copy_into(n, derive, copies)}, named));
+          derive.push_back(Node::make(ir::Op::Write, n->type, {copy_into(n, proc, a, derive, copies)}, named));
         }
         r = Node::make(ir::Op::Read, n->type, {}, named, n->loc);
       } else {

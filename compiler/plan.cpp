@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <map>
 #include <set>
 
 namespace nf::compiler {
@@ -110,11 +111,15 @@ class ProcessPlanner {
 
   void find_live() {
     std::set<const ir::Node*> live;
-    std::function<void(const ir::Node*)> visit = [&](const ir::Node* n) {
-      if (!live.insert(n).second) return;
-      for (const ir::Node* o : operands(n)) visit(o);
-    };
-    for (const auto& [name, v] : final_writes_) visit(v);
+    std::vector<const ir::Node*> pending;  // a worklist: chains can be 100,000s of nodes long
+    for (const auto& [name, v] : final_writes_)
+      if (live.insert(v).second) pending.push_back(v);
+    while (!pending.empty()) {
+      const ir::Node* n = pending.back();
+      pending.pop_back();
+      for (const ir::Node* o : operands(n))
+        if (live.insert(o).second) pending.push_back(o);
+    }
     for (const ir::NodeRef& n : process_.body)
       if (live.count(n.get())) order_.push_back(n.get());
     for (const ir::Node* n : order_)
@@ -140,7 +145,35 @@ class ProcessPlanner {
         }
       }
     }
+    bound_fused_depth(m);
     return m;
+  }
+
+  // Fused values are at most kMaxFusedDepth operations deep: a longer chain (a
+  // method of 30,000 statements updating one value) is stored every
+  // kMaxFusedDepth operations. This bounds the recursion of kernel formation
+  // and code generation, and changes no bits (a stored value reads back
+  // exactly). f64 parameter arithmetic is never stored; a chain of it deeper
+  // than kMaxScalarDepth is refused.
+  static constexpr int kMaxFusedDepth = 256;
+  static constexpr int kMaxScalarDepth = 2000;
+  void bound_fused_depth(std::set<const ir::Node*>& m) {
+    std::map<const ir::Node*, int> depth;
+    for (const ir::Node* n : order_) {
+      int d = 0;
+      const bool scalar = n->type.dtype == ir::DType::F64;
+      if (scalar || !is_leaf(*n))
+        for (const ir::Node* o : operands(n))
+          if (!m.count(o)) d = std::max(d, depth[o] + 1);
+      if (scalar && d > kMaxScalarDepth)
+        throw Error("process '" + process_.name + "': an expression of parameters is more than " +
+                    std::to_string(kMaxScalarDepth) + " operations deep");
+      if (!scalar && d > kMaxFusedDepth) {
+        m.insert(n);
+        d = 0;
+      }
+      depth[n] = d;
+    }
   }
 
   // One unit of work per stored value, before merging.
@@ -270,14 +303,14 @@ class ProcessPlanner {
   // earlier one moves forward); the other unit dies.
   static void join(Unit& earlier, Unit& later, Unit& keep) {
     Unit joined;
+    std::set<const ir::Node*> fused;  // joined.kernel.fused as a set: loops can fuse 100,000s of values
     joined.kernel.kind = is_sweep(earlier) || is_sweep(later) ? KernelKind::RowSweep : KernelKind::Elementwise;
     joined.kernel.domain = earlier.kernel.domain;
     for (Unit* u : {&earlier, &later}) {
       for (const KernelOutput& o : u->kernel.outputs) joined.kernel.outputs.push_back(o);
       for (const ir::Node* p : u->kernel.swept) joined.kernel.swept.push_back(p);
       for (const ir::Node* f : u->kernel.fused)
-        if (std::find(joined.kernel.fused.begin(), joined.kernel.fused.end(), f) == joined.kernel.fused.end())
-          joined.kernel.fused.push_back(f);
+        if (fused.insert(f).second) joined.kernel.fused.push_back(f);
       for (const auto& [c, id] : u->reads) {
         auto [it, fresh] = joined.reads.emplace(c, id);
         if (!fresh) it->second = it->second && id;
