@@ -97,7 +97,17 @@ class Interpreter : public Backend {
   // Every entry is checked before anything changes, as nf_state_load does.
   void load_state(const std::string& path) override {
     ir::State next = state_;
-    for (const auto& [name, a] : npz::read_npz(path)) {
+    auto accept = [&](const std::string& name, uint64_t npy_bytes) {  // before inflating, as nf_state_load
+      uint64_t data = 8;
+      if (const ir::Compartment* c = program_.find_compartment(name))
+        data = uint64_t(c->type.shape.num_elements()) * (c->type.dtype == ir::DType::Bool ? 1 : 4);
+      else if (name != "seed" && !program_.find_param(name))
+        throw Error(path + ": entry '" + name + "' is not a compartment or run-time parameter of this model");
+      if (npy_bytes > data + npz::kMaxNpyHeaderBytes)
+        throw Error(path + ": entry '" + name + "' declares " + std::to_string(npy_bytes) +
+                    " bytes, more than its value can take (" + std::to_string(data) + " bytes of data)");
+    };
+    for (const auto& [name, a] : npz::read_npz(path, accept)) {
       std::string where = path + ": entry '" + name + "' ";
       if (name == "seed") {
         if (a.dtype != npz::DType::U64 || !a.shape.empty()) throw Error(where + "must be a uint64 scalar");

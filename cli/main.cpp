@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "cli/cli.h"
+#include "common/read_file.h"
 #include "compiler/build.h"
 #include "compiler/plan.h"
 #include "compiler/target_info.h"
@@ -19,11 +20,13 @@ Loaded load(const std::string& path, const std::string& model) {
   Loaded out;
   if (path.size() > 5 && path.compare(path.size() - 5, 5, ".nfir") == 0) {
     if (!model.empty()) throw Error("--model applies to .nf files, not IR text");
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error("cannot open '" + path + "'");
-    std::stringstream text;
-    text << in.rdbuf();
-    out.program = ir::parse_program(std::make_shared<const SourceFile>(SourceFile{path, text.str()}));
+    std::string text;
+    try {
+      text = read_regular_file<std::string>(path, kMaxTextFileBytes);
+    } catch (const FileReadError& e) {
+      throw Error("cannot read '" + path + "': " + std::string(e.what()).substr(path.size() + 2));
+    }
+    out.program = ir::parse_program(std::make_shared<const SourceFile>(SourceFile{path, std::move(text)}));
     return out;
   }
   frontend::Options options;

@@ -28,6 +28,7 @@
 #include <llvm/TargetParser/Host.h>
 #include <llvm/TargetParser/SubtargetFeature.h>
 
+#include "common/read_file.h"
 #include "compiler/codegen.h"
 #include "compiler/events.h"
 #include "compiler/fingerprint.h"
@@ -162,12 +163,13 @@ void write_atomically(const std::string& path, const std::string& bytes) {
   }
 }
 
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return "";
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
+// A cached file, or "" when there is none (or it cannot be read).
+std::string read_cached(const std::string& path) {
+  try {
+    return read_regular_file<std::string>(path, uint64_t(1) << 30);
+  } catch (const FileReadError&) {
+    return "";
+  }
 }
 
 std::string identifier(const std::string& s) {
@@ -205,8 +207,8 @@ std::string build_object(const ir::Program& program, const BuildOptions& options
   std::string cached_path = dir.empty() ? "" : dir + "/" + key + ".o";
   if (!cached_path.empty()) {
     // The key text is stored beside the object so a hash collision is detected.
-    std::string object = read_file(cached_path);
-    if (!object.empty() && read_file(cached_path + ".key") == key_text) {
+    std::string object = read_cached(cached_path);
+    if (!object.empty() && read_cached(cached_path + ".key") == key_text) {
       if (times) times->cached = true;
       return object;
     }

@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "common/read_file.h"
 #include "frontend/elaborator.h"
 #include "frontend/parser.h"
 #include "frontend/stdlib_sources.h"
@@ -16,11 +17,12 @@ namespace nf::frontend {
 namespace {
 
 std::shared_ptr<const SourceFile> read_source(const std::string& path, const SourceLoc& from) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw Error(std::vector<Diagnostic>{{from, "cannot open '" + path + "'"}});
-  std::stringstream text;
-  text << in.rdbuf();
-  return std::make_shared<const SourceFile>(SourceFile{path, text.str()});
+  try {
+    return std::make_shared<const SourceFile>(SourceFile{path, read_regular_file<std::string>(path, kMaxTextFileBytes)});
+  } catch (const FileReadError& e) {
+    const std::string why = std::string(e.what()).substr(path.size() + 2);
+    throw Error(std::vector<Diagnostic>{{from, "cannot read '" + path + "': " + why}});
+  }
 }
 
 // All components visible to a model: the standard library, then every

@@ -105,13 +105,27 @@ nf_status nf_state_save(nf_state* s, const char* path, const char* const* names,
 nf_status nf_state_load(nf_state* s, const char* path) {
   return guarded(s, "nf_state_load", NF_ERROR_BAD_FILE, [&]() -> nf_status {
     if (!s || !path) return fail(s, NF_ERROR_INVALID_ARGUMENT, "state or path is NULL");
+    const nf_module_info& m = *s->module->info;
+    // Entries are checked by name and declared size before they are inflated:
+    // an archive cannot make a load inflate more than the state can hold.
+    auto accept = [&](const std::string& name, uint64_t npy_bytes) {
+      const std::string where = std::string(path) + ": entry '" + name + "' ";
+      uint64_t data = 8;  // the seed, a parameter
+      if (const nf_compartment_info* c = find_compartment(m, name.c_str()))
+        data = uint64_t(count(*c)) * (c->dtype == NF_BOOL ? 1 : 4);
+      else if (name != "seed" && !find_param(m, name.c_str()))
+        throw nf::npz::Error(where + "is not a compartment or run-time parameter of this model" +
+                             suggestion(m, name, "entry"));
+      if (npy_bytes > data + nf::npz::kMaxNpyHeaderBytes)
+        throw nf::npz::Error(where + "declares " + std::to_string(npy_bytes) + " bytes, more than its value can take (" +
+                             std::to_string(data) + " bytes of data)");
+    };
     nf::npz::Entries entries;
     try {
-      entries = nf::npz::read_npz(path);
+      entries = nf::npz::read_npz(path, accept);
     } catch (const nf::npz::IoError& e) {  // malformed contents: NF_ERROR_BAD_FILE through guarded
       return fail(s, NF_ERROR_IO, e.what());
     }
-    const nf_module_info& m = *s->module->info;
     // Check everything first: a bad file leaves the state as it was.
     for (const auto& [name, a] : entries) {
       std::string where = std::string(path) + ": entry '" + name + "' ";

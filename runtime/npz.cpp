@@ -11,6 +11,8 @@
 #define ZLIB_CONST
 #include <zlib.h>
 
+#include "common/read_file.h"
+
 #include <algorithm>
 #include <atomic>
 #include <cctype>
@@ -27,7 +29,6 @@ namespace nf::npz {
 namespace {
 
 [[noreturn]] void fail(const std::string& what, const std::string& problem) { throw Error(what + ": " + problem); }
-[[noreturn]] void io_fail(const std::string& path, const std::string& problem) { throw IoError(path + ": " + problem); }
 
 std::string errno_text() { return std::strerror(errno); }
 
@@ -430,27 +431,11 @@ std::vector<uint8_t> inflate_entry(std::span<const uint8_t> in, uint64_t size, c
 // ---- files
 
 std::vector<uint8_t> read_file(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) io_fail(path, "cannot open: " + errno_text());
-  struct Close {
-    int fd;
-    ~Close() { ::close(fd); }
-  } close{fd};
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) io_fail(path, "cannot stat: " + errno_text());
-  if (S_ISDIR(st.st_mode)) io_fail(path, "is a directory");
-  std::vector<uint8_t> bytes(S_ISREG(st.st_mode) ? size_t(st.st_size) : 0);
-  size_t used = 0;
-  for (;;) {
-    if (used == bytes.size()) bytes.resize(std::max<size_t>(bytes.size() * 2, 65536));
-    const ssize_t n = ::read(fd, bytes.data() + used, bytes.size() - used);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) io_fail(path, "read failed: " + errno_text());
-    if (n == 0) break;
-    used += size_t(n);
+  try {
+    return read_regular_file<std::vector<uint8_t>>(path);
+  } catch (const FileReadError& e) {
+    throw IoError(e.what());
   }
-  bytes.resize(used);
-  return bytes;
 }
 
 // Streams `produce` into a fresh temporary file beside `path`, fsyncs it and
@@ -587,7 +572,7 @@ std::vector<uint8_t> encode_npz(const Entries& entries, Zip64 zip64, const std::
   return std::move(sink.bytes);
 }
 
-Entries decode_npz(std::span<const uint8_t> z, const std::string& what) {
+Entries decode_npz(std::span<const uint8_t> z, const std::string& what, const EntryFilter& accept) {
   if (z.size() < 4 || (get32(z.data()) != kLocalSig && get32(z.data()) != kEndSig)) fail(what, "not a zip archive");
   // The end record: the last 22 bytes of the file but for a comment of up to
   // 64 KiB, found as the last signature whose comment reaches the file's end.
@@ -668,6 +653,7 @@ Entries decode_npz(std::span<const uint8_t> z, const std::string& what) {
                       " run past the end of the " + std::to_string(z.size()) + "-byte file");
     if (std::string_view(reinterpret_cast<const char*>(l + kLocalSize), local_name_len) != full)
       fail(label, "corrupt zip archive: the local header names a different entry");
+    if (accept) accept(name, usize);
     std::span<const uint8_t> bytes = z.subspan(data_at, size_t(csize));
     std::vector<uint8_t> inflated;
     if (method == kDeflated)
@@ -685,7 +671,9 @@ Entries decode_npz(std::span<const uint8_t> z, const std::string& what) {
   return out;
 }
 
-Entries read_npz(const std::string& path) { return decode_npz(read_file(path), path); }
+Entries read_npz(const std::string& path, const EntryFilter& accept) {
+  return decode_npz(read_file(path), path, accept);
+}
 
 void write_npz(const std::string& path, const Entries& entries, Zip64 zip64) {
   // Checks names and arrays (and computes the headers) before creating anything.

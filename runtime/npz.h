@@ -22,6 +22,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -114,8 +115,10 @@ std::vector<uint8_t> encode_npy(const Array& array, const std::string& what = "a
 // needs M bytes").
 Array decode_npy(std::span<const uint8_t> bytes, const std::string& what);
 
-// Reads the .npy file at `path`: the errors of decode_npy, plus "PATH: cannot
-// open: REASON", "PATH: is a directory", "PATH: read failed: REASON".
+// Reads the .npy file at `path`: the errors of decode_npy, plus those of
+// reading a regular file (common/read_file.h): "PATH: cannot open: REASON",
+// "PATH: is a directory", "PATH: not a regular file", "PATH: read failed:
+// REASON".
 Array read_npy(const std::string& path);
 
 // Writes `array` as a .npy file at `path`, atomically: the bytes go to a new
@@ -138,6 +141,17 @@ void write_npy(const std::string& path, const Array& array);
 std::vector<uint8_t> encode_npz(const Entries& entries, Zip64 zip64 = Zip64::IfNeeded,
                                 const std::string& what = "archive");
 
+// Called for each entry of an archive being decoded, before its data is
+// inflated or decoded: its name (without ".npy") and the size its .npy file
+// declares (the uncompressed size in the zip directory). It throws Error to
+// refuse the entry, which bounds what a hostile archive can make a reader
+// inflate (a 1 MB deflate bomb declares gigabytes) by what the reader can use.
+using EntryFilter = std::function<void(const std::string& name, uint64_t npy_bytes)>;
+
+// The most bytes a .npy header (magic, version, length and dict) takes in the
+// 1.0 format: what an entry may need beyond its data.
+inline constexpr uint64_t kMaxNpyHeaderBytes = 10 + 65535;
+
 // Parses a whole .npz archive held in memory; `what` names it in messages.
 // Reads stored and deflate entries and ZIP64 archives; verifies every CRC.
 // Errors: "not a zip archive", truncated or corrupt archive (no end record,
@@ -145,12 +159,12 @@ std::vector<uint8_t> encode_npz(const Entries& entries, Zip64 zip64 = Zip64::IfN
 // multi-disk archives, encrypted entries, compression methods other than
 // stored and deflate, an entry name not ending in ".npy", duplicate names, a
 // CRC mismatch (both values), and the errors of decode_npy for each entry
-// (prefixed "WHAT: entry 'NAME.npy'").
-Entries decode_npz(std::span<const uint8_t> bytes, const std::string& what);
+// (prefixed "WHAT: entry 'NAME.npy'"), and those `accept` throws.
+Entries decode_npz(std::span<const uint8_t> bytes, const std::string& what, const EntryFilter& accept = {});
 
 // Reads the .npz archive at `path`: the errors of decode_npz and of reading a
 // file (see read_npy).
-Entries read_npz(const std::string& path);
+Entries read_npz(const std::string& path, const EntryFilter& accept = {});
 
 // Writes `entries` as an .npz archive at `path`, atomically as write_npy does,
 // streaming the array data to the file without an in-memory copy. Errors: those

@@ -395,7 +395,7 @@ TEST_CASE("imports are relative to the importing file and may extend standard co
   CHECK(s.get("c.x").to_f32() == std::vector<float>{2, 2});
   // outputs = (x @ W) * gate * g + biases, then halved: (2*0.5 + 2*0.5) * 0.5
   CHECK(s.get("d.outputs").to_f32() == std::vector<float>{1, 1});
-  CHECK_THROWS_WITH(frontend::load_model_file("/nonexistent/model.nf"), Contains("cannot open '/nonexistent/model.nf'"));
+  CHECK_THROWS_WITH(frontend::load_model_file("/nonexistent/model.nf"), Contains("cannot read '/nonexistent/model.nf': cannot open: No such file or directory"));
 }
 
 // A component whose text has IF where a condition goes, built twice with
