@@ -69,6 +69,7 @@ void initialize_llvm() {
 struct Target {
   std::unique_ptr<llvm::TargetMachine> machine;
   std::string description;  // "triple cpu"
+  std::string features;     // "+avx2,+fma,...": every feature the code may use (nf_module_info.features)
 };
 
 // The target machine: the host triple; the host CPU and its features, or the
@@ -97,6 +98,10 @@ Target make_target(const BuildOptions& options) {
   if (!t.machine->getMCSubtargetInfo()->isCPUStringValid(cpu))
     throw Error("unknown target CPU '" + options.target_cpu + "' (try host, generic or x86-64-v2)");
   t.description = triple + " " + cpu;
+  // The CPU's features with those it implies, as the subtarget resolved them.
+  const llvm::MCSubtargetInfo& sti = *t.machine->getMCSubtargetInfo();
+  for (const llvm::SubtargetFeatureKV& kv : sti.getAllProcessorFeatures())
+    if (sti.getFeatureBits().test(kv.Value)) t.features += (t.features.empty() ? "+" : ",+") + std::string(kv.Key);
   return t;
 }
 
@@ -119,7 +124,7 @@ std::unique_ptr<llvm::Module> make_module(const ir::Program& program, const Buil
   if (times) times->plan_ms += ms_since(start);
   start = Clock::now();
   std::unique_ptr<llvm::Module> m = generate_module(plan, context);
-  emit_module_abi(*m, factored, plan, options.model_name, target.description);
+  emit_module_abi(*m, factored, plan, options.model_name, target.description, target.features);
   m->setDataLayout(target.machine->createDataLayout());
   m->setTargetTriple(target.machine->getTargetTriple().str());
   if (times) times->codegen_ms += ms_since(start);

@@ -244,7 +244,7 @@ Kept kept_of(const Factored& f, const Layout& layout, const std::string& compart
 }
 
 void emit_module_abi(llvm::Module& m, const Factored& f, const Plan& plan, const std::string& model_name,
-                     const std::string& target) {
+                     const std::string& target, const std::string& features) {
   const ir::Program& program = f.program;
   llvm::LLVMContext& c = m.getContext();
   llvm::IRBuilder<> b(c);
@@ -291,10 +291,10 @@ void emit_module_abi(llvm::Module& m, const Factored& f, const Plan& plan, const
     procs.push_back(llvm::ConstantStruct::get(proc_ty, {str(p.name), m.getFunction(process_symbol(p.name))}));
 
   llvm::StructType* info_ty = llvm::StructType::get(
-      c, {i32, i32, ptr, ptr, i64, i64, i64, i64, i64, b.getDoubleTy(), i32, i32, i32, ptr, ptr, ptr, ptr, ptr, ptr});
+      c, {i32, i32, ptr, ptr, ptr, i64, i64, i64, i64, i64, b.getDoubleTy(), i32, i32, i32, ptr, ptr, ptr, ptr, ptr, ptr});
   llvm::Constant* info = llvm::ConstantStruct::get(
       info_ty,
-      {b.getInt32(NF_MODULE_ABI_VERSION), b.getInt32(uint32_t(sizeof(nf_module_info))), str(model_name), str(target),
+      {b.getInt32(NF_MODULE_ABI_VERSION), b.getInt32(uint32_t(sizeof(nf_module_info))), str(model_name), str(target), str(features),
        b.getInt64(uint64_t(plan.layout.size)), b.getInt64(uint64_t(kAlignment)),
        b.getInt64(uint64_t(plan.layout.seed_offset)), b.getInt64(uint64_t(plan.layout.hooks_offset)),
        b.getInt64(program.default_seed),

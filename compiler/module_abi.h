@@ -31,8 +31,9 @@ Kept kept_of(const Factored& factored, const Layout& layout, const std::string& 
 // Adds the exported step functions (nf_process_P, choosing among a process's
 // variants, factor.h), nf_scan, materialize and nf_module to `module`, which
 // must already define the bodies of every process of `plan` (codegen.h).
-// `target` names what the code is for.
+// `target` names what the code is for ("triple cpu"), `features` the CPU
+// features it may use ("+avx2,+fma,..."), which the runtime checks at load.
 void emit_module_abi(llvm::Module& module, const Factored& factored, const Plan& plan,
-                     const std::string& model_name, const std::string& target);
+                     const std::string& model_name, const std::string& target, const std::string& features);
 
 }  // namespace nf::compiler

@@ -6,11 +6,13 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <set>
 #include <vector>
 
 #include "common/suggest.h"
 #include "common/schedule.h"
 #include "internal.h"
+#include "runtime/cpu_features.h"
 
 namespace nf::runtime {
 
@@ -81,6 +83,9 @@ uint8_t* overwritten(nf_state* s, const nf_compartment_info& c) {
 
 namespace {
 
+// The largest state block alignment a module may ask for: a page.
+constexpr int64_t kMaxAlignment = 4096;
+
 nf_status check_info(const nf_module_info* info, std::string* error) {
   if (info->abi_version != NF_MODULE_ABI_VERSION || info->struct_size != sizeof(nf_module_info))
     return fail(error, NF_ERROR_ABI_VERSION,
@@ -91,8 +96,9 @@ nf_status check_info(const nf_module_info* info, std::string* error) {
   auto malformed = [&](const std::string& why) { return fail(error, NF_ERROR_NOT_A_MODULE, "malformed module: " + why); };
   const int64_t size = info->state_size;
   auto inside = [&](int64_t offset, int64_t bytes) { return offset >= 0 && bytes >= 0 && offset <= size - bytes; };
-  if (size < 0 || info->alignment <= 0 || (info->alignment & (info->alignment - 1)) != 0)
-    return malformed("bad state size or alignment");
+  if (size < 0 || info->alignment <= 0 || info->alignment > kMaxAlignment ||
+      (info->alignment & (info->alignment - 1)) != 0)
+    return malformed("bad state size or alignment (a power of two up to " + std::to_string(kMaxAlignment) + ")");
   if (info->n_compartments < 0 || info->n_params < 0 || info->n_processes < 0 ||
       (info->n_compartments && !info->compartments) || (info->n_params && !info->params) ||
       (info->n_processes && !info->processes) || !info->scan || !info->derive)
@@ -121,6 +127,35 @@ nf_status check_info(const nf_module_info* info, std::string* error) {
       return malformed("a run-time parameter lies outside the state block");
   for (int32_t i = 0; i < info->n_processes; ++i)
     if (!info->processes[i].name || !info->processes[i].step) return malformed("a process has no name or step function");
+  // No two regions share a byte: a checkpoint or host write of one must not
+  // change another (or the thread hook, a pointer the code calls through).
+  std::vector<std::pair<std::pair<int64_t, int64_t>, std::string>> regions;  // ((offset, bytes), what)
+  regions.push_back({{info->seed_offset, 8}, "the seed"});
+  regions.push_back({{info->hooks_offset, int64_t(sizeof(nf_parallel))}, "the thread hook"});
+  std::set<int64_t> words;  // a matrix and its scale share one word (module.h)
+  for (int32_t i = 0; i < info->n_compartments; ++i) {
+    const nf_compartment_info& c = info->compartments[i];
+    regions.push_back({{c.offset, c.bytes}, std::string("compartment '") + c.name + "'"});
+    if (c.kept != NF_KEPT_PLAIN && words.insert(c.form_offset).second)
+      regions.push_back({{c.form_offset, 4}, std::string("the word of '") + c.name + "'"});
+  }
+  for (int32_t i = 0; i < info->n_params; ++i)
+    regions.push_back({{info->params[i].offset, 8}, std::string("parameter '") + info->params[i].name + "'"});
+  std::sort(regions.begin(), regions.end());
+  for (size_t i = 1; i < regions.size(); ++i) {
+    const auto& [before, before_name] = regions[i - 1];
+    const auto& [after, after_name] = regions[i];
+    if (before.second > 0 && after.second > 0 && after.first < before.first + before.second)
+      return malformed(before_name + " and " + after_name + " overlap");
+  }
+  if (std::vector<std::string> missing = missing_cpu_features(info->features); !missing.empty()) {
+    std::string list;
+    for (const std::string& f : missing) list += (list.empty() ? "" : ", ") + f;
+    return fail(error, NF_ERROR_UNSUPPORTED_CPU,
+                "the module was compiled for " + std::string(info->target ? info->target : "another CPU") +
+                    " and uses CPU features this machine lacks (" + list +
+                    "); compile it for this machine (--target-cpu host) or a baseline such as x86-64-v2");
+  }
   return NF_OK;
 }
 
@@ -179,6 +214,7 @@ const char* nf_status_name(nf_status status) {
     case NF_ERROR_BAD_FILE: return "NF_ERROR_BAD_FILE";
     case NF_ERROR_OUT_OF_MEMORY: return "NF_ERROR_OUT_OF_MEMORY";
     case NF_ERROR_FACTORED: return "NF_ERROR_FACTORED";
+    case NF_ERROR_UNSUPPORTED_CPU: return "NF_ERROR_UNSUPPORTED_CPU";
   }
   return "NF_ERROR_UNKNOWN";
 }

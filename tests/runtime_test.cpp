@@ -159,10 +159,45 @@ TEST_CASE("failures of module calls are codes and messages", "[runtime]") {
       c[0].kept = NF_KEPT_CHECKED;
       c[0].form_offset = b.state_size;
     }, "has its word outside the state block");
+    // Alignment is bounded (aligned_alloc(2^62) was attempted); no two regions overlap.
+    refused([](nf_module_info& b, auto&) { b.alignment = int64_t(1) << 62; }, "bad state size or alignment");
+    refused([](nf_module_info& b, auto&) { b.hooks_offset = b.seed_offset; }, "the seed and the thread hook overlap");
+    refused([](nf_module_info& b, auto& c) { b.seed_offset = c[0].offset; }, "overlap");
+    refused([](nf_module_info&, auto& c) {
+      c[1].offset = c[0].offset + 4;
+    }, "overlap");
     nf_module* fine = nullptr;
     nf_module_info same = info;
     REQUIRE(nf_module_adopt(&same, nullptr, nullptr, &fine) == NF_OK);
     nf_module_close(fine);
+  }
+  // A module that uses CPU features this machine lacks is refused before any
+  // of its code runs, with the features named; one with features it has loads.
+  {
+    std::string lacking;
+#define NF_LACKING(f) \
+  if (lacking.empty() && !__builtin_cpu_supports(f)) lacking = f;
+    NF_LACKING("avx512fp16") NF_LACKING("avx512bf16") NF_LACKING("avxvnni") NF_LACKING("avx512vbmi2")
+    NF_LACKING("avx512f") NF_LACKING("avx2") NF_LACKING("avx")
+#undef NF_LACKING
+    nf_module_info other = good.info();
+    const std::string has = "+sse2,-avx512fp16,+cx16";
+    other.features = has.c_str();
+    nf_module* ok = nullptr;
+    CHECK(nf_module_adopt(&other, nullptr, nullptr, &ok) == NF_OK);
+    nf_module_close(ok);
+    if (lacking.empty()) {
+      WARN("this CPU has every feature the test knows to ask for; the refusal is not exercised");
+    } else {
+      const std::string needs = "+sse2,+" + lacking;
+      other.features = needs.c_str();
+      nf_module* out = nullptr;
+      CHECK(nf_module_adopt(&other, nullptr, nullptr, &out) == NF_ERROR_UNSUPPORTED_CPU);
+      CHECK_THAT(nf_last_error(), Contains("uses CPU features this machine lacks (" + lacking + ")"));
+      CHECK(out == nullptr);
+    }
+    CHECK(std::string(nf_status_name(NF_ERROR_UNSUPPORTED_CPU)) == "NF_ERROR_UNSUPPORTED_CPU");
+    CHECK(std::string(good.info().features).find("+sse2") != std::string::npos);  // what the compiler recorded
   }
   // Unknown names, with a suggestion, also kept on the module.
   const nf_compartment_info* c = nullptr;

@@ -13,7 +13,10 @@
  * parameter is a double (IEEE binary64, like the Python float it stands for)
  * at its `offset`; the seed of the random draws is a
  * uint64 at `seed_offset`; an nf_parallel hook (below) lives at
- * `hooks_offset`, all zero unless the host installs one. To create a state:
+ * `hooks_offset`, all zero unless the host installs one. These regions lie
+ * inside the block and never overlap (but for the int32 of kept compartments,
+ * below, which a matrix and its scale may share); `alignment` is a power of
+ * two up to 4096. To create a state:
  * zero the block, fill each compartment with its `init_bits` (a 32-bit element
  * repeated), store each parameter's `default_value` and the seed, call
  * derive(state), then run the process named "initialize" once (t = 0,
@@ -54,7 +57,7 @@ extern "C" {
 
 /* Version of the layout of the structures below. A runtime must refuse a
  * module whose abi_version differs from the one it was built with. */
-#define NF_MODULE_ABI_VERSION 4
+#define NF_MODULE_ABI_VERSION 5
 
 enum { NF_F32 = 0, NF_I32 = 1, NF_BOOL = 2 };
 enum { NF_INPUT = 0, NF_STATE = 1, NF_OUTPUT = 2 };
@@ -128,6 +131,8 @@ typedef struct {
   uint32_t struct_size;  /* sizeof(nf_module_info) */
   const char* model_name;
   const char* target;    /* "triple cpu", what the code was compiled for */
+  const char* features;  /* "+avx2,+fma,...": the CPU features the code may use, as LLVM names
+                            them; a runtime refuses a module needing one this CPU lacks */
   int64_t state_size;
   int64_t alignment;
   int64_t seed_offset;

@@ -54,7 +54,8 @@ typedef enum nf_status {
   NF_ERROR_DTYPE = 7,            /* an element type does not match */
   NF_ERROR_BAD_FILE = 8,         /* a checkpoint or .npy file is malformed or does not fit */
   NF_ERROR_OUT_OF_MEMORY = 9,
-  NF_ERROR_FACTORED = 10         /* the compiled code keeps the compartment as factors: copy it in or out */
+  NF_ERROR_FACTORED = 10,        /* the compiled code keeps the compartment as factors: copy it in or out */
+  NF_ERROR_UNSUPPORTED_CPU = 11  /* the module uses CPU features this machine lacks: compile it for this CPU */
 } nf_status;
 
 typedef struct nf_module nf_module;
