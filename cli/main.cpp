@@ -201,6 +201,10 @@ int main(int argc, char** argv) {
   } catch (const nf::Error& e) {
     std::fprintf(stderr, "%s\n", e.what());
     return 1;
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "error: neurofuse %s ran out of memory (the model's state, its recordings or a file it read "
+                         "needs more than this process can allocate)\n", cmd.c_str());
+    return 1;
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 1;

@@ -305,7 +305,16 @@ int run_command(const std::vector<std::string>& args) {
     if (elements > 0 && steps > (int64_t(1) << 40) / elements)
       throw Error("--record " + r + ": " + std::to_string(steps) + " steps of " + std::to_string(elements) +
                   " elements do not fit in memory");
-    record_words.emplace_back(size_t(steps) * size_t(elements));
+    try {
+      record_words.emplace_back(size_t(steps) * size_t(elements));
+    } catch (const std::bad_alloc&) {
+      uint64_t bytes = 0;
+      for (const std::vector<uint32_t>& w : record_words) bytes += w.size() * 4;
+      bytes += uint64_t(steps) * uint64_t(elements) * 4;
+      throw Error("--record " + r + ": out of memory: the recordings of " + std::to_string(steps) + " steps need " +
+                  std::to_string(bytes) + " bytes; record fewer compartments or run fewer steps per command " +
+                  "(--save-state and --load-state continue a run)");
+    }
     record_rows.push_back(size_t(elements));
   }
   for (size_t i = 0; i < records.size(); ++i) record_streams.push_back({records[i], record_words[i].data()});

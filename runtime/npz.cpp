@@ -6,6 +6,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <signal.h>
 #include <unistd.h>
 
 #define ZLIB_CONST
@@ -438,6 +439,40 @@ std::vector<uint8_t> read_file(const std::string& path) {
   }
 }
 
+// This machine's name, as it may appear in a file name ("host" if unknown).
+std::string host_name() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0 || !name[0]) return "host";
+  std::string out(name);
+  for (char& c : out)
+    if (c == '/' || c == '.') c = '_';
+  return out;
+}
+
+// Removes the temporaries "PREFIXPID.N" that a writer on this machine left
+// when it was killed mid-save (kill -9, power loss): those whose process no
+// longer exists. Temporaries of live processes, of other machines sharing the
+// directory, and every other file are left alone. Best effort.
+void remove_stale_temporaries(const std::filesystem::path& dir, const std::string& prefix) {
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (!name.starts_with(prefix)) continue;
+    const std::string rest = name.substr(prefix.size());  // "PID.N"
+    const size_t dot = rest.find('.');
+    auto digits = [](std::string_view d) {
+      return !d.empty() && d.size() <= 18 && std::all_of(d.begin(), d.end(), [](char c) { return c >= '0' && c <= '9'; });
+    };
+    if (dot == std::string::npos || !digits(std::string_view(rest).substr(0, dot)) ||
+        !digits(std::string_view(rest).substr(dot + 1)))
+      continue;
+    const long long pid = std::stoll(rest.substr(0, dot));
+    if (pid <= 0 || pid > std::numeric_limits<pid_t>::max() || pid == ::getpid()) continue;
+    if (::kill(pid_t(pid), 0) == 0 || errno != ESRCH) continue;  // alive, or not ours to judge
+    ::unlink(it->path().c_str());
+  }
+}
+
 // Streams `produce` into a fresh temporary file beside `path`, fsyncs it and
 // renames it over `path`; on failure removes it and leaves `path` alone.
 void write_atomically(const std::string& path, const std::function<void(Sink&)>& produce) {
@@ -447,10 +482,12 @@ void write_atomically(const std::string& path, const std::function<void(Sink&)>&
   if (base.empty() || base == "." || base == "..") fail(path, "not a file name");
   const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
   static std::atomic<unsigned> counter{0};
+  const std::string prefix = "." + base + ".tmp." + host_name() + ".";
+  remove_stale_temporaries(dir, prefix);
   std::string temp;
   int fd = -1;
   for (int attempt = 0; attempt < 100 && fd < 0; ++attempt) {
-    temp = (dir / ("." + base + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++))).string();
+    temp = (dir / (prefix + std::to_string(::getpid()) + "." + std::to_string(counter++))).string();
     fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
     if (fd < 0 && errno != EEXIST) break;
   }

@@ -122,8 +122,11 @@ Array decode_npy(std::span<const uint8_t> bytes, const std::string& what);
 Array read_npy(const std::string& path);
 
 // Writes `array` as a .npy file at `path`, atomically: the bytes go to a new
-// temporary file ".NAME.tmp.PID.N" in the same directory, which is fsynced and
-// then renamed over `path` (and the directory fsynced, best effort). On any
+// temporary file ".NAME.tmp.HOST.PID.N" in the same directory, which is
+// fsynced and then renamed over `path` (and the directory fsynced, best
+// effort). A process killed mid-save leaves its temporary behind: each save
+// of NAME first removes those of NAME whose process (on this HOST) is gone.
+// On any
 // failure the previous file at `path`, if any, is untouched, no temporary file
 // is left behind, and Error is thrown: the errors of encode_npy, or
 // "PATH: not a file name" (PATH ends in '/', '.' or '..'), "PATH: cannot

@@ -5,6 +5,7 @@
 
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -513,6 +514,50 @@ print('numpy', np.__version__, 'ok')
 )PY";
 
 }  // namespace
+
+TEST_CASE("a save removes the temporaries that killed writers left, and only those", "[npz]") {
+  // A writer killed mid-save (kill -9) leaves ".NAME.tmp.HOST.PID.N"; 60 kills
+  // once left 118 MB. The next save of NAME removes those whose process is gone.
+  TempDir dir;
+  const fs::path target = dir.path / "x.npz";
+  char host[256] = {};
+  REQUIRE(::gethostname(host, sizeof host - 1) == 0);
+  std::string me(host);
+  std::replace(me.begin(), me.end(), '.', '_');
+  std::replace(me.begin(), me.end(), '/', '_');
+  // A real killed writer: a child that starts a big save and is killed by SIGKILL mid-way.
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    for (;;) nf::npz::write_npz(target.string(), {{"a", sample(DType::F32, {1 << 22})}});
+  }
+  bool left = false;
+  for (int i = 0; i < 2000 && !left; ++i) {  // until a temporary exists
+    for (const std::string& n : dir.names()) left = left || n.starts_with(".x.npz.tmp.");
+    if (!left) ::usleep(1000);
+  }
+  ::kill(child, SIGKILL);
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  REQUIRE(WIFSIGNALED(status));
+  std::vector<std::string> stale;
+  for (const std::string& n : dir.names())
+    if (n.starts_with(".x.npz.tmp.")) stale.push_back(n);
+  // The killed writer's temporary may have been renamed just before the kill: add one that surely is stale.
+  const std::string dead = ".x.npz.tmp." + me + "." + std::to_string(child) + ".999";
+  std::ofstream(dir / dead) << "partial";
+  // Temporaries that must stay: a live process's (our parent's), another machine's, another file's, look-alikes.
+  const std::vector<std::string> kept = {".x.npz.tmp." + me + "." + std::to_string(::getppid()) + ".0",
+                                         ".x.npz.tmp.other_machine." + std::to_string(child) + ".1",
+                                         ".y.npz.tmp." + me + "." + std::to_string(child) + ".2",
+                                         ".x.npz.tmp." + me + "." + std::to_string(child) + ".3.bak"};
+  for (const std::string& n : kept) std::ofstream(dir / n) << "keep";
+  nf::npz::write_npz(target.string(), {{"a", sample(DType::F32, {2})}});
+  std::vector<std::string> want = kept;
+  want.push_back("x.npz");
+  std::sort(want.begin(), want.end());
+  CHECK(dir.names() == want);
+}
 
 TEST_CASE("numpy reads what we write and we read what numpy writes", "[npz][numpy]") {
   // numpy is a dependency (scripts/install-deps.sh): its absence is a failure, not a skip.
