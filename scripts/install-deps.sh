@@ -12,6 +12,7 @@ packages=(
   catch2             # Catch2 v2 unit tests
   python3-numpy      # tests check that numpy.load reads what we write; NumPy transcriptions
   python3-matplotlib # the examples' plots (their commands are tested with the docs)
+  clang-19 libclang-rt-19-dev libfuzzer-19-dev  # the sanitizer build and the fuzz targets (scripts/sanitize.sh)
 )
 
 missing=()
