@@ -6,6 +6,8 @@
 #include <cstring>
 #include <filesystem>
 
+#include <fmt/core.h>
+
 #include "compiler/build.h"
 #include "compiler/jit.h"
 #include "compiler/module_abi.h"
@@ -75,9 +77,9 @@ namespace {
 // error saying why it does not fit.
 ir::Tensor tensor_of(const npz::Array& a, const std::string& name, const ir::Type& type, const std::string& where) {
   if (a.dtype != npz_dtype(type.dtype) || a.shape != type.shape.dims)
-    throw Error(where + "holds " + std::string(npz::dtype_descr(a.dtype)) + " " + npz::shape_text(a.shape) +
-                " but compartment '" + name + "' is " + std::string(npz::dtype_descr(npz_dtype(type.dtype))) + " " +
-                npz::shape_text(type.shape.dims));
+    throw Error(fmt::format("{}holds {} {} but compartment '{}' is {} {}", where, npz::dtype_descr(a.dtype),
+                            npz::shape_text(a.shape), name, npz::dtype_descr(npz_dtype(type.dtype)),
+                            npz::shape_text(type.shape.dims)));
   ir::Tensor t(type);
   if (type.dtype == ir::DType::Bool) {
     for (size_t i = 0; i < t.size(); ++i) t.words[i] = a.data[i] ? 1u : 0u;
@@ -104,8 +106,8 @@ class Interpreter : public Backend {
       else if (name != "seed" && !program_.find_param(name))
         throw Error(path + ": entry '" + name + "' is not a compartment or run-time parameter of this model");
       if (npy_bytes > data + npz::kMaxNpyHeaderBytes)
-        throw Error(path + ": entry '" + name + "' declares " + std::to_string(npy_bytes) +
-                    " bytes, more than its value can take (" + std::to_string(data) + " bytes of data)");
+        throw Error(fmt::format("{}: entry '{}' declares {} bytes, more than its value can take ({} bytes of data)",
+                                path, name, npy_bytes, data));
     };
     for (const auto& [name, a] : npz::read_npz(path, accept)) {
       std::string where = path + ": entry '" + name + "' ";

@@ -2,10 +2,14 @@
 #pragma once
 
 #include <charconv>
+#include <cstdio>
 #include <string>
 #include <system_error>
 #include <type_traits>
+#include <utility>
 #include <vector>
+
+#include <fmt/core.h>
 
 #include "frontend/frontend.h"
 #include "ir/diagnostic.h"
@@ -37,6 +41,17 @@ T parse_number(const std::string& option, const std::string& text) {
     throw Error("option " + option + " expects " + (std::is_integral_v<T> ? "an integer" : "a number") + ", got '" +
                 text + "'");
   return v;
+}
+
+// Progress, timings and error messages on stderr. fmt::print throws
+// std::system_error when it cannot write; a stderr that cannot be written
+// loses the text but never changes how the command ends.
+template <typename... T>
+void print_stderr(fmt::format_string<T...> format, T&&... args) {
+  try {
+    fmt::print(stderr, format, std::forward<T>(args)...);
+  } catch (const std::system_error&) {
+  }
 }
 
 int run_command(const std::vector<std::string>& args);

@@ -4,6 +4,8 @@
 #include <map>
 #include <set>
 
+#include <fmt/core.h>
+
 #include "cli/cli.h"
 #include "compiler/build.h"
 #include "ir/fold_params.h"
@@ -32,7 +34,7 @@ const char* kCompileHelp =
 
 int compile_command(const std::vector<std::string>& args) {
   for (const std::string& a : args)
-    if (a == "--help" || a == "-h") return std::fputs(kCompileHelp, stdout), 0;
+    if (a == "--help" || a == "-h") return fmt::print("{}", kCompileHelp), 0;
   std::string file, out, model, emit = "so";
   compiler::BuildOptions options;
   bool specialize = false, time = false;
@@ -70,12 +72,13 @@ int compile_command(const std::vector<std::string>& args) {
   compiler::BuildTimes times;
   compiler::build_file(m.program, out, kind->second, options, &times);
   if (time) {
-    std::fprintf(stderr, "parse + elaborate  %8.2f ms\n", front_ms);
-    std::fprintf(stderr, "plan               %8.2f ms\n", times.plan_ms);
-    std::fprintf(stderr, "generate LLVM IR   %8.2f ms\n", times.codegen_ms);
-    std::fprintf(stderr, "optimize           %8.2f ms\n", times.optimize_ms);
-    std::fprintf(stderr, "machine code       %8.2f ms%s\n", times.object_ms, times.cached ? "  (object from the cache)" : "");
-    std::fprintf(stderr, "link               %8.2f ms\n", times.link_ms);
+    // {:>8.2f}, not {:8.2f}: fmt left-aligns inf and nan by default, printf's %8.2f does not.
+    print_stderr("parse + elaborate  {:>8.2f} ms\n", front_ms);
+    print_stderr("plan               {:>8.2f} ms\n", times.plan_ms);
+    print_stderr("generate LLVM IR   {:>8.2f} ms\n", times.codegen_ms);
+    print_stderr("optimize           {:>8.2f} ms\n", times.optimize_ms);
+    print_stderr("machine code       {:>8.2f} ms{}\n", times.object_ms, times.cached ? "  (object from the cache)" : "");
+    print_stderr("link               {:>8.2f} ms\n", times.link_ms);
   }
   return 0;
 }

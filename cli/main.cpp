@@ -6,6 +6,8 @@
 #include <fstream>
 #include <sstream>
 
+#include <fmt/core.h>
+
 #include "cli/cli.h"
 #include "common/read_file.h"
 #include "compiler/build.h"
@@ -113,38 +115,35 @@ Parsed parse_simple(const std::vector<std::string>& args, std::initializer_list<
 
 int cmd_version() {
   compiler::TargetInfo info = compiler::host_target_info();
-  std::printf("neurofuse 0.1.0 (LLVM %s, host %s, cpu %s)\n", info.llvm_version.c_str(), info.host_triple.c_str(),
-              info.host_cpu.c_str());
+  fmt::print("neurofuse 0.1.0 (LLVM {}, host {}, cpu {})\n", info.llvm_version, info.host_triple, info.host_cpu);
   return 0;
 }
 
 int cmd_check(const std::vector<std::string>& args) {
-  if (wants_help(args)) return std::fputs(kCheckHelp, stdout), 0;
+  if (wants_help(args)) return fmt::print("{}", kCheckHelp), 0;
   Parsed p = parse_simple(args, {"--model"});
   Loaded m = load(p.file, p.options["--model"]);
   const ir::Program& prog = m.program;
-  std::printf("model %s: ok\n", m.model_name.empty() ? p.file.c_str() : m.model_name.c_str());
+  fmt::print("model {}: ok\n", m.model_name.empty() ? p.file : m.model_name);
   if (!m.instances.empty()) {
-    std::printf("\ncomponents:\n");
-    for (const auto& [inst, comp] : m.instances) std::printf("  %-16s %s\n", inst.c_str(), comp.c_str());
+    fmt::print("\ncomponents:\n");
+    for (const auto& [inst, comp] : m.instances) fmt::print("  {:<16} {}\n", inst, comp);
   }
-  std::printf("\ncompartments:\n");
+  fmt::print("\ncompartments:\n");
   for (const ir::Compartment& c : prog.compartments)
-    std::printf("  %-28s %-16s %s\n", c.name.c_str(), c.type.str().c_str(), ir::role_name(c.role));
-  std::printf("\nparameters:\n");
-  if (prog.params.empty()) std::printf("  (none)\n");
+    fmt::print("  {:<28} {:<16} {}\n", c.name, c.type.str(), ir::role_name(c.role));
+  fmt::print("\nparameters:\n");
+  if (prog.params.empty()) fmt::print("  (none)\n");
   for (const ir::Parameter& q : prog.params)
-    std::printf("  %-28s = %s\n", q.name.c_str(), ir::Literal::f64(q.default_value).str().c_str());
-  std::printf("\nprocesses:\n");
-  for (const ir::Process& proc : prog.processes)
-    std::printf("  %-16s %zu operations\n", proc.name.c_str(), proc.body.size());
-  std::printf("\ndt = %s, seed = %llu\n", ir::Literal::f64(prog.default_dt).str().c_str(),
-              static_cast<unsigned long long>(prog.default_seed));
+    fmt::print("  {:<28} = {}\n", q.name, ir::Literal::f64(q.default_value).str());
+  fmt::print("\nprocesses:\n");
+  for (const ir::Process& proc : prog.processes) fmt::print("  {:<16} {} operations\n", proc.name, proc.body.size());
+  fmt::print("\ndt = {}, seed = {}\n", ir::Literal::f64(prog.default_dt).str(), prog.default_seed);
   return 0;
 }
 
 int cmd_ir(const std::vector<std::string>& args) {
-  if (wants_help(args)) return std::fputs(kIrHelp, stdout), 0;
+  if (wants_help(args)) return fmt::print("{}", kIrHelp), 0;
   Parsed p = parse_simple(args, {"--process", "--model", "--stage"});
   Loaded m = load(p.file, p.options["--model"]);
   std::string stage = p.options.count("--stage") ? p.options["--stage"] : "ir";
@@ -162,18 +161,18 @@ int cmd_ir(const std::vector<std::string>& args) {
       factored.program.processes = kept;
     }
     if (stage == "factored")
-      std::fputs(ir::print(factored.program).c_str(), stdout);
+      fmt::print("{}", ir::print(factored.program));
     else
-      std::fputs(compiler::print_plan(factored.program, compiler::plan_program(factored.program, factored.events)).c_str(),
-                 stdout);
+      fmt::print("{}",
+                 compiler::print_plan(factored.program, compiler::plan_program(factored.program, factored.events)));
     return 0;
   }
   if (p.options.count("--process")) {
     const ir::Process* proc = m.program.find_process(p.options["--process"]);
     if (!proc) throw Error("'" + p.file + "' has no process '" + p.options["--process"] + "'");
-    std::fputs(ir::print(*proc).c_str(), stdout);
+    fmt::print("{}", ir::print(*proc));
   } else {
-    std::fputs(ir::print(m.program).c_str(), stdout);
+    fmt::print("{}", ir::print(m.program));
   }
   return 0;
 }
@@ -184,29 +183,31 @@ int cmd_ir(const std::vector<std::string>& args) {
 int main(int argc, char** argv) {
   using namespace nf::cli;
   std::vector<std::string> args(argv + 1, argv + argc);
-  if (args.empty() || args[0] == "-h" || args[0] == "--help") {
-    std::fputs(kUsage, args.empty() ? stderr : stdout);
-    return args.empty() ? 2 : 0;
-  }
-  std::string cmd = args[0];
-  args.erase(args.begin());
+  std::string cmd = args.empty() ? "" : args[0];
+  // fmt::print throws std::system_error when it cannot write: output that
+  // cannot be written fails the command like any other error.
   try {
+    if (args.empty() || cmd == "-h" || cmd == "--help") {
+      fmt::print(args.empty() ? stderr : stdout, "{}", kUsage);
+      return args.empty() ? 2 : 0;
+    }
+    args.erase(args.begin());
     if (cmd == "version" || cmd == "--version") return cmd_version();
     if (cmd == "check") return cmd_check(args);
     if (cmd == "ir") return cmd_ir(args);
     if (cmd == "run") return run_command(args);
     if (cmd == "compile") return compile_command(args);
-    std::fprintf(stderr, "neurofuse: unknown command '%s'\n%s", cmd.c_str(), kUsage);
+    print_stderr("neurofuse: unknown command '{}'\n{}", cmd, kUsage);
     return 2;
   } catch (const nf::Error& e) {
-    std::fprintf(stderr, "%s\n", e.what());
+    print_stderr("{}\n", e.what());
     return 1;
   } catch (const std::bad_alloc&) {
-    std::fprintf(stderr, "error: neurofuse %s ran out of memory (the model's state, its recordings or a file it read "
-                         "needs more than this process can allocate)\n", cmd.c_str());
+    print_stderr("error: neurofuse {} ran out of memory (the model's state, its recordings or a file it read needs "
+                 "more than this process can allocate)\n", cmd);
     return 1;
   } catch (const std::exception& e) {
-    std::fprintf(stderr, "error: %s\n", e.what());
+    print_stderr("error: {}\n", e.what());
     return 1;
   }
 }

@@ -12,6 +12,8 @@
 #include <map>
 #include <set>
 
+#include <fmt/core.h>
+
 #include "cli/backend.h"
 #include "cli/cli.h"
 #include "common/suggest.h"
@@ -78,10 +80,10 @@ ir::Tensor row(const npz::Array& a, int64_t k, const ir::Type& type) {
 }
 
 
+// Floats with 9 significant digits (printf's %.9g), enough to read back the same float.
 std::string format_element(const ir::Tensor& t, size_t i) {
-  char buf[32];
   switch (t.type.dtype) {
-    case ir::DType::F32: std::snprintf(buf, sizeof buf, "%.9g", double(t.f32(i))); return buf;
+    case ir::DType::F32: return fmt::format("{:.9g}", double(t.f32(i)));
     case ir::DType::I32: return std::to_string(t.i32(i));
     case ir::DType::Bool: return t.boolean(i) ? "1" : "0";
     case ir::DType::F64: break;  // never a compartment's
@@ -113,20 +115,19 @@ void run_with_progress(Backend& backend, const std::vector<std::string>& process
     double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - begin).count();
     if (elapsed > 1.0 || shown) {
       int width = 30, filled = int(double(width) * double(done) / double(steps));
-      std::fprintf(stderr, "\r[%s%s] %lld/%lld steps", std::string(size_t(filled), '#').c_str(),
-                   std::string(size_t(width - filled), ' ').c_str(), static_cast<long long>(done),
-                   static_cast<long long>(steps));
+      print_stderr("\r[{}{}] {}/{} steps", std::string(size_t(filled), '#'), std::string(size_t(width - filled), ' '),
+                   done, steps);
       shown = true;
     }
   }
-  if (shown) std::fprintf(stderr, "\n");
+  if (shown) print_stderr("\n");
 }
 
 }  // namespace
 
 int run_command(const std::vector<std::string>& args) {
   for (const std::string& a : args)
-    if (a == "--help" || a == "-h") return std::fputs(kRunHelp, stdout), 0;
+    if (a == "--help" || a == "-h") return fmt::print("{}", kRunHelp), 0;
   std::string file, model, out_path;
   std::vector<std::string> processes, records;
   std::vector<Scheduled> scheduled;
@@ -284,9 +285,9 @@ int run_command(const std::vector<std::string>& args) {
     want.insert(want.end(), type.shape.dims.begin(), type.shape.dims.end());
     bool dtype_ok = a.dtype == npz_dtype(type.dtype) || (type.dtype == ir::DType::F32 && a.dtype == npz::DType::F64);
     if (!dtype_ok || a.shape != want)
-      throw Error("--drive " + comp + ": '" + path + "' holds " + std::string(npz::dtype_descr(a.dtype)) + " " +
-                  ir::Shape(a.shape).str() + ", expected " + std::string(npz::dtype_descr(npz_dtype(type.dtype))) +
-                  " " + ir::Shape(want).str() + " (one row per step)");
+      throw Error(fmt::format("--drive {}: '{}' holds {} {}, expected {} {} (one row per step)", comp, path,
+                              npz::dtype_descr(a.dtype), ir::Shape(a.shape).str(),
+                              npz::dtype_descr(npz_dtype(type.dtype)), ir::Shape(want).str()));
     std::vector<uint32_t> words;
     for (int64_t k = 0; k < steps; ++k) {
       ir::Tensor r = row(a, k, type);
@@ -303,17 +304,16 @@ int run_command(const std::vector<std::string>& args) {
     record_types.push_back(type_of("--record", r));
     const int64_t elements = record_types.back().shape.num_elements();
     if (elements > 0 && steps > (int64_t(1) << 40) / elements)
-      throw Error("--record " + r + ": " + std::to_string(steps) + " steps of " + std::to_string(elements) +
-                  " elements do not fit in memory");
+      throw Error(fmt::format("--record {}: {} steps of {} elements do not fit in memory", r, steps, elements));
     try {
       record_words.emplace_back(size_t(steps) * size_t(elements));
     } catch (const std::bad_alloc&) {
       uint64_t bytes = 0;
       for (const std::vector<uint32_t>& w : record_words) bytes += w.size() * 4;
       bytes += uint64_t(steps) * uint64_t(elements) * 4;
-      throw Error("--record " + r + ": out of memory: the recordings of " + std::to_string(steps) + " steps need " +
-                  std::to_string(bytes) + " bytes; record fewer compartments or run fewer steps per command " +
-                  "(--save-state and --load-state continue a run)");
+      throw Error(fmt::format("--record {}: out of memory: the recordings of {} steps need {} bytes; record fewer "
+                              "compartments or run fewer steps per command (--save-state and --load-state continue "
+                              "a run)", r, steps, bytes));
     }
     record_rows.push_back(size_t(elements));
   }
@@ -339,7 +339,7 @@ int run_command(const std::vector<std::string>& args) {
   // then the records, then the checkpoint takes its name.
   std::string save_temp;
   if (!save_path.empty()) {
-    save_temp = save_path + ".tmp." + std::to_string(getpid());
+    save_temp = fmt::format("{}.tmp.{}", save_path, getpid());
     state->save_state(save_temp);
   }
   try {
@@ -357,19 +357,17 @@ int run_command(const std::vector<std::string>& args) {
       std::string header = "step,t";
       for (size_t r = 0; r < records.size(); ++r)
         for (int64_t k = 0; k < record_types[r].shape.num_elements(); ++k)
-          header += "," + records[r] + "[" + std::to_string(k) + "]";
-      std::printf("%s\n", header.c_str());
+          header += fmt::format(",{}[{}]", records[r], k);
+      fmt::print("{}\n", header);
       for (int64_t step = 0; step < steps; ++step) {
-        char tbuf[32];
-        std::snprintf(tbuf, sizeof tbuf, "%.9g", double(float(ir::step_time(t0, step_dt, step))));
-        std::string line = std::to_string(step) + "," + tbuf;
+        std::string line = fmt::format("{},{:.9g}", step, double(float(ir::step_time(t0, step_dt, step))));
         for (size_t r = 0; r < records.size(); ++r) {
           size_t n = size_t(record_types[r].shape.num_elements());
           ir::Tensor value(record_types[r]);
           std::copy_n(record_words[r].begin() + std::ptrdiff_t(size_t(step) * n), n, value.words.begin());
           for (size_t k = 0; k < n; ++k) line += "," + format_element(value, k);
         }
-        std::printf("%s\n", line.c_str());
+        fmt::print("{}\n", line);
       }
     }
   } catch (...) {
@@ -380,8 +378,7 @@ int run_command(const std::vector<std::string>& args) {
     std::remove(save_temp.c_str());
     throw Error("cannot write '" + save_path + "': " + std::strerror(errno));
   }
-  std::fprintf(stderr, "ran %lld steps (%s) in %.3f s, %.0f steps/s\n", static_cast<long long>(steps),
-               backend_options.kind.c_str(), seconds,
+  print_stderr("ran {} steps ({}) in {:.3f} s, {:.0f} steps/s\n", steps, backend_options.kind, seconds,
                seconds > 0 ? double(steps) / seconds : 0.0);
   return 0;
 }

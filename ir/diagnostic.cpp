@@ -1,5 +1,7 @@
 #include "ir/diagnostic.h"
 
+#include <fmt/core.h>
+
 namespace nf {
 
 std::string SourceFile::line_text(int line) const {
@@ -15,15 +17,13 @@ std::string SourceFile::line_text(int line) const {
 }
 
 std::string Diagnostic::render() const {
-  if (!loc.known() || !loc.file) return "error: " + message;
-  std::string out = loc.file->name + ":" + std::to_string(loc.line) + ":" +
-                    std::to_string(loc.col) + ": error: " + message + "\n";
+  if (!loc.known() || !loc.file) return fmt::format("error: {}", message);
   std::string src = loc.file->line_text(loc.line);
-  out += "  " + src + "\n  ";
   // Keep tabs so the caret lines up under tab-indented source.
+  std::string indent;
   for (int i = 1; i < loc.col && size_t(i - 1) < src.size(); ++i)
-    out += src[size_t(i - 1)] == '\t' ? '\t' : ' ';
-  return out + "^";
+    indent += src[size_t(i - 1)] == '\t' ? '\t' : ' ';
+  return fmt::format("{}:{}:{}: error: {}\n  {}\n  {}^", loc.file->name, loc.line, loc.col, message, src, indent);
 }
 
 std::string render_all(const std::vector<Diagnostic>& diagnostics) {
