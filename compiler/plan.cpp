@@ -54,7 +54,7 @@ KernelKind kind_of(const ir::Node& n) {
 
 class ProcessPlanner {
  public:
-  ProcessPlanner(const ir::Program& program, const ir::Process& process) : program_(program), process_(process) {}
+  explicit ProcessPlanner(const ir::Process& process) : process_(process) {}
 
   ProcessPlan run() {
     plan_.name = process_.name;
@@ -417,7 +417,6 @@ class ProcessPlanner {
       }
   }
 
-  const ir::Program& program_;
   const ir::Process& process_;
   ProcessPlan plan_;
   std::vector<std::pair<std::string, const ir::Node*>> final_writes_;
@@ -448,7 +447,7 @@ Plan plan_program(const ir::Program& program, const std::vector<EventMatrix>& ev
   plan.events = events;
   int64_t scratch = 0;
   for (const ir::Process& p : program.processes) {
-    plan.processes.push_back(ProcessPlanner(program, p).run());
+    plan.processes.push_back(ProcessPlanner(p).run());
     scratch = std::max(scratch, plan.processes.back().scratch_bytes);
   }
   // Vector-matrix products that read an event matrix's value at the start of
