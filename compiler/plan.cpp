@@ -166,8 +166,8 @@ class ProcessPlanner {
         for (const ir::Node* o : operands(n))
           if (!m.count(o)) d = std::max(d, depth[o] + 1);
       if (scalar && d > kMaxScalarDepth)
-        throw Error("process '" + process_.name + "': an expression of parameters is more than " +
-                    std::to_string(kMaxScalarDepth) + " operations deep");
+        throw Error("a value computed from parameters alone is more than " + std::to_string(kMaxScalarDepth) +
+                    " operations deep (compiled code keeps such values in registers); the interpreter runs it");
       if (!scalar && d > kMaxFusedDepth) {
         m.insert(n);
         d = 0;
