@@ -18,34 +18,6 @@
 
 namespace nf::cli {
 
-void Backend::run(const std::vector<std::string>& processes, const std::vector<Scheduled>& scheduled, double t0,
-                  double dt, int64_t first, int64_t steps, const std::vector<Stream>& drives,
-                  const std::vector<Stream>& records) {
-  std::vector<schedule::Entry> entries;
-  for (const Scheduled& e : scheduled) entries.push_back(e.when);
-  schedule::walk(
-      entries, first, steps,
-      [&](size_t i, int64_t k) { step(scheduled[i].process, ir::step_time(t0, dt, k), dt); },
-      [&](int64_t k0, int64_t n) { run_steps(processes, t0, dt, first, k0, n, drives, records); });
-}
-
-void Backend::run_steps(const std::vector<std::string>& processes, double t0, double dt, int64_t first, int64_t k0,
-                        int64_t steps, const std::vector<Stream>& drives, const std::vector<Stream>& records) {
-  for (int64_t k = k0 - first; k < k0 - first + steps; ++k) {
-    double t = ir::step_time(t0, dt, first + k);
-    for (const Stream& d : drives) {
-      ir::Tensor v = get(d.compartment);
-      std::copy_n(d.words + size_t(k) * v.size(), v.size(), v.words.begin());
-      set(d.compartment, v);
-    }
-    for (const std::string& p : processes) step(p, t, dt);
-    for (const Stream& r : records) {
-      ir::Tensor v = get(r.compartment);
-      std::copy_n(v.words.begin(), v.size(), r.words + size_t(k) * v.size());
-    }
-  }
-}
-
 npz::DType npz_dtype(ir::DType d) {
   switch (d) {
     case ir::DType::F32: return npz::DType::F32;
@@ -92,7 +64,45 @@ ir::Tensor tensor_of(const npz::Array& a, const std::string& name, const ir::Typ
 class Interpreter : public Backend {
  public:
   Interpreter(const ir::Program& program, uint64_t seed) : program_(program), state_(ir::create_state(program, seed)) {}
-  ir::Tensor get(const std::string& c) override { return state_.get(c); }
+  ir::Tensor get(const std::string& c) override { return ir::read_value(program_, state_, c); }
+  void run(const std::vector<std::string>& processes, const std::vector<Scheduled>& scheduled, double t0, double dt,
+           int64_t first, int64_t steps, const std::vector<Stream>& drives) override {
+    std::vector<schedule::Entry> entries;
+    for (const Scheduled& e : scheduled) entries.push_back(e.when);
+    schedule::walk(
+        entries, first, steps,
+        [&](size_t i, int64_t k) { step(scheduled[i].process, ir::step_time(t0, dt, k), dt); },
+        [&](int64_t k0, int64_t n) {
+          for (int64_t k = k0; k < k0 + n; ++k) {
+            for (const Stream& d : drives) {
+              ir::Tensor v = state_.get(d.compartment);
+              std::copy_n(d.words + size_t(k - first) * v.size(), v.size(), v.words.begin());
+              state_.set(d.compartment, v);
+            }
+            for (const std::string& p : processes) step(p, ir::step_time(t0, dt, k), dt);
+            for (const auto& m : monitors_)
+              if (m.core->records_at(k)) m.core->observe(k, ir::read_value(program_, state_, m.name).words.data());
+          }
+        });
+  }
+  void add_monitor(const std::string& name, const monitor::Spec& spec, const std::string& spool) override {
+    const ir::Tensor value = ir::read_value(program_, state_, name);
+    const auto element = value.type.dtype == ir::DType::F32   ? monitor::Element::F32
+                         : value.type.dtype == ir::DType::I32 ? monitor::Element::I32
+                                                              : monitor::Element::Bool;
+    try {
+      monitors_.push_back({name, std::make_unique<monitor::Monitor>(spec, element, value.type.shape.dims, spool)});
+    } catch (const monitor::Error& e) {
+      throw Error("monitor of '" + name + "': " + e.what());
+    }
+  }
+  int64_t monitor_rows(size_t i) override { return monitors_.at(i).core->rows(); }
+  void read_monitor(size_t i, int64_t first, int64_t n, uint32_t* out) override { monitors_.at(i).core->read(first, n, out); }
+  void save_monitors(const std::string& path, const std::vector<std::string>& names) override {
+    std::vector<npz::StreamedEntry> entries;
+    for (size_t i = 0; i < monitors_.size(); ++i) entries.push_back(monitors_[i].core->entry(names.at(i)));
+    npz::write_npz(path, entries);
+  }
   void set(const std::string& c, const ir::Tensor& v) override { state_.set(c, v); }
   void set_param(const std::string& n, double v) override { state_.set_param(n, v); }
   void step(const std::string& p, double t, double dt) override { ir::run_process(program_, p, state_, t, dt); }
@@ -154,8 +164,13 @@ class Interpreter : public Backend {
   }
 
  private:
+  struct Named {
+    std::string name;
+    std::unique_ptr<monitor::Monitor> core;
+  };
   const ir::Program& program_;
   ir::State state_;
+  std::vector<Named> monitors_;
 };
 
 void check(nf_status s) {
@@ -187,6 +202,27 @@ class Compiled : public Backend {
     }
   }
   ~Compiled() override { release(); }
+  void add_monitor(const std::string& name, const monitor::Spec& spec, const std::string& spool) override {
+    nf_monitor_spec s{name.c_str(), int32_t(spec.kind), spec.every, spec.start,
+                      spec.all_units ? nullptr : spec.units.data(), int64_t(spec.units.size()),
+                      spool.empty() ? nullptr : spool.c_str()};
+    nf_monitor* m = nullptr;
+    check(nf_monitor_create(state_, &s, &m));
+    monitors_.push_back(m);
+  }
+  int64_t monitor_rows(size_t i) override {
+    int64_t rows = 0;
+    check(nf_monitor_rows(monitors_.at(i), &rows, nullptr, nullptr));
+    return rows;
+  }
+  void read_monitor(size_t i, int64_t first, int64_t n, uint32_t* out) override {
+    check(nf_monitor_read(monitors_.at(i), first, n, out));
+  }
+  void save_monitors(const std::string& path, const std::vector<std::string>& names) override {
+    std::vector<const char*> n;
+    for (const std::string& s : names) n.push_back(s.c_str());
+    check(nf_monitor_save(path.c_str(), monitors_.data(), n.data(), int32_t(monitors_.size())));
+  }
   ir::Tensor get(const std::string& c) override {
     ir::Tensor t(type_of(c));
     check(nf_state_read(state_, c.c_str(), compiler::dtype_code(t.type.dtype), t.words.data(), int64_t(t.size())));
@@ -198,8 +234,7 @@ class Compiled : public Backend {
   void set_param(const std::string& n, double v) override { check(nf_state_set_param(state_, n.c_str(), v)); }
   void step(const std::string& p, double t, double dt) override { check(nf_state_step(state_, p.c_str(), t, dt)); }
   void run(const std::vector<std::string>& processes, const std::vector<Scheduled>& scheduled, double t0, double dt,
-           int64_t first, int64_t steps, const std::vector<Stream>& drives,
-           const std::vector<Stream>& records) override {
+           int64_t first, int64_t steps, const std::vector<Stream>& drives) override {
     std::vector<const char*> names;
     for (const std::string& p : processes) names.push_back(p.c_str());
     std::vector<nf_scheduled> at;
@@ -210,9 +245,9 @@ class Compiled : public Backend {
       for (const Stream& s : list) out.push_back({s.compartment.c_str(), s.words});
       return out;
     };
-    std::vector<nf_io> d = io(drives), r = io(records);
+    std::vector<nf_io> d = io(drives);
     check(nf_state_scan_scheduled(state_, names.data(), int32_t(names.size()), at.data(), int32_t(at.size()), t0, dt,
-                                  first, steps, d.data(), int32_t(d.size()), r.data(), int32_t(r.size())));
+                                  first, steps, d.data(), int32_t(d.size()), nullptr, 0));
   }
   void load_state(const std::string& path) override { check(nf_state_load(state_, path.c_str())); }
   void save_state(const std::string& path) override { check(nf_state_save(state_, path.c_str(), nullptr, 0)); }
@@ -237,6 +272,7 @@ class Compiled : public Backend {
 
   nf_module* module_ = nullptr;
   nf_state* state_ = nullptr;
+  std::vector<nf_monitor*> monitors_;  // owned by state_
   std::string dir_;
 };
 

@@ -11,11 +11,12 @@
 #include "common/schedule.h"
 #include "ir/program.h"
 #include "ir/tensor.h"
+#include "runtime/monitor.h"
 #include "runtime/npz.h"
 
 namespace nf::cli {
 
-// Per-step rows between a compartment and a caller buffer: `steps` rows of
+// Per-step rows from a caller buffer into a compartment: `steps` rows of
 // the compartment's 4-byte elements.
 struct Stream {
   std::string compartment;
@@ -34,17 +35,20 @@ class Backend {
   // Runs steps first .. first + steps - 1 of a run that starts at t0: before
   // each, the drives' rows are written to their compartments; then the
   // processes run in order with the step's t (ir::step_time); after each, the
-  // records' rows are read back. Compiled backends do all of it in native
-  // code (nf_scan).
+  // monitors record. Compiled backends do all of it in native code (nf_scan).
   // `scheduled` processes run at their steps (common/schedule.h).
   virtual void run(const std::vector<std::string>& processes, const std::vector<Scheduled>& scheduled, double t0,
-                   double dt, int64_t first, int64_t steps, const std::vector<Stream>& drives,
-                   const std::vector<Stream>& records);
+                   double dt, int64_t first, int64_t steps, const std::vector<Stream>& drives) = 0;
   virtual ir::Tensor get(const std::string& compartment) = 0;
-  // Steps k0 .. k0 + steps - 1 (of a run whose streams start at step
-  // `first`) of the per-step processes, one at a time through get/set/step.
-  void run_steps(const std::vector<std::string>& processes, double t0, double dt, int64_t first, int64_t k0,
-                 int64_t steps, const std::vector<Stream>& drives, const std::vector<Stream>& records);
+
+  // Monitors (runtime/monitor.h), numbered in the order added: one of
+  // compartment or alias `name`, its rows spooled to `spool_directory`
+  // (empty: kept in memory); its rows so far; rows [first, first + n) as
+  // 4-byte words; and all of them written to an .npz under `names`.
+  virtual void add_monitor(const std::string& name, const monitor::Spec& spec, const std::string& spool_directory) = 0;
+  virtual int64_t monitor_rows(size_t monitor) = 0;
+  virtual void read_monitor(size_t monitor, int64_t first, int64_t n, uint32_t* out) = 0;
+  virtual void save_monitors(const std::string& path, const std::vector<std::string>& names) = 0;
   virtual void set(const std::string& compartment, const ir::Tensor& value) = 0;
   virtual void set_param(const std::string& name, double value) = 0;
   virtual void step(const std::string& process, double t, double dt) = 0;

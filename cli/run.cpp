@@ -1,5 +1,6 @@
 // neurofuse run: steps a model, clamping driven compartments before each step
 // and recording compartments after it.
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -7,6 +8,7 @@
 #include <cmath>
 #include <cstdio>
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -16,6 +18,7 @@
 
 #include "cli/backend.h"
 #include "cli/cli.h"
+#include "cli/record_spec.h"
 #include "common/suggest.h"
 #include "ir/fold_params.h"
 #include "ir/interpreter.h"
@@ -49,16 +52,32 @@ const char* kRunHelp =
     "  --save-state F.npz    write a checkpoint of the final state\n"
     "  --drive COMP=FILE.npy before step k, set COMP to row k of an array of shape\n"
     "                        [steps, ...COMP's shape] (repeatable)\n"
-    "  --record COMP[,COMP]  record COMP after every step (repeatable)\n"
-    "  --out FILE.npz        write the recordings as arrays [steps, ...] named\n"
-    "                        COMP; without it they are printed as CSV\n"
+    "  --record SPEC[,SPEC]  record after steps (repeatable); SPEC is\n"
+    "                        COMP[UNITS][:KIND][:every=N][:start=S][:as=NAME]:\n"
+    "                          COMP   a compartment, or a wired name (z1.j)\n"
+    "                          UNITS  elements by flat index: [3], [0,5,9], or a\n"
+    "                                 slice [A:B] or [A:B:STEP] as in Python\n"
+    "                          KIND   values (default): the elements, a row per\n"
+    "                                 recorded step; events: (step, unit) int32\n"
+    "                                 pairs of nonzero elements (spikes); sum or\n"
+    "                                 mean over the units, a number per step\n"
+    "                          every=N, start=S: after steps S, S+N, S+2N, ...\n"
+    "                          as=NAME: its name in --out (default: SPEC, or\n"
+    "                                 COMP for every value at every step)\n"
+    "                        e.g. --record z1.v[0:10]:every=100 --record z1.s:events\n"
+    "                        Recordings stream to disk beside --out as they grow,\n"
+    "                        so a long run needs little memory.\n"
+    "  --out FILE.npz        write the recordings, one array each: [rows, ...]\n"
+    "                        (events: [events, 2]); without it, values recorded at\n"
+    "                        the same steps are printed as CSV\n"
     "  --backend B           jit (default), interp (the reference interpreter), or aot\n"
     "                        (a shared library compiled and loaded with dlopen)\n"
     "  --specialize          fold every run-time parameter into the code\n"
     "  -O0 .. -O3            LLVM optimization level (default -O2)\n"
     "  --model NAME          which model of a .nf file with several\n"
     "\n"
-    "Nothing is written when the run fails.\n";
+    "Every output is checked before the first step; nothing is written when the\n"
+    "run fails. See docs/RECORDING.md.\n";
 
 
 // Row k of a driving array, as a tensor of the compartment's type.
@@ -94,21 +113,19 @@ std::string format_element(const ir::Tensor& t, size_t i) {
 // Runs all steps; on a terminal, in chunks of about a tenth of a second with
 // a progress bar on stderr once the run has taken a second. The chunks see
 // exactly the t values and stream rows one long run would.
-// `drive_rows`, `record_rows`: the words of one row of each stream.
+// `drive_rows`: the words of one row of each drive.
 void run_with_progress(Backend& backend, const std::vector<std::string>& processes,
                        const std::vector<Scheduled>& scheduled, double t0, double dt, int64_t steps,
-                       std::vector<Stream> drives, std::vector<Stream> records, const std::vector<size_t>& drive_rows,
-                       const std::vector<size_t>& record_rows) {
-  if (!isatty(STDERR_FILENO)) return backend.run(processes, scheduled, t0, dt, 0, steps, drives, records);
+                       std::vector<Stream> drives, const std::vector<size_t>& drive_rows) {
+  if (!isatty(STDERR_FILENO)) return backend.run(processes, scheduled, t0, dt, 0, steps, drives);
   auto begin = std::chrono::steady_clock::now();
   bool shown = false;
   int64_t chunk = 1;
   for (int64_t done = 0; done < steps;) {
     int64_t n = std::min(chunk, steps - done);
     auto chunk_start = std::chrono::steady_clock::now();
-    backend.run(processes, scheduled, t0, dt, done, n, drives, records);
+    backend.run(processes, scheduled, t0, dt, done, n, drives);
     for (size_t i = 0; i < drives.size(); ++i) drives[i].words += size_t(n) * drive_rows[i];
-    for (size_t i = 0; i < records.size(); ++i) records[i].words += size_t(n) * record_rows[i];
     done += n;
     double chunk_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - chunk_start).count();
     chunk = std::max<int64_t>(1, chunk_s > 0 ? int64_t(double(n) * 0.1 / chunk_s) : n * 2);
@@ -129,7 +146,8 @@ int run_command(const std::vector<std::string>& args) {
   for (const std::string& a : args)
     if (a == "--help" || a == "-h") return fmt::print("{}", kRunHelp), 0;
   std::string file, model, out_path;
-  std::vector<std::string> processes, records;
+  std::vector<std::string> processes;
+  std::vector<RecordSpec> records;
   std::vector<Scheduled> scheduled;
   std::vector<std::pair<std::string, double>> sets;
   std::vector<std::pair<std::string, std::string>> compartment_files;
@@ -181,7 +199,7 @@ int run_command(const std::vector<std::string>& args) {
       if (value().starts_with('-')) throw Error("--seed must not be negative");
       seed = parse_number<uint64_t>(a, args[i]);
     } else if (a == "--record") {
-      for (const std::string& r : split_list(value())) records.push_back(r);
+      for (const std::string& r : split_records(value())) records.push_back(parse_record(r));
     } else if (a == "--set") {
       auto [k, v] = key_value(value());
       if (v.size() > 4 && v.compare(v.size() - 4, 4, ".npy") == 0) compartment_files.emplace_back(k, v);
@@ -262,24 +280,33 @@ int run_command(const std::vector<std::string>& args) {
     if (fs::weakly_canonical(out_path, ec) == fs::weakly_canonical(save_path, ec))
       throw Error("--out and --save-state name the same file '" + out_path + "': the checkpoint would replace the recordings");
   }
-  for (size_t i = 0; i < records.size(); ++i)
-    for (size_t j = 0; j < i; ++j)
-      if (records[i] == records[j]) throw Error("--record: '" + records[i] + "' is given twice");
   // Every drive and record is checked against the program before anything
   // is compiled or run.
   std::vector<std::string> compartment_names;
   for (const ir::Compartment& c : program.compartments) compartment_names.push_back(c.name);
+  for (const ir::Alias& a : program.aliases) compartment_names.push_back(a.name);
   auto type_of = [&](const std::string& option, const std::string& name) {
-    const ir::Compartment* c = program.find_compartment(name);
-    if (!c) throw Error(option + ": no compartment '" + name + "'" + did_you_mean(name, compartment_names));
-    return c->type;
+    if (const ir::Compartment* c = program.find_compartment(name)) return c->type;
+    if (const ir::Alias* a = program.find_alias(name)) return program.find_compartment(a->terms[0])->type;
+    throw Error(option + ": no compartment '" + name + "'" + did_you_mean(name, compartment_names));
   };
+  auto refuse_alias = [&](const std::string& option, const std::string& name) {
+    if (const ir::Alias* a = program.find_alias(name)) {
+      std::string sources;
+      for (const std::string& t : a->terms)
+        if (t != "+" && t != "*") sources += (sources.empty() ? "'" : ", '") + t + "'";
+      throw Error(option + ": '" + name + "' is wired from " + sources +
+                  ", which holds its value; it can be recorded, and its source set");
+    }
+  };
+  for (const auto& [name, path] : compartment_files) refuse_alias("--set", name);
   // Drives become rows of 4-byte words, the layout compiled code streams.
   std::vector<std::vector<uint32_t>> drive_words;
   std::vector<Stream> drive_streams;
-  std::vector<size_t> drive_rows, record_rows;
+  std::vector<size_t> drive_rows;
   for (const auto& [comp, path] : drive_files) {
     const ir::Type type = type_of("--drive", comp);
+    refuse_alias("--drive", comp);
     const npz::Array a = npz::read_npy(path);
     std::vector<int64_t> want = {steps};
     want.insert(want.end(), type.shape.dims.begin(), type.shape.dims.end());
@@ -297,27 +324,55 @@ int run_command(const std::vector<std::string>& args) {
     drive_rows.push_back(size_t(type.shape.num_elements()));
   }
   for (size_t i = 0; i < drive_files.size(); ++i) drive_streams.push_back({drive_files[i].first, drive_words[i].data()});
+
+  // Recordings: checked, their names unique, and (printed as CSV) recorded at
+  // the same steps. With --out they spool beside it: the disk must hold what
+  // a run of known size will record, twice (the spool and the archive).
   std::vector<ir::Type> record_types;
-  std::vector<std::vector<uint32_t>> record_words;
-  std::vector<Stream> record_streams;
-  for (const std::string& r : records) {
-    record_types.push_back(type_of("--record", r));
-    const int64_t elements = record_types.back().shape.num_elements();
-    if (elements > 0 && steps > (int64_t(1) << 40) / elements)
-      throw Error(fmt::format("--record {}: {} steps of {} elements do not fit in memory", r, steps, elements));
-    try {
-      record_words.emplace_back(size_t(steps) * size_t(elements));
-    } catch (const std::bad_alloc&) {
-      uint64_t bytes = 0;
-      for (const std::vector<uint32_t>& w : record_words) bytes += w.size() * 4;
-      bytes += uint64_t(steps) * uint64_t(elements) * 4;
-      throw Error(fmt::format("--record {}: out of memory: the recordings of {} steps need {} bytes; record fewer "
-                              "compartments or run fewer steps per command (--save-state and --load-state continue "
-                              "a run)", r, steps, bytes));
-    }
-    record_rows.push_back(size_t(elements));
+  double known_bytes = 0;  // what the recordings of known size take
+  for (size_t i = 0; i < records.size(); ++i) {
+    RecordSpec& r = records[i];
+    record_types.push_back(type_of("--record " + r.text, r.compartment));
+    resolve_units(r, record_types.back().shape.num_elements());
+    for (size_t j = 0; j < i; ++j)
+      if (records[j].entry == r.entry)
+        throw Error("--record: two recordings are named '" + r.entry + "'; name one with :as=NAME");
+    if (r.spec.kind == monitor::Kind::Events) continue;
+    const int64_t rows = steps > r.spec.start ? (steps - r.spec.start + r.spec.every - 1) / r.spec.every : 0;
+    const uint64_t units = r.spec.all_units ? uint64_t(record_types.back().shape.num_elements()) : r.spec.units.size();
+    const uint64_t per_row = r.spec.kind == monitor::Kind::Values
+                                 ? units * (record_types.back().dtype == ir::DType::Bool ? 1 : 4)
+                                 : 4;
+    known_bytes += double(rows) * double(per_row);
   }
-  for (size_t i = 0; i < records.size(); ++i) record_streams.push_back({records[i], record_words[i].data()});
+  // Recordings spool beside --out, or (printed) in the temporary directory.
+  std::string spool;
+  if (!records.empty() && out_path.empty()) {
+    for (const RecordSpec& r : records)
+      if (r.spec.kind != monitor::Kind::Values || r.spec.every != records[0].spec.every ||
+          r.spec.start != records[0].spec.start)
+        throw Error("--record " + r.text + ": only values recorded at the same steps print as CSV; "
+                    "write the recordings with --out FILE.npz");
+    if (known_bytes > double(int64_t(1) << 40))
+      throw Error(fmt::format("--record: the recordings of {} steps take {:.3g} bytes, too many to print; write "
+                              "them with --out FILE.npz", steps, known_bytes));
+    const char* tmp = std::getenv("TMPDIR");
+    spool = tmp && *tmp ? tmp : "/tmp";
+  } else if (!records.empty()) {
+    std::filesystem::path dir = std::filesystem::path(out_path).parent_path();
+    spool = dir.empty() ? "." : dir.string();
+    known_bytes *= 2;  // the spool, then the archive
+  }
+  struct statvfs fs{};
+  if (!spool.empty() && statvfs(spool.c_str(), &fs) == 0) {
+    const double free_bytes = double(fs.f_bavail) * double(fs.f_frsize);
+    if (known_bytes > free_bytes)
+      throw Error(fmt::format("--record: the recordings of {} steps need {:.3g} bytes of disk{}, and '{}' has {:.3g} "
+                              "free; record less, or fewer steps per command (--save-state and --load-state "
+                              "continue a run)",
+                              steps, known_bytes, out_path.empty() ? "" : " (spooled, then archived)", spool,
+                              free_bytes));
+  }
 
   backend_options.seed = seed.value_or(program.default_seed);
   std::unique_ptr<Backend> state = make_backend(program, backend_options);
@@ -329,10 +384,10 @@ int run_command(const std::vector<std::string>& args) {
     state->step(ir::kInitializeProcess, 0.0, program.default_dt);
   for (const auto& [name, path] : compartment_files) state->load_compartment(name, path);
   double step_dt = dt.value_or(program.default_dt);
+  for (const RecordSpec& r : records) state->add_monitor(r.compartment, r.spec, spool);
 
   auto start = std::chrono::steady_clock::now();
-  run_with_progress(*state, processes, scheduled, t0, step_dt, steps, drive_streams, record_streams, drive_rows,
-                    record_rows);
+  run_with_progress(*state, processes, scheduled, t0, step_dt, steps, drive_streams, drive_rows);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   // Both files or neither: the checkpoint is written beside its name first,
@@ -344,28 +399,28 @@ int run_command(const std::vector<std::string>& args) {
   }
   try {
     if (!out_path.empty()) {
-      npz::Entries entries;
-      for (size_t r = 0; r < records.size(); ++r) {
-        std::vector<int64_t> shape = {steps};
-        shape.insert(shape.end(), record_types[r].shape.dims.begin(), record_types[r].shape.dims.end());
-        ir::Tensor all(ir::Type{record_types[r].dtype, ir::Shape(shape)});
-        all.words = std::move(record_words[r]);
-        entries.push_back({records[r], array_of(all)});
-      }
-      npz::write_npz(out_path, entries);
+      std::vector<std::string> names;
+      for (const RecordSpec& r : records) names.push_back(r.entry);
+      state->save_monitors(out_path, names);
     } else if (!records.empty()) {
+      // Values recorded at the same steps (checked above): a line per step.
       std::string header = "step,t";
-      for (size_t r = 0; r < records.size(); ++r)
-        for (int64_t k = 0; k < record_types[r].shape.num_elements(); ++k)
-          header += fmt::format(",{}[{}]", records[r], k);
+      std::vector<std::vector<int64_t>> units;
+      for (size_t r = 0; r < records.size(); ++r) {
+        units.push_back(records[r].spec.units);
+        if (records[r].spec.all_units)
+          for (int64_t k = 0; k < record_types[r].shape.num_elements(); ++k) units.back().push_back(k);
+        for (int64_t u : units.back()) header += fmt::format(",{}[{}]", records[r].compartment, u);
+      }
       fmt::print("{}\n", header);
-      for (int64_t step = 0; step < steps; ++step) {
+      const int64_t rows = state->monitor_rows(0);
+      for (int64_t row = 0; row < rows; ++row) {
+        const int64_t step = records[0].spec.start + row * records[0].spec.every;
         std::string line = fmt::format("{},{:.9g}", step, double(float(ir::step_time(t0, step_dt, step))));
         for (size_t r = 0; r < records.size(); ++r) {
-          size_t n = size_t(record_types[r].shape.num_elements());
-          ir::Tensor value(record_types[r]);
-          std::copy_n(record_words[r].begin() + std::ptrdiff_t(size_t(step) * n), n, value.words.begin());
-          for (size_t k = 0; k < n; ++k) line += "," + format_element(value, k);
+          ir::Tensor value(ir::Type{record_types[r].dtype, ir::Shape({int64_t(units[r].size())})});
+          state->read_monitor(r, row, 1, value.words.data());
+          for (size_t k = 0; k < value.size(); ++k) line += "," + format_element(value, k);
         }
         fmt::print("{}\n", line);
       }

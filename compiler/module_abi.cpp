@@ -125,7 +125,7 @@ llvm::Function* emit_derive(llvm::Module& m) {
 }
 
 // nf_scan: the step loop of module.h, in native code.
-llvm::Function* emit_scan(llvm::Module& m, const Factored& factored, const Plan& plan, llvm::Function* materialize) {
+llvm::Function* emit_scan(llvm::Module& m, const Factored& factored, const Plan& plan) {
   llvm::LLVMContext& c = m.getContext();
   llvm::IRBuilder<> b(c);
   llvm::Type* ptr = b.getPtrTy();
@@ -133,7 +133,7 @@ llvm::Function* emit_scan(llvm::Module& m, const Factored& factored, const Plan&
   llvm::Type* i64 = b.getInt64Ty();
   llvm::StructType* stream = llvm::StructType::get(c, {i64, i64, ptr});
   llvm::FunctionType* ty = llvm::FunctionType::get(
-      b.getVoidTy(), {ptr, ptr, i32, b.getDoubleTy(), b.getDoubleTy(), i64, i64, ptr, i32, ptr, i32}, false);
+      i64, {ptr, ptr, i32, b.getDoubleTy(), b.getDoubleTy(), i64, i64, ptr, i32, ptr}, false);
   llvm::Function* f = llvm::Function::Create(ty, llvm::Function::ExternalLinkage, "nf_scan", m);
   f->addFnAttr(llvm::Attribute::NoUnwind);
   llvm::Value* state = f->getArg(0);
@@ -145,8 +145,8 @@ llvm::Function* emit_scan(llvm::Module& m, const Factored& factored, const Plan&
   llvm::Value* steps = f->getArg(6);
   llvm::Value* drives = f->getArg(7);
   llvm::Value* n_drives = f->getArg(8);
-  llvm::Value* records = f->getArg(9);
-  llvm::Value* n_records = f->getArg(10);
+  llvm::Value* observer = f->getArg(9);
+  llvm::StructType* observer_ty = llvm::StructType::get(c, {ptr, ptr});
 
   auto bb = [&](const char* name) { return llvm::BasicBlock::Create(c, name, f); };
   auto stream_field = [&](llvm::Value* array, llvm::Value* k, unsigned field, llvm::Type* type) {
@@ -171,8 +171,19 @@ llvm::Function* emit_scan(llvm::Module& m, const Factored& factored, const Plan&
     }
   };
 
-  b.SetInsertPoint(bb("entry"));
-  emit_loop(b, nullptr, steps, [&](llvm::Value* k) {
+  // for (k = 0; k < steps; ++k) { drives; processes; if (observer && observer->after_step(...)) return k + 1; }
+  llvm::BasicBlock* entry = bb("entry");
+  llvm::BasicBlock* head = bb("step");
+  llvm::BasicBlock* body = bb("body");
+  llvm::BasicBlock* finished = bb("finished");
+  b.SetInsertPoint(entry);
+  b.CreateBr(head);
+  b.SetInsertPoint(head);
+  llvm::PHINode* k = b.CreatePHI(i64, 2, "k");
+  k->addIncoming(b.getInt64(0), entry);
+  b.CreateCondBr(b.CreateICmpSLT(k, steps), body, finished);
+  b.SetInsertPoint(body);
+  {
     emit_loop(b, nullptr, n_drives, [&](llvm::Value* d) {
       llvm::Value* bytes = stream_field(drives, d, 1, i64);
       llvm::Value* src = b.CreateInBoundsGEP(b.getInt8Ty(), stream_field(drives, d, 2, ptr), b.CreateMul(k, bytes));
@@ -204,17 +215,26 @@ llvm::Function* emit_scan(llvm::Module& m, const Factored& factored, const Plan&
       }
       b.SetInsertPoint(after);
     });
-    emit_loop(b, nullptr, n_records, [&](llvm::Value* r) {
-      for_factored(records, r, [&](const FactoredCompartment& fc) {
-        b.CreateCall(materialize, {state, b.getInt32(uint32_t(public_index(factored, fc.name)))});
-      });
-      llvm::Value* bytes = stream_field(records, r, 1, i64);
-      llvm::Value* dst = b.CreateInBoundsGEP(b.getInt8Ty(), stream_field(records, r, 2, ptr), b.CreateMul(k, bytes));
-      llvm::Value* src = b.CreateInBoundsGEP(b.getInt8Ty(), state, stream_field(records, r, 0, i64));
-      b.CreateMemCpy(dst, llvm::MaybeAlign(1), src, llvm::MaybeAlign(4), bytes);
-    });
-  });
-  b.CreateRetVoid();
+    // The observer, if any; a nonzero answer ends the scan after this step.
+    llvm::Value* next = b.CreateAdd(k, b.getInt64(1));
+    llvm::BasicBlock* observe = bb("observe");
+    llvm::BasicBlock* stop = bb("stop");
+    llvm::BasicBlock* latch = bb("latch");
+    b.CreateCondBr(b.CreateIsNull(observer), latch, observe);
+    b.SetInsertPoint(observe);
+    llvm::Value* callback = b.CreateLoad(ptr, b.CreateStructGEP(observer_ty, observer, 0));
+    llvm::Value* context = b.CreateLoad(ptr, b.CreateStructGEP(observer_ty, observer, 1));
+    llvm::FunctionType* after_step_ty = llvm::FunctionType::get(i32, {ptr, ptr, i64}, false);
+    llvm::Value* answer = b.CreateCall(after_step_ty, callback, {context, state, step});
+    b.CreateCondBr(b.CreateICmpNE(answer, b.getInt32(0)), stop, latch);
+    b.SetInsertPoint(stop);
+    b.CreateRet(next);
+    b.SetInsertPoint(latch);
+    k->addIncoming(next, latch);
+    b.CreateBr(head);
+  }
+  b.SetInsertPoint(finished);
+  b.CreateRet(steps);
   return f;
 }
 
@@ -259,7 +279,7 @@ void emit_module_abi(llvm::Module& m, const Factored& f, const Plan& plan, const
   };
   emit_dispatchers(m, f, plan);
   llvm::Function* materialize = emit_materialize(m, f, plan);
-  llvm::Function* scan = emit_scan(m, f, plan, materialize);
+  llvm::Function* scan = emit_scan(m, f, plan);
   llvm::Function* derive = emit_derive(m);
 
   llvm::StructType* comp_ty = llvm::StructType::get(c, {ptr, ptr, i64, i64, i64, i32, i32, i32, i32, i32});
@@ -290,8 +310,22 @@ void emit_module_abi(llvm::Module& m, const Factored& f, const Plan& plan, const
   for (const ProcessVariants& p : f.processes)
     procs.push_back(llvm::ConstantStruct::get(proc_ty, {str(p.name), m.getFunction(process_symbol(p.name))}));
 
+  // Aliases: their terms with compartments as public indices.
+  llvm::StructType* alias_ty = llvm::StructType::get(c, {ptr, ptr, i32});
+  std::vector<llvm::Constant*> aliases;
+  for (const ir::Alias& a : program.aliases) {
+    std::vector<uint32_t> terms;
+    for (const std::string& t : a.terms)
+      terms.push_back(t == "+" ? uint32_t(NF_WIRE_ADD) : t == "*" ? uint32_t(NF_WIRE_MUL) : uint32_t(public_index(f, t)));
+    llvm::Constant* array = new llvm::GlobalVariable(m, llvm::ArrayType::get(i32, terms.size()), true,
+                                                     llvm::GlobalValue::PrivateLinkage,
+                                                     llvm::ConstantDataArray::get(c, terms), "terms");
+    aliases.push_back(llvm::ConstantStruct::get(alias_ty, {str(a.name), array, b.getInt32(uint32_t(terms.size()))}));
+  }
+
   llvm::StructType* info_ty = llvm::StructType::get(
-      c, {i32, i32, ptr, ptr, ptr, i64, i64, i64, i64, i64, b.getDoubleTy(), i32, i32, i32, ptr, ptr, ptr, ptr, ptr, ptr});
+      c, {i32, i32, ptr, ptr, ptr, i64, i64, i64, i64, i64, b.getDoubleTy(), i32, i32, i32, ptr, ptr, ptr, ptr, ptr, ptr,
+          i32, ptr});
   llvm::Constant* info = llvm::ConstantStruct::get(
       info_ty,
       {b.getInt32(NF_MODULE_ABI_VERSION), b.getInt32(uint32_t(sizeof(nf_module_info))), str(model_name), str(target), str(features),
@@ -302,7 +336,9 @@ void emit_module_abi(llvm::Module& m, const Factored& f, const Plan& plan, const
        b.getInt32(uint32_t(params.size())), b.getInt32(uint32_t(procs.size())),
        private_array(llvm::ArrayType::get(comp_ty, comps.size()), comps, "compartments"),
        private_array(llvm::ArrayType::get(param_ty, params.size()), params, "params"),
-       private_array(llvm::ArrayType::get(proc_ty, procs.size()), procs, "processes"), scan, materialize, derive});
+       private_array(llvm::ArrayType::get(proc_ty, procs.size()), procs, "processes"), scan, materialize, derive,
+       b.getInt32(uint32_t(aliases.size())),
+       private_array(llvm::ArrayType::get(alias_ty, aliases.size()), aliases, "aliases")});
   new llvm::GlobalVariable(m, info_ty, true, llvm::GlobalValue::ExternalLinkage, info, "nf_module");
   for (llvm::Function* fn : {scan, materialize, derive})
     if (llvm::verifyFunction(*fn, nullptr))

@@ -251,6 +251,36 @@ CompartmentSlot& Elaborator::compartment_at(Instance& inst, const std::string& n
   return it->second;
 }
 
+// A wire's value as alias terms (ir/program.h), in the order read_wire reads
+// it: a wired source is followed to the compartments it reads.
+std::vector<std::string> Elaborator::alias_terms(const WireSource& src) const {
+  std::vector<std::string> terms;
+  std::vector<std::pair<const WireSource*, size_t>> stack{{&src, 0}};  // (wire, next operand)
+  while (!stack.empty()) {
+    auto& [w, next] = stack.back();
+    if (w->kind == WireSource::Kind::Compartment) {
+      const CompartmentSlot& slot = instances_.at(w->instance).compartments.at(w->compartment);
+      if (!slot.wired) {
+        terms.push_back(w->instance + "." + w->compartment);
+        stack.pop_back();
+      } else if (next++ == 0) {
+        stack.push_back({&*slot.wired, 0});
+      } else {
+        stack.pop_back();
+      }
+      continue;
+    }
+    if (next > 1) terms.push_back(w->kind == WireSource::Kind::Sum ? "+" : "*");  // after each operand but the first
+    if (next == w->operands.size()) {
+      stack.pop_back();
+      continue;
+    }
+    const WireSource* operand = &w->operands[next++];
+    stack.push_back({operand, 0});
+  }
+  return terms;
+}
+
 void Elaborator::resolve_wire(const WireDecl& wire) {
   WireSource src = wire_source(*wire.source);
   Instance& dst = instance_at(wire.dst_instance, wire.dst_loc);
@@ -345,6 +375,13 @@ ir::Program Elaborator::run() {
     }
     for (const auto& [p, slot] : inst.params)
       if (slot.type == "float") program_.param(name + "." + p, slot.value.number);
+  }
+  // Wired compartments keep their names, as aliases of what they read.
+  for (const std::string& name : instance_order_) {
+    const Instance& inst = instances_.at(name);
+    for (const std::string& c : inst.compartment_order)
+      if (const CompartmentSlot& slot = inst.compartments.at(c); slot.wired)
+        program_.alias(name + "." + c, alias_terms(*slot.wired));
   }
 
   std::set<std::string> process_names;

@@ -130,6 +130,7 @@ class Elaborator {
  private:
   void bind_instance(const InstanceDecl& decl);
   void resolve_wire(const WireDecl& wire);
+  std::vector<std::string> alias_terms(const WireSource& src) const;
   WireSource wire_source(const Expr& e);
   Value static_value(const Expr& e, Instance& inst, const std::string& what);
 

@@ -165,6 +165,10 @@ void ProgramBuilder::param(const std::string& name, double default_value) {
   program_.params.push_back({name, default_value, {}});
 }
 
+void ProgramBuilder::alias(const std::string& name, std::vector<std::string> terms) {
+  program_.aliases.push_back({name, std::move(terms), {}});
+}
+
 ProcessBuilder& ProgramBuilder::process(const std::string& name) {
   return processes_.emplace_back(*this, name);
 }

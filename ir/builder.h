@@ -88,6 +88,8 @@ class ProgramBuilder {
     compartment(name, std::move(type), role, Literal::f32(init));
   }
   void param(const std::string& name, double default_value);
+  // An alias (program.h): `terms` in postfix order.
+  void alias(const std::string& name, std::vector<std::string> terms);
   void defaults(double dt, uint64_t seed) {
     program_.default_dt = dt;
     program_.default_seed = seed;

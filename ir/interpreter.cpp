@@ -1,5 +1,6 @@
 #include "ir/interpreter.h"
 
+#include <array>
 #include <cmath>
 #include <unordered_map>
 
@@ -34,6 +35,27 @@ void State::set_param(const std::string& name, double value) {
   auto it = params.find(name);
   if (it == params.end()) throw Error("state has no parameter '" + name + "'");
   it->second = value;
+}
+
+Tensor read_value(const Program& program, const State& state, const std::string& name) {
+  const Alias* alias = program.find_alias(name);
+  if (!alias) return state.get(name);
+  std::vector<Tensor> values;
+  for (const std::string& t : alias->terms) {
+    if (t != "+" && t != "*") {
+      values.push_back(state.get(t));
+      continue;
+    }
+    if (values.size() < 2) throw Error("alias '" + name + "' is malformed");
+    Tensor right = std::move(values.back());
+    values.pop_back();
+    Tensor& left = values.back();
+    const Op op = t == "+" ? Op::Add : Op::Mul;
+    for (size_t i = 0; i < left.size(); ++i)
+      left.words[i] = eval_element(op, left.type.dtype, left.type.dtype, std::array{left.words[i], right.words[i]});
+  }
+  if (values.size() != 1) throw Error("alias '" + name + "' is malformed");
+  return std::move(values[0]);
 }
 
 State create_state(const Program& program, uint64_t seed) {

@@ -37,6 +37,11 @@ inline constexpr const char* kInitializeProcess = "initialize";
 // has one) run once with t = 0 and dt = the program's default dt.
 State create_state(const Program& program, uint64_t seed);
 
+// The value of compartment or alias `name` in `state`: an alias is computed
+// from its sources by the elementwise rules of add and mul. Throws nf::Error
+// for an unknown name.
+Tensor read_value(const Program& program, const State& state, const std::string& name);
+
 // Runs process `process` once: step time t, step size dt (binary64, as the
 // Python floats ngclearn passes). Throws nf::Error if the process does not
 // exist or the state does not fit the program.

@@ -123,8 +123,9 @@ class Parser {
       else if (is_name("seed")) parse_default_seed();
       else if (is_name("param")) parse_param();
       else if (is_name("compartment")) parse_compartment();
+      else if (is_name("alias")) parse_alias();
       else if (is_name("process")) parse_process();
-      else fail("expected 'dt', 'seed', 'param', 'compartment' or 'process', found " + describe(tok_));
+      else fail("expected 'dt', 'seed', 'param', 'compartment', 'alias' or 'process', found " + describe(tok_));
     }
     return std::move(program_);
   }
@@ -312,6 +313,31 @@ class Parser {
     expect_punct('=', "before the initial value");
     LiteralText lt = parse_literal_text();
     program_.compartments.push_back({name.text, type, *role, literal_of(lt, type.dtype), loc});
+  }
+
+  // alias NAME = VALUE, VALUE: a compartment name, add(VALUE, VALUE) or mul(VALUE, VALUE)
+  void parse_alias() {
+    Alias a;
+    a.loc = take().loc;
+    a.name = expect_kind(Tok::Name, "an alias name").text;
+    expect_punct('=', "after the alias name");
+    parse_alias_value(a.terms, 0);
+    program_.aliases.push_back(std::move(a));
+  }
+
+  void parse_alias_value(std::vector<std::string>& terms, int depth) {
+    if (depth > 256) fail("an alias nests more than 256 deep");
+    Token name = expect_kind(Tok::Name, "a compartment name, add(...) or mul(...)");
+    if ((name.text == "add" || name.text == "mul") && is_punct('(')) {
+      take();
+      parse_alias_value(terms, depth + 1);
+      expect_punct(',', "between the two values");
+      parse_alias_value(terms, depth + 1);
+      expect_punct(')', "to close add(...) or mul(...)");
+      terms.push_back(name.text == "add" ? "+" : "*");
+    } else {
+      terms.push_back(name.text);
+    }
   }
 
   // process NAME { statement* }

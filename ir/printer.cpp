@@ -71,6 +71,19 @@ std::string print(const Program& program) {
   for (const Compartment& c : program.compartments)
     out += "compartment " + c.name + " : " + c.type.str() + " " + role_name(c.role) + " = " +
            c.init.str() + "\n";
+  for (const Alias& a : program.aliases) {
+    std::vector<std::string> values;  // the postfix terms as nested calls
+    for (const std::string& t : a.terms) {
+      if (t != "+" && t != "*") {
+        values.push_back(t);
+      } else if (values.size() >= 2) {
+        std::string right = values.back();
+        values.pop_back();
+        values.back() = std::string(t == "+" ? "add" : "mul") + "(" + values.back() + ", " + right + ")";
+      }
+    }
+    out += "alias " + a.name + " = " + (values.size() == 1 ? values[0] : "<malformed>") + "\n";
+  }
   for (const Process& proc : program.processes) out += "\n" + print(proc);
   return out;
 }

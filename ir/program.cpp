@@ -24,6 +24,12 @@ const Compartment* Program::find_compartment(const std::string& name) const {
   return nullptr;
 }
 
+const Alias* Program::find_alias(const std::string& name) const {
+  for (const Alias& a : aliases)
+    if (a.name == name) return &a;
+  return nullptr;
+}
+
 const Parameter* Program::find_param(const std::string& name) const {
   for (const Parameter& p : params)
     if (p.name == name) return &p;

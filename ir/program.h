@@ -37,6 +37,18 @@ struct Parameter {
   SourceLoc loc;
 };
 
+// A name for a compartment the model wires from others ("z1.j", wired from
+// "W.outputs"): it has no storage; reading it reads its sources, combined by
+// `terms` in postfix order: a compartment's name pushes its value, "+" and
+// "*" pop two values and push their elementwise sum or product (the earlier
+// on the left). A direct wire is one name. Every compartment read has the
+// alias's type.
+struct Alias {
+  std::string name;
+  std::vector<std::string> terms;
+  SourceLoc loc;
+};
+
 struct Process {
   std::string name;
   std::vector<NodeRef> body;
@@ -49,8 +61,10 @@ struct Program {
   std::vector<Compartment> compartments;
   std::vector<Parameter> params;
   std::vector<Process> processes;
+  std::vector<Alias> aliases;
 
   const Compartment* find_compartment(const std::string& name) const;
+  const Alias* find_alias(const std::string& name) const;
   const Parameter* find_param(const std::string& name) const;
   const Process* find_process(const std::string& name) const;
 };

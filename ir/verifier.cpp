@@ -1,5 +1,6 @@
 #include "ir/verifier.h"
 
+#include <optional>
 #include <map>
 #include <cmath>
 #include <set>
@@ -70,6 +71,34 @@ class Verifier {
       if (!names.insert(p.name).second)
         report(p.loc, "parameter '" + p.name + "' clashes with another parameter or compartment");
     }
+    for (const Alias& a : program_.aliases) check_alias(a, names);
+  }
+
+  // An alias's name is new, its terms are a well-formed postfix value of
+  // compartments (not aliases) of one type, and sums and products are numeric.
+  void check_alias(const Alias& a, std::set<std::string>& names) {
+    const std::string what = "alias '" + a.name + "'";
+    if (!is_dotted_name(a.name, 2)) report(a.loc, what + ": the name must have the form component.compartment");
+    if (!names.insert(a.name).second) report(a.loc, what + " clashes with a compartment, parameter or alias");
+    int depth = 0;
+    std::optional<Type> type;
+    bool combined = false;
+    for (const std::string& t : a.terms) {
+      if (t == "+" || t == "*") {
+        if (depth < 2) return report(a.loc, what + ": '" + t + "' needs two values before it");
+        --depth;
+        combined = true;
+        continue;
+      }
+      ++depth;
+      const Compartment* c = program_.find_compartment(t);
+      if (!c) return report(a.loc, what + " reads '" + t + "', which is not a compartment");
+      if (type && *type != c->type)
+        return report(a.loc, what + " reads compartments of different types: " + type->str() + " and " + c->type.str());
+      type = c->type;
+    }
+    if (depth != 1) return report(a.loc, what + ": its terms do not make one value");
+    if (combined && type->dtype == DType::Bool) report(a.loc, what + " adds or multiplies bool compartments");
   }
 
   void check_process(const Process& proc) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "neurofuse/runtime.h"
+#include "runtime/monitor.h"
 #include "threads.h"
 
 struct nf_module {
@@ -22,12 +23,35 @@ struct nf_module {
   std::string error;
 };
 
+namespace nf::runtime {
+
+// What a name a user sees reads: a compartment, or an alias (module.h). A
+// direct alias reads its compartment; a computed one (a sum or product of
+// wires) is evaluated from its sources.
+struct View {
+  std::string name;
+  const nf_compartment_info* compartment = nullptr;  // its storage, or a direct alias's target
+  const nf_alias_info* computed = nullptr;            // a computed alias
+  const nf_compartment_info* type = nullptr;         // the compartment whose dtype and shape the value has
+  bool alias() const { return computed || name != compartment->name; }
+};
+
+}  // namespace nf::runtime
+
 struct nf_state {
   nf_module* module = nullptr;
   uint8_t* block = nullptr;  // module->info->state_size bytes, aligned
   std::unique_ptr<nf::runtime::Pool> pool;  // installed as the block's nf_parallel hook
   std::vector<const nf_compartment_info*> pinned;  // checked matrices the host holds pointers to
+  std::vector<nf_monitor*> monitors;  // recording in every scan, in creation order
   std::string error;
+};
+
+struct nf_monitor {
+  nf_state* state = nullptr;
+  nf::runtime::View view;
+  int32_t kind = NF_MONITOR_VALUES;
+  std::unique_ptr<nf::monitor::Monitor> core;
 };
 
 namespace nf::runtime {
@@ -60,6 +84,31 @@ nf_status guarded(Object* o, const char* what, nf_status otherwise, Body body) {
 const nf_compartment_info* find_compartment(const nf_module_info& m, const char* name);
 const nf_param_info* find_param(const nf_module_info& m, const char* name);
 int32_t find_process(const nf_module_info& m, const char* name);
+
+// What `name` reads (a compartment or an alias); false when it is neither.
+bool find_view(const nf_module_info& m, const char* name, View& out);
+// The view of `name`, or UNKNOWN_NAME with a suggestion.
+nf_status view_of(nf_state* s, const char* name, View& out);
+// The view's elements as of now: a compartment's storage (a factored one
+// computed first), or a computed alias evaluated into `scratch`.
+const uint32_t* view_words(nf_state* s, const View& v, std::vector<uint32_t>& scratch);
+// NF_ERROR_WIRED for a write to an alias: its sources hold its value.
+nf_status refuse_alias_write(nf_state* s, const View& v, const char* what);
+
+// Runs the module's scan for steps [k0, k0 + n) of a scan that started at
+// `first`, recording `records` (dense rows into caller buffers, row 0 being
+// step `first`'s) and the state's monitors after each step. Throws
+// nf::runtime::ScanStopped when a monitor fails (the steps before stay run).
+struct Record {
+  View view;
+  uint8_t* data;
+};
+struct ScanStopped {
+  nf_status status;
+  std::string message;
+};
+void scan_observed(nf_state* s, const int32_t* processes, int32_t n_processes, double t0, double dt, int64_t first,
+                   int64_t k0, int64_t n, const std::vector<nf_stream>& drives, const std::vector<Record>& records);
 
 // "; did you mean 'x'?" for the closest name of the module's kind `what`.
 std::string suggestion(const nf_module_info& m, const std::string& name, const char* what);

@@ -87,11 +87,12 @@ uint64_t data_bytes(const std::vector<int64_t>& shape, DType dtype, const std::s
   return uint64_t(n * size);
 }
 
-void check_data_size(const Array& a, uint64_t have, const std::string& what, const char* subject) {
-  const uint64_t need = data_bytes(a.shape, a.dtype, what);
+void check_data_size(DType dtype, const std::vector<int64_t>& shape, uint64_t have, const std::string& what,
+                     const char* subject) {
+  const uint64_t need = data_bytes(shape, dtype, what);
   if (have != need)
-    fail(what, std::string(subject) + " is " + std::to_string(have) + " bytes but shape " + shape_repr(a.shape) +
-                   " of dtype " + std::string(info(a.dtype).descr) + " needs " + std::to_string(need) + " bytes");
+    fail(what, std::string(subject) + " is " + std::to_string(have) + " bytes but shape " + shape_repr(shape) +
+                   " of dtype " + std::string(info(dtype).descr) + " needs " + std::to_string(need) + " bytes");
 }
 
 // ---- .npy header
@@ -101,13 +102,15 @@ constexpr size_t kNpyAlign = 64;             // numpy's ARRAY_ALIGN
 constexpr size_t kGrowthAxisMaxDigits = 21;  // numpy's spare room to grow shape[0] in place
 constexpr int kMaxHeaderNesting = 32;
 
-// Magic, version and header length: the header of `array` exactly as numpy's
+// Magic, version and header length: the header of an array of `dtype` and
+// `shape` with `data_size` bytes of data, exactly as numpy's
 // _write_array_header and _wrap_header make it.
-std::vector<uint8_t> npy_prefix(const Array& a, const std::string& what) {
-  check_data_size(a, a.data.size(), what, "array data");
-  std::string dict = "{'descr': '" + std::string(info(a.dtype).descr) +
-                     "', 'fortran_order': False, 'shape': " + shape_repr(a.shape) + ", }";
-  if (!a.shape.empty()) dict.append(kGrowthAxisMaxDigits - std::to_string(a.shape[0]).size(), ' ');
+std::vector<uint8_t> npy_prefix(DType dtype, const std::vector<int64_t>& shape, uint64_t data_size,
+                                const std::string& what) {
+  check_data_size(dtype, shape, data_size, what, "array data");
+  std::string dict = "{'descr': '" + std::string(info(dtype).descr) +
+                     "', 'fortran_order': False, 'shape': " + shape_repr(shape) + ", }";
+  if (!shape.empty()) dict.append(kGrowthAxisMaxDigits - std::to_string(shape[0]).size(), ' ');
   const size_t text = dict.size() + 1;  // with the final newline
   auto padding = [&](size_t prefix) { return kNpyAlign - (prefix + text) % kNpyAlign; };
   const bool v1 = text + padding(10) <= 0xFFFF;  // version 2.0 only for huge headers
@@ -298,9 +301,20 @@ std::string entry_label(const std::string& what, std::string_view name) {
   return what + ": entry '" + std::string(name) + "'";
 }
 
-void check_names(const Entries& entries, const std::string& what) {
+// One archive entry on its way out: its name, its .npy header, and its data,
+// written by `emit` (exactly `data_size` bytes, whose CRC-32 is `data_crc`).
+struct Piece {
+  std::string name;  // without ".npy"
+  std::vector<uint8_t> prefix;
+  uint64_t data_size = 0;
+  uint32_t data_crc = 0;
+  std::function<void(Sink&)> emit;
+};
+
+void check_names(const std::vector<Piece>& pieces, const std::string& what) {
   std::set<std::string_view> seen;
-  for (const auto& [name, array] : entries) {
+  for (const Piece& p : pieces) {
+    const std::string& name = p.name;
     if (name.empty()) fail(what, "an entry has an empty name");
     if (name.find('\0') != std::string::npos) fail(what, "entry name contains a NUL byte");
     if (name.size() > kMax16 - kSuffix.size()) fail(what, "entry name is longer than zip allows");
@@ -318,19 +332,47 @@ struct Record {
   Record& raw(std::span<const uint8_t> s) { return bytes.insert(bytes.end(), s.begin(), s.end()), *this; }
 };
 
-// Writes the archive; every npy prefix is computed (and so every array
-// checked) before the first byte goes out.
-// The entries' .npy headers, after checking names and arrays: everything that
-// can be wrong with an archive, found before a byte is written.
-std::vector<std::vector<uint8_t>> checked_prefixes(const Entries& entries, const std::string& what) {
-  check_names(entries, what);
-  std::vector<std::vector<uint8_t>> prefixes;
-  for (const auto& [name, array] : entries) prefixes.push_back(npy_prefix(array, entry_label(what, name + ".npy")));
-  return prefixes;
+// The pieces of in-memory entries, after checking names and arrays:
+// everything that can be wrong with an archive, found before a byte is
+// written. The pieces borrow the arrays' data.
+std::vector<Piece> memory_pieces(const Entries& entries, const std::string& what) {
+  std::vector<Piece> pieces;
+  for (const auto& [name, array] : entries) pieces.push_back({name, {}, array.data.size(), 0, {}});
+  check_names(pieces, what);
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const Array* a = &entries[i].second;
+    pieces[i].prefix = npy_prefix(a->dtype, a->shape, a->data.size(), entry_label(what, pieces[i].name + ".npy"));
+    pieces[i].data_crc = crc32(a->data);
+    pieces[i].emit = [a](Sink& sink) { sink.put(a->data); };
+  }
+  return pieces;
 }
 
-// `prefixes`: checked_prefixes(entries, what).
-void write_zip(const Entries& entries, const std::vector<std::vector<uint8_t>>& prefixes, Zip64 zip64, Sink& sink) {
+// The pieces of streamed entries, checked the same way.
+std::vector<Piece> streamed_pieces(const std::vector<StreamedEntry>& entries, const std::string& what) {
+  std::vector<Piece> pieces;
+  for (const StreamedEntry& e : entries) pieces.push_back({e.name, {}, 0, 0, {}});
+  check_names(pieces, what);
+  pieces.clear();
+  for (const StreamedEntry& e : entries) {
+    const std::string label = entry_label(what, e.name + ".npy");
+    const uint64_t size = data_bytes(e.shape, e.dtype, label);
+    pieces.push_back({e.name, npy_prefix(e.dtype, e.shape, size, label), size, e.data_crc, [&e, size, label](Sink& sink) {
+                        uint64_t written = 0;
+                        e.write([&](std::span<const uint8_t> bytes) {
+                          written += bytes.size();
+                          if (written > size) fail(label, "the entry's data is longer than its shape");
+                          sink.put(bytes);
+                        });
+                        if (written != size)
+                          fail(label, "the entry's data is " + std::to_string(written) + " bytes, its shape needs " +
+                                          std::to_string(size));
+                      }});
+  }
+  return pieces;
+}
+
+void write_zip(const std::vector<Piece>& pieces, Zip64 zip64, Sink& sink) {
   const bool always = zip64 == Zip64::Always;
   struct Written {
     std::string name;
@@ -339,11 +381,10 @@ void write_zip(const Entries& entries, const std::vector<std::vector<uint8_t>>& 
     uint64_t size, offset;
   };
   std::vector<Written> written;
-  for (size_t i = 0; i < entries.size(); ++i) {
-    const Array& a = entries[i].second;
-    Written w{entries[i].first + std::string(kSuffix), 0, 0, prefixes[i].size() + a.data.size(), sink.offset};
+  for (const Piece& p : pieces) {
+    Written w{p.name + std::string(kSuffix), 0, 0, p.prefix.size() + p.data_size, sink.offset};
     if (std::any_of(w.name.begin(), w.name.end(), [](char c) { return uint8_t(c) >= 0x80; })) w.flags = kFlagUtf8;
-    w.crc = crc32(a.data, crc32(prefixes[i]));
+    w.crc = uint32_t(::crc32_combine64(crc32(p.prefix), p.data_crc, z_off64_t(p.data_size)));
     const bool big = always || w.size >= kMax32;
     const uint64_t size32 = big ? kMax32 : w.size;
     Record h;  // local file header: signature, version needed, flags, method, time, date
@@ -352,8 +393,8 @@ void write_zip(const Entries& entries, const std::vector<std::vector<uint8_t>>& 
     h.u32(w.crc).u32(size32).u32(size32).u16(w.name.size()).u16(big ? 20 : 0).raw(w.name);
     if (big) h.u16(kZip64ExtraId).u16(16).u64(w.size).u64(w.size);
     sink.put(h.bytes);
-    sink.put(prefixes[i]);
-    sink.put(a.data);
+    sink.put(p.prefix);
+    p.emit(sink);
     written.push_back(std::move(w));
   }
   const uint64_t cd_offset = sink.offset;
@@ -544,7 +585,7 @@ uint32_t crc32(std::span<const uint8_t> bytes, uint32_t crc) {
 }
 
 std::vector<uint8_t> encode_npy(const Array& array, const std::string& what) {
-  std::vector<uint8_t> out = npy_prefix(array, what);
+  std::vector<uint8_t> out = npy_prefix(array.dtype, array.shape, array.data.size(), what);
   out.insert(out.end(), array.data.begin(), array.data.end());
   return out;
 }
@@ -587,7 +628,7 @@ Array decode_npy(std::span<const uint8_t> bytes, const std::string& what) {
     fail(what, "shape in .npy header is not a tuple of integers");
   for (const PyValue& d : shape.items) a.shape.push_back(d.integer);
   const auto data = bytes.subspan(start + size_t(header_len));
-  check_data_size(a, data.size(), what, "data");
+  check_data_size(a.dtype, a.shape, data.size(), what, "data");
   a.data.assign(data.begin(), data.end());
   return a;
 }
@@ -595,7 +636,7 @@ Array decode_npy(std::span<const uint8_t> bytes, const std::string& what) {
 Array read_npy(const std::string& path) { return decode_npy(read_file(path), path); }
 
 void write_npy(const std::string& path, const Array& array) {
-  const std::vector<uint8_t> prefix = npy_prefix(array, path);
+  const std::vector<uint8_t> prefix = npy_prefix(array.dtype, array.shape, array.data.size(), path);
   write_atomically(path, [&](Sink& sink) {
     sink.put(prefix);
     sink.put(array.data);
@@ -603,9 +644,9 @@ void write_npy(const std::string& path, const Array& array) {
 }
 
 std::vector<uint8_t> encode_npz(const Entries& entries, Zip64 zip64, const std::string& what) {
-  const auto prefixes = checked_prefixes(entries, what);
+  const auto pieces = memory_pieces(entries, what);
   Sink sink;
-  write_zip(entries, prefixes, zip64, sink);
+  write_zip(pieces, zip64, sink);
   return std::move(sink.bytes);
 }
 
@@ -714,8 +755,13 @@ Entries read_npz(const std::string& path, const EntryFilter& accept) {
 
 void write_npz(const std::string& path, const Entries& entries, Zip64 zip64) {
   // Checks names and arrays (and computes the headers) before creating anything.
-  const auto prefixes = checked_prefixes(entries, path);
-  write_atomically(path, [&](Sink& sink) { write_zip(entries, prefixes, zip64, sink); });
+  const auto pieces = memory_pieces(entries, path);
+  write_atomically(path, [&](Sink& sink) { write_zip(pieces, zip64, sink); });
+}
+
+void write_npz(const std::string& path, const std::vector<StreamedEntry>& entries, Zip64 zip64) {
+  const auto pieces = streamed_pieces(entries, path);
+  write_atomically(path, [&](Sink& sink) { write_zip(pieces, zip64, sink); });
 }
 
 }  // namespace nf::npz

@@ -175,4 +175,21 @@ Entries read_npz(const std::string& path, const EntryFilter& accept = {});
 // handling.
 void write_npz(const std::string& path, const Entries& entries, Zip64 zip64 = Zip64::IfNeeded);
 
+// An entry whose data is not held in memory (a recording spooled to disk): its
+// name, dtype and shape, the CRC-32 of its data bytes, and `write`, which
+// hands the data to `put` in pieces, in order, when the archive is written.
+struct StreamedEntry {
+  std::string name;
+  DType dtype = DType::F32;
+  std::vector<int64_t> shape;
+  uint32_t data_crc = 0;
+  std::function<void(const std::function<void(std::span<const uint8_t>)>& put)> write;
+};
+
+// Writes streamed entries as an .npz archive at `path`, atomically as
+// write_npy does, holding none of their data in memory. Errors: those of
+// write_npz, and a `write` that produces more or fewer bytes than the shape
+// needs (the archive is then not written); whatever `write` throws.
+void write_npz(const std::string& path, const std::vector<StreamedEntry>& entries, Zip64 zip64 = Zip64::IfNeeded);
+
 }  // namespace nf::npz

@@ -49,6 +49,8 @@ std::string suggestion(const nf_module_info& m, const std::string& name, const c
   std::string kind = what;
   if (kind == "compartment" || kind == "entry")
     for (int32_t i = 0; i < m.n_compartments; ++i) names.push_back(m.compartments[i].name);
+  if (kind == "compartment")
+    for (int32_t i = 0; i < m.n_aliases; ++i) names.push_back(m.aliases[i].name);
   if (kind == "parameter" || kind == "entry")
     for (int32_t i = 0; i < m.n_params; ++i) names.push_back(m.params[i].name);
   if (kind == "process")
@@ -127,6 +129,29 @@ nf_status check_info(const nf_module_info* info, std::string* error) {
       return malformed("a run-time parameter lies outside the state block");
   for (int32_t i = 0; i < info->n_processes; ++i)
     if (!info->processes[i].name || !info->processes[i].step) return malformed("a process has no name or step function");
+  // Aliases read compartments of one dtype and size, in well-formed postfix.
+  if (info->n_aliases < 0 || (info->n_aliases && !info->aliases)) return malformed("missing tables");
+  for (int32_t i = 0; i < info->n_aliases; ++i) {
+    const nf_alias_info& a = info->aliases[i];
+    if (!a.name || a.n_terms < 1 || !a.terms) return malformed("an alias has no name or terms");
+    const std::string what = std::string("alias '") + a.name + "' ";
+    int32_t depth = 0;
+    const nf_compartment_info* type = nullptr;
+    for (int32_t k = 0; k < a.n_terms; ++k) {
+      const int32_t t = a.terms[k];
+      if (t == NF_WIRE_ADD || t == NF_WIRE_MUL) {
+        if (depth < 2 || !type || type->dtype == NF_BOOL) return malformed(what + "combines values it does not have");
+        --depth;
+        continue;
+      }
+      if (t < 0 || t >= info->n_compartments) return malformed(what + "reads no compartment");
+      const nf_compartment_info& c = info->compartments[t];
+      if (k == 0) type = &c;
+      if (!type || c.dtype != type->dtype || c.bytes != type->bytes) return malformed(what + "reads values of different types");
+      ++depth;
+    }
+    if (depth != 1) return malformed(what + "does not make one value");
+  }
   // No two regions share a byte: a checkpoint or host write of one must not
   // change another (or the thread hook, a pointer the code calls through).
   std::vector<std::pair<std::pair<int64_t, int64_t>, std::string>> regions;  // ((offset, bytes), what)
@@ -288,7 +313,8 @@ const char* nf_module_last_error(const nf_module* m) {
 
 nf_status nf_module_find_compartment(nf_module* m, const char* name, const nf_compartment_info** out) {
   if (!m || !name || !out) return fail(m, NF_ERROR_INVALID_ARGUMENT, "module, name or out is NULL");
-  *out = find_compartment(*m->info, name);
+  View view;
+  *out = find_view(*m->info, name, view) ? view.type : nullptr;
   if (!*out)
     return fail(m, NF_ERROR_UNKNOWN_NAME, std::string("no compartment '") + name + "'" + suggestion(*m->info, name, "compartment"));
   return NF_OK;
@@ -339,6 +365,7 @@ nf_status nf_state_create(nf_module* m, uint64_t seed, nf_state** out) {
 
 void nf_state_destroy(nf_state* s) {
   if (!s) return;
+  for (nf_monitor* m : s->monitors) delete m;
   std::free(s->block);
   delete s;
 }
@@ -377,10 +404,10 @@ nf_module* nf_state_module(const nf_state* s) { return s ? s->module : nullptr; 
 
 nf_status nf_state_compartment(nf_state* s, const char* name, void** data, int32_t* dtype, int64_t* n) {
   if (!s || !name) return fail(s, NF_ERROR_INVALID_ARGUMENT, "state or name is NULL");
-  const nf_compartment_info* c = find_compartment(*s->module->info, name);
-  if (!c)
-    return fail(s, NF_ERROR_UNKNOWN_NAME,
-                std::string("no compartment '") + name + "'" + suggestion(*s->module->info, name, "compartment"));
+  View view;
+  if (nf_status st = view_of(s, name, view); st != NF_OK) return st;
+  if (view.alias()) return refuse_alias_write(s, view, "nf_state_compartment");
+  const nf_compartment_info* c = view.compartment;
   if (c->kept == NF_KEPT_CHECKED && data) {  // the host may write through the pointer: products read every row
     const int32_t pinned = 3;
     std::memcpy(s->block + c->form_offset, &pinned, 4);
@@ -398,27 +425,25 @@ nf_status nf_state_compartment(nf_state* s, const char* name, void** data, int32
 }
 
 namespace {
-nf_status checked_compartment(nf_state* s, const char* name, int32_t dtype, const void* data, int64_t n,
-                              const nf_compartment_info** out) {
+nf_status checked_compartment(nf_state* s, const char* name, int32_t dtype, const void* data, int64_t n, View& view) {
   if (!s || !name || !data) return fail(s, NF_ERROR_INVALID_ARGUMENT, "state, name or data is NULL");
-  const nf_compartment_info* c = find_compartment(*s->module->info, name);
-  if (!c)
-    return fail(s, NF_ERROR_UNKNOWN_NAME,
-                std::string("no compartment '") + name + "'" + suggestion(*s->module->info, name, "compartment"));
+  if (nf_status st = view_of(s, name, view); st != NF_OK) return st;
+  const nf_compartment_info* c = view.type;
   if (c->dtype != dtype)
     return fail(s, NF_ERROR_DTYPE, std::string("compartment '") + name + "' is " + dtype_name(c->dtype) + ", given " +
                                        dtype_name(dtype));
   if (count(*c) != n)
     return fail(s, NF_ERROR_SHAPE, std::string("compartment '") + name + "' has " + std::to_string(count(*c)) +
                                        " elements, given " + std::to_string(n));
-  *out = c;
   return NF_OK;
 }
 }  // namespace
 
 nf_status nf_state_write(nf_state* s, const char* name, int32_t dtype, const void* data, int64_t n) {
-  const nf_compartment_info* c = nullptr;
-  if (nf_status st = checked_compartment(s, name, dtype, data, n, &c); st != NF_OK) return st;
+  View view;
+  if (nf_status st = checked_compartment(s, name, dtype, data, n, view); st != NF_OK) return st;
+  if (view.alias()) return refuse_alias_write(s, view, "nf_state_write");
+  const nf_compartment_info* c = view.compartment;
   if (c->dtype == NF_BOOL)  // a bool element is the word 0 or 1; anything else would compare unequal to both
     for (int64_t i = 0; i < n; ++i) {
       uint32_t w;
@@ -432,10 +457,13 @@ nf_status nf_state_write(nf_state* s, const char* name, int32_t dtype, const voi
 }
 
 nf_status nf_state_read(nf_state* s, const char* name, int32_t dtype, void* out, int64_t n) {
-  const nf_compartment_info* c = nullptr;
-  if (nf_status st = checked_compartment(s, name, dtype, out, n, &c); st != NF_OK) return st;
-  std::memcpy(out, current(s, *c), size_t(c->bytes));
-  return NF_OK;
+  View view;
+  if (nf_status st = checked_compartment(s, name, dtype, out, n, view); st != NF_OK) return st;
+  return guarded(s, "nf_state_read", NF_ERROR_INVALID_ARGUMENT, [&]() -> nf_status {
+    std::vector<uint32_t> scratch;
+    std::memcpy(out, view_words(s, view, scratch), size_t(view.type->bytes));
+    return NF_OK;
+  });
 }
 
 nf_status nf_state_set_param(nf_state* s, const char* name, double value) {
@@ -507,31 +535,34 @@ nf_status nf_state_scan_scheduled(nf_state* s, const char* const* processes, int
                         "': the period must be positive, or 0 (once, before step 0) with NF_AT_START");
       entries.push_back({e.period, e.at == NF_AT_START});
     }
-    auto streams = [&](const nf_io* list, int32_t n, std::vector<nf_stream>& out) -> nf_status {
-      for (int32_t i = 0; i < n; ++i) {
-        if (!list[i].compartment || !list[i].data) return fail(s, NF_ERROR_INVALID_ARGUMENT, "a stream has a NULL name or buffer");
-        const nf_compartment_info* c = find_compartment(m, list[i].compartment);
-        if (!c)
-          return fail(s, NF_ERROR_UNKNOWN_NAME, std::string("no compartment '") + list[i].compartment + "'" +
-                                                    suggestion(m, list[i].compartment, "compartment"));
-        out.push_back({c->offset, c->bytes, static_cast<uint8_t*>(list[i].data)});
-      }
-      return NF_OK;
-    };
-    std::vector<nf_stream> d, r;
-    if (nf_status st = streams(drives, n_drives, d); st != NF_OK) return st;
-    if (nf_status st = streams(records, n_records, r); st != NF_OK) return st;
-    nf::schedule::walk(
-        entries, first, steps,
-        [&](size_t i, int64_t k) { m.processes[at[i]].step(s->block, t0 + double(k) * dt, dt); },
-        [&](int64_t k0, int64_t n) {
-          // Row k0 - first of every stream is step k0's.
-          std::vector<nf_stream> dk = d, rk = r;
-          for (nf_stream& x : dk) x.data += (k0 - first) * x.bytes;
-          for (nf_stream& x : rk) x.data += (k0 - first) * x.bytes;
-          m.scan(s->block, indices.data(), int32_t(indices.size()), t0, dt, k0, n, dk.data(), int32_t(dk.size()),
-                 rk.data(), int32_t(rk.size()));
-        });
+    std::vector<nf_stream> d;
+    std::vector<Record> r;
+    for (int32_t i = 0; i < n_drives + n_records; ++i) {
+      const bool drive = i < n_drives;
+      const nf_io& io = drive ? drives[i] : records[i - n_drives];
+      if (!io.compartment || !io.data) return fail(s, NF_ERROR_INVALID_ARGUMENT, "a stream has a NULL name or buffer");
+      View view;
+      if (nf_status st = view_of(s, io.compartment, view); st != NF_OK) return st;
+      if (drive && view.alias()) return refuse_alias_write(s, view, "nf_state_scan: a drive");
+      if (drive) d.push_back({view.compartment->offset, view.compartment->bytes, static_cast<uint8_t*>(io.data)});
+      else r.push_back({view, static_cast<uint8_t*>(io.data)});
+    }
+    for (const nf_monitor* mon : s->monitors)
+      if (mon->kind == NF_MONITOR_EVENTS && steps > 0 && first + steps - 1 > nf::monitor::Monitor::kMaxEventStep &&
+          mon->core->spec().start <= first + steps - 1)
+        return fail(s, NF_ERROR_INVALID_ARGUMENT,
+                    "the events monitor of '" + mon->view.name + "' names steps as int32, and this scan reaches step " +
+                        std::to_string(first + steps - 1));
+    try {
+      nf::schedule::walk(
+          entries, first, steps,
+          [&](size_t i, int64_t k) { m.processes[at[i]].step(s->block, t0 + double(k) * dt, dt); },
+          [&](int64_t k0, int64_t n) {
+            scan_observed(s, indices.data(), int32_t(indices.size()), t0, dt, first, k0, n, d, r);
+          });
+    } catch (const ScanStopped& stopped) {
+      return fail(s, stopped.status, stopped.message);
+    }
     return NF_OK;
   });
 }

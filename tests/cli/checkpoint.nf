@@ -29,12 +29,12 @@
 # RUN: test ! -e %t.same.npz
 # RUN: not neurofuse run %s --process advance --steps 2 --record W.weights,W.weights --out %t.twice.npz 2>&1 | FileCheck %s --check-prefix=TWICE
 # SAME: error: --out and --save-state name the same file {{.*}}: the checkpoint would replace the recordings
-# TWICE: error: --record: 'W.weights' is given twice
+# TWICE: error: --record: two recordings are named 'W.weights'; name one with :as=NAME
 # RUN: not neurofuse run %s --process advance --specialize --load-state %t.full.npz 2>&1 | FileCheck %s --check-prefix=SPECIAL
 # SPECIAL: error: --load-state cannot be combined with --specialize
 # NOOUT: error: {{.*}}nodir/x.npz
 # NOSAVE: error: {{.*}}nodir/s.npz
-# BADREC: error: --record: no compartment 'W.weight'; did you mean 'W.weights'?
+# BADREC: error: --record W.weight: no compartment 'W.weight'; did you mean 'W.weights'?
 # NUMPY: ['W.weight_mask_values', 'W.weights'] uint64 (4, 3)
 # SET: step,t,W.weights[0]
 # SET-NEXT: 0,0,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5

@@ -57,7 +57,7 @@ extern "C" {
 
 /* Version of the layout of the structures below. A runtime must refuse a
  * module whose abi_version differs from the one it was built with. */
-#define NF_MODULE_ABI_VERSION 5
+#define NF_MODULE_ABI_VERSION 6
 
 enum { NF_F32 = 0, NF_I32 = 1, NF_BOOL = 2 };
 enum { NF_INPUT = 0, NF_STATE = 1, NF_OUTPUT = 2 };
@@ -104,11 +104,9 @@ typedef struct {
   nf_step_fn step;
 } nf_process_info;
 
-/* A stream of per-step rows between the state and a caller buffer: before
- * step k, scan copies `bytes` from data + k * bytes to state + offset (a
- * drive); after step k, from state + offset to data + k * bytes (a record).
- * A stream of a kept compartment (below) is its whole storage: scan
- * materializes a factored one before recording it, and after driving one
+/* A stream of per-step rows from a caller buffer into the state: before step
+ * k, scan copies `bytes` from data + k * bytes to state + offset. A stream of
+ * a kept compartment (below) is its whole storage: after driving one, scan
  * sets its int32 to 0 (a checked matrix's stays 3). */
 typedef struct {
   int64_t offset;
@@ -116,15 +114,39 @@ typedef struct {
   uint8_t* data;
 } nf_stream;
 
+/* What scan calls after every step, when given: after_step(context, state,
+ * step) with the step's number (first + k). It may read the state (calling
+ * materialize for a factored compartment) and must not write it. A nonzero
+ * return stops the scan after that step. */
+typedef struct {
+  int32_t (*after_step)(void* context, uint8_t* state, int64_t step);
+  void* context;
+} nf_observer;
+
 /* Runs steps first .. first + steps - 1 of a run that starts at t0. Step
  * first + k (k from 0): apply row k of the drives, run the processes listed
  * by index in `processes` (n_processes of them) in order with
  * t = t0 + (first + k) * dt (binary64, one rounding per operation, so t does
- * not drift and a run split into pieces sees the same t), then store row k
- * of the records. */
-typedef void (*nf_scan_fn)(uint8_t* state, const int32_t* processes, int32_t n_processes, double t0, double dt,
-                           int64_t first, int64_t steps, const nf_stream* drives, int32_t n_drives, const nf_stream* records,
-                           int32_t n_records);
+ * not drift and a run split into pieces sees the same t), then call the
+ * observer (if not NULL). Returns the number of steps run (fewer than `steps`
+ * when the observer stopped it). */
+typedef int64_t (*nf_scan_fn)(uint8_t* state, const int32_t* processes, int32_t n_processes, double t0, double dt,
+                              int64_t first, int64_t steps, const nf_stream* drives, int32_t n_drives,
+                              const nf_observer* observer);
+
+/* A name the model gives a compartment wired from others ("z1.j" wired from
+ * "W.outputs"): reading it reads its sources. `terms` is the value in postfix
+ * order: a term i >= 0 pushes compartment i's elements; NF_WIRE_ADD and
+ * NF_WIRE_MUL pop two values and push their elementwise sum or product (the
+ * earlier value on the left), f32 or i32 as the compartments are. A direct
+ * wire is one term. The value has the shape and dtype of every compartment
+ * it reads. */
+enum { NF_WIRE_ADD = -1, NF_WIRE_MUL = -2 };
+typedef struct {
+  const char* name;
+  const int32_t* terms;
+  int32_t n_terms;
+} nf_alias_info;
 
 typedef struct {
   uint32_t abi_version;  /* NF_MODULE_ABI_VERSION */
@@ -148,6 +170,8 @@ typedef struct {
   nf_scan_fn scan;
   void (*materialize)(uint8_t* state, int32_t compartment);
   void (*derive)(uint8_t* state); /* computes the parameter values (above) */
+  int32_t n_aliases;
+  const nf_alias_info* aliases;
 } nf_module_info;
 
 #ifdef __cplusplus

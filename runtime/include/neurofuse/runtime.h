@@ -25,7 +25,13 @@
  * but nf_module_close.
  *
  * Data. Compartment elements are 4 bytes: float for NF_F32, int32_t for
- * NF_I32, and uint32_t 0/1 for NF_BOOL; tensors are row-major. */
+ * NF_I32, and uint32_t 0/1 for NF_BOOL; tensors are row-major.
+ *
+ * Names. A compartment is named "instance.compartment". A compartment the
+ * model wires from others ("z1.j", wired from "W.outputs") keeps its name as
+ * an alias (module.h's nf_alias_info): it can be read, recorded and
+ * monitored like any compartment, and is refused (NF_ERROR_WIRED) where it
+ * would be written or pointed at. */
 #ifndef NEUROFUSE_RUNTIME_H
 #define NEUROFUSE_RUNTIME_H
 
@@ -55,7 +61,8 @@ typedef enum nf_status {
   NF_ERROR_BAD_FILE = 8,         /* a checkpoint or .npy file is malformed or does not fit */
   NF_ERROR_OUT_OF_MEMORY = 9,
   NF_ERROR_FACTORED = 10,        /* the compiled code keeps the compartment as factors: copy it in or out */
-  NF_ERROR_UNSUPPORTED_CPU = 11  /* the module uses CPU features this machine lacks: compile it for this CPU */
+  NF_ERROR_UNSUPPORTED_CPU = 11, /* the module uses CPU features this machine lacks: compile it for this CPU */
+  NF_ERROR_WIRED = 12            /* the name is a wired compartment, whose sources hold its value: read it, write them */
 } nf_status;
 
 typedef struct nf_module nf_module;
@@ -95,7 +102,9 @@ NF_API const nf_module_info* nf_module_get_info(const nf_module* module);
  * of this function. */
 NF_API const char* nf_module_last_error(const nf_module* module);
 
-/* Finds a compartment, parameter or process by name.
+/* Finds a compartment, parameter or process by name. For an alias,
+ * nf_module_find_compartment gives a compartment it reads (whose dtype and
+ * shape it has).
  * Errors: INVALID_ARGUMENT (NULL), UNKNOWN_NAME (with the closest name). */
 NF_API nf_status nf_module_find_compartment(nf_module* module, const char* name, const nf_compartment_info** out);
 NF_API nf_status nf_module_find_param(nf_module* module, const char* name, const nf_param_info** out);
@@ -139,7 +148,8 @@ NF_API nf_module* nf_state_module(const nf_state* state);
 
 /* The compartment's storage inside the state: `count` elements of 4 bytes,
  * valid until the state is destroyed. Any of the outputs may be NULL.
- * Errors: INVALID_ARGUMENT (NULL state or name), UNKNOWN_NAME, FACTORED: the
+ * Errors: INVALID_ARGUMENT (NULL state or name), UNKNOWN_NAME, WIRED (an
+ * alias: read it with nf_state_read), FACTORED: the
  * module keeps this compartment as the factors of a low-rank value (its
  * nf_compartment_info's kept is NF_KEPT_FACTORED, neurofuse/module.h), so no
  * storage stays current; nf_state_read and nf_state_write copy its value.
@@ -150,7 +160,9 @@ NF_API nf_status nf_state_compartment(nf_state* state, const char* name, void** 
                                       int64_t* count);
 
 /* Copies `count` elements of type `dtype` into / out of a compartment (of a
- * factored one too: reading computes its value from the factors).
+ * factored one too: reading computes its value from the factors). Reading
+ * an alias reads its sources (computing a sum or product of wires); writing
+ * one is refused (WIRED).
  * Errors: INVALID_ARGUMENT (also a bool element other than 0 or 1, written
  * nowhere), UNKNOWN_NAME, DTYPE (dtype differs), SHAPE (count differs from
  * the compartment's element count). */
@@ -177,9 +189,14 @@ typedef struct nf_io {
  * native code. Before step first + k, every drive's row k is copied into its
  * compartment; then the processes run in order with t = t0 + (first + k) * dt
  * computed in binary64 (so t never drifts, and a run split into pieces sees
- * the same t as one long run); after it every record's row k is copied out.
- * Everything is checked before the first step.
- * Errors: INVALID_ARGUMENT (NULL pointers, negative counts), UNKNOWN_NAME. */
+ * the same t as one long run); after it every record's row k is copied out
+ * (a record may name an alias, a drive may not) and the state's monitors
+ * record (below). Everything is checked before the first step.
+ * Errors: INVALID_ARGUMENT (NULL pointers, negative counts, an events
+ * monitor and a step beyond 2^31 - 1), UNKNOWN_NAME, WIRED (a drive of an
+ * alias); IO or OUT_OF_MEMORY when a monitor cannot keep a row: the scan
+ * stops after that step, which the message names, and every monitor keeps
+ * the rows of the steps before it. */
 NF_API nf_status nf_state_scan(nf_state* state, const char* const* processes, int32_t n_processes, double t0,
                                double dt, int64_t first, int64_t steps, const nf_io* drives, int32_t n_drives,
                                const nf_io* records, int32_t n_records);
@@ -205,6 +222,74 @@ NF_API nf_status nf_state_scan_scheduled(nf_state* state, const char* const* pro
                                          const nf_scheduled* scheduled, int32_t n_scheduled, double t0, double dt,
                                          int64_t first, int64_t steps, const nf_io* drives, int32_t n_drives,
                                          const nf_io* records, int32_t n_records);
+
+/* ---- monitors ----
+ *
+ * A monitor records one compartment (or alias) of a state after the steps
+ * of every nf_state_scan it chooses, inside the scan's native loop; see
+ * docs/RECORDING.md. Kinds:
+ *   NF_MONITOR_VALUES  the chosen units' elements, one row per recorded step;
+ *   NF_MONITOR_EVENTS  one row (step, unit), two int32, per nonzero element
+ *                      of the chosen units (a spike), in step then unit
+ *                      order; unit is the element's flat index;
+ *   NF_MONITOR_SUM     per recorded step, the units' elements added in the
+ *                      order given (the running sum starts at the first):
+ *                      f32 for f32, int32 for i32 and bool (a count);
+ *   NF_MONITOR_MEAN    per recorded step, (float)sum / (float)n_units, one
+ *                      rounded division (float for every dtype).
+ * Steps are numbered as nf_state_scan's `first` numbers them; a monitor
+ * records after steps start, start + every, start + 2 * every, ... Steps run
+ * with nf_state_step are not observed. */
+enum { NF_MONITOR_VALUES = 0, NF_MONITOR_EVENTS = 1, NF_MONITOR_SUM = 2, NF_MONITOR_MEAN = 3 };
+
+typedef struct nf_monitor nf_monitor;
+
+typedef struct nf_monitor_spec {
+  const char* compartment;      /* a compartment or an alias */
+  int32_t kind;                 /* NF_MONITOR_* */
+  int64_t every;                /* record every `every` steps (0 is taken as 1) */
+  int64_t start;                /* the first step recorded */
+  const int64_t* units;         /* flat element indices, in the order wanted; NULL: every element */
+  int64_t n_units;
+  const char* spool_directory;  /* NULL: rows stay in memory; else beyond 1 MiB they go to an
+                                   unnamed file there, which disappears with the monitor */
+} nf_monitor_spec;
+
+/* A new monitor of `state`, recording from its next scan on. The state owns
+ * it: nf_state_destroy destroys the monitors still attached.
+ * Errors: INVALID_ARGUMENT (NULL, an unknown kind, a negative every or start,
+ * a unit outside the compartment, events of a compartment of 2^31 elements
+ * or more), UNKNOWN_NAME, IO (no file can be made in the spool directory),
+ * OUT_OF_MEMORY. */
+NF_API nf_status nf_monitor_create(nf_state* state, const nf_monitor_spec* spec, nf_monitor** out);
+
+/* Stops the monitor and releases it and its rows. NULL is ignored. */
+NF_API void nf_monitor_destroy(nf_monitor* monitor);
+
+/* What the monitor holds: `rows` rows (events: events) of `row_elements`
+ * elements of `dtype` (NF_F32, NF_I32 or NF_BOOL). Any output may be NULL.
+ * Errors: INVALID_ARGUMENT. */
+NF_API nf_status nf_monitor_rows(const nf_monitor* monitor, int64_t* rows, int64_t* row_elements, int32_t* dtype);
+
+/* Copies rows first .. first + rows - 1 into `out` (rows * row_elements
+ * elements of 4 bytes; bool as 0/1 words, events as int32 step, unit).
+ * Errors: INVALID_ARGUMENT (NULL, rows outside what is recorded), IO. */
+NF_API nf_status nf_monitor_read(nf_monitor* monitor, int64_t first, int64_t rows, void* out);
+
+/* Forgets the rows recorded so far (a caller that reads them in pieces keeps
+ * memory bounded this way). Errors: INVALID_ARGUMENT, IO. */
+NF_API nf_status nf_monitor_clear(nf_monitor* monitor);
+
+/* Writes monitors' rows as a NumPy .npz, one entry per monitor: `names[i]`,
+ * or with names NULL the compartment's name followed by ":events", ":sum"
+ * or ":mean" for those kinds; shape [rows, ...] (values of every unit: the
+ * compartment's shape; of some: [rows, n_units]), [events, 2] int32, or
+ * [rows]; bool values as NumPy bool. Rows spooled to disk stream through
+ * without being held in memory. Written to a temporary name and renamed, so
+ * a failed save leaves any earlier file untouched.
+ * Errors: INVALID_ARGUMENT (NULL, a duplicate name), IO. */
+NF_API nf_status nf_monitor_save(const char* path, nf_monitor* const* monitors, const char* const* names,
+                                 int32_t n_monitors);
 
 /* ---- checkpoints ---- */
 

@@ -1,0 +1,239 @@
+// Monitors; see runtime/monitor.h.
+#include "runtime/monitor.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+namespace nf::monitor {
+
+namespace {
+
+std::string errno_text() { return std::strerror(errno); }
+
+// An unnamed file in `dir` for reading and writing: O_TMPFILE where the file
+// system has it, else a fresh name removed at once.
+int unnamed_file(const std::string& dir) {
+#ifdef O_TMPFILE
+  int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd >= 0) return fd;
+  if (errno != EOPNOTSUPP && errno != EISDIR && errno != EINVAL) return -1;
+#endif
+  std::string name = dir + "/.neurofuse-monitor-XXXXXX";
+  int fd2 = ::mkostemp(name.data(), O_CLOEXEC);
+  if (fd2 >= 0) ::unlink(name.c_str());
+  return fd2;
+}
+
+float f32_of(uint32_t w) {
+  float f;
+  std::memcpy(&f, &w, 4);
+  return f;
+}
+
+uint32_t bits_of(float f) {
+  uint32_t w;
+  std::memcpy(&w, &f, 4);
+  return w;
+}
+
+void put32(uint8_t* p, uint32_t w) { std::memcpy(p, &w, 4); }
+
+}  // namespace
+
+Monitor::Monitor(const Spec& spec, Element element, std::vector<int64_t> shape, std::string spool_directory)
+    : spec_(spec), element_(element), shape_(std::move(shape)), spool_directory_(std::move(spool_directory)) {
+  int64_t count = 1;
+  for (int64_t d : shape_) count *= d;
+  count_ = count;
+  if (spec_.every < 1) throw Error("every must be at least 1, got " + std::to_string(spec_.every));
+  if (spec_.start < 0) throw Error("start must not be negative, got " + std::to_string(spec_.start));
+  if (spec_.all_units) {
+    spec_.units.clear();
+  } else {
+    for (int64_t u : spec_.units)
+      if (u < 0 || u >= count)
+        throw Error("unit " + std::to_string(u) + " is outside the compartment's " + std::to_string(count) +
+                    " elements");
+  }
+  const int64_t units = spec_.all_units ? count : int64_t(spec_.units.size());
+  switch (spec_.kind) {
+    case Kind::Values:
+      dtype_ = element_ == Element::F32 ? npz::DType::F32 : element_ == Element::I32 ? npz::DType::I32 : npz::DType::Bool;
+      stored_size_ = element_ == Element::Bool ? 1 : 4;
+      row_elements_ = units;
+      break;
+    case Kind::Events:
+      if (count > int64_t(INT32_MAX))
+        throw Error("events name units as int32, and the compartment has " + std::to_string(count) + " elements");
+      dtype_ = npz::DType::I32;
+      row_elements_ = 2;
+      break;
+    case Kind::Sum:
+      dtype_ = element_ == Element::F32 ? npz::DType::F32 : npz::DType::I32;
+      row_elements_ = 1;
+      break;
+    case Kind::Mean:
+      dtype_ = npz::DType::F32;
+      row_elements_ = 1;
+      break;
+  }
+  row_bytes_ = uint64_t(row_elements_) * stored_size_;
+  row_.resize(size_t(row_bytes_));
+  if (!spool_directory_.empty()) {
+    // Made now, so a directory that cannot hold it fails before the run.
+    spool_fd_ = unnamed_file(spool_directory_);
+    if (spool_fd_ < 0) throw Error("cannot make a spool file in '" + spool_directory_ + "': " + errno_text());
+  }
+}
+
+Monitor::~Monitor() {
+  if (spool_fd_ >= 0) ::close(spool_fd_);
+}
+
+std::vector<int64_t> Monitor::shape() const {
+  std::vector<int64_t> s = {rows_};
+  if (spec_.kind == Kind::Events) s.push_back(2);
+  if (spec_.kind == Kind::Values) {
+    if (spec_.all_units) s.insert(s.end(), shape_.begin(), shape_.end());
+    else s.push_back(int64_t(spec_.units.size()));
+  }
+  return s;
+}
+
+void Monitor::observe(int64_t step, const uint32_t* words) {
+  const bool all = spec_.all_units;
+  const size_t n = all ? size_t(count_) : spec_.units.size();
+  auto word = [&](size_t i) { return words[all ? i : size_t(spec_.units[i])]; };
+  auto unit = [&](size_t i) { return all ? int64_t(i) : spec_.units[i]; };
+  switch (spec_.kind) {
+    case Kind::Values:
+      if (element_ == Element::Bool) {
+        for (size_t i = 0; i < n; ++i) row_[i] = word(i) ? 1 : 0;
+      } else if (all) {
+        std::memcpy(row_.data(), words, n * 4);
+      } else {
+        for (size_t i = 0; i < n; ++i) put32(row_.data() + 4 * i, word(i));
+      }
+      append(row_.data(), row_.size());
+      ++rows_;
+      return;
+    case Kind::Events: {
+      if (step > kMaxEventStep) throw Error("events name steps as int32: step " + std::to_string(step) + " is beyond");
+      // A nonzero element: a bool or i32 word other than 0, an f32 other than +-0.
+      const uint32_t mask = element_ == Element::F32 ? 0x7FFFFFFFu : 0xFFFFFFFFu;
+      uint8_t pair[8];
+      put32(pair, uint32_t(int32_t(step)));
+      for (size_t i = 0; i < n; ++i)
+        if (word(i) & mask) {
+          put32(pair + 4, uint32_t(int32_t(unit(i))));
+          append(pair, 8);
+          ++rows_;
+        }
+      return;
+    }
+    case Kind::Sum:
+    case Kind::Mean: {
+      uint32_t out = 0;
+      if (element_ == Element::F32) {
+        float sum = n ? f32_of(word(0)) : 0.0f;
+        for (size_t i = 1; i < n; ++i) sum += f32_of(word(i));
+        out = bits_of(spec_.kind == Kind::Sum ? sum : sum / float(n));
+      } else {
+        uint32_t sum = n ? word(0) : 0;  // two's complement: wraps like i32 add
+        for (size_t i = 1; i < n; ++i) sum += word(i);
+        out = spec_.kind == Kind::Sum ? sum : bits_of(float(int32_t(sum)) / float(n));
+      }
+      put32(row_.data(), out);
+      append(row_.data(), 4);
+      ++rows_;
+      return;
+    }
+  }
+}
+
+void Monitor::append(const uint8_t* bytes, size_t n) {
+  buffer_.insert(buffer_.end(), bytes, bytes + n);
+  bytes_ += n;
+  if (spool_fd_ >= 0 && buffer_.size() >= kSpoolChunk) flush();
+}
+
+void Monitor::flush() {
+  const uint8_t* p = buffer_.data();
+  size_t left = buffer_.size();
+  while (left > 0) {
+    const ssize_t w = ::pwrite(spool_fd_, p, std::min<size_t>(left, size_t(1) << 30), off_t(spooled_));
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) throw Error("cannot write the spool file in '" + spool_directory_ + "': " +
+                            (w < 0 ? errno_text() : std::string("no progress")));
+    spooled_crc_ = npz::crc32({p, size_t(w)}, spooled_crc_);
+    spooled_ += uint64_t(w);
+    p += w;
+    left -= size_t(w);
+  }
+  buffer_.clear();
+}
+
+void Monitor::read_bytes(uint64_t offset, uint64_t n, uint8_t* out) const {
+  while (n > 0 && offset < spooled_) {
+    const size_t want = size_t(std::min<uint64_t>({n, spooled_ - offset, uint64_t(1) << 30}));
+    const ssize_t r = ::pread(spool_fd_, out, want, off_t(offset));
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) throw Error("cannot read the spool file: " + (r < 0 ? errno_text() : std::string("it is short")));
+    offset += uint64_t(r);
+    out += r;
+    n -= uint64_t(r);
+  }
+  if (n > 0) std::memcpy(out, buffer_.data() + (offset - spooled_), size_t(n));
+}
+
+void Monitor::read(int64_t first, int64_t n, uint32_t* out) const {
+  if (first < 0 || n < 0 || first > rows_ || n > rows_ - first)
+    throw Error("rows " + std::to_string(first) + ".." + std::to_string(first + n) + " are outside the " +
+                std::to_string(rows_) + " recorded");
+  const uint64_t row_bytes = row_bytes_;
+  if (stored_size_ == 4) {
+    read_bytes(uint64_t(first) * row_bytes, uint64_t(n) * row_bytes, reinterpret_cast<uint8_t*>(out));
+    return;
+  }
+  // Bool values: one byte each, widened to 0/1 words in place from the end.
+  auto* bytes = reinterpret_cast<uint8_t*>(out);
+  const uint64_t total = uint64_t(n) * row_bytes;
+  read_bytes(uint64_t(first) * row_bytes, total, bytes);
+  for (uint64_t i = total; i-- > 0;) out[i] = bytes[i];
+}
+
+void Monitor::clear() {
+  buffer_.clear();
+  if (spool_fd_ >= 0 && spooled_ > 0 && ::ftruncate(spool_fd_, 0) != 0)
+    throw Error("cannot truncate the spool file: " + errno_text());
+  spooled_ = 0;
+  spooled_crc_ = 0;
+  bytes_ = 0;
+  rows_ = 0;
+}
+
+npz::StreamedEntry Monitor::entry(const std::string& name) const {
+  npz::StreamedEntry e;
+  e.name = name;
+  e.dtype = dtype_;
+  e.shape = shape();
+  e.data_crc = npz::crc32(buffer_, spooled_crc_);
+  e.write = [this](const std::function<void(std::span<const uint8_t>)>& put) {
+    std::vector<uint8_t> chunk(size_t(std::min<uint64_t>(spooled_, kSpoolChunk)));
+    for (uint64_t at = 0; at < spooled_; at += chunk.size()) {
+      const size_t n = size_t(std::min<uint64_t>(chunk.size(), spooled_ - at));
+      read_bytes(at, n, chunk.data());
+      put({chunk.data(), n});
+    }
+    put(buffer_);
+  };
+  return e;
+}
+
+}  // namespace nf::monitor
