@@ -126,15 +126,18 @@ void Monitor::observe(int64_t step, const uint32_t* words) {
     case Kind::Events: {
       if (step > kMaxEventStep) throw Error("events name steps as int32: step " + std::to_string(step) + " is beyond");
       // A nonzero element: a bool or i32 word other than 0, an f32 other than +-0.
+      // The step's events are kept together or not at all.
       const uint32_t mask = element_ == Element::F32 ? 0x7FFFFFFFu : 0xFFFFFFFFu;
+      row_.clear();
       uint8_t pair[8];
       put32(pair, uint32_t(int32_t(step)));
       for (size_t i = 0; i < n; ++i)
         if (word(i) & mask) {
           put32(pair + 4, uint32_t(int32_t(unit(i))));
-          append(pair, 8);
-          ++rows_;
+          row_.insert(row_.end(), pair, pair + 8);
         }
+      append(row_.data(), row_.size());
+      rows_ += int64_t(row_.size() / 8);
       return;
     }
     case Kind::Sum:
@@ -157,25 +160,41 @@ void Monitor::observe(int64_t step, const uint32_t* words) {
   }
 }
 
+// All of the bytes or none: on failure the recording is as it was.
 void Monitor::append(const uint8_t* bytes, size_t n) {
+  const size_t before = buffer_.size();
   buffer_.insert(buffer_.end(), bytes, bytes + n);
+  if (spool_fd_ >= 0 && buffer_.size() >= kSpoolChunk) {
+    try {
+      flush();
+    } catch (...) {
+      buffer_.resize(before);
+      throw;
+    }
+  }
   bytes_ += n;
-  if (spool_fd_ >= 0 && buffer_.size() >= kSpoolChunk) flush();
 }
 
+// Moves the buffer to the end of the spool file, all of it or (truncating
+// what part of it was written) none.
 void Monitor::flush() {
   const uint8_t* p = buffer_.data();
   size_t left = buffer_.size();
+  uint64_t at = spooled_;
   while (left > 0) {
-    const ssize_t w = ::pwrite(spool_fd_, p, std::min<size_t>(left, size_t(1) << 30), off_t(spooled_));
+    const ssize_t w = ::pwrite(spool_fd_, p, std::min<size_t>(left, size_t(1) << 30), off_t(at));
     if (w < 0 && errno == EINTR) continue;
-    if (w <= 0) throw Error("cannot write the spool file in '" + spool_directory_ + "': " +
-                            (w < 0 ? errno_text() : std::string("no progress")));
-    spooled_crc_ = npz::crc32({p, size_t(w)}, spooled_crc_);
-    spooled_ += uint64_t(w);
+    if (w <= 0) {
+      const std::string why = w < 0 ? errno_text() : std::string("no progress");
+      (void)::ftruncate(spool_fd_, off_t(spooled_));
+      throw Error("cannot write the spool file in '" + spool_directory_ + "': " + why);
+    }
+    at += uint64_t(w);
     p += w;
     left -= size_t(w);
   }
+  spooled_crc_ = npz::crc32(buffer_, spooled_crc_);
+  spooled_ = at;
   buffer_.clear();
 }
 

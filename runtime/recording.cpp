@@ -211,7 +211,8 @@ nf_status nf_monitor_rows(const nf_monitor* monitor, int64_t* rows, int64_t* row
 }
 
 nf_status nf_monitor_read(nf_monitor* monitor, int64_t first, int64_t rows, void* out) {
-  if (!monitor || !out) return fail(static_cast<std::string*>(nullptr), NF_ERROR_INVALID_ARGUMENT, "monitor or out is NULL");
+  if (!monitor || (!out && rows != 0))
+    return fail(static_cast<std::string*>(nullptr), NF_ERROR_INVALID_ARGUMENT, "monitor or out is NULL");
   nf_state* s = monitor->state;
   if (first < 0 || rows < 0 || first > monitor->core->rows() || rows > monitor->core->rows() - first)
     return fail(s, NF_ERROR_INVALID_ARGUMENT,

@@ -272,7 +272,8 @@ NF_API void nf_monitor_destroy(nf_monitor* monitor);
 NF_API nf_status nf_monitor_rows(const nf_monitor* monitor, int64_t* rows, int64_t* row_elements, int32_t* dtype);
 
 /* Copies rows first .. first + rows - 1 into `out` (rows * row_elements
- * elements of 4 bytes; bool as 0/1 words, events as int32 step, unit).
+ * elements of 4 bytes; bool as 0/1 words, events as int32 step, unit); out
+ * may be NULL when rows is 0.
  * Errors: INVALID_ARGUMENT (NULL, rows outside what is recorded), IO. */
 NF_API nf_status nf_monitor_read(nf_monitor* monitor, int64_t first, int64_t rows, void* out);
 

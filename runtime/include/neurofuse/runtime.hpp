@@ -5,6 +5,9 @@
 //   std::span<float> w = state.f32("W1.weights");     // a view into the state
 //   state.step("advance", t, dt);
 //   state.save("run.npz");
+//   nf::Monitor spikes(state, {.compartment = "z1.s", .kind = NF_MONITOR_EVENTS});
+//   state.scan({"advance"}, 0.0, 1.0, 1000);
+//   nf::Monitor::save("spikes.npz", {&spikes});
 //
 // Failures throw nf::RuntimeError, carrying the nf_status and the runtime's
 // message. Module and State are movable, not copyable; a State must not
@@ -78,8 +81,12 @@ class State {
   State(const Module& module, uint64_t seed) : module_(module.m_) {
     nf_state* s = nullptr;
     check(nf_state_create(module.get(), seed, &s));
-    s_.reset(s);
+    s_.reset(s, detail::DestroyState{});
   }
+  State(State&&) = default;
+  State& operator=(State&&) = default;
+  State(const State&) = delete;
+  State& operator=(const State&) = delete;
 
   nf_state* get() const { return s_.get(); }
   uint64_t seed() const { return nf_state_seed(s_.get()); }
@@ -163,8 +170,56 @@ class State {
     if (dtype != want) throw RuntimeError(NF_ERROR_DTYPE, "compartment '" + name + "' has another dtype");
     return {static_cast<T*>(data), size_t(n)};
   }
-  std::shared_ptr<nf_module> module_;                  // declared first: outlives the state
-  std::unique_ptr<nf_state, detail::DestroyState> s_;  // movable, not copyable
+  friend class Monitor;
+  std::shared_ptr<nf_module> module_;  // declared first: outlives the state
+  std::shared_ptr<nf_state> s_;        // shared with the state's monitors, which keep it alive
+};
+
+// A monitor of a state (nf_monitor_create): it records in every scan of the
+// state from now on, and keeps the state alive.
+class Monitor {
+ public:
+  Monitor(const State& state, const nf_monitor_spec& spec) : state_(state.s_) {
+    nf_monitor* m = nullptr;
+    check(nf_monitor_create(state_.get(), &spec, &m));
+    m_.reset(m, [](nf_monitor* x) { nf_monitor_destroy(x); });
+  }
+
+  nf_monitor* get() const { return m_.get(); }
+  int64_t rows() const { return info().rows; }
+  int64_t row_elements() const { return info().row_elements; }
+  int32_t dtype() const { return info().dtype; }
+  // Rows first .. first + n - 1 as 4-byte words (float, int32 or 0/1 bits).
+  std::vector<uint32_t> read(int64_t first, int64_t n) const {
+    std::vector<uint32_t> out(size_t(n * row_elements()));
+    check(nf_monitor_read(m_.get(), first, n, out.data()));
+    return out;
+  }
+  // Every row so far.
+  std::vector<uint32_t> read() const { return read(0, rows()); }
+  void clear() { check(nf_monitor_clear(m_.get())); }
+  // Writes monitors to one .npz (nf_monitor_save); names empty: the defaults.
+  static void save(const std::string& path, const std::vector<const Monitor*>& monitors,
+                   const std::vector<std::string>& names = {}) {
+    std::vector<nf_monitor*> ms;
+    for (const Monitor* m : monitors) ms.push_back(m->get());
+    std::vector<const char*> n;
+    for (const std::string& s : names) n.push_back(s.c_str());
+    check(nf_monitor_save(path.c_str(), ms.data(), names.empty() ? nullptr : n.data(), int32_t(ms.size())));
+  }
+
+ private:
+  struct Info {
+    int64_t rows = 0, row_elements = 0;
+    int32_t dtype = 0;
+  };
+  Info info() const {
+    Info i;
+    check(nf_monitor_rows(m_.get(), &i.rows, &i.row_elements, &i.dtype));
+    return i;
+  }
+  std::shared_ptr<nf_state> state_;  // declared first: outlives the monitor
+  std::shared_ptr<nf_monitor> m_;
 };
 
 }  // namespace nf
