@@ -132,6 +132,25 @@ int cmd_check(const std::vector<std::string>& args) {
   fmt::print("\ncompartments:\n");
   for (const ir::Compartment& c : prog.compartments)
     fmt::print("  {:<28} {:<16} {}\n", c.name, c.type.str(), ir::role_name(c.role));
+  if (!prog.aliases.empty()) {
+    // Wired names: read and recorded like compartments, their sources hold the value.
+    fmt::print("\nwired (read and recorded like compartments):\n");
+    for (const ir::Alias& a : prog.aliases) {
+      std::vector<std::string> values;  // the postfix terms as infix text
+      for (const std::string& t : a.terms) {
+        if (t != "+" && t != "*") {
+          values.push_back(t);
+          continue;
+        }
+        std::string right = values.back();
+        values.pop_back();
+        values.back() = "(" + values.back() + " " + t + " " + right + ")";
+      }
+      std::string value = values.back();
+      if (value.front() == '(') value = value.substr(1, value.size() - 2);
+      fmt::print("  {:<28} <- {}\n", a.name, value);
+    }
+  }
   fmt::print("\nparameters:\n");
   if (prog.params.empty()) fmt::print("  (none)\n");
   for (const ir::Parameter& q : prog.params)

@@ -195,8 +195,9 @@ typedef struct nf_io {
  * Errors: INVALID_ARGUMENT (NULL pointers, negative counts, an events
  * monitor and a step beyond 2^31 - 1), UNKNOWN_NAME, WIRED (a drive of an
  * alias); IO or OUT_OF_MEMORY when a monitor cannot keep a row: the scan
- * stops after that step, which the message names, and every monitor keeps
- * the rows of the steps before it. */
+ * stops after that step, which the message names. The failing monitor, and
+ * those created after it, keep the rows of the steps before it; the records
+ * and the monitors created before it also keep that step's row. */
 NF_API nf_status nf_state_scan(nf_state* state, const char* const* processes, int32_t n_processes, double t0,
                                double dt, int64_t first, int64_t steps, const nf_io* drives, int32_t n_drives,
                                const nf_io* records, int32_t n_records);
@@ -230,8 +231,9 @@ NF_API nf_status nf_state_scan_scheduled(nf_state* state, const char* const* pro
  * docs/RECORDING.md. Kinds:
  *   NF_MONITOR_VALUES  the chosen units' elements, one row per recorded step;
  *   NF_MONITOR_EVENTS  one row (step, unit), two int32, per nonzero element
- *                      of the chosen units (a spike), in step then unit
- *                      order; unit is the element's flat index;
+ *                      of the chosen units (a spike), in step order, and
+ *                      within a step in the order of the units (ascending
+ *                      for every unit); unit is the element's flat index;
  *   NF_MONITOR_SUM     per recorded step, the units' elements added in the
  *                      order given (the running sum starts at the first):
  *                      f32 for f32, int32 for i32 and bool (a count);

@@ -5,7 +5,7 @@
 //   std::span<float> w = state.f32("W1.weights");     // a view into the state
 //   state.step("advance", t, dt);
 //   state.save("run.npz");
-//   nf::Monitor spikes(state, {.compartment = "z1.s", .kind = NF_MONITOR_EVENTS});
+//   nf::Monitor spikes(state, nf_monitor_spec{"z1.s", NF_MONITOR_EVENTS, 1, 0, nullptr, 0, nullptr});
 //   state.scan({"advance"}, 0.0, 1.0, 1000);
 //   nf::Monitor::save("spikes.npz", {&spikes});
 //
