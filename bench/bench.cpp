@@ -298,6 +298,126 @@ Result overhead(bool quick) {
   return r;
 }
 
+// What recording costs: `record` monitors on one state, none on a twin,
+// stepped `steps` at a time in alternation (so both see the same machine),
+// with the twin's inputs set by `prepare`. The ratio of the medians.
+double recording_overhead(const nf::Module& module, const std::string& process, int64_t steps,
+                          const std::function<void(nf::State&)>& prepare,
+                          const std::vector<nf_monitor_spec>& record, bool quick, double* rows_per_step = nullptr) {
+  nf::State plain(module, 1), recorded(module, 1);
+  prepare(plain);
+  prepare(recorded);
+  std::vector<std::unique_ptr<nf::Monitor>> monitors;
+  for (const nf_monitor_spec& spec : record) monitors.push_back(std::make_unique<nf::Monitor>(recorded, spec));
+  int64_t done = 0;
+  std::vector<double> without, with;
+  for (int r = 0; r < (quick ? 5 : 15); ++r) {
+    auto t = Clock::now();
+    plain.scan({process}, 0.0, 1.0, steps, {}, {}, done);
+    without.push_back(seconds_since(t));
+    t = Clock::now();
+    recorded.scan({process}, 0.0, 1.0, steps, {}, {}, done);
+    with.push_back(seconds_since(t));
+    done += steps;
+  }
+  if (rows_per_step) {
+    *rows_per_step = 0;
+    for (const auto& m : monitors) *rows_per_step += double(m->rows()) / double(done);
+  }
+  std::sort(without.begin(), without.end());
+  std::sort(with.begin(), with.end());
+  return with[with.size() / 2] / without[without.size() / 2];
+}
+
+Result recording_costs(bool quick) {
+  Result r;
+  // The T-maze network with all its spikes recorded as events.
+  Compiled tmaze = compile("examples/tmaze/tmaze.nf", {}, false);
+  auto tmaze_inputs = [](nf::State& s) {
+    std::span<float> in = s.f32("z0.inputs");
+    for (size_t i = 0; i < in.size(); ++i) in[i] = i % 9 < 3 ? 1.0f : 0.0f;
+    std::vector<uint32_t> w = s.read_words("W1.weights");
+    for (size_t i = 0; i < w.size(); ++i) w[i] = std::bit_cast<uint32_t>(i % 6 == 0 ? 1.0f : i % 6 == 1 ? -1.0f : 0.0f);
+    s.write_words("W1.weights", w);
+  };
+  // Spooled to disk as `neurofuse run --out` records, and kept in memory
+  // (where the growing buffer's fresh pages are most of the cost).
+  char spool[] = "/tmp/nf_bench_spool_XXXXXX";
+  if (!mkdtemp(spool)) throw std::runtime_error("cannot make a temporary directory");
+  std::vector<nf_monitor_spec> spikes, in_memory;
+  for (const char* name : {"z0.outputs", "z1.s", "z2.s"}) {
+    spikes.push_back({name, NF_MONITOR_EVENTS, 1, 0, nullptr, 0, spool});
+    in_memory.push_back({name, NF_MONITOR_EVENTS, 1, 0, nullptr, 0, nullptr});
+  }
+  double events_per_step = 0;
+  const int64_t tmaze_steps = quick ? 2000 : 10000;
+  r.values["tmaze_events_overhead_percent"] =
+      100.0 * (recording_overhead(*tmaze.module, "forward", tmaze_steps, tmaze_inputs, spikes, quick, &events_per_step) - 1.0);
+  r.values["tmaze_events_in_memory_overhead_percent"] =
+      100.0 * (recording_overhead(*tmaze.module, "forward", tmaze_steps, tmaze_inputs, in_memory, quick) - 1.0);
+  r.values["tmaze_events_per_step"] = events_per_step;
+  std::filesystem::remove_all(spool);
+  // The 1000^2 mstdpet layer with its weights recorded every 1000 steps.
+  Compiled layer = compile("bench/models/mstdpet_layer_1000.nf", {}, false);
+  auto layer_inputs = [](nf::State& s) {
+    for (float& p : s.f32("pre.inputs")) p = 0.05f;
+    for (float& p : s.f32("post.inputs")) p = 0.05f;
+    s.f32("W.modulator")[0] = 1.0f;
+    s.step("reset", 0.0, 1.0);
+  };
+  std::vector<nf_monitor_spec> weights = {{"W.weights", NF_MONITOR_VALUES, 1000, 999, nullptr, 0, nullptr}};
+  r.values["mstdpet_1000_weights_overhead_percent"] =
+      100.0 * (recording_overhead(*layer.module, "step", 1000, layer_inputs, weights, quick) - 1.0);
+  return r;
+}
+
+// A field of /proc/self/status in MB ("VmRSS", "VmHWM").
+double status_mb(const std::string& field) {
+  std::ifstream in("/proc/self/status");
+  for (std::string line; std::getline(in, line);)
+    if (line.starts_with(field + ":")) return std::stod(line.substr(field.size() + 1)) / 1024.0;
+  return NAN;
+}
+
+// A million steps of 800 LIF units spiking at about 5% of steps, with (or
+// without) their spikes recorded as events and one unit's voltage, spooled
+// to disk and archived as a .npz. Memory: the peak resident size during the
+// run and the save, less the resident size before it (the state, the JIT's
+// code and the process; the peak is reset first, so the compiler's own peak
+// does not hide the run's).
+Result million_steps(bool record) {
+  Result r;
+  Compiled c = compile("bench/models/population_800.nf", {}, false);
+  nf::State s(*c.module, 1);
+  for (float& x : s.f32("z0.inputs")) x = 1.0f;
+  char dir[] = "/tmp/nf_bench_record_XXXXXX";
+  if (!mkdtemp(dir)) throw std::runtime_error("cannot make a temporary directory");
+  const int64_t one[] = {0};
+  std::vector<std::unique_ptr<nf::Monitor>> monitors;
+  if (record) {
+    monitors.push_back(std::make_unique<nf::Monitor>(s, nf_monitor_spec{"z1.s", NF_MONITOR_EVENTS, 1, 0, nullptr, 0, dir}));
+    monitors.push_back(std::make_unique<nf::Monitor>(s, nf_monitor_spec{"z1.v", NF_MONITOR_VALUES, 1, 0, one, 1, dir}));
+  }
+  const int64_t steps = 1000000;
+  std::ofstream("/proc/self/clear_refs") << "5";  // resets VmHWM to VmRSS
+  const double before_mb = status_mb("VmRSS");
+  auto t = Clock::now();
+  for (int64_t k = 0; k < steps; k += 100000) s.scan({"step"}, 0.0, 1.0, 100000, {}, {}, k);
+  r.values["run_s"] = seconds_since(t);
+  if (record) {
+    t = Clock::now();
+    nf::Monitor::save(std::string(dir) + "/run.npz", {monitors[0].get(), monitors[1].get()}, {"spikes", "v0"});
+    r.values["save_s"] = seconds_since(t);
+    r.values["events"] = double(monitors[0]->rows());
+    r.values["spike_rate"] = double(monitors[0]->rows()) / (800.0 * double(steps));
+    r.values["npz_mb"] = double(std::filesystem::file_size(std::string(dir) + "/run.npz")) / 1e6;
+  }
+  r.values["run_growth_mb"] = status_mb("VmHWM") - before_mb;
+  std::filesystem::remove_all(dir);
+  r.values["state_mb"] = double(c.module->info().state_size) / 1e6;
+  return r;
+}
+
 // Runs `work` in a child process; adds its peak RSS (MB) to the result.
 Result isolated(const std::function<Result()>& work) {
   int fds[2];
@@ -341,16 +461,19 @@ Result isolated(const std::function<Result()>& work) {
 
 int main(int argc, char** argv) {
   bool quick = false;
-  std::string json_path = "bench.json";
+  std::string json_path = "bench.json", only;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--quick") quick = true;
     else if (a == "--json" && i + 1 < argc) json_path = argv[++i];
+    else if (a == "--only" && i + 1 < argc) only = argv[++i];
     else {
-      std::fprintf(stderr, "usage: %s [--quick] [--json FILE]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--quick] [--json FILE] [--only WORD]\n", argv[0]);
       return 2;
     }
   }
+  // --only WORD: the workloads whose names contain WORD.
+  auto wanted = [&](const std::string& name) { return only.empty() || name.find(only) != std::string::npos; };
   double probe_s = quick ? 0.1 : 0.5;
   nf::bench::Roof big1 = nf::bench::measure_roof(int64_t(1) << 25, 1, probe_s);
   nf::bench::Roof big2 = nf::bench::measure_roof(int64_t(1) << 25, 2, probe_s);
@@ -364,10 +487,12 @@ int main(int argc, char** argv) {
   std::printf("roof for roof%%: %.1f GB/s (the better one-thread read-modify-write, 128 MB)\n\n", roof);
 
   std::vector<std::pair<std::string, Result>> results;
-  results.push_back({"step overhead (1 add)", isolated([&] { return overhead(quick); })});
+  if (wanted("step overhead (1 add)"))
+    results.push_back({"step overhead (1 add)", isolated([&] { return overhead(quick); })});
   std::vector<int64_t> sizes = {100, 1000, 2000, 4000};
   for (int64_t n : sizes) {
     std::string name = "mstdpet-layer " + std::to_string(n) + "^2";
+    if (!wanted(name)) continue;
     std::fprintf(stderr, "running %s\n", name.c_str());
     Result alone = isolated([&] { return mstdpet_layer(n, quick, roof, false); });
     Result with = isolated([&] { return mstdpet_layer(n, quick, roof, true); });
@@ -379,22 +504,32 @@ int main(int argc, char** argv) {
     alone.failed = alone.failed || with.failed || with.text["handwritten_bit_exact"] != "yes";
     results.push_back({name, alone});
   }
-  std::fprintf(stderr, "running the T-maze network\n");
+  if (wanted("tmaze network (1 ms)"))
   results.push_back({"tmaze network (1 ms)", isolated([&] {
                        Result r = model_rate("examples/tmaze/tmaze.nf", "forward", 270 * 36 + 36 * 4 + 36 * 36 + 16,
                                              {{"z0.inputs", 0.5f}, {"W1.weights", 0.1f}}, quick);
                        r.values["experiment_wall_s"] = tmaze_experiment_seconds();
                        return r;
                      })});
-  std::fprintf(stderr, "running REINFORCE\n");
+  if (wanted("reinforce b64 256x16"))
   results.push_back({"reinforce b64 256x16", isolated([&] {
                        return model_rate("bench/models/reinforce_b64.nf", "step", 256 * 32,
                                          {{"W.inputs", 0.3f}, {"W.rewards", 0.1f}, {"W.learning_mask", 1.0f}}, quick);
                      })});
-  std::fprintf(stderr, "running LIF 4000\n");
+  if (wanted("lif 4000, dense 4000^2"))
   results.push_back({"lif 4000, dense 4000^2", isolated([&] {
                        return model_rate("bench/models/lif_4000.nf", "step", 4000 * 4000, {{"z0.inputs", 0.05f}}, quick, true);
                      })});
+
+  if (wanted("recording overhead"))
+    results.push_back({"recording overhead", isolated([&] { return recording_costs(quick); })});
+  if (wanted("1M steps, 800 spiking")) {
+    Result bare = isolated([] { return million_steps(false); });
+    Result recorded = isolated([] { return million_steps(true); });
+    recorded.values["unrecorded_run_growth_mb"] = bare.values["run_growth_mb"];
+    recorded.failed = recorded.failed || bare.failed;
+    results.push_back({"1M steps, 800 spiking", recorded});
+  }
 
   std::printf("%-24s %11s %9s %8s %6s %9s %9s %9s %9s %8s %8s %7s %6s\n", "workload", "steps/s", "upd/s", "GB/s",
               "roof%", "vs hand", "vs naive", "vs interp", "compile", "cached", "RSS MB", "exact", "2 thr");
@@ -406,14 +541,29 @@ int main(int argc, char** argv) {
                 v("speedup_vs_handwritten"), v("speedup_vs_naive"), v("speedup_vs_interpreter"), v("compile_cold_ms"),
                 v("compile_cached_ms"), v("peak_rss_mb"), t("handwritten_bit_exact").c_str(), v("speedup_2_threads"));
   }
-  const Result& o = results[0].second;
   auto value = [](const Result& r, const char* k) { auto it = r.values.find(k); return it == r.values.end() ? NAN : it->second; };
-  std::printf("\nfixed cost of a step: %.1f ns through nf_state_step, %.1f ns inside nf_state_scan\n",
-              value(o, "ns_per_step"), value(o, "scan_ns_per_step"));
+  std::printf("\n");
+  for (const auto& [name, o] : results)
+    if (o.values.count("scan_ns_per_step"))
+      std::printf("fixed cost of a step: %.1f ns through nf_state_step, %.1f ns inside nf_state_scan\n",
+                  value(o, "ns_per_step"), value(o, "scan_ns_per_step"));
   for (const auto& [name, r] : results)
     if (r.values.count("experiment_wall_s"))
       std::printf("T-maze experiment (both agents, 4 seeds x 200 episodes + evaluation): %.2f s wall\n",
                   value(r, "experiment_wall_s"));
+  for (const auto& [name, r] : results) {
+    if (r.values.count("tmaze_events_overhead_percent"))
+      std::printf("recording: T-maze network, every spike as events (%.1f a step): %+.1f%% spooled (%+.1f%% in memory); "
+                  "mstdpet-layer 1000^2, W.weights every 1000 steps: %+.1f%% (against the same run unrecorded)\n",
+                  value(r, "tmaze_events_per_step"), value(r, "tmaze_events_overhead_percent"),
+                  value(r, "tmaze_events_in_memory_overhead_percent"), value(r, "mstdpet_1000_weights_overhead_percent"));
+    if (r.values.count("run_growth_mb"))
+      std::printf("recording: 1,000,000 steps of 800 units (%.1f%% spiking, %.0f events) and one voltage, spooled and "
+                  "archived (%.0f MB): the run and save grew the peak resident memory by %.1f MB beyond the state "
+                  "(unrecorded: %.1f MB); peak RSS %.1f MB; run %.1f s, save %.1f s\n",
+                  100.0 * value(r, "spike_rate"), value(r, "events"), value(r, "npz_mb"), value(r, "run_growth_mb"),
+                  value(r, "unrecorded_run_growth_mb"), value(r, "peak_rss_mb"), value(r, "run_s"), value(r, "save_s"));
+  }
   for (const auto& [name, r] : results)
     if (r.values.count("speedup_vs_dense_products"))
       std::printf("event-driven products: %s runs %.2fx as fast as with every product reading every row\n",

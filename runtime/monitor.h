@@ -32,6 +32,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -75,7 +76,9 @@ class Monitor {
   Monitor& operator=(const Monitor&) = delete;
 
   const Spec& spec() const { return spec_; }
-  bool records_at(int64_t step) const { return step >= spec_.start && (step - spec_.start) % spec_.every == 0; }
+  bool records_at(int64_t step) const {
+    return step >= spec_.start && (spec_.every == 1 || (step - spec_.start) % spec_.every == 0);
+  }
   // Events name steps as int32: the last step an events monitor can record.
   static constexpr int64_t kMaxEventStep = INT32_MAX;
 
@@ -103,7 +106,9 @@ class Monitor {
   npz::StreamedEntry entry(const std::string& name) const;
 
  private:
-  void append(const uint8_t* bytes, size_t n);
+  // Room for `bytes` more after the buffer's end (written, then committed
+  // by growing size_).
+  uint8_t* room(size_t bytes);
   void flush();
   void read_bytes(uint64_t offset, uint64_t n, uint8_t* out) const;
 
@@ -115,12 +120,10 @@ class Monitor {
   int64_t row_elements_ = 0;
   size_t stored_size_ = 4;  // bytes per stored element
   uint64_t row_bytes_ = 4;
-  std::vector<uint8_t> row_;     // one row under construction
-  std::vector<uint8_t> buffer_;  // rows not yet spooled
+  std::unique_ptr<uint8_t[]> buffer_;  // rows not yet spooled: size_ bytes of capacity_
+  size_t size_ = 0, capacity_ = 0;
   int spool_fd_ = -1;
-  uint64_t spooled_ = 0;     // bytes in the spool file
-  uint32_t spooled_crc_ = 0;
-  uint64_t bytes_ = 0;       // spooled_ + buffer_.size()
+  uint64_t spooled_ = 0;  // bytes in the spool file
   int64_t rows_ = 0;
   int64_t count_ = 0;        // the compartment's elements
 };

@@ -295,6 +295,21 @@ struct Sink {
       b = b.subspan(size_t(n));
     }
   }
+
+  // Rewrites bytes already put at `at` (a header field known only later).
+  void patch(uint64_t at, std::span<const uint8_t> b) {
+    if (fd < 0) {
+      std::copy(b.begin(), b.end(), bytes.begin() + std::ptrdiff_t(at));
+      return;
+    }
+    while (!b.empty()) {
+      const ssize_t n = ::pwrite(fd, b.data(), b.size(), off_t(at));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) fail(path, "write failed: " + (n < 0 ? errno_text() : std::string("no progress")));
+      b = b.subspan(size_t(n));
+      at += uint64_t(n);
+    }
+  }
 };
 
 std::string entry_label(const std::string& what, std::string_view name) {
@@ -302,13 +317,12 @@ std::string entry_label(const std::string& what, std::string_view name) {
 }
 
 // One archive entry on its way out: its name, its .npy header, and its data,
-// written by `emit` (exactly `data_size` bytes, whose CRC-32 is `data_crc`).
+// written by `emit` (exactly `data_size` bytes), which returns their CRC-32.
 struct Piece {
   std::string name;  // without ".npy"
   std::vector<uint8_t> prefix;
   uint64_t data_size = 0;
-  uint32_t data_crc = 0;
-  std::function<void(Sink&)> emit;
+  std::function<uint32_t(Sink&)> emit;
 };
 
 void check_names(const std::vector<Piece>& pieces, const std::string& what) {
@@ -337,13 +351,15 @@ struct Record {
 // written. The pieces borrow the arrays' data.
 std::vector<Piece> memory_pieces(const Entries& entries, const std::string& what) {
   std::vector<Piece> pieces;
-  for (const auto& [name, array] : entries) pieces.push_back({name, {}, array.data.size(), 0, {}});
+  for (const auto& [name, array] : entries) pieces.push_back({name, {}, array.data.size(), {}});
   check_names(pieces, what);
   for (size_t i = 0; i < entries.size(); ++i) {
     const Array* a = &entries[i].second;
     pieces[i].prefix = npy_prefix(a->dtype, a->shape, a->data.size(), entry_label(what, pieces[i].name + ".npy"));
-    pieces[i].data_crc = crc32(a->data);
-    pieces[i].emit = [a](Sink& sink) { sink.put(a->data); };
+    pieces[i].emit = [a](Sink& sink) {
+      sink.put(a->data);
+      return crc32(a->data);
+    };
   }
   return pieces;
 }
@@ -351,22 +367,25 @@ std::vector<Piece> memory_pieces(const Entries& entries, const std::string& what
 // The pieces of streamed entries, checked the same way.
 std::vector<Piece> streamed_pieces(const std::vector<StreamedEntry>& entries, const std::string& what) {
   std::vector<Piece> pieces;
-  for (const StreamedEntry& e : entries) pieces.push_back({e.name, {}, 0, 0, {}});
+  for (const StreamedEntry& e : entries) pieces.push_back({e.name, {}, 0, {}});
   check_names(pieces, what);
   pieces.clear();
   for (const StreamedEntry& e : entries) {
     const std::string label = entry_label(what, e.name + ".npy");
     const uint64_t size = data_bytes(e.shape, e.dtype, label);
-    pieces.push_back({e.name, npy_prefix(e.dtype, e.shape, size, label), size, e.data_crc, [&e, size, label](Sink& sink) {
+    pieces.push_back({e.name, npy_prefix(e.dtype, e.shape, size, label), size, [&e, size, label](Sink& sink) {
                         uint64_t written = 0;
+                        uint32_t crc = 0;
                         e.write([&](std::span<const uint8_t> bytes) {
                           written += bytes.size();
                           if (written > size) fail(label, "the entry's data is longer than its shape");
                           sink.put(bytes);
+                          crc = crc32(bytes, crc);
                         });
                         if (written != size)
                           fail(label, "the entry's data is " + std::to_string(written) + " bytes, its shape needs " +
                                           std::to_string(size));
+                        return crc;
                       }});
   }
   return pieces;
@@ -384,7 +403,6 @@ void write_zip(const std::vector<Piece>& pieces, Zip64 zip64, Sink& sink) {
   for (const Piece& p : pieces) {
     Written w{p.name + std::string(kSuffix), 0, 0, p.prefix.size() + p.data_size, sink.offset};
     if (std::any_of(w.name.begin(), w.name.end(), [](char c) { return uint8_t(c) >= 0x80; })) w.flags = kFlagUtf8;
-    w.crc = uint32_t(::crc32_combine64(crc32(p.prefix), p.data_crc, z_off64_t(p.data_size)));
     const bool big = always || w.size >= kMax32;
     const uint64_t size32 = big ? kMax32 : w.size;
     Record h;  // local file header: signature, version needed, flags, method, time, date
@@ -394,7 +412,12 @@ void write_zip(const std::vector<Piece>& pieces, Zip64 zip64, Sink& sink) {
     if (big) h.u16(kZip64ExtraId).u16(16).u64(w.size).u64(w.size);
     sink.put(h.bytes);
     sink.put(p.prefix);
-    p.emit(sink);
+    // The CRC is known once the data is out: set in the local header after it.
+    const uint32_t data_crc = p.emit(sink);
+    w.crc = uint32_t(::crc32_combine64(crc32(p.prefix), data_crc, z_off64_t(p.data_size)));
+    Record crc;
+    crc.u32(w.crc);
+    sink.patch(w.offset + 14, crc.bytes);
     written.push_back(std::move(w));
   }
   const uint64_t cd_offset = sink.offset;

@@ -176,13 +176,13 @@ Entries read_npz(const std::string& path, const EntryFilter& accept = {});
 void write_npz(const std::string& path, const Entries& entries, Zip64 zip64 = Zip64::IfNeeded);
 
 // An entry whose data is not held in memory (a recording spooled to disk): its
-// name, dtype and shape, the CRC-32 of its data bytes, and `write`, which
-// hands the data to `put` in pieces, in order, when the archive is written.
+// name, dtype and shape, and `write`, which hands the data to `put` in
+// pieces, in order, when the archive is written (its CRC-32 is computed on
+// the way and set in the entry's header after it).
 struct StreamedEntry {
   std::string name;
   DType dtype = DType::F32;
   std::vector<int64_t> shape;
-  uint32_t data_crc = 0;
   std::function<void(const std::function<void(std::span<const uint8_t>)>& put)> write;
 };
 

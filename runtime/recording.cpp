@@ -108,6 +108,13 @@ struct Observation {
   nf_state* state;
   int64_t first;
   const std::vector<Record>* records;
+  // The state's monitors, with the words of those that read plain storage
+  // (found once per scan, not once per step).
+  struct Active {
+    nf_monitor* monitor;
+    const uint32_t* words;  // nullptr: view_words each time
+  };
+  std::vector<Active> active;
   std::vector<uint32_t> scratch;
   nf_status status = NF_OK;
   std::string message;
@@ -121,8 +128,9 @@ int32_t after_step(void* context, uint8_t*, int64_t step) {
       const size_t bytes = size_t(r.view.type->bytes);
       std::memcpy(r.data + size_t(step - o->first) * bytes, view_words(s, r.view, o->scratch), bytes);
     }
-    for (nf_monitor* mon : s->monitors)
-      if (mon->core->records_at(step)) mon->core->observe(step, view_words(s, mon->view, o->scratch));
+    for (const Observation::Active& a : o->active)
+      if (a.monitor->core->records_at(step))
+        a.monitor->core->observe(step, a.words ? a.words : view_words(s, a.monitor->view, o->scratch));
     return 0;
   } catch (const std::bad_alloc&) {
     o->status = NF_ERROR_OUT_OF_MEMORY;
@@ -143,7 +151,12 @@ void scan_observed(nf_state* s, const int32_t* processes, int32_t n_processes, d
   // Row k0 - first of every drive is step k0's.
   std::vector<nf_stream> dk = drives;
   for (nf_stream& x : dk) x.data += (k0 - first) * x.bytes;
-  Observation o{s, first, &records, {}, NF_OK, {}};
+  Observation o{s, first, &records, {}, {}, NF_OK, {}};
+  for (nf_monitor* mon : s->monitors) {
+    const View& v = mon->view;
+    const bool plain = !v.computed && v.compartment->kept != NF_KEPT_FACTORED;
+    o.active.push_back({mon, plain ? reinterpret_cast<const uint32_t*>(s->block + v.compartment->offset) : nullptr});
+  }
   nf_observer observer{&after_step, &o};
   const bool observed = !records.empty() || !s->monitors.empty();
   m.scan(s->block, processes, n_processes, t0, dt, k0, n, dk.data(), int32_t(dk.size()), observed ? &observer : nullptr);
