@@ -1,10 +1,11 @@
 // libFuzzer harness: module descriptor validation. A valid descriptor (from
 // a small compiled model without processes that run at creation) is changed
 // field by field as the input says: sizes, offsets, alignment, counts,
-// shapes, dtypes, kinds. nf_module_adopt must refuse every descriptor whose
-// regions leave the state block or overlap; one it accepts must serve a
-// state that is created, written and read by name, saved and loaded,
-// without any access outside the block (AddressSanitizer checks).
+// shapes, dtypes, kinds, alias terms. nf_module_adopt must refuse every
+// descriptor whose regions leave the state block or overlap, or whose aliases
+// read what is not there; one it accepts must serve a state that is created,
+// written and read by name (aliases too), saved and loaded, without any
+// access outside the block (AddressSanitizer checks).
 #include <unistd.h>
 
 #include <algorithm>
@@ -27,11 +28,12 @@ const char* kModel = R"(
 component Cell {
   param n: int
   param leak = 0.5
+  input j[1, n] = 0
   state v[1, n] = 0
   state count: i32 = 0
   output s[1, n] = 0
   def step() {
-    v = v * leak + 1
+    v = v * leak + 1 + j
     s = v > 1.5
     count = count + 1
   }
@@ -39,7 +41,9 @@ component Cell {
 model m {
   a = Cell(n=3)
   b = Cell(n=5)
-  process step = a.step >> b.step
+  c = Cell(n=3)
+  sum(a.v, product(a.s, a.v)) >> c.j
+  process step = a.step >> b.step >> c.step
 }
 )";
 
@@ -82,8 +86,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     comps[i].shape = shapes[i].data();
   }
   std::vector<nf_param_info> params(good.params, good.params + good.n_params);
+  std::vector<nf_alias_info> aliases(good.aliases, good.aliases + good.n_aliases);
+  std::vector<std::vector<int32_t>> terms(aliases.size(), std::vector<int32_t>(8, 0));
+  for (size_t i = 0; i < aliases.size(); ++i) {
+    std::copy(aliases[i].terms, aliases[i].terms + aliases[i].n_terms, terms[i].begin());
+    aliases[i].terms = terms[i].data();
+  }
   info.compartments = comps.data();
   info.params = params.data();
+  info.aliases = aliases.data();
   Reader in{data, size};
   uint8_t selector;
   int64_t v;
@@ -106,7 +117,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       case 12: if (c) c->init_bits = uint32_t(v); break;
       case 13: if (!params.empty()) params[size_t(uint64_t(v) % params.size())].offset = v >> 8; break;
       case 14: info.n_params = clamp32(v, int64_t(params.size())); break;
-      default: break;
+      case 15:  // an alias's term (v's low bits say which) or its term count
+        if (!aliases.empty()) {
+          nf_alias_info& a = aliases[size_t(uint64_t(v) % aliases.size())];
+          if ((v >> 8) & 1) a.n_terms = clamp32(v >> 9, 8);
+          else terms[size_t(&a - aliases.data())][size_t(uint64_t(v >> 9) % 8)] = int32_t(v >> 12);
+        }
+        break;
     }
   }
   nf_module* module = nullptr;
@@ -120,6 +137,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       std::vector<uint8_t> words(size_t(c.bytes), 0);
       if (nf_state_read(state, c.name, c.dtype, words.data(), c.bytes / 4) == NF_OK)
         (void)nf_state_write(state, c.name, c.dtype, words.data(), c.bytes / 4);
+    }
+    for (int32_t i = 0; i < info.n_aliases; ++i) {
+      const nf_compartment_info* c = nullptr;
+      if (nf_module_find_compartment(module, info.aliases[i].name, &c) != NF_OK || c->bytes > (int64_t(1) << 26)) continue;
+      std::vector<uint8_t> words(size_t(c->bytes), 0);
+      (void)nf_state_read(state, info.aliases[i].name, c->dtype, words.data(), c->bytes / 4);
     }
     if (nf_state_save(state, path.c_str(), nullptr, 0) == NF_OK) (void)nf_state_load(state, path.c_str());
     nf_state_destroy(state);

@@ -107,6 +107,9 @@ nf_status check_info(const nf_module_info* info, std::string* error) {
     return malformed("missing tables");
   if (!inside(info->seed_offset, 8) || !inside(info->hooks_offset, int64_t(sizeof(nf_parallel))))
     return malformed("the seed or the thread hook lies outside the state block");
+  // Elements are read as aligned words (the step functions and the
+  // monitors): every region starts at a multiple of its element's size.
+  if (info->seed_offset % 8 || info->hooks_offset % 8) return malformed("the seed or the thread hook is misaligned");
   for (int32_t i = 0; i < info->n_compartments; ++i) {
     const nf_compartment_info& c = info->compartments[i];
     if (!c.name) return malformed("a compartment has no name");
@@ -119,14 +122,16 @@ nf_status check_info(const nf_module_info* info, std::string* error) {
       elements *= c.shape[d];
     }
     if (c.bytes != 4 * elements || !inside(c.offset, c.bytes)) return malformed(what + "lies outside the state block");
+    if (c.offset % 4) return malformed(what + "is misaligned");
     if (c.dtype < NF_F32 || c.dtype > NF_BOOL || c.kept < NF_KEPT_PLAIN || c.kept > NF_KEPT_CHECKED)
       return malformed(what + "has an unknown dtype or kind");
-    if (c.kept != NF_KEPT_PLAIN && !inside(c.form_offset, 4)) return malformed(what + "has its word outside the state block");
+    if (c.kept != NF_KEPT_PLAIN && (!inside(c.form_offset, 4) || c.form_offset % 4))
+      return malformed(what + "has its word outside the state block, or misaligned");
     if (c.kept == NF_KEPT_FACTORED && !info->materialize) return malformed(what + "is factored but the module has no materialize");
   }
   for (int32_t i = 0; i < info->n_params; ++i)
-    if (!info->params[i].name || !inside(info->params[i].offset, 8))
-      return malformed("a run-time parameter lies outside the state block");
+    if (!info->params[i].name || !inside(info->params[i].offset, 8) || info->params[i].offset % 8)
+      return malformed("a run-time parameter lies outside the state block, or is misaligned");
   for (int32_t i = 0; i < info->n_processes; ++i)
     if (!info->processes[i].name || !info->processes[i].step) return malformed("a process has no name or step function");
   // Aliases read compartments of one dtype and size, in well-formed postfix.

@@ -166,6 +166,28 @@ TEST_CASE("failures of module calls are codes and messages", "[runtime]") {
     refused([](nf_module_info&, auto& c) {
       c[1].offset = c[0].offset + 4;
     }, "overlap");
+    // Elements are read as aligned words (a misaligned offset was read as one).
+    refused([](nf_module_info&, auto& c) { c[2].offset += 2; }, "is misaligned");
+    // Aliases read compartments that exist, of one type, in well-formed postfix.
+    REQUIRE(info.n_aliases > 0);
+    auto refused_alias = [&](std::vector<int32_t> terms, const char* why) {
+      nf_module_info bad = info;
+      std::vector<nf_alias_info> aliases(info.aliases, info.aliases + info.n_aliases);
+      aliases[0].terms = terms.data();
+      aliases[0].n_terms = int32_t(terms.size());
+      bad.aliases = aliases.data();
+      nf_module* out = nullptr;
+      CHECK(nf_module_adopt(&bad, nullptr, nullptr, &out) == NF_ERROR_NOT_A_MODULE);
+      CHECK_THAT(nf_last_error(), Contains(why));
+      CHECK(out == nullptr);
+    };
+    refused_alias({info.n_compartments}, "reads no compartment");
+    refused_alias({NF_WIRE_ADD}, "combines values it does not have");
+    refused_alias({1, 1}, "does not make one value");
+    int32_t other = 1;
+    while (other < info.n_compartments && info.compartments[other].bytes == info.compartments[0].bytes) ++other;
+    REQUIRE(other < info.n_compartments);
+    refused_alias({0, other, NF_WIRE_ADD}, "reads values of different types");
     nf_module* fine = nullptr;
     nf_module_info same = info;
     REQUIRE(nf_module_adopt(&same, nullptr, nullptr, &fine) == NF_OK);
