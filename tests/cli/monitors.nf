@@ -14,6 +14,12 @@
 # CSV-NEXT: 4,4,
 # CSV-NOT: {{^}}7,
 #
+# A run killed while it records leaves the previous file as it was and no
+# spool file behind (spool files have no name).
+# RUN: rm -rf %t.kill && mkdir %t.kill && echo previous > %t.kill/r.npz
+# RUN: timeout -s KILL 2 "$neurofuse_bin" run %s --process advance --steps 100000000 --record z1.v[0],z1.s:events --out %t.kill/r.npz; test $? = 137
+# RUN: test "$(cat %t.kill/r.npz)" = previous && test "$(ls -A %t.kill)" = r.npz
+#
 # Mistakes are found before anything runs, and say what to do.
 # RUN: not neurofuse run %s --process advance --steps 5 --record z1.s:event 2>&1 | FileCheck %s --check-prefix=KIND
 # KIND: error: --record z1.s:event: unknown kind 'event' (expected COMP[UNITS][:KIND][:every=N][:start=S][:as=NAME], KIND values, events, sum or mean; see neurofuse run --help)
