@@ -50,7 +50,7 @@ void put32(uint8_t* p, uint32_t w) { std::memcpy(p, &w, 4); }
 
 // Bit j set for each of the 16 words w[j] with w[j] & mask nonzero: four
 // SSE2 compares where the CPU has them (every x86-64 does), else a loop.
-uint32_t nonzero_bits16(const uint32_t* w, uint32_t mask) {
+[[gnu::always_inline]] inline uint32_t nonzero_bits16(const uint32_t* w, uint32_t mask) {
 #if defined(__SSE2__)
   // Each word's compare (all ones where zero) narrowed to a byte by two
   // saturating packs, then one byte mask for all 16.
