@@ -115,7 +115,10 @@ void resolve_units(RecordSpec& r, int64_t elements) {
     };
     const int64_t begin = clamp(r.slice_begin, 0), end = clamp(r.slice_end, elements);
     r.spec.units.clear();
-    for (int64_t u = begin; u < end; u += r.slice_step) r.spec.units.push_back(u);
+    for (int64_t u = begin; u < end; u += r.slice_step) {
+      r.spec.units.push_back(u);
+      if (r.slice_step > end - u) break;  // the next would pass the end (or overflow)
+    }
     if (r.spec.units.empty())
       throw Error(fmt::format("--record {}: the slice selects none of the {} elements of '{}'", r.text, elements,
                               r.compartment));

@@ -338,13 +338,15 @@ int run_command(const std::vector<std::string>& args) {
       if (records[j].entry == r.entry)
         throw Error("--record: two recordings are named '" + r.entry + "'; name one with :as=NAME");
     if (r.spec.kind == monitor::Kind::Events) {
-      if (steps - 1 > monitor::Monitor::kMaxEventStep && r.spec.start < steps)
+      const int64_t last = steps - 1;  // the last step it could record: start + k * every
+      if (last >= r.spec.start &&
+          r.spec.start + (last - r.spec.start) / r.spec.every * r.spec.every > monitor::Monitor::kMaxEventStep)
         throw Error(fmt::format("--record {}: events name steps as int32, and this run reaches step {}; run fewer "
                                 "steps per command (--save-state and --load-state continue a run)",
                                 r.text, steps - 1));
       continue;
     }
-    const int64_t rows = steps > r.spec.start ? (steps - r.spec.start + r.spec.every - 1) / r.spec.every : 0;
+    const int64_t rows = steps > r.spec.start ? (steps - r.spec.start - 1) / r.spec.every + 1 : 0;
     const uint64_t units = r.spec.all_units ? uint64_t(record_types.back().shape.num_elements()) : r.spec.units.size();
     const uint64_t per_row = r.spec.kind == monitor::Kind::Values
                                  ? units * (record_types.back().dtype == ir::DType::Bool ? 1 : 4)

@@ -34,6 +34,7 @@ inline std::string did_you_mean(const std::string& name, const std::vector<std::
   std::string best;
   size_t best_d = std::max<size_t>(2, name.size() / 3) + 1;
   for (const std::string& c : candidates) {
+    if (c == name) continue;  // the name itself is no suggestion (a name of another kind)
     size_t d = distance(name, c);
     if (d < best_d) {
       best_d = d;

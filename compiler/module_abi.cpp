@@ -315,8 +315,15 @@ void emit_module_abi(llvm::Module& m, const Factored& f, const Plan& plan, const
   std::vector<llvm::Constant*> aliases;
   for (const ir::Alias& a : program.aliases) {
     std::vector<uint32_t> terms;
-    for (const std::string& t : a.terms)
-      terms.push_back(t == "+" ? uint32_t(NF_WIRE_ADD) : t == "*" ? uint32_t(NF_WIRE_MUL) : uint32_t(public_index(f, t)));
+    for (const std::string& t : a.terms) {
+      if (t == "+" || t == "*") {
+        terms.push_back(uint32_t(t == "+" ? NF_WIRE_ADD : NF_WIRE_MUL));
+        continue;
+      }
+      const int index = public_index(f, t);
+      if (index < 0) throw Error("internal compiler error: alias '" + a.name + "' reads '" + t + "', which is not public");
+      terms.push_back(uint32_t(index));
+    }
     llvm::Constant* array = new llvm::GlobalVariable(m, llvm::ArrayType::get(i32, terms.size()), true,
                                                      llvm::GlobalValue::PrivateLinkage,
                                                      llvm::ConstantDataArray::get(c, terms), "terms");

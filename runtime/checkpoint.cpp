@@ -167,11 +167,10 @@ nf_status nf_state_load(nf_state* s, const char* path) {
 nf_status nf_state_load_npy(nf_state* s, const char* compartment, const char* path) {
   return guarded(s, "nf_state_load_npy", NF_ERROR_BAD_FILE, [&]() -> nf_status {
     if (!s || !compartment || !path) return fail(s, NF_ERROR_INVALID_ARGUMENT, "state, compartment or path is NULL");
-    const nf_module_info& m = *s->module->info;
-    const nf_compartment_info* c = find_compartment(m, compartment);
-    if (!c)
-      return fail(s, NF_ERROR_UNKNOWN_NAME,
-                  std::string("no compartment '") + compartment + "'" + suggestion(m, compartment, "compartment"));
+    View view;
+    if (nf_status st = view_of(s, compartment, view); st != NF_OK) return st;
+    if (view.alias()) return refuse_alias_write(s, view, "nf_state_load_npy");
+    const nf_compartment_info* c = view.compartment;
     nf::npz::Array a;
     try {
       a = nf::npz::read_npy(path);

@@ -110,7 +110,7 @@ Monitor::Monitor(const Spec& spec, Element element, std::vector<int64_t> shape, 
   if (!spool_directory_.empty()) {
     // Made now, so a directory that cannot hold it fails before the run.
     spool_fd_ = unnamed_file(spool_directory_);
-    if (spool_fd_ < 0) throw Error("cannot make a spool file in '" + spool_directory_ + "': " + errno_text());
+    if (spool_fd_ < 0) throw Error("cannot make a spool file in '" + spool_directory_ + "': " + errno_text(), true);
   }
 }
 
@@ -130,7 +130,9 @@ std::vector<int64_t> Monitor::shape() const {
 
 uint8_t* Monitor::room(size_t bytes) {
   if (capacity_ - size_ < bytes) {
-    const size_t capacity = std::max({capacity_ * 2, size_ + bytes, size_t(4096)});
+    // Doubling, but a spooled buffer never beyond a chunk and a step's bytes.
+    size_t capacity = std::max({capacity_ * 2, size_ + bytes, size_t(4096)});
+    if (spool_fd_ >= 0) capacity = std::max(std::min(capacity, kSpoolChunk + bytes), size_ + bytes);
     auto grown = std::make_unique_for_overwrite<uint8_t[]>(capacity);
     if (size_) std::memcpy(grown.get(), buffer_.get(), size_);
     buffer_ = std::move(grown);
@@ -238,7 +240,7 @@ void Monitor::flush() {
     if (w <= 0) {
       const std::string why = w < 0 ? errno_text() : std::string("no progress");
       (void)::ftruncate(spool_fd_, off_t(spooled_));
-      throw Error("cannot write the spool file in '" + spool_directory_ + "': " + why);
+      throw Error("cannot write the spool file in '" + spool_directory_ + "': " + why, true);
     }
     at += uint64_t(w);
     p += w;
@@ -253,7 +255,7 @@ void Monitor::read_bytes(uint64_t offset, uint64_t n, uint8_t* out) const {
     const size_t want = size_t(std::min<uint64_t>({n, spooled_ - offset, uint64_t(1) << 30}));
     const ssize_t r = ::pread(spool_fd_, out, want, off_t(offset));
     if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) throw Error("cannot read the spool file: " + (r < 0 ? errno_text() : std::string("it is short")));
+    if (r <= 0) throw Error("cannot read the spool file: " + (r < 0 ? errno_text() : std::string("it is short")), true);
     offset += uint64_t(r);
     out += r;
     n -= uint64_t(r);
@@ -279,7 +281,7 @@ void Monitor::read(int64_t first, int64_t n, uint32_t* out) const {
 
 void Monitor::clear() {
   if (spool_fd_ >= 0 && spooled_ > 0 && ::ftruncate(spool_fd_, 0) != 0)
-    throw Error("cannot truncate the spool file: " + errno_text());
+    throw Error("cannot truncate the spool file: " + errno_text(), true);
   size_ = 0;
   spooled_ = 0;
   rows_ = 0;

@@ -27,7 +27,8 @@
 // (kSpoolChunk bytes) is appended to an unnamed file there (O_TMPFILE, or a
 // name unlinked at once), so nothing is left behind whatever happens to the
 // process, and memory stays bounded however long the run. Without one, rows
-// stay in memory (clear() drops them).
+// stay in memory (clear() drops them). An events monitor of every unit
+// keeps room for a step in which every unit fires (8 bytes a unit).
 #pragma once
 
 #include <cstdint>
@@ -62,7 +63,12 @@ inline constexpr size_t kSpoolChunk = size_t(1) << 20;
 // that cannot be made, written or read).
 class Error : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit Error(const std::string& what, bool io = false) : std::runtime_error(what), io_(io) {}
+  // A spool file could not be made, written or read (not a bad spec).
+  bool io() const { return io_; }
+
+ private:
+  bool io_;
 };
 
 class Monitor {

@@ -116,11 +116,15 @@ struct Observation {
   };
   std::vector<Active> active;
   std::vector<uint32_t> scratch;
+  // What stopped the scan: a status, the step, and why (set without
+  // allocating more than the reason's copy, which may itself fail).
   nf_status status = NF_OK;
-  std::string message;
+  int64_t stopped_at = -1;
+  std::string reason;
 };
 
-int32_t after_step(void* context, uint8_t*, int64_t step) {
+// Called from compiled code that cannot unwind: nothing escapes.
+int32_t after_step(void* context, uint8_t*, int64_t step) noexcept {
   auto* o = static_cast<Observation*>(context);
   nf_state* s = o->state;
   try {
@@ -134,12 +138,16 @@ int32_t after_step(void* context, uint8_t*, int64_t step) {
     return 0;
   } catch (const std::bad_alloc&) {
     o->status = NF_ERROR_OUT_OF_MEMORY;
-    o->message = "out of memory";
-  } catch (const std::exception& e) {
+  } catch (const monitor::Error& e) {
+    o->status = e.io() ? NF_ERROR_IO : NF_ERROR_INVALID_ARGUMENT;
+    try {
+      o->reason = e.what();
+    } catch (...) {
+    }
+  } catch (...) {
     o->status = NF_ERROR_IO;
-    o->message = e.what();
   }
-  o->message = "the scan stopped after step " + std::to_string(step) + ": a monitor cannot keep its row: " + o->message;
+  o->stopped_at = step;
   return 1;
 }
 
@@ -151,7 +159,7 @@ void scan_observed(nf_state* s, const int32_t* processes, int32_t n_processes, d
   // Row k0 - first of every drive is step k0's.
   std::vector<nf_stream> dk = drives;
   for (nf_stream& x : dk) x.data += (k0 - first) * x.bytes;
-  Observation o{s, first, &records, {}, {}, NF_OK, {}};
+  Observation o{s, first, &records, {}, {}, NF_OK, -1, {}};
   for (nf_monitor* mon : s->monitors) {
     const View& v = mon->view;
     const bool plain = !v.computed && v.compartment->kept != NF_KEPT_FACTORED;
@@ -160,7 +168,12 @@ void scan_observed(nf_state* s, const int32_t* processes, int32_t n_processes, d
   nf_observer observer{&after_step, &o};
   const bool observed = !records.empty() || !s->monitors.empty();
   m.scan(s->block, processes, n_processes, t0, dt, k0, n, dk.data(), int32_t(dk.size()), observed ? &observer : nullptr);
-  if (o.status != NF_OK) throw ScanStopped{o.status, o.message};
+  if (o.status != NF_OK)
+    throw ScanStopped{o.status, "the scan stopped after step " + std::to_string(o.stopped_at) +
+                                    ": a monitor cannot keep its row: " +
+                                    (o.status == NF_ERROR_OUT_OF_MEMORY ? "out of memory"
+                                     : o.reason.empty()                 ? "unknown failure"
+                                                                        : o.reason)};
 }
 
 }  // namespace nf::runtime
@@ -179,6 +192,9 @@ nf_status nf_monitor_create(nf_state* s, const nf_monitor_spec* spec, nf_monitor
       return fail(s, NF_ERROR_INVALID_ARGUMENT, "monitor of '" + view.name + "': unknown kind " + std::to_string(spec->kind));
     if (spec->n_units < 0 || (spec->n_units > 0 && !spec->units))
       return fail(s, NF_ERROR_INVALID_ARGUMENT, "monitor of '" + view.name + "': units is NULL but n_units is not 0");
+    if (spec->units && spec->n_units == 0)
+      return fail(s, NF_ERROR_INVALID_ARGUMENT,
+                  "monitor of '" + view.name + "': the unit list is empty (units NULL means every unit)");
     nf::monitor::Spec core;
     core.kind = nf::monitor::Kind(spec->kind);
     core.every = spec->every == 0 ? 1 : spec->every;
@@ -196,8 +212,7 @@ nf_status nf_monitor_create(nf_state* s, const nf_monitor_spec* spec, nf_monitor
       monitor->core = std::make_unique<nf::monitor::Monitor>(core, element, std::vector<int64_t>(c.shape, c.shape + c.rank),
                                                              spec->spool_directory ? spec->spool_directory : "");
     } catch (const nf::monitor::Error& e) {
-      const bool io = std::string(e.what()).starts_with("cannot");
-      return fail(s, io ? NF_ERROR_IO : NF_ERROR_INVALID_ARGUMENT, "monitor of '" + view.name + "': " + e.what());
+      return fail(s, e.io() ? NF_ERROR_IO : NF_ERROR_INVALID_ARGUMENT, "monitor of '" + view.name + "': " + e.what());
     }
     s->monitors.push_back(monitor.get());
     *out = monitor.release();

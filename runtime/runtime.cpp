@@ -156,6 +156,11 @@ nf_status check_info(const nf_module_info* info, std::string* error) {
       ++depth;
     }
     if (depth != 1) return malformed(what + "does not make one value");
+    // One name, one meaning: an alias named like a compartment or another
+    // alias would be shadowed.
+    if (find_compartment(*info, a.name)) return malformed(what + "has a compartment's name");
+    for (int32_t j = 0; j < i; ++j)
+      if (std::strcmp(info->aliases[j].name, a.name) == 0) return malformed(what + "is listed twice");
   }
   // No two regions share a byte: a checkpoint or host write of one must not
   // change another (or the thread hook, a pointer the code calls through).
@@ -430,9 +435,12 @@ nf_status nf_state_compartment(nf_state* s, const char* name, void** data, int32
 }
 
 namespace {
-nf_status checked_compartment(nf_state* s, const char* name, int32_t dtype, const void* data, int64_t n, View& view) {
+// `writing`: an alias is refused (WIRED) before its dtype and count are looked at.
+nf_status checked_compartment(nf_state* s, const char* name, int32_t dtype, const void* data, int64_t n, View& view,
+                              bool writing) {
   if (!s || !name || !data) return fail(s, NF_ERROR_INVALID_ARGUMENT, "state, name or data is NULL");
   if (nf_status st = view_of(s, name, view); st != NF_OK) return st;
+  if (writing && view.alias()) return refuse_alias_write(s, view, "nf_state_write");
   const nf_compartment_info* c = view.type;
   if (c->dtype != dtype)
     return fail(s, NF_ERROR_DTYPE, std::string("compartment '") + name + "' is " + dtype_name(c->dtype) + ", given " +
@@ -446,8 +454,7 @@ nf_status checked_compartment(nf_state* s, const char* name, int32_t dtype, cons
 
 nf_status nf_state_write(nf_state* s, const char* name, int32_t dtype, const void* data, int64_t n) {
   View view;
-  if (nf_status st = checked_compartment(s, name, dtype, data, n, view); st != NF_OK) return st;
-  if (view.alias()) return refuse_alias_write(s, view, "nf_state_write");
+  if (nf_status st = checked_compartment(s, name, dtype, data, n, view, true); st != NF_OK) return st;
   const nf_compartment_info* c = view.compartment;
   if (c->dtype == NF_BOOL)  // a bool element is the word 0 or 1; anything else would compare unequal to both
     for (int64_t i = 0; i < n; ++i) {
@@ -463,7 +470,7 @@ nf_status nf_state_write(nf_state* s, const char* name, int32_t dtype, const voi
 
 nf_status nf_state_read(nf_state* s, const char* name, int32_t dtype, void* out, int64_t n) {
   View view;
-  if (nf_status st = checked_compartment(s, name, dtype, out, n, view); st != NF_OK) return st;
+  if (nf_status st = checked_compartment(s, name, dtype, out, n, view, false); st != NF_OK) return st;
   return guarded(s, "nf_state_read", NF_ERROR_INVALID_ARGUMENT, [&]() -> nf_status {
     std::vector<uint32_t> scratch;
     std::memcpy(out, view_words(s, view, scratch), size_t(view.type->bytes));
@@ -552,12 +559,15 @@ nf_status nf_state_scan_scheduled(nf_state* s, const char* const* processes, int
       if (drive) d.push_back({view.compartment->offset, view.compartment->bytes, static_cast<uint8_t*>(io.data)});
       else r.push_back({view, static_cast<uint8_t*>(io.data)});
     }
-    for (const nf_monitor* mon : s->monitors)
-      if (mon->kind == NF_MONITOR_EVENTS && steps > 0 && first + steps - 1 > nf::monitor::Monitor::kMaxEventStep &&
-          mon->core->spec().start <= first + steps - 1)
+    for (const nf_monitor* mon : s->monitors) {
+      const nf::monitor::Spec& spec = mon->core->spec();
+      const int64_t last = first + steps - 1;  // the last step it could record: start + k * every
+      if (mon->kind == NF_MONITOR_EVENTS && steps > 0 && last >= spec.start &&
+          spec.start + (last - spec.start) / spec.every * spec.every > nf::monitor::Monitor::kMaxEventStep)
         return fail(s, NF_ERROR_INVALID_ARGUMENT,
                     "the events monitor of '" + mon->view.name + "' names steps as int32, and this scan reaches step " +
-                        std::to_string(first + steps - 1));
+                        std::to_string(last));
+    }
     try {
       nf::schedule::walk(
           entries, first, steps,

@@ -254,6 +254,16 @@ TEST_CASE("wired names read their sources and refuse writes", "[monitor][alias]"
   CHECK_THAT(nf_last_error(), Contains("wired from 'z1.s', 'z1.v'"));
   void* data = nullptr;
   CHECK(nf_state_compartment(s.get(), "z1.j", &data, nullptr, nullptr) == NF_ERROR_WIRED);
+  // Refused as wired whatever else is wrong with the write, and from a file too.
+  CHECK(nf_state_write(s.get(), "z1.j", NF_I32, x.data(), 3) == NF_ERROR_WIRED);
+  TempDir dir;
+  nf::State scratch = driven(module);
+  scratch.save(dir / "s.npz");
+  const nf::npz::Entries saved = nf::npz::read_npz(dir / "s.npz");
+  for (const auto& [name, array] : saved)
+    if (name == "W.outputs") nf::npz::write_npy(dir / "j.npy", array);
+  CHECK(nf_state_load_npy(s.get(), "z1.j", (dir / "j.npy").c_str()) == NF_ERROR_WIRED);
+  CHECK_THAT(nf_last_error(), Contains("nf_state_load_npy: 'z1.j' is wired from 'W.outputs'"));
   nf_io drive{"z1.j", x.data()};
   const std::vector<uint32_t> before = s.read_words("z1.v");
   const char* proc = "advance";
@@ -329,6 +339,11 @@ TEST_CASE("monitor misuse is an error that changes nothing", "[monitor]") {
   bad = spec("z1.v", 7);
   CHECK(nf_monitor_create(s.get(), &bad, &m) == NF_ERROR_INVALID_ARGUMENT);
   CHECK_THAT(nf_last_error(), Contains("unknown kind 7"));
+  const std::vector<int64_t> none;
+  bad = spec("z1.v", NF_MONITOR_SUM, 1, 0, &none);
+  bad.units = outside.data();  // a list, of no units
+  CHECK(nf_monitor_create(s.get(), &bad, &m) == NF_ERROR_INVALID_ARGUMENT);
+  CHECK_THAT(nf_last_error(), Contains("the unit list is empty"));
   bad = spec("z1.v", NF_MONITOR_SUM, -2);
   CHECK(nf_monitor_create(s.get(), &bad, &m) == NF_ERROR_INVALID_ARGUMENT);
   bad = spec("z1.v", NF_MONITOR_SUM, 1, -1);
@@ -346,6 +361,10 @@ TEST_CASE("monitor misuse is an error that changes nothing", "[monitor]") {
         NF_ERROR_INVALID_ARGUMENT);
   CHECK_THAT(nf_last_error(), Contains("names steps as int32"));
   CHECK(s.read_words("z1.v") == before);
+  // One that records rarely enough to stay below 2^31 - 1 may go past it.
+  nf::State far = driven(module);
+  nf::Monitor rare(far, spec("z1.s", NF_MONITOR_EVENTS, (int64_t(1) << 31) + 10, 0));
+  CHECK(nf_state_scan(far.get(), &proc, 1, 0.0, 1.0, INT32_MAX - 1, 5, nullptr, 0, nullptr, 0) == NF_OK);
 
   uint32_t row[80];
   CHECK(nf_monitor_read(events.get(), 0, 1, row) == NF_ERROR_INVALID_ARGUMENT);
@@ -364,6 +383,19 @@ TEST_CASE("monitor misuse is an error that changes nothing", "[monitor]") {
   }
   s.scan({"advance"}, 0.0, 1.0, 3);
   CHECK(events.rows() >= 0);
+
+  // A C++ monitor keeps its state, and the state its module, alive.
+  std::unique_ptr<nf::Monitor> survivor;
+  std::vector<uint32_t> want;
+  {
+    const nf::Module alone = jit(spiking());
+    nf::State t = driven(alone);
+    survivor = std::make_unique<nf::Monitor>(t, spec("z1.v", NF_MONITOR_SUM));
+    t.scan({"advance"}, 0.0, 1.0, 4);
+    want = survivor->read();
+  }
+  CHECK(survivor->read() == want);
+  CHECK(survivor->rows() == 4);
 }
 
 TEST_CASE("a monitor that cannot write stops the scan after that step and keeps its rows", "[monitor]") {

@@ -188,6 +188,15 @@ TEST_CASE("failures of module calls are codes and messages", "[runtime]") {
     while (other < info.n_compartments && info.compartments[other].bytes == info.compartments[0].bytes) ++other;
     REQUIRE(other < info.n_compartments);
     refused_alias({0, other, NF_WIRE_ADD}, "reads values of different types");
+    {  // one name, one meaning
+      nf_module_info bad = info;
+      std::vector<nf_alias_info> aliases(info.aliases, info.aliases + info.n_aliases);
+      aliases[0].name = info.compartments[0].name;
+      bad.aliases = aliases.data();
+      nf_module* out = nullptr;
+      CHECK(nf_module_adopt(&bad, nullptr, nullptr, &out) == NF_ERROR_NOT_A_MODULE);
+      CHECK_THAT(nf_last_error(), Contains("has a compartment's name"));
+    }
     nf_module* fine = nullptr;
     nf_module_info same = info;
     REQUIRE(nf_module_adopt(&same, nullptr, nullptr, &fine) == NF_OK);

@@ -251,7 +251,7 @@ typedef struct nf_monitor_spec {
   int32_t kind;                 /* NF_MONITOR_* */
   int64_t every;                /* record every `every` steps (0 is taken as 1) */
   int64_t start;                /* the first step recorded */
-  const int64_t* units;         /* flat element indices, in the order wanted; NULL: every element */
+  const int64_t* units;         /* flat element indices, in the order wanted (at least one); NULL: every element */
   int64_t n_units;
   const char* spool_directory;  /* NULL: rows stay in memory; else beyond 1 MiB they go to an
                                    unnamed file there, which disappears with the monitor */

@@ -10,8 +10,9 @@
 //   nf::Monitor::save("spikes.npz", {&spikes});
 //
 // Failures throw nf::RuntimeError, carrying the nf_status and the runtime's
-// message. Module and State are movable, not copyable; a State must not
-// outlive its Module. Thread safety is that of the C API.
+// message. Module, State and Monitor are movable, not copyable; a state keeps
+// its module loaded and a monitor its state, so they may be destroyed in any
+// order. Thread safety is that of the C API.
 #pragma once
 
 #include <cstdint>
@@ -81,7 +82,8 @@ class State {
   State(const Module& module, uint64_t seed) : module_(module.m_) {
     nf_state* s = nullptr;
     check(nf_state_create(module.get(), seed, &s));
-    s_.reset(s, detail::DestroyState{});
+    // The module stays loaded while anything (a monitor too) holds the state.
+    s_.reset(s, [m = module_](nf_state* x) { nf_state_destroy(x); });
   }
   State(State&&) = default;
   State& operator=(State&&) = default;
@@ -171,8 +173,8 @@ class State {
     return {static_cast<T*>(data), size_t(n)};
   }
   friend class Monitor;
-  std::shared_ptr<nf_module> module_;  // declared first: outlives the state
-  std::shared_ptr<nf_state> s_;        // shared with the state's monitors, which keep it alive
+  std::shared_ptr<nf_module> module_;
+  std::shared_ptr<nf_state> s_;  // shared with the state's monitors; its deleter holds the module
 };
 
 // A monitor of a state (nf_monitor_create): it records in every scan of the
