@@ -68,7 +68,11 @@ RecordSpec parse_record(const std::string& text) {
       if (parts.size() == 3 && !parts[2].empty()) r.slice_step = parse_number<int64_t>(option, parts[2]);
       if (r.slice_step < 1) throw bad("a slice's step must be positive");
     } else {
-      for (const std::string& u : split_list(units)) r.spec.units.push_back(parse_number<int64_t>(option, u));
+      size_t from = 0;
+      for (size_t comma; from <= units.size(); from = comma + 1) {
+        comma = std::min(units.find(',', from), units.size());
+        if (comma > from) r.spec.units.push_back(parse_number<int64_t>(option, units.substr(from, comma - from)));
+      }
       if (r.spec.units.empty()) throw bad("no units between the brackets");
     }
   }

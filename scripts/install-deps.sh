@@ -12,6 +12,8 @@ packages=(
   catch2             # Catch2 v2 unit tests
   python3-numpy      # tests check that numpy.load reads what we write; NumPy transcriptions
   python3-matplotlib # the examples' plots (their commands are tested with the docs)
+  python3-dev pybind11-dev  # the Python package (python/): pybind11 from Debian, like the rest of the toolchain
+  python3-pytest python3-tqdm  # its tests; its progress bars
   clang-19 libclang-rt-19-dev libfuzzer-19-dev  # the sanitizer build and the fuzz targets (scripts/sanitize.sh)
 )
 
