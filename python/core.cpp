@@ -25,6 +25,7 @@
 #include "compiler/build.h"
 #include "compiler/jit.h"
 #include "frontend/frontend.h"
+#include "frontend/stdlib_sources.h"
 #include "ir/fold_params.h"
 #include "ir/parser.h"
 #include "ir/printer.h"
@@ -364,7 +365,7 @@ PYBIND11_MODULE(_core, m) {
   });
 
   m.def("abi_version", &nf_abi_version);
-  m.def("components", &nf::frontend::stdlib_components);
+  m.def("component_sources", [] { return nf::frontend::stdlib_sources(); });
   m.def("compile", &compile, py::arg("source"), py::arg("is_file"), py::arg("model"), py::arg("backend"),
         py::arg("specialize"), py::arg("opt_level"), py::arg("target_cpu"));
   m.def("load", &load);

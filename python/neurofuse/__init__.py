@@ -69,9 +69,29 @@ def load(path):
     return Model(_core.load(os.fspath(path)))
 
 
+class Component:
+    """A component of the standard library. Its documentation (help(c), c.doc)
+    is the comment that opens its source: equations, parameters and their
+    defaults, compartments, and where it follows ngclearn's source."""
+
+    def __init__(self, name, source):
+        self.name = name
+        self.source = source
+        lines = []
+        for line in source.splitlines():
+            if not line.startswith("#"):
+                break
+            lines.append(line[2:] if line.startswith("# ") else line[1:])
+        self.doc = "\n".join(lines)
+        self.__doc__ = self.doc
+
+    def __repr__(self):
+        return "<neurofuse component %s>" % self.name
+
+
 def components():
-    """The names of the standard library's components."""
-    return list(_core.components())
+    """The standard library: {name: Component}, each with its documentation."""
+    return {name: Component(name, source) for name, source in sorted(_core.component_sources().items())}
 
 
 class Model:

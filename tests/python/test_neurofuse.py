@@ -59,7 +59,10 @@ def test_compile_and_introspect(spiking):
     text = spiking.ir("advance")
     assert text.startswith("process advance {") and "write z1.v" in text
     assert "alias z1.j = W.outputs" in spiking.ir()
-    assert "LIFCell" in nf.components() and "MSTDPETSynapse" in nf.components()
+    library = nf.components()
+    assert "LIFCell" in library and "MSTDPETSynapse" in library
+    assert library["LIFCell"].doc.startswith("LIFCell") and "tau_m" in library["LIFCell"].doc
+    assert "component LIFCell" in library["LIFCell"].source
 
 
 def test_views_share_the_state_memory(small):
