@@ -329,17 +329,36 @@ double recording_overhead(const nf::Module& module, const std::string& process, 
   return with[with.size() / 2] / without[without.size() / 2];
 }
 
+// The T-maze network's inputs as the recording and window workloads set
+// them (bench/python_bench.py sets the same from Python).
+void tmaze_inputs(nf::State& s) {
+  std::span<float> in = s.f32("z0.inputs");
+  for (size_t i = 0; i < in.size(); ++i) in[i] = i % 9 < 3 ? 1.0f : 0.0f;
+  std::vector<uint32_t> w = s.read_words("W1.weights");
+  for (size_t i = 0; i < w.size(); ++i) w[i] = std::bit_cast<uint32_t>(i % 6 == 0 ? 1.0f : i % 6 == 1 ? -1.0f : 0.0f);
+  s.write_words("W1.weights", w);
+}
+
+// The T-maze network's forward process in windows of 100 steps through
+// nf_state_scan, as a host (or bench/python_bench.py) drives it.
+Result tmaze_windows(bool quick) {
+  Result r;
+  Compiled tmaze = compile("examples/tmaze/tmaze.nf", {}, false);
+  nf::State s(*tmaze.module, 1);
+  tmaze_inputs(s);
+  int64_t done = 0;
+  auto window = [&] {
+    s.scan({"forward"}, 0.0, 1.0, 100, {}, {}, done);
+    done += 100;
+  };
+  r.values["steps_per_s"] = 100.0 / median_seconds(window, calibrate(window, quick ? 0.05 : 0.25), quick ? 3 : 7);
+  return r;
+}
+
 Result recording_costs(bool quick) {
   Result r;
   // The T-maze network with all its spikes recorded as events.
   Compiled tmaze = compile("examples/tmaze/tmaze.nf", {}, false);
-  auto tmaze_inputs = [](nf::State& s) {
-    std::span<float> in = s.f32("z0.inputs");
-    for (size_t i = 0; i < in.size(); ++i) in[i] = i % 9 < 3 ? 1.0f : 0.0f;
-    std::vector<uint32_t> w = s.read_words("W1.weights");
-    for (size_t i = 0; i < w.size(); ++i) w[i] = std::bit_cast<uint32_t>(i % 6 == 0 ? 1.0f : i % 6 == 1 ? -1.0f : 0.0f);
-    s.write_words("W1.weights", w);
-  };
   // Spooled to disk as `neurofuse run --out` records, and kept in memory
   // (where the growing buffer's fresh pages are most of the cost).
   char spool[] = "/tmp/nf_bench_spool_XXXXXX";
@@ -521,6 +540,8 @@ int main(int argc, char** argv) {
                        return model_rate("bench/models/lif_4000.nf", "step", 4000 * 4000, {{"z0.inputs", 0.05f}}, quick, true);
                      })});
 
+  if (wanted("tmaze windows of 100"))
+    results.push_back({"tmaze windows of 100", isolated([&] { return tmaze_windows(quick); })});
   if (wanted("recording overhead"))
     results.push_back({"recording overhead", isolated([&] { return recording_costs(quick); })});
   if (wanted("1M steps, 800 spiking")) {
