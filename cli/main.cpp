@@ -171,19 +171,8 @@ int cmd_ir(const std::vector<std::string>& args) {
   if (p.options.count("--process") && !m.program.find_process(p.options["--process"]))
     throw Error("'" + p.file + "' has no process '" + p.options["--process"] + "'");
   if (stage != "ir") {
-    compiler::Factored factored = compiler::rewrite_program(m.program, compiler::BuildOptions{});
-    if (p.options.count("--process")) {  // the process and its variant reading storage
-      const std::string& only = p.options["--process"];
-      std::vector<ir::Process> kept;
-      for (const ir::Process& proc : factored.program.processes)
-        if (proc.name == only || proc.name == only + "#storage") kept.push_back(proc);
-      factored.program.processes = kept;
-    }
-    if (stage == "factored")
-      fmt::print("{}", ir::print(factored.program));
-    else
-      fmt::print("{}",
-                 compiler::print_plan(factored.program, compiler::plan_program(factored.program, factored.events)));
+    const std::string process = p.options.count("--process") ? p.options["--process"] : "";
+    fmt::print("{}", compiler::stage_text(m.program, stage, process, compiler::BuildOptions{}));
     return 0;
   }
   if (p.options.count("--process")) {

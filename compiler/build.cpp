@@ -199,6 +199,21 @@ Factored rewrite_program(const ir::Program& program, const BuildOptions& options
   return f;
 }
 
+std::string stage_text(const ir::Program& program, const std::string& stage, const std::string& process,
+                       const BuildOptions& options) {
+  if (stage != "factored" && stage != "kernels")
+    throw Error("unknown stage '" + stage + "' (available: ir, factored, kernels)");
+  Factored factored = rewrite_program(program, options);
+  if (!process.empty()) {  // the process and its variant reading storage
+    std::vector<ir::Process> kept;
+    for (const ir::Process& proc : factored.program.processes)
+      if (proc.name == process || proc.name == process + "#storage") kept.push_back(proc);
+    factored.program.processes = kept;
+  }
+  if (stage == "factored") return ir::print(factored.program);
+  return print_plan(factored.program, plan_program(factored.program, factored.events));
+}
+
 std::string build_object(const ir::Program& program, const BuildOptions& options, BuildTimes* times) {
   Target target = make_target(options);
   std::string key_text = std::string(kCompilerVersion) + "\n" + target.description + "\n" +

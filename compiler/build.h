@@ -50,6 +50,14 @@ std::string build_object(const ir::Program& program, const BuildOptions& options
 void build_file(const ir::Program& program, const std::string& path, Emit emit, const BuildOptions& options,
                 BuildTimes* times = nullptr);
 
+// What the compiler makes of `program` before code generation, as text:
+// stage "factored", the program after its rewrites (factors, event checks,
+// parameter values); "kernels", its kernel plan (which operations fuse into
+// which loops). With `process`, of that process (and its storage variant)
+// alone. Throws nf::Error for another stage.
+std::string stage_text(const ir::Program& program, const std::string& stage, const std::string& process,
+                       const BuildOptions& options);
+
 // The module as optimized LLVM IR or assembly text.
 std::string build_text(const ir::Program& program, Emit emit, const BuildOptions& options);
 

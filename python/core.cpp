@@ -411,6 +411,17 @@ PYBIND11_MODULE(_core, m) {
              if (!p) throw PyError{"StateError", "no process '" + process + "'", "", 0, 0};
              return nf::ir::print(*p);
            })
+      .def("stage",
+           [](const Module& x, const std::string& stage, const std::string& process) {
+             if (!x.program) throw PyError{"StateError", "a module loaded from a file has no IR", "", 0, 0};
+             if (!process.empty() && !x.program->find_process(process))
+               throw PyError{"StateError", "no process '" + process + "'", "", 0, 0};
+             try {
+               return nf::compiler::stage_text(*x.program, stage, process, x.build);
+             } catch (const nf::Error& e) {
+               throw PyError{"StateError", e.what(), "", 0, 0};
+             }
+           })
       .def("save",
            [](const Module& x, const std::string& path) {
              if (!x.program) throw PyError{"StateError", "a module loaded from a file cannot be saved again", "", 0, 0};

@@ -119,6 +119,15 @@ class Model:
         """The program (or one process) as IR text."""
         return self._core.ir(process or "")
 
+    def kernels(self, process=None):
+        """The compiler's kernel plan (which operations fuse into which loops),
+        of every process or of one: what `neurofuse ir --stage kernels` prints."""
+        return self._core.stage("kernels", process or "")
+
+    def factored(self, process=None):
+        """The program after the compiler's rewrites (`neurofuse ir --stage factored`)."""
+        return self._core.stage("factored", process or "")
+
     def save(self, path):
         """Writes the model as a shared library that neurofuse.load (or any C program) opens."""
         import os

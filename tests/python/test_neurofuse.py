@@ -59,6 +59,10 @@ def test_compile_and_introspect(spiking):
     text = spiking.ir("advance")
     assert text.startswith("process advance {") and "write z1.v" in text
     assert "alias z1.j = W.outputs" in spiking.ir()
+    plan = spiking.kernels("advance")
+    assert plan == subprocess.run([CLI, "ir", SPIKING, "--stage", "kernels", "--process", "advance"],
+                                  check=True, capture_output=True, text=True).stdout
+    assert "kernel" in plan
     library = nf.components()
     assert "LIFCell" in library and "MSTDPETSynapse" in library
     assert library["LIFCell"].doc.startswith("LIFCell") and "tau_m" in library["LIFCell"].doc
