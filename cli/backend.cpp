@@ -105,6 +105,12 @@ class Interpreter : public Backend {
   }
   void set(const std::string& c, const ir::Tensor& v) override { state_.set(c, v); }
   void set_param(const std::string& n, double v) override { state_.set_param(n, v); }
+  double get_param(const std::string& n) override {
+    auto it = state_.params.find(n);
+    if (it == state_.params.end()) throw Error("no run-time parameter '" + n + "'");
+    return it->second;
+  }
+  void remove_monitors() override { monitors_.clear(); }
   void step(const std::string& p, double t, double dt) override { ir::run_process(program_, p, state_, t, dt); }
   // Every entry is checked before anything changes, as nf_state_load does.
   void load_state(const std::string& path) override {
@@ -232,6 +238,15 @@ class Compiled : public Backend {
     check(nf_state_write(state_, c.c_str(), compiler::dtype_code(v.type.dtype), v.words.data(), int64_t(v.size())));
   }
   void set_param(const std::string& n, double v) override { check(nf_state_set_param(state_, n.c_str(), v)); }
+  double get_param(const std::string& n) override {
+    double v = 0;
+    check(nf_state_get_param(state_, n.c_str(), &v));
+    return v;
+  }
+  void remove_monitors() override {
+    for (nf_monitor* m : monitors_) nf_monitor_destroy(m);
+    monitors_.clear();
+  }
   void step(const std::string& p, double t, double dt) override { check(nf_state_step(state_, p.c_str(), t, dt)); }
   void run(const std::vector<std::string>& processes, const std::vector<Scheduled>& scheduled, double t0, double dt,
            int64_t first, int64_t steps, const std::vector<Stream>& drives) override {

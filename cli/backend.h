@@ -49,8 +49,11 @@ class Backend {
   virtual int64_t monitor_rows(size_t monitor) = 0;
   virtual void read_monitor(size_t monitor, int64_t first, int64_t n, uint32_t* out) = 0;
   virtual void save_monitors(const std::string& path, const std::vector<std::string>& names) = 0;
+  // Stops and forgets every monitor (the next added is number 0).
+  virtual void remove_monitors() = 0;
   virtual void set(const std::string& compartment, const ir::Tensor& value) = 0;
   virtual void set_param(const std::string& name, double value) = 0;
+  virtual double get_param(const std::string& name) = 0;
   virtual void step(const std::string& process, double t, double dt) = 0;
   // Checkpoints (runtime.h): the whole state to or from an .npz, and one
   // compartment from an .npy.

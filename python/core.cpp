@@ -20,7 +20,10 @@
 #include <string>
 #include <vector>
 
+#include "cli/backend.h"
 #include "cli/record_spec.h"
+#include "common/suggest.h"
+#include "ir/interpreter.h"
 #include "common/read_file.h"
 #include "compiler/build.h"
 #include "compiler/jit.h"
@@ -139,8 +142,8 @@ std::shared_ptr<Module> compile(const std::string& source, bool is_file, const s
       nf_module* m = nullptr;
       check(nf_module_open(so.c_str(), &m));
       out->module = adopt(m);
-    } else {
-      throw PyError{"StateError", "unknown backend '" + backend + "' (available: jit, aot)", "", 0, 0};
+    } else if (backend != "interp") {  // the interpreter needs no module: states run the program
+      throw PyError{"StateError", "unknown backend '" + backend + "' (available: jit, aot, interp)", "", 0, 0};
     }
   } catch (const nf::Error& e) {
     raise_model_error(e);
@@ -171,6 +174,51 @@ struct State {
   }
   nf_state* get() const { return state.get(); }
 };
+
+// A state of the reference interpreter (backend "interp"), through the same
+// engine `neurofuse run --backend interp` uses. Its compartments are read as
+// copies: the interpreter's tensors are not a fixed block of memory.
+struct InterpState {
+  std::shared_ptr<Module> module;
+  uint64_t seed;
+  std::unique_ptr<nf::cli::Backend> engine;
+
+  InterpState(std::shared_ptr<Module> m, uint64_t s) : module(std::move(m)), seed(s) { reinitialize(s); }
+  const nf::ir::Program& program() const { return *module->program; }
+  void reinitialize(uint64_t s) {
+    seed = s;
+    engine = nf::cli::make_backend(program(), nf::cli::BackendOptions{"interp", s, 2});
+  }
+  // The type of compartment or alias `name`, or StateError with a suggestion.
+  nf::ir::Type type(const std::string& name) const {
+    if (const nf::ir::Compartment* c = program().find_compartment(name)) return c->type;
+    if (const nf::ir::Alias* a = program().find_alias(name)) return program().find_compartment(a->terms[0])->type;
+    std::vector<std::string> names;
+    for (const nf::ir::Compartment& c : program().compartments) names.push_back(c.name);
+    for (const nf::ir::Alias& a : program().aliases) names.push_back(a.name);
+    throw PyError{"StateError", "no compartment '" + name + "'" + nf::did_you_mean(name, names), "", 0, 0};
+  }
+  void known_process(const std::string& process) const {
+    std::vector<std::string> names;
+    for (const nf::ir::Process& p : program().processes) names.push_back(p.name);
+    if (!program().find_process(process))
+      throw PyError{"StateError", "no process '" + process + "'" + nf::did_you_mean(process, names), "", 0, 0};
+  }
+};
+
+// Runs `body`, an engine call, turning its errors into StateError (IOError for files).
+template <typename Body>
+auto engine_call(Body body, const char* kind = "StateError") {
+  try {
+    return body();
+  } catch (const nf::Error& e) {
+    throw PyError{kind, e.what(), "", 0, 0};
+  } catch (const nf::npz::Error& e) {
+    throw PyError{"IOError", e.what(), "", 0, 0};
+  }
+}
+
+const char* dtype_of(nf::ir::DType d) { return d == nf::ir::DType::F32 ? "float32" : d == nf::ir::DType::I32 ? "int32" : "bool"; }
 
 const nf_compartment_info& compartment_info(const State& s, const std::string& name) {
   const nf_compartment_info* c = nullptr;
@@ -230,78 +278,145 @@ void set_item(const State& s, const std::string& name, py::buffer words) {
 
 // ---- runs
 
-// A monitor for the length of one run.
-struct RunMonitor {
-  nf_monitor* monitor = nullptr;
-  ~RunMonitor() { nf_monitor_destroy(monitor); }
+using Schedule = std::vector<std::tuple<std::string, int64_t, bool>>;
+
+// What a run needs of a state, for a compiled module (the C API) or the
+// interpreter (the CLI's engine). Monitors live as long as the target.
+struct RunTarget {
+  virtual ~RunTarget() = default;
+  virtual std::vector<int64_t> shape(const std::string& name) = 0;
+  virtual std::string dtype(const std::string& name) = 0;  // float32, int32 or bool
+  virtual void add_monitor(const std::string& name, const nf::monitor::Spec& spec) = 0;
+  // Steps [first, first + n); called without the GIL. Drives: (name, rows from `first`).
+  virtual void scan(const std::vector<std::string>& processes, const Schedule& schedule, double t0, double dt,
+                    int64_t first, int64_t n, const std::vector<std::pair<std::string, uint8_t*>>& drives) = 0;
+  // Monitor i's rows so far, and their 4-byte words.
+  virtual int64_t rows(size_t i) = 0;
+  virtual void read(size_t i, int64_t rows, uint32_t* out) = 0;
 };
 
-// Runs steps [first, first + steps) in native code, the GIL released, in
-// pieces of about `chunk_seconds`, calling `progress(done)` between pieces
+struct CompiledTarget : RunTarget {
+  State& s;
+  std::vector<nf_monitor*> monitors;
+  explicit CompiledTarget(State& state) : s(state) {}
+  ~CompiledTarget() override {
+    for (nf_monitor* m : monitors) nf_monitor_destroy(m);
+  }
+  std::vector<int64_t> shape(const std::string& name) override {
+    const nf_compartment_info& c = compartment_info(s, name);
+    return std::vector<int64_t>(c.shape, c.shape + c.rank);
+  }
+  std::string dtype(const std::string& name) override { return dtype_name(compartment_info(s, name).dtype); }
+  void add_monitor(const std::string& name, const nf::monitor::Spec& spec) override {
+    nf_monitor_spec c{name.c_str(), int32_t(spec.kind), spec.every, spec.start,
+                      spec.all_units ? nullptr : spec.units.data(), int64_t(spec.units.size()), nullptr};
+    nf_monitor* m = nullptr;
+    check(nf_monitor_create(s.get(), &c, &m));
+    monitors.push_back(m);
+  }
+  void scan(const std::vector<std::string>& processes, const Schedule& schedule, double t0, double dt, int64_t first,
+            int64_t n, const std::vector<std::pair<std::string, uint8_t*>>& drives) override {
+    std::vector<const char*> names;
+    for (const std::string& p : processes) names.push_back(p.c_str());
+    std::vector<nf_scheduled> at;
+    for (const auto& [process, period, at_start] : schedule)
+      at.push_back({process.c_str(), period, at_start ? NF_AT_START : NF_AT_END});
+    std::vector<nf_io> io;
+    for (const auto& [name, data] : drives) io.push_back({name.c_str(), data});
+    const nf_status status = nf_state_scan_scheduled(s.get(), names.data(), int32_t(names.size()), at.data(),
+                                                     int32_t(at.size()), t0, dt, first, n, io.data(),
+                                                     int32_t(io.size()), nullptr, 0);
+    if (status != NF_OK) {
+      const std::string message = nf_last_error();
+      raise_status(status, message);
+    }
+  }
+  int64_t rows(size_t i) override {
+    int64_t r = 0;
+    check(nf_monitor_rows(monitors.at(i), &r, nullptr, nullptr));
+    return r;
+  }
+  void read(size_t i, int64_t r, uint32_t* out) override { check(nf_monitor_read(monitors.at(i), 0, r, out)); }
+};
+
+struct InterpTarget : RunTarget {
+  InterpState& s;
+  explicit InterpTarget(InterpState& state) : s(state) {}
+  ~InterpTarget() override { s.engine->remove_monitors(); }
+  std::vector<int64_t> shape(const std::string& name) override { return s.type(name).shape.dims; }
+  std::string dtype(const std::string& name) override { return dtype_of(s.type(name).dtype); }
+  void add_monitor(const std::string& name, const nf::monitor::Spec& spec) override {
+    engine_call([&] { s.engine->add_monitor(name, spec, ""); });
+  }
+  void scan(const std::vector<std::string>& processes, const Schedule& schedule, double t0, double dt, int64_t first,
+            int64_t n, const std::vector<std::pair<std::string, uint8_t*>>& drives) override {
+    for (const std::string& p : processes) s.known_process(p);
+    std::vector<nf::cli::Scheduled> at;
+    for (const auto& [process, period, at_start] : schedule) {
+      s.known_process(process);
+      at.push_back({process, {period, at_start}});
+    }
+    std::vector<nf::cli::Stream> io;
+    for (const auto& [name, data] : drives) io.push_back({name, reinterpret_cast<uint32_t*>(data)});
+    engine_call([&] { s.engine->run(processes, at, t0, dt, first, n, io); });
+  }
+  int64_t rows(size_t i) override { return engine_call([&] { return s.engine->monitor_rows(i); }); }
+  void read(size_t i, int64_t r, uint32_t* out) override {
+    engine_call([&] { s.engine->read_monitor(i, 0, r, out); });
+  }
+};
+
+// Runs steps [first, first + steps) on `target`, the GIL released, in pieces
+// of about a tenth of a second, calling `progress(done)` between pieces
 // (with the GIL) and stopping at a step boundary on Ctrl-C. Returns the
 // recordings as (name, array) pairs in the order of `records`.
-py::list run(State& s, const std::vector<std::string>& processes, int64_t steps, double t0, double dt, int64_t first,
-             const py::dict& drives, const std::vector<std::string>& records,
-             const std::vector<std::tuple<std::string, int64_t, bool>>& schedule, const py::object& progress) {
+py::list run_on(RunTarget& target, const std::vector<std::string>& processes, int64_t steps, double t0, double dt,
+                int64_t first, const py::dict& drives, const std::vector<std::string>& records,
+                const Schedule& schedule, const py::object& progress) {
   if (steps < 0) throw PyError{"StateError", "steps must not be negative", "", 0, 0};
-  std::vector<const char*> names;
-  for (const std::string& p : processes) names.push_back(p.c_str());
-  std::vector<nf_scheduled> scheduled;
-  for (const auto& [process, period, at_start] : schedule)
-    scheduled.push_back({process.c_str(), period, at_start ? NF_AT_START : NF_AT_END});
   // Drives: C-contiguous arrays of [steps, ...shape] in the compartment's words (the Python side converts).
-  std::vector<std::string> drive_names;
-  std::vector<py::buffer_info> drive_buffers;
-  for (const auto& [key, value] : drives) {
-    drive_names.push_back(py::cast<std::string>(key));
-    drive_buffers.push_back(py::cast<py::buffer>(value).request());
-  }
-  std::vector<nf_io> io;
+  std::vector<std::pair<std::string, uint8_t*>> io;
   std::vector<int64_t> row_bytes;
-  for (size_t i = 0; i < drive_names.size(); ++i) {
-    const nf_compartment_info& c = compartment_info(s, drive_names[i]);
-    if (drive_buffers[i].size * drive_buffers[i].itemsize != steps * c.bytes)
+  std::vector<py::buffer_info> keep;
+  for (const auto& [key, value] : drives) {
+    const std::string name = py::cast<std::string>(key);
+    keep.push_back(py::cast<py::buffer>(value).request());
+    int64_t elements = 1;
+    for (int64_t d : target.shape(name)) elements *= d;
+    if (keep.back().size * keep.back().itemsize != steps * elements * 4)
       throw PyError{"StateError",
-                    "drive of '" + drive_names[i] + "': expected " + std::to_string(steps) + " rows of " +
-                        std::to_string(c.bytes / 4) + " elements",
+                    "drive of '" + name + "': expected " + std::to_string(steps) + " rows of " +
+                        std::to_string(elements) + " elements",
                     "", 0, 0};
-    io.push_back({drive_names[i].c_str(), drive_buffers[i].ptr});
-    row_bytes.push_back(c.bytes);
+    io.push_back({name, static_cast<uint8_t*>(keep.back().ptr)});
+    row_bytes.push_back(elements * 4);
   }
   // Monitors, from the same specs as `neurofuse run --record`.
   std::vector<nf::cli::RecordSpec> specs;
-  std::vector<RunMonitor> monitors(records.size());
-  for (size_t i = 0; i < records.size(); ++i) {
+  for (const std::string& text : records) {
     try {
-      nf::cli::RecordSpec r = nf::cli::parse_record(records[i]);
-      const nf_compartment_info& c = compartment_info(s, r.compartment);
-      nf::cli::resolve_units(r, c.bytes / 4);
-      for (size_t j = 0; j < specs.size(); ++j)
-        if (specs[j].entry == r.entry)
-          throw nf::Error("two recordings are named '" + r.entry + "'; name one with :as=NAME");
+      nf::cli::RecordSpec r = nf::cli::parse_record(text);
+      int64_t elements = 1;
+      for (int64_t d : target.shape(r.compartment)) elements *= d;
+      nf::cli::resolve_units(r, elements);
+      for (const nf::cli::RecordSpec& other : specs)
+        if (other.entry == r.entry) throw nf::Error("two recordings are named '" + r.entry + "'; name one with :as=NAME");
       specs.push_back(std::move(r));
     } catch (const nf::Error& e) {
       throw PyError{"StateError", e.what(), "", 0, 0};
     }
-    const nf::cli::RecordSpec& r = specs.back();
-    nf_monitor_spec spec{r.compartment.c_str(), int32_t(r.spec.kind), r.spec.every, r.spec.start,
-                         r.spec.all_units ? nullptr : r.spec.units.data(), int64_t(r.spec.units.size()), nullptr};
-    check(nf_monitor_create(s.get(), &spec, &monitors[i].monitor));
+    target.add_monitor(specs.back().compartment, specs.back().spec);
   }
   int64_t chunk = 1;
   for (int64_t done = 0; done < steps;) {
     const int64_t n = std::min(chunk, steps - done);
-    std::vector<nf_io> piece = io;
-    for (size_t i = 0; i < piece.size(); ++i) piece[i].data = static_cast<uint8_t*>(io[i].data) + done * row_bytes[i];
-    nf_status status;
+    std::vector<std::pair<std::string, uint8_t*>> piece = io;
+    for (size_t i = 0; i < piece.size(); ++i) piece[i].second += done * row_bytes[i];
     const auto started = std::chrono::steady_clock::now();
     {
       py::gil_scoped_release unlocked;
-      status = nf_state_scan_scheduled(s.get(), names.data(), int32_t(names.size()), scheduled.data(),
-                                       int32_t(scheduled.size()), t0, dt, first + done, n, piece.data(),
-                                       int32_t(piece.size()), nullptr, 0);
+      target.scan(processes, schedule, t0, dt, first + done, n, piece);
     }
-    check(status);
     done += n;
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     chunk = std::max<int64_t>(1, seconds > 0 ? int64_t(double(n) * 0.1 / seconds) : n * 2);
@@ -309,29 +424,33 @@ py::list run(State& s, const std::vector<std::string>& processes, int64_t steps,
     if (PyErr_CheckSignals() != 0) throw py::error_already_set();  // Ctrl-C: stopped after step first + done - 1
   }
   py::list out;
-  for (size_t i = 0; i < records.size(); ++i) {
-    int64_t rows = 0, row_elements = 0;
-    int32_t dtype = 0;
-    check(nf_monitor_rows(monitors[i].monitor, &rows, &row_elements, &dtype));
-    std::vector<uint32_t> words(size_t(rows * row_elements));
-    check(nf_monitor_read(monitors[i].monitor, 0, rows, words.empty() ? nullptr : words.data()));
+  for (size_t i = 0; i < specs.size(); ++i) {
     const nf::cli::RecordSpec& r = specs[i];
+    const int64_t rows = target.rows(i);
     std::vector<py::ssize_t> shape = {rows};
-    if (r.spec.kind == nf::monitor::Kind::Events) shape.push_back(2);
+    int64_t row_elements = 1;
+    if (r.spec.kind == nf::monitor::Kind::Events) shape.push_back(2), row_elements = 2;
     if (r.spec.kind == nf::monitor::Kind::Values) {
-      if (r.spec.all_units) {
-        const nf_compartment_info& c = compartment_info(s, r.compartment);
-        shape.insert(shape.end(), c.shape, c.shape + c.rank);
-      } else {
-        shape.push_back(py::ssize_t(r.spec.units.size()));
-      }
+      std::vector<int64_t> unit_shape = r.spec.all_units ? target.shape(r.compartment)
+                                                          : std::vector<int64_t>{int64_t(r.spec.units.size())};
+      for (int64_t d : unit_shape) shape.push_back(d), row_elements *= d;
+    }
+    std::vector<uint32_t> words(size_t(rows * row_elements));
+    if (!words.empty()) target.read(i, rows, words.data());
+    // The dtype: values keep the compartment's; events and sums of i32/bool are int32; means float32.
+    std::string dtype = "int32";
+    if (r.spec.kind == nf::monitor::Kind::Mean) {
+      dtype = "float32";
+    } else if (r.spec.kind != nf::monitor::Kind::Events) {
+      const std::string element = target.dtype(r.compartment);
+      dtype = r.spec.kind == nf::monitor::Kind::Values ? element : element == "float32" ? "float32" : "int32";
     }
     py::array a;
-    if (dtype == NF_BOOL) {
+    if (dtype == "bool") {
       py::array_t<bool> b(shape);
       for (size_t k = 0; k < words.size(); ++k) b.mutable_data()[k] = words[k] != 0;
       a = b;
-    } else if (dtype == NF_F32) {
+    } else if (dtype == "float32") {
       py::array_t<float> f(shape);
       if (!words.empty()) std::memcpy(f.mutable_data(), words.data(), words.size() * 4);
       a = f;
@@ -375,12 +494,22 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("processes",
                              [](const Module& x) {
                                std::vector<std::string> out;
+                               if (!x.module) {  // the interpreter's: the program's
+                                 for (const nf::ir::Process& p : x.program->processes) out.push_back(p.name);
+                                 return out;
+                               }
                                for (int32_t i = 0; i < x.info().n_processes; ++i) out.push_back(x.info().processes[i].name);
                                return out;
                              })
       .def_property_readonly("compartments",
                              [](const Module& x) {
                                py::list out;
+                               if (!x.module) {
+                                 for (const nf::ir::Compartment& c : x.program->compartments)
+                                   out.append(py::make_tuple(c.name, py::tuple(py::cast(c.type.shape.dims)),
+                                                             dtype_of(c.type.dtype), nf::ir::role_name(c.role), false));
+                                 return out;
+                               }
                                for (int32_t i = 0; i < x.info().n_compartments; ++i) {
                                  const nf_compartment_info& c = x.info().compartments[i];
                                  out.append(py::make_tuple(c.name, py::tuple(py::cast(shape_of(c))), dtype_name(c.dtype),
@@ -391,18 +520,29 @@ PYBIND11_MODULE(_core, m) {
       .def_property_readonly("aliases",
                              [](const Module& x) {
                                std::vector<std::string> out;
+                               if (!x.module) {
+                                 for (const nf::ir::Alias& a : x.program->aliases) out.push_back(a.name);
+                                 return out;
+                               }
                                for (int32_t i = 0; i < x.info().n_aliases; ++i) out.push_back(x.info().aliases[i].name);
                                return out;
                              })
       .def_property_readonly("parameters",
                              [](const Module& x) {
                                py::list out;
+                               if (!x.module) {
+                                 for (const nf::ir::Parameter& q : x.program->params)
+                                   out.append(py::make_tuple(q.name, q.default_value));
+                                 return out;
+                               }
                                for (int32_t i = 0; i < x.info().n_params; ++i)
                                  out.append(py::make_tuple(x.info().params[i].name, x.info().params[i].default_value));
                                return out;
                              })
-      .def_property_readonly("default_dt", [](const Module& x) { return x.info().default_dt; })
-      .def_property_readonly("default_seed", [](const Module& x) { return x.info().default_seed; })
+      .def_property_readonly("default_dt",
+                             [](const Module& x) { return x.module ? x.info().default_dt : x.program->default_dt; })
+      .def_property_readonly("default_seed",
+                             [](const Module& x) { return x.module ? x.info().default_seed : x.program->default_seed; })
       .def("ir",
            [](const Module& x, const std::string& process) {
              if (!x.program) throw PyError{"StateError", "a module loaded from a file has no IR", "", 0, 0};
@@ -424,6 +564,7 @@ PYBIND11_MODULE(_core, m) {
            })
       .def("save",
            [](const Module& x, const std::string& path) {
+             if (!x.module) throw PyError{"StateError", "an interpreter model has no module to save: compile it with backend=\"aot\" or \"jit\"", "", 0, 0};
              if (!x.program) throw PyError{"StateError", "a module loaded from a file cannot be saved again", "", 0, 0};
              try {
                py::gil_scoped_release unlocked;
@@ -432,7 +573,86 @@ PYBIND11_MODULE(_core, m) {
                throw PyError{"IOError", e.what(), "", 0, 0};
              }
            })
-      .def("state", [](std::shared_ptr<Module> x, uint64_t seed) { return std::make_shared<State>(std::move(x), seed); });
+      .def("state", [](std::shared_ptr<Module> x, uint64_t seed) -> py::object {
+        if (!x->module) return py::cast(std::make_shared<InterpState>(std::move(x), seed));
+        return py::cast(std::make_shared<State>(std::move(x), seed));
+      });
+
+  // The interpreter's states: the same methods as State's.
+  py::class_<InterpState, std::shared_ptr<InterpState>>(m, "InterpState")
+      .def_property_readonly("seed", [](const InterpState& s) { return s.seed; })
+      .def("get",
+           [](const InterpState& s, const std::string& name) {
+             const nf::ir::Type type = s.type(name);
+             const nf::ir::Tensor t = engine_call([&] { return s.engine->get(name); });
+             std::vector<py::ssize_t> shape(type.shape.dims.begin(), type.shape.dims.end());
+             py::array out;
+             if (type.dtype == nf::ir::DType::Bool) {
+               py::array_t<bool> b(shape);
+               for (size_t i = 0; i < t.words.size(); ++i) b.mutable_data()[i] = t.words[i] != 0;
+               out = b;
+             } else if (type.dtype == nf::ir::DType::F32) {
+               py::array_t<float> f(shape);
+               std::memcpy(f.mutable_data(), t.words.data(), t.words.size() * 4);
+               out = f;
+             } else {
+               py::array_t<int32_t> i(shape);
+               std::memcpy(i.mutable_data(), t.words.data(), t.words.size() * 4);
+               out = i;
+             }
+             py::detail::array_proxy(out.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
+             return out;
+           })
+      .def("set",
+           [](const InterpState& s, const std::string& name, py::buffer words) {
+             const nf::ir::Type type = s.type(name);
+             if (const nf::ir::Alias* a = s.program().find_alias(name))
+               throw PyError{"StateError", "'" + name + "' is wired from '" + a->terms[0] +
+                                               "', which holds its value; it can be read and recorded, and its source written",
+                             "", 0, 0};
+             const py::buffer_info b = words.request();
+             nf::ir::Tensor t(type);
+             if (size_t(b.size * b.itemsize) != t.words.size() * 4)
+               throw PyError{"StateError", "'" + name + "' has " + std::to_string(t.words.size()) + " elements", "", 0, 0};
+             std::memcpy(t.words.data(), b.ptr, t.words.size() * 4);
+             engine_call([&] { s.engine->set(name, t); });
+           })
+      .def("info",
+           [](const InterpState& s, const std::string& name) {
+             const nf::ir::Type type = s.type(name);
+             return py::make_tuple(py::tuple(py::cast(type.shape.dims)), dtype_of(type.dtype));
+           })
+      .def("get_param", [](const InterpState& s, const std::string& name) {
+        return engine_call([&] { return s.engine->get_param(name); });
+      })
+      .def("set_param",
+           [](const InterpState& s, const std::string& name, double v) {
+             if (!s.program().find_param(name))
+               throw PyError{"StateError", "no run-time parameter '" + name + "'", "", 0, 0};
+             engine_call([&] { s.engine->set_param(name, v); });
+           })
+      .def("step",
+           [](const InterpState& s, const std::string& process, double t, double dt) {
+             s.known_process(process);
+             engine_call([&] { s.engine->step(process, t, dt); });
+           })
+      .def("run",
+           [](InterpState& s, const std::vector<std::string>& processes, int64_t steps, double t0, double dt,
+              int64_t first, const py::dict& drives, const std::vector<std::string>& records, const Schedule& schedule,
+              const py::object& progress) {
+             InterpTarget target(s);
+             return run_on(target, processes, steps, t0, dt, first, drives, records, schedule, progress);
+           })
+      .def("reinitialize", [](InterpState& s, uint64_t seed) { s.reinitialize(seed); })
+      .def("set_threads", [](const InterpState&, int32_t n) {
+        if (n < 1) throw PyError{"StateError", "threads must be at least 1", "", 0, 0};  // the interpreter runs on one
+      })
+      .def("save", [](const InterpState& s, const std::string& path) {
+        engine_call([&] { s.engine->save_state(path); }, "IOError");
+      })
+      .def("load", [](const InterpState& s, const std::string& path) {
+        engine_call([&] { s.engine->load_state(path); }, "IOError");
+      });
 
   py::class_<State, std::shared_ptr<State>>(m, "State")
       .def_property_readonly("seed", [](const State& s) { return nf_state_seed(s.get()); })
@@ -454,7 +674,13 @@ PYBIND11_MODULE(_core, m) {
            [](const State& s, const std::string& process, double t, double dt) {
              check(nf_state_step(s.get(), process.c_str(), t, dt));
            })
-      .def("run", &run)
+      .def("run",
+           [](State& s, const std::vector<std::string>& processes, int64_t steps, double t0, double dt, int64_t first,
+              const py::dict& drives, const std::vector<std::string>& records, const Schedule& schedule,
+              const py::object& progress) {
+             CompiledTarget target(s);
+             return run_on(target, processes, steps, t0, dt, first, drives, records, schedule, progress);
+           })
       .def("reinitialize", [](const State& s, uint64_t seed) { check(nf_state_reinitialize(s.get(), seed)); })
       .def("set_threads", [](const State& s, int32_t n) { check(nf_state_set_threads(s.get(), n, 0)); })
       .def("save", [](const State& s, const std::string& path) { check(nf_state_save(s.get(), path.c_str(), nullptr, 0)); })

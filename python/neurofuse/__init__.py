@@ -51,8 +51,9 @@ def _looks_like_path(source):
 def compile(source, model=None, backend="jit", specialize=False, opt_level=2, target_cpu="host"):
     """Compiles a model: `source` is a path to a .nf or .nfir file, or model text.
 
-    backend: "jit" (in process) or "aot" (a shared library, loaded as an
-    embedding program would). specialize folds every run-time parameter into
+    backend: "jit" (in process), "aot" (a shared library, loaded as an
+    embedding program would) or "interp" (the reference interpreter: the
+    same bits, slowly; compartments read as copies). specialize folds every run-time parameter into
     the code. Raises ModelError for text that does not compile."""
     import os
     source = os.fspath(source)

@@ -238,14 +238,39 @@ def test_files_modules_checkpoints_and_copies(small, tmp_path):
     assert np.array_equal(a["z1.v"], small.state(seed=3)["z1.v"])
 
 
-def test_aot_backend_and_specialize_equal_the_jit(small):
+def test_every_backend_and_specialize_equal_the_jit(small, tmp_path):
+    records = ["z1.v", "z1.s:events", "z1.s:sum", "z1.v[3,1]:every=4:start=2", "z1.j:mean"]
     runs = []
-    for options in ({}, {"backend": "aot"}, {"specialize": True}):
+    for options in ({}, {"backend": "aot"}, {"specialize": True}, {"backend": "interp"}):
         m = nf.compile(SMALL, **options)
         s = m.state()
-        s["z0.inputs"] = 0.6
-        runs.append(s.run("advance", 150, record=["z1.v"])["z1.v"])
-    assert np.array_equal(runs[0], runs[1]) and np.array_equal(runs[0], runs[2])
+        rates = np.full((150, 1, 12), 0.6, np.float32)  # driven, as the reset clears them
+        first = s.run("advance", 90, drive={"z0.inputs": rates[:90]}, record=records, schedule=[("reset", 60, "start")])
+        rest = s.run("advance", 60, drive={"z0.inputs": rates[90:]}, record=records,
+                     schedule=[("reset", 60, "start")], first=90)
+        runs.append((first, rest, s["z1.v"].copy()))
+    for other in runs[1:]:
+        for a, b in ((runs[0][0], other[0]), (runs[0][1], other[1])):
+            assert sorted(a) == sorted(b)
+            for k in a:
+                assert a[k].dtype == b[k].dtype and np.array_equal(a[k], b[k]), k
+        assert np.array_equal(runs[0][2], other[2])
+    assert len(runs[0][0]["z1.s:events"]) > 0
+    # The interpreter's states: introspection, read-only copies, checkpoints the compiled ones read.
+    m = nf.compile(SMALL, backend="interp")
+    assert m.processes == small.processes and m.compartments == small.compartments and m.aliases == small.aliases
+    s = m.state()
+    assert not s["z1.v"].flags.writeable
+    with pytest.raises(nf.StateError, match="did you mean 'advance'"):
+        s.step("advanc")
+    with pytest.raises(nf.StateError, match="wired from 'W.outputs'"):
+        s["z1.j"] = 0.0
+    s["z0.inputs"] = 0.6
+    s.run("advance", 20)
+    s.save(tmp_path / "interp.npz")
+    c = small.state(seed=0)
+    c.load(tmp_path / "interp.npz")
+    assert np.array_equal(c["z1.v"], s["z1.v"])
 
 
 def test_the_mod_stdp_lesson_from_python_equals_the_cpp_driver(tmp_path):
