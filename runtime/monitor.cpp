@@ -34,18 +34,6 @@ int unnamed_file(const std::string& dir) {
   return fd2;
 }
 
-float f32_of(uint32_t w) {
-  float f;
-  std::memcpy(&f, &w, 4);
-  return f;
-}
-
-uint32_t bits_of(float f) {
-  uint32_t w;
-  std::memcpy(&w, &f, 4);
-  return w;
-}
-
 void put32(uint8_t* p, uint32_t w) { std::memcpy(p, &w, 4); }
 
 // Bit j set for each of the 16 words w[j] with w[j] & mask nonzero: four
@@ -202,13 +190,13 @@ void Monitor::observe(int64_t step, const uint32_t* words) {
       auto word = [&](size_t i) { return words[all ? i : size_t(units[i])]; };
       uint32_t out = 0;
       if (element_ == Element::F32) {
-        float sum = n ? f32_of(word(0)) : 0.0f;
-        for (size_t i = 1; i < n; ++i) sum += f32_of(word(i));
-        out = bits_of(spec_.kind == Kind::Sum ? sum : sum / float(n));
+        float sum = n ? std::bit_cast<float>(word(0)) : 0.0f;
+        for (size_t i = 1; i < n; ++i) sum += std::bit_cast<float>(word(i));
+        out = std::bit_cast<uint32_t>(spec_.kind == Kind::Sum ? sum : sum / float(n));
       } else {
         uint32_t sum = n ? word(0) : 0;  // two's complement: wraps like i32 add
         for (size_t i = 1; i < n; ++i) sum += word(i);
-        out = spec_.kind == Kind::Sum ? sum : bits_of(float(int32_t(sum)) / float(n));
+        out = spec_.kind == Kind::Sum ? sum : std::bit_cast<uint32_t>(float(int32_t(sum)) / float(n));
       }
       put32(room(4), out);
       bytes = 4;

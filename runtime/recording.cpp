@@ -2,6 +2,7 @@
 // native scan loop calls after each step, and the monitors of
 // neurofuse/runtime.h.
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <new>
 #include <set>
@@ -35,18 +36,6 @@ nf_status view_of(nf_state* s, const char* name, View& out) {
 
 namespace {
 
-float f32_of(uint32_t w) {
-  float f;
-  std::memcpy(&f, &w, 4);
-  return f;
-}
-
-uint32_t bits_of(float f) {
-  uint32_t w;
-  std::memcpy(&w, &f, 4);
-  return w;
-}
-
 // Where a view's sources are: their words as of now.
 const uint32_t* compartment_words(nf_state* s, const nf_compartment_info& c) {
   return reinterpret_cast<const uint32_t*>(current(s, c));
@@ -74,8 +63,8 @@ const uint32_t* view_words(nf_state* s, const View& v, std::vector<uint32_t>& sc
     const uint32_t* right = left + n;
     for (size_t e = 0; e < n; ++e) {
       if (f32) {
-        const float a = f32_of(left[e]), b = f32_of(right[e]);
-        left[e] = bits_of(term == NF_WIRE_ADD ? a + b : a * b);
+        const float a = std::bit_cast<float>(left[e]), b = std::bit_cast<float>(right[e]);
+        left[e] = std::bit_cast<uint32_t>(term == NF_WIRE_ADD ? a + b : a * b);
       } else {  // i32: two's complement, wrapping
         left[e] = term == NF_WIRE_ADD ? left[e] + right[e] : left[e] * right[e];
       }
