@@ -46,7 +46,7 @@ def main():
     ngc_seconds = time.perf_counter() - started
 
     python = os.environ.get("NF_PYTHON", "/usr/bin/python3")
-    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "build", "python"))
+    env = dict(os.environ, PYTHONPATH=os.environ.get("NF_PYTHONPATH", os.path.join(ROOT, "build", "python")))
     with tempfile.TemporaryDirectory() as out:
         started = time.perf_counter()
         subprocess.run([python, os.path.join(ROOT, "examples", "mod_stdp", "mod_stdp.py"), out], env=env,
@@ -58,11 +58,18 @@ def main():
     for i in STEPS:
         print("%4d | " % i + " | ".join("%10.7f %10.7f  " % (float(np.ravel(ngc[c])[i]), float(ours[k][i]))
                                          for k, c in COLUMNS.items()))
+    apart = 0.0
     for k, c in COLUMNS.items():
         d = ulps(np.ravel(ngc[c])[:200], ours[k])
+        apart = max(apart, float(np.max(np.abs(np.ravel(ngc[c])[:200].astype(np.float64) - ours[k]))))
         print("%-12s max %d ulp apart over 200 steps" % (k, int(d.max())))
     print("wall time, compiling included: ngclearn %.2f s, neurofuse %.2f s" % (ngc_seconds, nf_seconds))
+    # The same numbers to the lesson table's seven decimals at every step.
+    if apart > 5e-7:
+        print("MISMATCH: the two differ by %.3g" % apart)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
