@@ -230,6 +230,24 @@ std::vector<py::ssize_t> shape_of(const nf_compartment_info& c) {
   return std::vector<py::ssize_t>(c.shape, c.shape + c.rank);
 }
 
+// A new NumPy array of `dtype` ("float32", "int32" or "bool") and `shape`
+// from 4-byte words (bool words 0/1 become NumPy's one-byte bools); read-only
+// unless `writable`.
+py::array array_of_words(const std::string& dtype, const std::vector<py::ssize_t>& shape,
+                         const std::vector<uint32_t>& words, bool writable) {
+  py::array out;
+  if (dtype == "bool") {
+    py::array_t<bool> b(shape);
+    for (size_t i = 0; i < words.size(); ++i) b.mutable_data()[i] = words[i] != 0;
+    out = b;
+  } else {
+    out = dtype == "float32" ? py::array(py::array_t<float>(shape)) : py::array(py::array_t<int32_t>(shape));
+    if (!words.empty()) std::memcpy(out.mutable_data(), words.data(), words.size() * 4);
+  }
+  if (!writable) py::detail::array_proxy(out.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
+  return out;
+}
+
 // The compartment as a NumPy array: a writable view of the state's memory
 // where there is one, else (a factored matrix, a wired name, a bool
 // compartment, whose elements are 4-byte words) a read-only copy.
@@ -249,23 +267,7 @@ py::array get_item(const State& s, const std::string& name) {
   if (status != NF_OK && status != NF_ERROR_FACTORED && status != NF_ERROR_WIRED) check(status);
   std::vector<uint32_t> words(size_t(c.bytes / 4));
   check(nf_state_read(s.get(), name.c_str(), c.dtype, words.data(), int64_t(words.size())));
-  py::array out;
-  if (c.dtype == NF_BOOL) {
-    py::array_t<bool> b(shape_of(c));
-    bool* p = b.mutable_data();
-    for (size_t i = 0; i < words.size(); ++i) p[i] = words[i] != 0;
-    out = b;
-  } else if (c.dtype == NF_F32) {
-    py::array_t<float> f(shape_of(c));
-    std::memcpy(f.mutable_data(), words.data(), words.size() * 4);
-    out = f;
-  } else {
-    py::array_t<int32_t> i(shape_of(c));
-    std::memcpy(i.mutable_data(), words.data(), words.size() * 4);
-    out = i;
-  }
-  py::detail::array_proxy(out.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
-  return out;
+  return array_of_words(dtype_name(c.dtype), shape_of(c), words, false);
 }
 
 // Writes `words` (the compartment's 4-byte elements, already converted by
@@ -393,20 +395,16 @@ py::list run_on(RunTarget& target, const std::vector<std::string>& processes, in
   }
   // Monitors, from the same specs as `neurofuse run --record`.
   std::vector<nf::cli::RecordSpec> specs;
-  for (const std::string& text : records) {
-    try {
-      nf::cli::RecordSpec r = nf::cli::parse_record(text);
+  try {
+    specs = nf::cli::parse_records(records, [&](const nf::cli::RecordSpec& r) {
       int64_t elements = 1;
       for (int64_t d : target.shape(r.compartment)) elements *= d;
-      nf::cli::resolve_units(r, elements);
-      for (const nf::cli::RecordSpec& other : specs)
-        if (other.entry == r.entry) throw nf::Error("two recordings are named '" + r.entry + "'; name one with :as=NAME");
-      specs.push_back(std::move(r));
-    } catch (const nf::Error& e) {
-      throw PyError{"StateError", e.what(), "", 0, 0};
-    }
-    target.add_monitor(specs.back().compartment, specs.back().spec);
+      return elements;
+    });
+  } catch (const nf::Error& e) {
+    throw PyError{"StateError", e.what(), "", 0, 0};
   }
+  for (const nf::cli::RecordSpec& r : specs) target.add_monitor(r.compartment, r.spec);
   int64_t chunk = 1;
   for (int64_t done = 0; done < steps;) {
     const int64_t n = std::min(chunk, steps - done);
@@ -445,21 +443,7 @@ py::list run_on(RunTarget& target, const std::vector<std::string>& processes, in
       const std::string element = target.dtype(r.compartment);
       dtype = r.spec.kind == nf::monitor::Kind::Values ? element : element == "float32" ? "float32" : "int32";
     }
-    py::array a;
-    if (dtype == "bool") {
-      py::array_t<bool> b(shape);
-      for (size_t k = 0; k < words.size(); ++k) b.mutable_data()[k] = words[k] != 0;
-      a = b;
-    } else if (dtype == "float32") {
-      py::array_t<float> f(shape);
-      if (!words.empty()) std::memcpy(f.mutable_data(), words.data(), words.size() * 4);
-      a = f;
-    } else {
-      py::array_t<int32_t> n(shape);
-      if (!words.empty()) std::memcpy(n.mutable_data(), words.data(), words.size() * 4);
-      a = n;
-    }
-    out.append(py::make_tuple(r.entry, a));
+    out.append(py::make_tuple(r.entry, array_of_words(dtype, shape, words, true)));
   }
   return out;
 }
@@ -585,23 +569,9 @@ PYBIND11_MODULE(_core, m) {
            [](const InterpState& s, const std::string& name) {
              const nf::ir::Type type = s.type(name);
              const nf::ir::Tensor t = engine_call([&] { return s.engine->get(name); });
-             std::vector<py::ssize_t> shape(type.shape.dims.begin(), type.shape.dims.end());
-             py::array out;
-             if (type.dtype == nf::ir::DType::Bool) {
-               py::array_t<bool> b(shape);
-               for (size_t i = 0; i < t.words.size(); ++i) b.mutable_data()[i] = t.words[i] != 0;
-               out = b;
-             } else if (type.dtype == nf::ir::DType::F32) {
-               py::array_t<float> f(shape);
-               std::memcpy(f.mutable_data(), t.words.data(), t.words.size() * 4);
-               out = f;
-             } else {
-               py::array_t<int32_t> i(shape);
-               std::memcpy(i.mutable_data(), t.words.data(), t.words.size() * 4);
-               out = i;
-             }
-             py::detail::array_proxy(out.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
-             return out;
+             return array_of_words(dtype_of(type.dtype),
+                                   std::vector<py::ssize_t>(type.shape.dims.begin(), type.shape.dims.end()), t.words,
+                                   false);
            })
       .def("set",
            [](const InterpState& s, const std::string& name, py::buffer words) {
