@@ -137,4 +137,18 @@ void resolve_units(RecordSpec& r, int64_t elements) {
   }
 }
 
+std::vector<RecordSpec> parse_records(const std::vector<std::string>& texts,
+                                      const std::function<int64_t(const RecordSpec&)>& elements) {
+  std::vector<RecordSpec> out;
+  for (const std::string& text : texts) {
+    RecordSpec r = parse_record(text);
+    resolve_units(r, elements(r));
+    for (const RecordSpec& other : out)
+      if (other.entry == r.entry)
+        throw Error("--record: two recordings are named '" + r.entry + "'; name one with :as=NAME");
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
 }  // namespace nf::cli

@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,5 +42,11 @@ RecordSpec parse_record(const std::string& text);
 // The units of `r` for a compartment of `elements` elements (a slice
 // expanded; indices checked); throws nf::Error naming the spec.
 void resolve_units(RecordSpec& r, int64_t elements);
+
+// Parses SPECs for one run: each resolved against its compartment's element
+// count (`elements(compartment)`, which throws for an unknown name), and
+// their archive names unique; throws nf::Error saying which is wrong.
+std::vector<RecordSpec> parse_records(const std::vector<std::string>& texts,
+                                      const std::function<int64_t(const RecordSpec&)>& elements);
 
 }  // namespace nf::cli

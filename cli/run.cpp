@@ -147,7 +147,7 @@ int run_command(const std::vector<std::string>& args) {
     if (a == "--help" || a == "-h") return fmt::print("{}", kRunHelp), 0;
   std::string file, model, out_path;
   std::vector<std::string> processes;
-  std::vector<RecordSpec> records;
+  std::vector<std::string> record_texts;
   std::vector<Scheduled> scheduled;
   std::vector<std::pair<std::string, double>> sets;
   std::vector<std::pair<std::string, std::string>> compartment_files;
@@ -199,7 +199,7 @@ int run_command(const std::vector<std::string>& args) {
       if (value().starts_with('-')) throw Error("--seed must not be negative");
       seed = parse_number<uint64_t>(a, args[i]);
     } else if (a == "--record") {
-      for (const std::string& r : split_records(value())) records.push_back(parse_record(r));
+      for (const std::string& r : split_records(value())) record_texts.push_back(r);
     } else if (a == "--set") {
       auto [k, v] = key_value(value());
       if (v.size() > 4 && v.compare(v.size() - 4, 4, ".npy") == 0) compartment_files.emplace_back(k, v);
@@ -328,19 +328,15 @@ int run_command(const std::vector<std::string>& args) {
   // Recordings: checked, their names unique, and (printed as CSV) recorded at
   // the same steps. With --out they spool beside it: the disk must hold what
   // a run of known size will record, twice (the spool and the archive).
+  std::vector<RecordSpec> records = parse_records(record_texts, [&](const RecordSpec& r) {
+    return type_of("--record " + r.text, r.compartment).shape.num_elements();
+  });
   std::vector<ir::Type> record_types;
   double known_bytes = 0;  // what the recordings of known size take
-  for (size_t i = 0; i < records.size(); ++i) {
-    RecordSpec& r = records[i];
+  for (RecordSpec& r : records) {
     record_types.push_back(type_of("--record " + r.text, r.compartment));
-    resolve_units(r, record_types.back().shape.num_elements());
-    for (size_t j = 0; j < i; ++j)
-      if (records[j].entry == r.entry)
-        throw Error("--record: two recordings are named '" + r.entry + "'; name one with :as=NAME");
     if (r.spec.kind == monitor::Kind::Events) {
-      const int64_t last = steps - 1;  // the last step it could record: start + k * every
-      if (last >= r.spec.start &&
-          r.spec.start + (last - r.spec.start) / r.spec.every * r.spec.every > monitor::Monitor::kMaxEventStep)
+      if (monitor::last_recorded_step(r.spec, steps - 1) > monitor::Monitor::kMaxEventStep)
         throw Error(fmt::format("--record {}: events name steps as int32, and this run reaches step {}; run fewer "
                                 "steps per command (--save-state and --load-state continue a run)",
                                 r.text, steps - 1));

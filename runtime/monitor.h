@@ -55,6 +55,12 @@ struct Spec {
   std::vector<int64_t> units;  // flat element indices, when not all_units
 };
 
+// The last step at or before `last` that a monitor of `spec` records
+// (start + k * every), or -1 when there is none.
+inline int64_t last_recorded_step(const Spec& spec, int64_t last) {
+  return last < spec.start ? -1 : spec.start + (last - spec.start) / spec.every * spec.every;
+}
+
 // The bytes kept in memory before they go to the spool file.
 inline constexpr size_t kSpoolChunk = size_t(1) << 20;
 

@@ -560,10 +560,9 @@ nf_status nf_state_scan_scheduled(nf_state* s, const char* const* processes, int
       else r.push_back({view, static_cast<uint8_t*>(io.data)});
     }
     for (const nf_monitor* mon : s->monitors) {
-      const nf::monitor::Spec& spec = mon->core->spec();
-      const int64_t last = first + steps - 1;  // the last step it could record: start + k * every
-      if (mon->kind == NF_MONITOR_EVENTS && steps > 0 && last >= spec.start &&
-          spec.start + (last - spec.start) / spec.every * spec.every > nf::monitor::Monitor::kMaxEventStep)
+      const int64_t last = first + steps - 1;
+      if (mon->kind == NF_MONITOR_EVENTS && steps > 0 &&
+          nf::monitor::last_recorded_step(mon->core->spec(), last) > nf::monitor::Monitor::kMaxEventStep)
         return fail(s, NF_ERROR_INVALID_ARGUMENT,
                     "the events monitor of '" + mon->view.name + "' names steps as int32, and this scan reaches step " +
                         std::to_string(last));
