@@ -70,15 +70,11 @@ const char* kCheckHelp =
     "processes. Errors are printed with file:line:col, the line and a caret.\n";
 
 const char* kIrHelp =
-    "usage: neurofuse ir FILE [--process NAME] [--model NAME] [--stage ir|factored|kernels]\n"
+    "usage: neurofuse ir FILE [--process NAME] [--model NAME] [--stage NAME]\n"
     "\n"
     "Prints the canonical IR text of a model (.nf) or of IR text (.nfir), whole or\n"
-    "only one process. --stage factored prints the IR the compiler plans: low-rank\n"
-    "compartments kept as factors, with each process's variants and materializers,\n"
-    "and the hidden words of event-driven products (names with '#': for reading,\n"
-    "not valid IR text).\n"
-    "--stage kernels prints the compiler's kernel plan of that IR: which operations\n"
-    "each loop computes, its shape, what it reads and writes.\n";
+    "only one process, or what a stage of the compiler makes of it. Every stage but\n"
+    "kernels is IR text that neurofuse reads back (check, ir, run, compile):\n";
 
 bool wants_help(const std::vector<std::string>& args) {
   for (const std::string& a : args)
@@ -162,12 +158,14 @@ int cmd_check(const std::vector<std::string>& args) {
 }
 
 int cmd_ir(const std::vector<std::string>& args) {
-  if (wants_help(args)) return fmt::print("{}", kIrHelp), 0;
+  if (wants_help(args)) {
+    fmt::print("{}", kIrHelp);
+    for (const compiler::StageInfo& s : compiler::stages()) fmt::print("  {:<9} {}\n", s.name, s.summary);
+    return 0;
+  }
   Parsed p = parse_simple(args, {"--process", "--model", "--stage"});
   Loaded m = load(p.file, p.options["--model"]);
   std::string stage = p.options.count("--stage") ? p.options["--stage"] : "ir";
-  if (stage != "ir" && stage != "factored" && stage != "kernels")
-    throw Error("unknown stage '" + stage + "' (available: ir, factored, kernels)");
   if (p.options.count("--process") && !m.program.find_process(p.options["--process"]))
     throw Error("'" + p.file + "' has no process '" + p.options["--process"] + "'");
   if (stage != "ir") {

@@ -11,6 +11,8 @@
 
 #include "compiler/codegen_internal.h"
 #include "compiler/derive.h"
+#include "compiler/kept.h"
+#include "compiler/module_abi.h"
 #include "ir/diagnostic.h"
 
 namespace nf::compiler {
@@ -121,8 +123,8 @@ llvm::Function* emit_check(llvm::Module& m, const Plan& plan, const EventMatrix&
                     nonfinite);
     });
   });
-  b.CreateStore(b.CreateSelect(b.CreateICmpNE(b.CreateLoad(b.getInt32Ty(), nonfinite), b.getInt32(0)), b.getInt32(2),
-                               b.getInt32(1)),
+  b.CreateStore(b.CreateSelect(b.CreateICmpNE(b.CreateLoad(b.getInt32Ty(), nonfinite), b.getInt32(0)),
+                               b.getInt32(int32_t(FactsWord::NotFinite)), b.getInt32(int32_t(FactsWord::Finite))),
                 facts);
   b.CreateRetVoid();
   return fn;
@@ -342,7 +344,7 @@ void KernelEmitter::matmul_kernel() {
     llvm::BasicBlock* events = llvm::BasicBlock::Create(b_.getContext(), "events", fn_);
     llvm::BasicBlock* dense = llvm::BasicBlock::Create(b_.getContext(), "dense", fn_);
     done = llvm::BasicBlock::Create(b_.getContext(), "done", fn_);
-    b_.CreateCondBr(b_.CreateICmpEQ(facts, b_.getInt32(1)), events, dense);
+    b_.CreateCondBr(b_.CreateICmpEQ(facts, b_.getInt32(int32_t(FactsWord::Finite))), events, dense);
     b_.SetInsertPoint(events);
     event_products(a, bm, out, K);
     b_.CreateBr(done);
@@ -633,8 +635,9 @@ std::unique_ptr<llvm::Module> generate_module(const Plan& plan, llvm::LLVMContex
     };
     // The host's nf_parallel hook (neurofuse/module.h): run and context.
     llvm::Value* hook = b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), step->getArg(0), uint64_t(plan.layout.hooks_offset));
-    llvm::Value* run = b.CreateLoad(ptr, hook);
-    llvm::Value* run_context = b.CreateLoad(ptr, b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), hook, 8));
+    llvm::StructType* parallel = abi_types(context).parallel;
+    llvm::Value* run = b.CreateLoad(ptr, b.CreateStructGEP(parallel, hook, 0));
+    llvm::Value* run_context = b.CreateLoad(ptr, b.CreateStructGEP(parallel, hook, 1));
     llvm::FunctionType* run_ty =
         llvm::FunctionType::get(b.getVoidTy(), {ptr, ptr, ptr, b.getInt64Ty(), b.getInt64Ty()}, false);
     for (Emitted& e : kernels) {
@@ -643,7 +646,7 @@ std::unique_ptr<llvm::Module> generate_module(const Plan& plan, llvm::LLVMContex
         llvm::Value* facts = b.CreateLoad(b.getInt32Ty(), address(Buffer{false, events->facts, 0}));
         llvm::BasicBlock* check = llvm::BasicBlock::Create(context, "check", step);
         llvm::BasicBlock* checked = llvm::BasicBlock::Create(context, "checked", step);
-        b.CreateCondBr(b.CreateICmpEQ(facts, b.getInt32(0)), check, checked);
+        b.CreateCondBr(b.CreateICmpEQ(facts, b.getInt32(int32_t(FactsWord::Unchecked))), check, checked);
         b.SetInsertPoint(check);
         b.CreateCall(checks.at(events->name), {step->getArg(0)});
         b.CreateBr(checked);

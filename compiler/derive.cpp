@@ -4,6 +4,8 @@
 #include <map>
 #include <set>
 
+#include "ir/rewrite.h"
+
 namespace nf::compiler {
 
 namespace {
@@ -75,7 +77,7 @@ Analysis analyze(const ir::Process& proc, Keys& keys) {
 
 // Copies of `value` and the parameter expressions it is made of, appended to
 // `body` in `proc`'s order (one copy per node); returns the copy of `value`.
-NodeRef copy_into(const NodeRef& value, const ir::Process& proc, const Analysis& a, std::vector<NodeRef>& body,
+NodeRef copy_into(const NodeRef& value, const ir::Process& proc, const Analysis& a, ir::Body& body,
                   std::map<const Node*, NodeRef>& copies) {
   std::set<const Node*> needed;
   std::vector<const Node*> pending{value.get()};
@@ -92,18 +94,18 @@ NodeRef copy_into(const NodeRef& value, const ir::Process& proc, const Analysis&
     const NodeRef& n = *at;
     std::vector<NodeRef> ops;
     for (const NodeRef& o : n->operands) ops.push_back(copies.at(o.get()));
-    NodeRef c = Node::make(n->op, n->type, std::move(ops), n->attrs, n->loc);
-    body.push_back(c);
-    copies[n.get()] = c;
+    copies[n.get()] = body.make(n->op, std::move(ops), n->attrs, n->type, n->loc);
   }
   return copies.at(value.get());
 }
 
 }  // namespace
 
-void hoist_parameter_values(Factored& f) {
-  ir::Program& program = f.program;
-  std::vector<NodeRef> derive;
+ir::Program hoist_parameter_values(const ir::Program& input) {
+  for (const ir::Process& proc : input.processes)
+    if (proc.variant == ir::Variant::Derive) return input;  // hoisted already
+  ir::Program program = input;
+  ir::Body derive;
   std::map<const Node*, NodeRef> copies;
   std::map<size_t, std::string> names;  // key of a value -> its compartment
   Keys keys;
@@ -117,34 +119,37 @@ void hoist_parameter_values(Factored& f) {
         if (a.is_value(*o)) values.insert(o.get());
     }
     if (values.empty()) continue;
-    // Each value becomes a read of its hidden compartment; nodes that use
-    // changed operands are rebuilt, the rest kept as they are.
-    std::map<const Node*, NodeRef> replaced;
-    std::vector<NodeRef> body;
-    for (const NodeRef& n : proc.body) {
-      NodeRef r = n;
-      if (values.count(n.get())) {
-        auto [it, fresh] = names.emplace(a.key.at(n.get()), "parameters#value" + std::to_string(names.size()));
-        ir::Attrs named;
-        named.name = it->second;
-        if (fresh) {
-          program.compartments.push_back({named.name, n->type, ir::Role::State, ir::Literal{n->type.dtype, 0}, {}});
-          derive.push_back(Node::make(ir::Op::Write, n->type, {copy_into(n, proc, a, derive, copies)}, named));
-        }
-        r = Node::make(ir::Op::Read, n->type, {}, named, n->loc);
-      } else {
-        std::vector<NodeRef> ops = n->operands;
-        bool changed = false;
-        for (NodeRef& o : ops)
-          if (auto it = replaced.find(o.get()); it != replaced.end()) o = it->second, changed = true;
-        if (changed) r = Node::make(n->op, n->type, std::move(ops), n->attrs, n->loc);
+    // Each value becomes a read of its hidden compartment.
+    proc = ir::rewrite_process(proc, [&](const NodeRef& n, const std::vector<NodeRef>&, ir::Body& out) -> NodeRef {
+      if (!values.count(n.get())) return nullptr;
+      const int index = int(names.size());
+      auto [it, fresh] = names.emplace(a.key.at(n.get()), ir::hidden_name(ir::Hidden::Value, "parameters", index));
+      if (fresh) {
+        ir::Compartment value;
+        value.name = it->second;
+        value.type = n->type;
+        value.init = ir::Literal{n->type.dtype, 0};
+        value.hidden = ir::Hidden::Value;
+        value.of = "parameters";
+        value.index = index;
+        program.compartments.push_back(value);
+        derive.write(it->second, copy_into(n, proc, a, derive, copies));
       }
-      if (r != n) replaced[n.get()] = r;
-      body.push_back(r);
-    }
-    proc.body = std::move(body);
+      ir::Attrs named;
+      named.name = it->second;
+      return out.make(ir::Op::Read, {}, named, n->type, n->loc);
+    });
   }
-  if (!derive.empty()) program.processes.push_back({kDeriveProcess, std::move(derive), {}});
+  std::vector<NodeRef> body = derive.take();
+  if (!body.empty()) {
+    ir::Process d;
+    d.variant = ir::Variant::Derive;
+    d.of = "parameters";
+    d.name = ir::variant_name(d.variant, d.of);
+    d.body = std::move(body);
+    program.processes.push_back(std::move(d));
+  }
+  return program;
 }
 
 }  // namespace nf::compiler

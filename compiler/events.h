@@ -18,13 +18,13 @@
 // while some skipped row of that column has a clear sign bit (a +0 term),
 // the dense result is +0.
 //
-// A hidden word per matrix caches the facts that needs: 0 not yet checked,
-// 1 finite (with the number of sign-clear elements of every column in a
-// hidden [1,N] count), 2 not finite (dense products), 3 the host holds a
-// pointer to the storage (dense products; neurofuse/module.h). Any write of
-// the matrix (or of its scale) by a process or by the host sets it back to 0
-// (3 stays 3); a step checks a matrix whose word is 0 before its first
-// product. The facts of a scaled matrix are those of the products
+// A hidden facts word per matrix caches the facts that needs (FactsWord,
+// kept.h): unchecked, finite (with the number of sign-clear elements of every
+// column in a hidden [1,N] count), not finite (dense products), or shared:
+// the host holds a pointer to the storage (dense products;
+// neurofuse/module.h). Any write of the matrix (or of its scale) by a
+// process or by the host makes it unchecked (shared stays shared); a step
+// checks an unchecked matrix before its first product. The facts of a scaled matrix are those of the products
 // W[k,j] * scale, the values the sums add.
 #pragma once
 
@@ -33,16 +33,18 @@
 #include <utility>
 #include <vector>
 
-#include "compiler/factor.h"
+#include "ir/node.h"
+#include "ir/program.h"
 
 namespace nf::compiler {
 
 // Finds the matrices of at least `min_elements` elements in vector-matrix
-// products that no process but `initialize` writes, adds their hidden
-// compartments to `f.program` and the resets of their words after every
-// write, and lists them in `f.events`. (A smaller matrix stays in cache,
-// where reading every row costs less than deciding which to skip.)
-void add_event_checks(Factored& f, int64_t min_elements);
+// products that no process but `initialize` writes, and adds their hidden
+// facts and clear compartments and the resets of their words after every
+// write. With none, or when `program` has event matrices already, `program`
+// comes back unchanged. (A smaller matrix stays in cache, where reading
+// every row costs less than deciding which to skip.)
+ir::Program add_event_checks(const ir::Program& program, int64_t min_elements);
 
 // The matrix compartment and scale ("" for none) that the matrix operand of a
 // vector-matrix product reads in a form events can serve, or nothing.

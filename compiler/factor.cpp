@@ -7,6 +7,7 @@
 #include <set>
 
 #include "compiler/plan.h"
+#include "ir/rewrite.h"
 
 namespace nf::compiler {
 
@@ -43,28 +44,14 @@ bool find_factors(const Node* v, int64_t elements, std::vector<const Node*>& fac
   return true;
 }
 
-NodeRef read_of(const std::string& compartment, const ir::Type& type) {
-  ir::Attrs a;
-  a.name = compartment;
-  return Node::make(ir::Op::Read, type, {}, a);
-}
-
-NodeRef write_of(const std::string& compartment, const NodeRef& value) {
-  ir::Attrs a;
-  a.name = compartment;
-  return Node::make(ir::Op::Write, value->type, {value}, a);
-}
-
-NodeRef form_value(int32_t v) {
-  ir::Attrs a;
-  a.literal = ir::Literal::i32(v);
-  return Node::make(ir::Op::Const, ir::Type{ir::DType::I32, {}}, {}, a);
+NodeRef read_of(const std::string& compartment, const ir::Type& type, ir::Body& body) {
+  return body.read(compartment, type);
 }
 
 // `v` with each factor replaced by the node `leaf(k)` for factor k; new nodes
 // go to `out` in dependency order.
 NodeRef rebuild(const Node* v, const std::vector<const Node*>& factors, const std::function<NodeRef(size_t)>& leaf,
-                std::vector<NodeRef>& out, std::map<const Node*, NodeRef>& done) {
+                ir::Body& out, std::map<const Node*, NodeRef>& done) {
   if (auto it = done.find(v); it != done.end()) return it->second;
   NodeRef r;
   if (auto f = std::find(factors.begin(), factors.end(), v); f != factors.end()) {
@@ -72,8 +59,7 @@ NodeRef rebuild(const Node* v, const std::vector<const Node*>& factors, const st
   } else {
     std::vector<NodeRef> ops;
     for (const NodeRef& o : v->operands) ops.push_back(rebuild(o.get(), factors, leaf, out, done));
-    r = Node::make(v->op, v->type, std::move(ops), v->attrs, v->loc);
-    out.push_back(r);
+    r = out.make(v->op, std::move(ops), v->attrs, v->type, v->loc);
   }
   done[v] = r;
   return r;
@@ -101,21 +87,21 @@ struct Form {
 NodeRef template_of(const std::string& base, const Node* value, int64_t elements, std::vector<const Node*>& factors) {
   factors.clear();
   if (!find_factors(value, elements, factors)) return nullptr;
-  std::vector<NodeRef> scratch;
+  ir::Body scratch;
   std::map<const Node*, NodeRef> done;
-  return rebuild(value, factors, [&](size_t k) { return read_of(base + "#factor" + std::to_string(k), factors[k]->type); },
+  return rebuild(value, factors,
+                 [&](size_t k) {
+                   return read_of(ir::hidden_name(ir::Hidden::Factor, base, int(k)), factors[k]->type, scratch);
+                 },
                  scratch, done);
 }
 
 // A fresh copy of a form's expression appended to `body`: its reads of the
 // factor compartments first, then its operations.
-NodeRef instantiate(const NodeRef& expression, std::vector<NodeRef>& body) {
+NodeRef instantiate(const NodeRef& expression, ir::Body& body) {
   std::map<const Node*, NodeRef> done;
   std::function<void(const Node*)> reads = [&](const Node* n) {
-    if (n->op == ir::Op::Read && !done.count(n)) {
-      done[n] = read_of(n->attrs.name, n->type);
-      body.push_back(done[n]);
-    }
+    if (n->op == ir::Op::Read && !done.count(n)) done[n] = read_of(n->attrs.name, n->type, body);
     for (const NodeRef& o : n->operands) reads(o.get());
   };
   reads(expression.get());
@@ -150,53 +136,30 @@ enum class Last { None, Form, Storage, Either };
 // Rewrites one process for the factored compartments. With `read_factors`,
 // a read of a factored compartment that the process has not written yet
 // reads the factors, else the storage.
-class Rewriter {
+class Rewriter : public ir::Mutator {
  public:
   Rewriter(const std::map<std::string, Form>& forms, bool read_factors) : forms_(forms), read_factors_(read_factors) {}
-
-  ir::Process run(const ir::Process& p, const std::string& name) {
-    ir::Process out;
-    out.name = name;
-    out.loc = p.loc;
-    for (const NodeRef& n : p.body) {
-      auto form = n->op == ir::Op::Read || n->op == ir::Op::Write ? forms_.find(n->attrs.name) : forms_.end();
-      if (form == forms_.end()) {
-        clone(n);
-      } else if (n->op == ir::Op::Read) {
-        Last& last = last_[form->first];
-        if (last == Last::None) needs_.insert(form->first);
-        if (last == Last::Form || (last == Last::None && read_factors_)) {
-          clone_[n.get()] = instantiate(form->second.expression, body_);
-        } else if (last == Last::Either) {  // after a choice: the factors, or the full side's storage
-          const Choice& c = choices_.at(form->first);
-          clone(n);
-          NodeRef storage = clone_.at(n.get());
-          NodeRef factors = instantiate(form->second.expression, body_);
-          NodeRef v = Node::make(ir::Op::Select, n->type,
-                                 {clone_.at(c.condition.get()), c.low_rank_when_true ? factors : storage,
-                                  c.low_rank_when_true ? storage : factors});
-          body_.push_back(v);
-          clone_[n.get()] = v;
-        } else {
-          clone(n);
-        }
-      } else {
-        write(n, form->second);
-      }
-    }
-    out.body = std::move(body_);
-    return out;
-  }
 
   std::vector<std::string> needs() const { return {needs_.begin(), needs_.end()}; }
 
  private:
-  void clone(const NodeRef& n) {
-    std::vector<NodeRef> ops;
-    for (const NodeRef& o : n->operands) ops.push_back(clone_.at(o.get()));
-    NodeRef c = Node::make(n->op, n->type, std::move(ops), n->attrs, n->loc);
-    clone_[n.get()] = c;
-    body_.push_back(c);
+  NodeRef visit(const NodeRef& n, const std::vector<NodeRef>&) override {
+    auto form = n->op == ir::Op::Read || n->op == ir::Op::Write ? forms_.find(n->attrs.name) : forms_.end();
+    if (form == forms_.end()) return nullptr;
+    if (n->op == ir::Op::Write) {
+      write(n, form->second);
+      return ir::kHandled;
+    }
+    Last& last = last_[form->first];
+    if (last == Last::None) needs_.insert(form->first);
+    if (last == Last::Form || (last == Last::None && read_factors_)) return instantiate(form->second.expression, out);
+    if (last != Last::Either) return nullptr;  // the storage
+    // After a choice: the factors, or the full side's storage.
+    const Choice& c = choices_.at(form->first);
+    NodeRef storage = out.add(n);
+    NodeRef factors = instantiate(form->second.expression, out);
+    return out.make(ir::Op::Select, {current(c.condition.get()), c.low_rank_when_true ? factors : storage,
+                                     c.low_rank_when_true ? storage : factors});
   }
 
   void write(const NodeRef& w, const Form& f) {
@@ -209,39 +172,31 @@ class Rewriter {
     NodeRef t = template_of(f.names.name, value, w->type.shape.num_elements(), factors);
     bool low_rank = t && same_tree(t.get(), f.expression.get());
     if (low_rank) {
-      for (size_t k = 0; k < factors.size(); ++k) body_.push_back(write_of(f.names.factors[k], clone_.at(factors[k])));
+      for (size_t k = 0; k < factors.size(); ++k) out.write(f.names.factors[k], current(factors[k]));
     } else {
-      body_.push_back(write_of(f.names.name, clone_.at(value)));
+      out.write(f.names.name, current(value));
     }
-    NodeRef code = form_value(low_rank ? 1 : 0);
-    body_.push_back(code);
-    body_.push_back(write_of(f.names.form, code));
+    out.write(f.names.form, out.constant(word(low_rank ? FormWord::Factors : FormWord::Storage)));
     last_[f.names.name] = low_rank ? Last::Form : Last::Storage;
   }
 
   // A write of a choice: the low-rank side's factors always; the storage
   // the full side when the condition picks it, else itself (compiled code
   // decides the condition once per call and then skips that store,
-  // codegen.cpp); the form 1 or 0 accordingly.
+  // codegen.cpp); the form Factors or Storage accordingly.
   void write_choice(const NodeRef& w, const Form& f, const Choice& c) {
     std::vector<const Node*> factors;
     template_of(f.names.name, c.low_rank.get(), w->type.shape.num_elements(), factors);
-    for (size_t k = 0; k < factors.size(); ++k) body_.push_back(write_of(f.names.factors[k], clone_.at(factors[k])));
-    NodeRef cond = clone_.at(c.condition.get());
-    NodeRef old = read_of(f.names.name, w->type);
-    body_.push_back(old);
-    NodeRef full = clone_.at(c.full.get());
-    NodeRef kept = Node::make(ir::Op::Select, w->type, {cond, c.low_rank_when_true ? old : full,
-                                                        c.low_rank_when_true ? full : old});
-    body_.push_back(kept);
-    body_.push_back(write_of(f.names.name, kept));
-    NodeRef one = form_value(1), zero = form_value(0);
-    body_.push_back(one);
-    body_.push_back(zero);
-    NodeRef code = Node::make(ir::Op::Select, one->type, {cond, c.low_rank_when_true ? one : zero,
-                                                          c.low_rank_when_true ? zero : one});
-    body_.push_back(code);
-    body_.push_back(write_of(f.names.form, code));
+    for (size_t k = 0; k < factors.size(); ++k) out.write(f.names.factors[k], current(factors[k]));
+    NodeRef cond = current(c.condition.get());
+    NodeRef old = out.read(f.names.name, w->type);
+    NodeRef full = current(c.full.get());
+    NodeRef kept = out.make(ir::Op::Select, {cond, c.low_rank_when_true ? old : full, c.low_rank_when_true ? full : old});
+    out.write(f.names.name, kept);
+    NodeRef factored = out.constant(word(FormWord::Factors)), stored = out.constant(word(FormWord::Storage));
+    NodeRef code = out.make(ir::Op::Select, {cond, c.low_rank_when_true ? factored : stored,
+                                             c.low_rank_when_true ? stored : factored});
+    out.write(f.names.form, code);
     last_[f.names.name] = Last::Either;
     choices_[f.names.name] = c;
   }
@@ -249,8 +204,6 @@ class Rewriter {
   const std::map<std::string, Form>& forms_;
   bool read_factors_;
   std::map<std::string, Choice> choices_;  // the last write of each compartment that was a choice
-  std::vector<NodeRef> body_;
-  std::map<const Node*, NodeRef> clone_;
   std::map<std::string, Last> last_;
   std::set<std::string> needs_;
 };
@@ -276,10 +229,10 @@ std::map<std::string, Form> find_forms(const ir::Program& program, int64_t min_e
       if (2 * small > elements) continue;
       Form f;
       f.names.name = name;
-      f.names.form = name + "#form";
-      f.names.materialize = name + "#materialize";
+      f.names.form = ir::hidden_name(ir::Hidden::Form, name);
+      f.names.materialize = ir::variant_name(ir::Variant::Materialize, name);
       for (size_t k = 0; k < factors.size(); ++k) {
-        f.names.factors.push_back(name + "#factor" + std::to_string(k));
+        f.names.factors.push_back(ir::hidden_name(ir::Hidden::Factor, name, int(k)));
         f.factor_types.push_back(factors[k]->type);
       }
       f.expression = t;
@@ -290,15 +243,12 @@ std::map<std::string, Form> find_forms(const ir::Program& program, int64_t min_e
 
 }  // namespace
 
-Factored factor_low_rank(const ir::Program& program, int64_t min_elements) {
-  Factored out;
-  out.program = program;
-  out.public_compartments = program.compartments.size();
+ir::Program factor_low_rank(const ir::Program& program, int64_t min_elements) {
+  for (const ir::Compartment& c : program.compartments)
+    if (c.hidden == ir::Hidden::Form) return program;  // factored already
   std::map<std::string, Form> forms = find_forms(program, min_elements);
-  if (forms.empty()) {
-    for (const ir::Process& p : program.processes) out.processes.push_back({p.name, "", {}});
-    return out;
-  }
+  if (forms.empty()) return program;
+  ir::Program out = program;
   for (const ir::Compartment& c : program.compartments) {
     auto it = forms.find(c.name);
     if (it == forms.end()) continue;
@@ -308,43 +258,50 @@ Factored factor_low_rank(const ir::Program& program, int64_t min_elements) {
       h.name = f.names.factors[k];
       h.type = f.factor_types[k];
       h.init = ir::Literal{h.type.dtype, 0};
-      out.program.compartments.push_back(h);
+      h.hidden = ir::Hidden::Factor;
+      h.of = c.name;
+      h.index = int(k);
+      out.compartments.push_back(h);
     }
     ir::Compartment form;
     form.name = f.names.form;
     form.type = ir::Type{ir::DType::I32, {}};
-    form.init = ir::Literal::i32(0);
-    out.program.compartments.push_back(form);
-    out.compartments.push_back(f.names);
+    form.init = word(FormWord::Storage);
+    form.hidden = ir::Hidden::Form;
+    form.of = c.name;
+    out.compartments.push_back(form);
   }
-  out.program.processes.clear();
+  out.processes.clear();
   std::vector<ir::Process> dense;
   for (const ir::Process& p : program.processes) {
     Rewriter fast(forms, true);
-    out.program.processes.push_back(fast.run(p, p.name));
-    ProcessVariants v{p.name, "", fast.needs()};
-    if (!v.needs.empty()) {
-      v.dense = p.name + "#storage";
-      dense.push_back(Rewriter(forms, false).run(p, v.dense));
+    out.processes.push_back(fast.run(p));
+    if (std::vector<std::string> needs = fast.needs(); !needs.empty()) {
+      ir::Process d = Rewriter(forms, false).run(p);
+      d.variant = ir::Variant::Storage;
+      d.of = p.name;
+      d.name = ir::variant_name(d.variant, d.of);
+      d.needs = std::move(needs);
+      dense.push_back(std::move(d));
     }
-    out.processes.push_back(v);
   }
-  for (ir::Process& p : dense) out.program.processes.push_back(std::move(p));
-  for (const FactoredCompartment& c : out.compartments) {
-    // materialize.C: C = the expression over the factors.
+  for (ir::Process& p : dense) out.processes.push_back(std::move(p));
+  for (const ir::Compartment& c : program.compartments) {
+    // materialize of C: C = the expression over the factors.
+    auto it = forms.find(c.name);
+    if (it == forms.end()) continue;
+    const std::string& name = c.name;
+    const Form& form = it->second;
     ir::Process m;
-    m.name = c.materialize;
-    NodeRef v = instantiate(forms.at(c.name).expression, m.body);
-    m.body.push_back(write_of(c.name, v));
-    out.program.processes.push_back(std::move(m));
+    m.variant = ir::Variant::Materialize;
+    m.of = name;
+    m.name = form.names.materialize;
+    ir::Body body;
+    body.write(name, instantiate(form.expression, body));
+    m.body = body.take();
+    out.processes.push_back(std::move(m));
   }
   return out;
-}
-
-int public_index(const Factored& f, const std::string& compartment) {
-  for (size_t i = 0; i < f.public_compartments; ++i)
-    if (f.program.compartments[i].name == compartment) return int(i);
-  return -1;
 }
 
 }  // namespace nf::compiler

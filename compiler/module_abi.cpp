@@ -10,7 +10,7 @@
 
 #include "compiler/codegen.h"
 #include "compiler/codegen_internal.h"
-#include "compiler/factor.h"
+#include "compiler/kept.h"
 #include "ir/diagnostic.h"
 #include "neurofuse/module.h"
 
@@ -27,19 +27,38 @@ int32_t role_code(ir::Role r) {
   return NF_STATE;
 }
 
-llvm::Value* form_word(llvm::IRBuilder<>& b, llvm::Value* state, const Plan& plan, const FactoredCompartment& c) {
-  return b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), state, uint64_t(plan.layout.compartment(c.form).offset));
-}
-
 const FactoredCompartment& factored(const Factored& f, const std::string& name) {
   for (const FactoredCompartment& c : f.compartments)
     if (c.name == name) return c;
   throw Error("internal compiler error: '" + name + "' is not factored");
 }
 
+llvm::Value* word_at(llvm::IRBuilder<>& b, llvm::Value* state, const Plan& plan, const std::string& word) {
+  return b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), state, uint64_t(plan.layout.compartment(word).offset));
+}
+
+// Whether `form` is the word `w`.
+llvm::Value* is(llvm::IRBuilder<>& b, llvm::Value* form, FormWord w) { return b.CreateICmpEQ(form, b.getInt32(int32_t(w))); }
+llvm::Value* is(llvm::IRBuilder<>& b, llvm::Value* facts, FactsWord w) { return b.CreateICmpEQ(facts, b.getInt32(int32_t(w))); }
+
+// The factored compartments whose form some variant of process `v` writes.
+std::vector<const FactoredCompartment*> forms_written(const Factored& f, const ProcessVariants& v) {
+  std::vector<const FactoredCompartment*> out;
+  for (const FactoredCompartment& fc : f.compartments) {
+    bool writes = false;
+    for (const ir::Process& p : f.program.processes)
+      if (p.name == v.name || p.name == v.dense)
+        for (const ir::NodeRef& n : p.body) writes = writes || (n->op == ir::Op::Write && n->attrs.name == fc.form);
+    if (writes) out.push_back(&fc);
+  }
+  return out;
+}
+
 // nf_process_P for every public process P: the variant that reads factors
-// when every compartment it needs has form 1, else the variant that reads
-// storage after materializing those that have form 1.
+// when every compartment it needs has the form Factors, else the variant
+// that reads storage after materializing those that have. A compartment
+// whose form was Shared when the step began has its storage made current
+// and its form Shared again when it ends.
 void emit_dispatchers(llvm::Module& m, const Factored& f, const Plan& plan) {
   llvm::LLVMContext& c = m.getContext();
   llvm::IRBuilder<> b(c);
@@ -52,61 +71,131 @@ void emit_dispatchers(llvm::Module& m, const Factored& f, const Plan& plan) {
     llvm::Value* state = fn->getArg(0);
     std::vector<llvm::Value*> args = {state, fn->getArg(1), fn->getArg(2)};
     b.SetInsertPoint(llvm::BasicBlock::Create(c, "entry", fn));
+    std::vector<std::pair<const FactoredCompartment*, llvm::Value*>> shared;  // and whether it was at entry
+    for (const FactoredCompartment* fc : forms_written(f, v))
+      shared.push_back({fc, is(b, b.CreateLoad(b.getInt32Ty(), word_at(b, state, plan, fc->form)), FormWord::Shared)});
+    llvm::BasicBlock* done = llvm::BasicBlock::Create(c, "done", fn);
     if (v.dense.empty()) {
       b.CreateCall(m.getFunction(body_symbol(v.name)), args);
-      b.CreateRetVoid();
-      continue;
+      b.CreateBr(done);
+    } else {
+      llvm::Value* all_factored = b.getTrue();
+      for (const std::string& need : v.needs) {
+        llvm::Value* form = b.CreateLoad(b.getInt32Ty(), word_at(b, state, plan, factored(f, need).form));
+        all_factored = b.CreateAnd(all_factored, is(b, form, FormWord::Factors));
+      }
+      llvm::BasicBlock* fast = llvm::BasicBlock::Create(c, "factors", fn);
+      llvm::BasicBlock* slow = llvm::BasicBlock::Create(c, "storage", fn);
+      b.CreateCondBr(all_factored, fast, slow);
+      b.SetInsertPoint(fast);
+      b.CreateCall(m.getFunction(body_symbol(v.name)), args);
+      b.CreateBr(done);
+      b.SetInsertPoint(slow);
+      for (const std::string& need : v.needs) {
+        const FactoredCompartment& fc = factored(f, need);
+        llvm::Value* form = b.CreateLoad(b.getInt32Ty(), word_at(b, state, plan, fc.form));
+        emit_if(b, is(b, form, FormWord::Factors),
+                [&] { b.CreateCall(m.getFunction(body_symbol(fc.materialize)), args); });
+      }
+      b.CreateCall(m.getFunction(body_symbol(v.dense)), args);
+      b.CreateBr(done);
     }
-    llvm::Value* all_factored = b.getTrue();
-    for (const std::string& need : v.needs) {
-      llvm::Value* form = b.CreateLoad(b.getInt32Ty(), form_word(b, state, plan, factored(f, need)));
-      all_factored = b.CreateAnd(all_factored, b.CreateICmpNE(form, b.getInt32(0)));
-    }
-    llvm::BasicBlock* fast = llvm::BasicBlock::Create(c, "factors", fn);
-    llvm::BasicBlock* slow = llvm::BasicBlock::Create(c, "storage", fn);
-    b.CreateCondBr(all_factored, fast, slow);
-    b.SetInsertPoint(fast);
-    b.CreateCall(m.getFunction(body_symbol(v.name)), args);
-    b.CreateRetVoid();
-    b.SetInsertPoint(slow);
-    for (const std::string& need : v.needs) {
-      const FactoredCompartment& fc = factored(f, need);
-      llvm::Value* form = b.CreateLoad(b.getInt32Ty(), form_word(b, state, plan, fc));
-      emit_if(b, b.CreateICmpNE(form, b.getInt32(0)),
-              [&] { b.CreateCall(m.getFunction(body_symbol(fc.materialize)), args); });
-    }
-    b.CreateCall(m.getFunction(body_symbol(v.dense)), args);
+    b.SetInsertPoint(done);
+    for (const auto& [fc, was_shared] : shared)
+      emit_if(b, was_shared, [&] {
+        llvm::Value* word = word_at(b, state, plan, fc->form);
+        emit_if(b, is(b, b.CreateLoad(b.getInt32Ty(), word), FormWord::Factors),
+                [&] { b.CreateCall(m.getFunction(body_symbol(fc->materialize)), args); });
+        b.CreateStore(b.getInt32(int32_t(FormWord::Shared)), word);
+      });
     b.CreateRetVoid();
   }
 }
 
-// materialize(state, compartment) of module.h.
-llvm::Function* emit_materialize(llvm::Module& m, const Factored& f, const Plan& plan) {
+// An entry point f(state, compartment) of module.h that runs, for the public
+// compartment given, what `on_factored` or `on_checked` emits (nothing for
+// the others).
+llvm::Function* emit_entry(llvm::Module& m, const Factored& f, const char* name,
+                           const std::function<void(llvm::IRBuilder<>&, llvm::Value* state, const FactoredCompartment&)>& on_factored,
+                           const std::function<void(llvm::IRBuilder<>&, llvm::Value* state, const EventMatrix&)>& on_checked) {
   llvm::LLVMContext& c = m.getContext();
   llvm::IRBuilder<> b(c);
   llvm::Function* fn = llvm::Function::Create(
       llvm::FunctionType::get(b.getVoidTy(), {b.getPtrTy(), b.getInt32Ty()}, false), llvm::Function::InternalLinkage,
-      "nf_materialize", m);
+      name, m);
   fn->addFnAttr(llvm::Attribute::NoUnwind);
   llvm::Value* state = fn->getArg(0);
   b.SetInsertPoint(llvm::BasicBlock::Create(c, "entry", fn));
   llvm::BasicBlock* done = llvm::BasicBlock::Create(c, "done", fn);
-  llvm::SwitchInst* sw = b.CreateSwitch(fn->getArg(1), done, unsigned(f.compartments.size()));
-  for (const FactoredCompartment& fc : f.compartments) {
-    llvm::BasicBlock* check = llvm::BasicBlock::Create(c, "check", fn);
-    llvm::BasicBlock* compute = llvm::BasicBlock::Create(c, "compute", fn);
-    sw->addCase(b.getInt32(uint32_t(public_index(f, fc.name))), check);
-    b.SetInsertPoint(check);
-    llvm::Value* form = b.CreateLoad(b.getInt32Ty(), form_word(b, state, plan, fc));
-    b.CreateCondBr(b.CreateICmpNE(form, b.getInt32(0)), compute, done);
-    b.SetInsertPoint(compute);
-    b.CreateCall(m.getFunction(body_symbol(fc.materialize)),
-                 {state, llvm::ConstantFP::get(b.getDoubleTy(), 0.0), llvm::ConstantFP::get(b.getDoubleTy(), 0.0)});
+  llvm::SwitchInst* sw = b.CreateSwitch(fn->getArg(1), done);
+  auto add_case = [&](const std::string& compartment, const std::function<void()>& emit) {
+    llvm::BasicBlock* body = llvm::BasicBlock::Create(c, "case", fn);
+    sw->addCase(b.getInt32(uint32_t(public_index(f, compartment))), body);
+    b.SetInsertPoint(body);
+    emit();
     b.CreateBr(done);
+  };
+  for (const FactoredCompartment& fc : f.compartments) add_case(fc.name, [&] { on_factored(b, state, fc); });
+  for (const EventMatrix& e : f.events) {
+    add_case(e.name, [&] { on_checked(b, state, e); });
+    if (!e.scale.empty()) add_case(e.scale, [&] { on_checked(b, state, e); });  // its facts are the scaled values'
   }
   b.SetInsertPoint(done);
   b.CreateRetVoid();
   return fn;
+}
+
+void call_materializer(llvm::IRBuilder<>& b, llvm::Module& m, llvm::Value* state, const FactoredCompartment& fc) {
+  b.CreateCall(m.getFunction(body_symbol(fc.materialize)),
+               {state, llvm::ConstantFP::get(b.getDoubleTy(), 0.0), llvm::ConstantFP::get(b.getDoubleTy(), 0.0)});
+}
+
+// word = word == shared ? shared : reset: the host (or a drive) wrote the
+// storage; a shared compartment stays shared.
+template <class Word>
+void forget(llvm::IRBuilder<>& b, llvm::Value* word, Word shared, Word reset) {
+  llvm::Value* old = b.CreateLoad(b.getInt32Ty(), word);
+  b.CreateStore(b.CreateSelect(is(b, old, shared), b.getInt32(int32_t(shared)), b.getInt32(int32_t(reset))), word);
+}
+
+// materialize(state, compartment) of module.h: the storage from the factors
+// when they hold the value.
+llvm::Function* emit_materialize(llvm::Module& m, const Factored& f, const Plan& plan) {
+  return emit_entry(
+      m, f, "nf_materialize",
+      [&](llvm::IRBuilder<>& b, llvm::Value* state, const FactoredCompartment& fc) {
+        llvm::Value* form = b.CreateLoad(b.getInt32Ty(), word_at(b, state, plan, fc.form));
+        emit_if(b, is(b, form, FormWord::Factors), [&] { call_materializer(b, m, state, fc); });
+      },
+      [](llvm::IRBuilder<>&, llvm::Value*, const EventMatrix&) {});
+}
+
+// invalidate(state, compartment) of module.h: the host wrote the storage.
+llvm::Function* emit_invalidate(llvm::Module& m, const Factored& f, const Plan& plan) {
+  return emit_entry(
+      m, f, "nf_invalidate",
+      [&](llvm::IRBuilder<>& b, llvm::Value* state, const FactoredCompartment& fc) {
+        forget(b, word_at(b, state, plan, fc.form), FormWord::Shared, FormWord::Storage);
+      },
+      [&](llvm::IRBuilder<>& b, llvm::Value* state, const EventMatrix& e) {
+        forget(b, word_at(b, state, plan, e.facts), FactsWord::Shared, FactsWord::Unchecked);
+      });
+}
+
+// share(state, compartment) of module.h: the host holds a pointer to the
+// storage from now on; it is made current, and kept current by every step.
+llvm::Function* emit_share(llvm::Module& m, const Factored& f, const Plan& plan) {
+  return emit_entry(
+      m, f, "nf_share",
+      [&](llvm::IRBuilder<>& b, llvm::Value* state, const FactoredCompartment& fc) {
+        llvm::Value* word = word_at(b, state, plan, fc.form);
+        emit_if(b, is(b, b.CreateLoad(b.getInt32Ty(), word), FormWord::Factors),
+                [&] { call_materializer(b, m, state, fc); });
+        b.CreateStore(b.getInt32(int32_t(FormWord::Shared)), word);
+      },
+      [&](llvm::IRBuilder<>& b, llvm::Value* state, const EventMatrix& e) {
+        b.CreateStore(b.getInt32(int32_t(FactsWord::Shared)), word_at(b, state, plan, e.facts));
+      });
 }
 
 // derive(state) of module.h: the parameter values (derive.h), or nothing.
@@ -117,7 +206,7 @@ llvm::Function* emit_derive(llvm::Module& m) {
                                               llvm::Function::InternalLinkage, "nf_derive", m);
   fn->addFnAttr(llvm::Attribute::NoUnwind);
   b.SetInsertPoint(llvm::BasicBlock::Create(c, "entry", fn));
-  if (llvm::Function* body = m.getFunction(body_symbol(kDeriveProcess)))
+  if (llvm::Function* body = m.getFunction(body_symbol(ir::variant_name(ir::Variant::Derive, "parameters"))))
     b.CreateCall(body, {fn->getArg(0), llvm::ConstantFP::get(b.getDoubleTy(), 0.0),
                         llvm::ConstantFP::get(b.getDoubleTy(), 0.0)});
   b.CreateRetVoid();
@@ -131,7 +220,8 @@ llvm::Function* emit_scan(llvm::Module& m, const Factored& factored, const Plan&
   llvm::Type* ptr = b.getPtrTy();
   llvm::Type* i32 = b.getInt32Ty();
   llvm::Type* i64 = b.getInt64Ty();
-  llvm::StructType* stream = llvm::StructType::get(c, {i64, i64, ptr});
+  const AbiTypes abi = abi_types(c);
+  llvm::StructType* stream = abi.stream;
   llvm::FunctionType* ty = llvm::FunctionType::get(
       i64, {ptr, ptr, i32, b.getDoubleTy(), b.getDoubleTy(), i64, i64, ptr, i32, ptr}, false);
   llvm::Function* f = llvm::Function::Create(ty, llvm::Function::ExternalLinkage, "nf_scan", m);
@@ -146,7 +236,7 @@ llvm::Function* emit_scan(llvm::Module& m, const Factored& factored, const Plan&
   llvm::Value* drives = f->getArg(7);
   llvm::Value* n_drives = f->getArg(8);
   llvm::Value* observer = f->getArg(9);
-  llvm::StructType* observer_ty = llvm::StructType::get(c, {ptr, ptr});
+  llvm::StructType* observer_ty = abi.observer;
 
   auto bb = [&](const char* name) { return llvm::BasicBlock::Create(c, name, f); };
   auto stream_field = [&](llvm::Value* array, llvm::Value* k, unsigned field, llvm::Type* type) {
@@ -190,13 +280,10 @@ llvm::Function* emit_scan(llvm::Module& m, const Factored& factored, const Plan&
       llvm::Value* dst = b.CreateInBoundsGEP(b.getInt8Ty(), state, stream_field(drives, d, 0, i64));
       b.CreateMemCpy(dst, llvm::MaybeAlign(4), src, llvm::MaybeAlign(1), bytes);
       for_factored(drives, d, [&](const FactoredCompartment& fc) {
-        b.CreateStore(b.getInt32(0), form_word(b, state, plan, fc));
+        forget(b, word_at(b, state, plan, fc.form), FormWord::Shared, FormWord::Storage);
       });
       for_checked(drives, d, [&](const EventMatrix& e) {
-        llvm::Value* word = b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), state,
-                                                         uint64_t(plan.layout.compartment(e.facts).offset));
-        llvm::Value* pinned = b.CreateICmpEQ(b.CreateLoad(i32, word), b.getInt32(3));
-        b.CreateStore(b.CreateSelect(pinned, b.getInt32(3), b.getInt32(0)), word);
+        forget(b, word_at(b, state, plan, e.facts), FactsWord::Shared, FactsWord::Unchecked);
       });
     });
     // t of step first + k: t0 + (first + k) * dt in binary64 (docs/SEMANTICS.md, "Time").
@@ -240,6 +327,28 @@ llvm::Function* emit_scan(llvm::Module& m, const Factored& factored, const Plan&
 
 }  // namespace
 
+AbiTypes abi_types(llvm::LLVMContext& c) {
+  llvm::Type* ptr = llvm::PointerType::get(c, 0);
+  llvm::Type* i32 = llvm::Type::getInt32Ty(c);
+  llvm::Type* i64 = llvm::Type::getInt64Ty(c);
+  llvm::Type* f64 = llvm::Type::getDoubleTy(c);
+  AbiTypes t;
+  // name, shape, offset, bytes, form_offset, dtype, role, rank, init_bits, kept
+  t.compartment = llvm::StructType::get(c, {ptr, ptr, i64, i64, i64, i32, i32, i32, i32, i32});
+  t.param = llvm::StructType::get(c, {ptr, i64, f64});  // name, offset, default_value
+  t.process = llvm::StructType::get(c, {ptr, ptr});     // name, step
+  t.stream = llvm::StructType::get(c, {i64, i64, ptr});  // offset, bytes, data
+  t.observer = llvm::StructType::get(c, {ptr, ptr});     // after_step, context
+  t.alias = llvm::StructType::get(c, {ptr, ptr, i32});   // name, terms, n_terms
+  t.parallel = llvm::StructType::get(c, {ptr, ptr});     // run, context
+  // abi_version, struct_size, model_name, target, features, state_size, alignment, seed_offset, hooks_offset,
+  // default_seed, default_dt, n_compartments, n_params, n_processes, compartments, params, processes, scan,
+  // materialize, derive, n_aliases, aliases, invalidate, share
+  t.module_info = llvm::StructType::get(c, {i32, i32, ptr, ptr, ptr, i64, i64, i64, i64, i64, f64, i32, i32, i32, ptr, ptr,
+                                            ptr, ptr, ptr, ptr, i32, ptr, ptr, ptr});
+  return t;
+}
+
 int32_t dtype_code(ir::DType d) {
   switch (d) {
     case ir::DType::F32: return NF_F32;
@@ -268,7 +377,6 @@ void emit_module_abi(llvm::Module& m, const Factored& f, const Plan& plan, const
   const ir::Program& program = f.program;
   llvm::LLVMContext& c = m.getContext();
   llvm::IRBuilder<> b(c);
-  llvm::Type* ptr = b.getPtrTy();
   llvm::Type* i32 = b.getInt32Ty();
   llvm::Type* i64 = b.getInt64Ty();
   auto str = [&](const std::string& s) -> llvm::Constant* {
@@ -279,10 +387,13 @@ void emit_module_abi(llvm::Module& m, const Factored& f, const Plan& plan, const
   };
   emit_dispatchers(m, f, plan);
   llvm::Function* materialize = emit_materialize(m, f, plan);
+  llvm::Function* invalidate = emit_invalidate(m, f, plan);
+  llvm::Function* share = emit_share(m, f, plan);
   llvm::Function* scan = emit_scan(m, f, plan);
   llvm::Function* derive = emit_derive(m);
 
-  llvm::StructType* comp_ty = llvm::StructType::get(c, {ptr, ptr, i64, i64, i64, i32, i32, i32, i32, i32});
+  const AbiTypes abi = abi_types(c);
+  llvm::StructType* comp_ty = abi.compartment;
   std::vector<llvm::Constant*> comps;
   for (size_t k = 0; k < f.public_compartments; ++k) {
     const ir::Compartment& comp = program.compartments[k];
@@ -299,19 +410,19 @@ void emit_module_abi(llvm::Module& m, const Factored& f, const Plan& plan, const
                   b.getInt32(uint32_t(comp.type.shape.rank())), b.getInt32(comp.init.word()),
                   b.getInt32(uint32_t(kept.kind))}));
   }
-  llvm::StructType* param_ty = llvm::StructType::get(c, {ptr, i64, b.getDoubleTy()});
+  llvm::StructType* param_ty = abi.param;
   std::vector<llvm::Constant*> params;
   for (size_t k = 0; k < program.params.size(); ++k)
     params.push_back(llvm::ConstantStruct::get(
         param_ty, {str(program.params[k].name), b.getInt64(uint64_t(plan.layout.params[k].offset)),
                    llvm::ConstantFP::get(b.getDoubleTy(), program.params[k].default_value)}));
-  llvm::StructType* proc_ty = llvm::StructType::get(c, {ptr, ptr});
+  llvm::StructType* proc_ty = abi.process;
   std::vector<llvm::Constant*> procs;
   for (const ProcessVariants& p : f.processes)
     procs.push_back(llvm::ConstantStruct::get(proc_ty, {str(p.name), m.getFunction(process_symbol(p.name))}));
 
   // Aliases: their terms with compartments as public indices.
-  llvm::StructType* alias_ty = llvm::StructType::get(c, {ptr, ptr, i32});
+  llvm::StructType* alias_ty = abi.alias;
   std::vector<llvm::Constant*> aliases;
   for (const ir::Alias& a : program.aliases) {
     std::vector<uint32_t> terms;
@@ -330,9 +441,7 @@ void emit_module_abi(llvm::Module& m, const Factored& f, const Plan& plan, const
     aliases.push_back(llvm::ConstantStruct::get(alias_ty, {str(a.name), array, b.getInt32(uint32_t(terms.size()))}));
   }
 
-  llvm::StructType* info_ty = llvm::StructType::get(
-      c, {i32, i32, ptr, ptr, ptr, i64, i64, i64, i64, i64, b.getDoubleTy(), i32, i32, i32, ptr, ptr, ptr, ptr, ptr, ptr,
-          i32, ptr});
+  llvm::StructType* info_ty = abi.module_info;
   llvm::Constant* info = llvm::ConstantStruct::get(
       info_ty,
       {b.getInt32(NF_MODULE_ABI_VERSION), b.getInt32(uint32_t(sizeof(nf_module_info))), str(model_name), str(target), str(features),
@@ -345,9 +454,9 @@ void emit_module_abi(llvm::Module& m, const Factored& f, const Plan& plan, const
        private_array(llvm::ArrayType::get(param_ty, params.size()), params, "params"),
        private_array(llvm::ArrayType::get(proc_ty, procs.size()), procs, "processes"), scan, materialize, derive,
        b.getInt32(uint32_t(aliases.size())),
-       private_array(llvm::ArrayType::get(alias_ty, aliases.size()), aliases, "aliases")});
+       private_array(llvm::ArrayType::get(alias_ty, aliases.size()), aliases, "aliases"), invalidate, share});
   new llvm::GlobalVariable(m, info_ty, true, llvm::GlobalValue::ExternalLinkage, info, "nf_module");
-  for (llvm::Function* fn : {scan, materialize, derive})
+  for (llvm::Function* fn : {scan, materialize, derive, invalidate, share})
     if (llvm::verifyFunction(*fn, nullptr))
       throw Error("internal compiler error: LLVM rejected " + fn->getName().str());
   for (const ProcessVariants& p : f.processes)

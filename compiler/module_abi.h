@@ -9,12 +9,30 @@
 #include "compiler/plan.h"
 
 namespace llvm {
+class LLVMContext;
 class Module;
-}
+class StructType;
+}  // namespace llvm
 
 namespace nf::compiler {
 
 struct Factored;
+
+// The LLVM types of the structs of neurofuse/module.h, field by field in
+// their order (tests/module_abi_test.cpp compares their layout with the C
+// compiler's offsetof and sizeof for every field). Code generation reaches
+// those structs through these types only.
+struct AbiTypes {
+  llvm::StructType* compartment;  // nf_compartment_info
+  llvm::StructType* param;        // nf_param_info
+  llvm::StructType* process;      // nf_process_info
+  llvm::StructType* stream;       // nf_stream
+  llvm::StructType* observer;     // nf_observer
+  llvm::StructType* alias;        // nf_alias_info
+  llvm::StructType* parallel;     // nf_parallel
+  llvm::StructType* module_info;  // nf_module_info
+};
+AbiTypes abi_types(llvm::LLVMContext& context);
 
 // The NF_F32/NF_I32/NF_BOOL code of a dtype (neurofuse/module.h), and back.
 int32_t dtype_code(ir::DType d);

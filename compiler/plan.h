@@ -29,7 +29,7 @@
 #include <string>
 #include <vector>
 
-#include "compiler/factor.h"
+#include "compiler/kept.h"
 #include "compiler/layout.h"
 #include "ir/program.h"
 

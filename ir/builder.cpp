@@ -158,7 +158,12 @@ NodeRef ProcessBuilder::bernoulli(const NodeRef& p, const NodeRef& counter, Shap
 }
 
 void ProgramBuilder::compartment(const std::string& name, Type type, Role role, Literal init) {
-  program_.compartments.push_back({name, std::move(type), role, init, {}});
+  Compartment c;
+  c.name = name;
+  c.type = std::move(type);
+  c.role = role;
+  c.init = init;
+  program_.compartments.push_back(std::move(c));
 }
 
 void ProgramBuilder::param(const std::string& name, double default_value) {

@@ -2,39 +2,21 @@
 
 #include <map>
 
+#include "ir/rewrite.h"
+
 namespace nf::ir {
 
 namespace {
 
-// Rebuilds a process, replacing param nodes named in `values` by constants;
-// nodes whose operands did not change are kept as the same objects.
+// A process with param nodes named in `values` replaced by constants.
 Process fold_process(const Process& process, const std::map<std::string, double>& values) {
-  Process out = process;
-  out.body.clear();
-  std::map<const Node*, NodeRef> replaced;
-  for (const NodeRef& n : process.body) {
-    NodeRef result = n;
+  return rewrite_process(process, [&](const NodeRef& n, const std::vector<NodeRef>&, Body& out) -> NodeRef {
     auto value = n->op == Op::Param ? values.find(n->attrs.name) : values.end();
-    if (value != values.end()) {
-      Attrs a;  // an f32 read is the value rounded once, as at run time
-      a.literal = n->type.dtype == DType::F64 ? Literal::f64(value->second) : Literal::f32(float(value->second));
-      result = Node::make(Op::Const, n->type, {}, a, n->loc);
-    } else {
-      std::vector<NodeRef> operands = n->operands;
-      bool changed = false;
-      for (NodeRef& o : operands) {
-        auto it = replaced.find(o.get());
-        if (it != replaced.end()) {
-          o = it->second;
-          changed = true;
-        }
-      }
-      if (changed) result = Node::make(n->op, n->type, std::move(operands), n->attrs, n->loc);
-    }
-    if (result != n) replaced[n.get()] = result;
-    out.body.push_back(result);
-  }
-  return out;
+    if (value == values.end()) return nullptr;
+    Attrs a;  // an f32 read is the value rounded once, as at run time
+    a.literal = n->type.dtype == DType::F64 ? Literal::f64(value->second) : Literal::f32(float(value->second));
+    return out.make(Op::Const, {}, a, n->type, n->loc);
+  });
 }
 
 }  // namespace

@@ -37,6 +37,11 @@ class Lexer {
       while (i_ < s_.size() && (is_ident(s_[i_]) || (s_[i_] == '.' && i_ + 1 < s_.size() &&
                                                        (std::isalpha(static_cast<unsigned char>(s_[i_ + 1])) || s_[i_ + 1] == '_'))))
         t.text += advance();
+      // A hidden name's '@kind' suffix (ir/program.h): "W.dWeights@factor0".
+      if (i_ + 1 < s_.size() && s_[i_] == '@' && is_ident(s_[i_ + 1])) {
+        t.text += advance();
+        while (i_ < s_.size() && is_ident(s_[i_])) t.text += advance();
+      }
     } else if (c == '%') {
       t.kind = Tok::Value;
       t.text += advance();
@@ -123,9 +128,10 @@ class Parser {
       else if (is_name("seed")) parse_default_seed();
       else if (is_name("param")) parse_param();
       else if (is_name("compartment")) parse_compartment();
+      else if (is_name("hidden")) parse_hidden();
       else if (is_name("alias")) parse_alias();
       else if (is_name("process")) parse_process();
-      else fail("expected 'dt', 'seed', 'param', 'compartment', 'alias' or 'process', found " + describe(tok_));
+      else fail("expected 'dt', 'seed', 'param', 'compartment', 'hidden', 'alias' or 'process', found " + describe(tok_));
     }
     return std::move(program_);
   }
@@ -312,7 +318,42 @@ class Parser {
     if (!role) lex_.throw_at(role_tok.loc, "unknown role '" + role_tok.text + "'; expected input, state or output");
     expect_punct('=', "before the initial value");
     LiteralText lt = parse_literal_text();
-    program_.compartments.push_back({name.text, type, *role, literal_of(lt, type.dtype), loc});
+    Compartment c;
+    c.name = name.text;
+    c.type = type;
+    c.role = *role;
+    c.init = literal_of(lt, type.dtype);
+    c.loc = loc;
+    program_.compartments.push_back(std::move(c));
+  }
+
+  // hidden KIND [INDEX] of NAME [scaled by NAME] : type = literal
+  void parse_hidden() {
+    Compartment c;
+    c.loc = take().loc;
+    Token kind = expect_kind(Tok::Name, "a hidden compartment kind (factor, form, facts, clear, value)");
+    for (Hidden h : {Hidden::Factor, Hidden::Form, Hidden::Facts, Hidden::Clear, Hidden::Value})
+      if (kind.text == hidden_kind_name(h)) c.hidden = h;
+    if (c.hidden == Hidden::None)
+      lex_.throw_at(kind.loc, "unknown hidden compartment kind '" + kind.text + "'; expected factor, form, facts, clear or value");
+    if (c.hidden == Hidden::Factor || c.hidden == Hidden::Value) {
+      int64_t index = parse_int("an index");
+      if (index < 0 || index > std::numeric_limits<int>::max()) lex_.throw_at(kind.loc, "index out of range");
+      c.index = int(index);
+    }
+    expect_name("of", "after the hidden compartment's kind");
+    c.of = expect_kind(Tok::Name, "the name it belongs to").text;
+    if (is_name("scaled")) {
+      take();
+      expect_name("by", "after 'scaled'");
+      c.scale = expect_kind(Tok::Name, "a compartment name").text;
+    }
+    expect_punct(':', "before the hidden compartment's type");
+    c.type = parse_type();
+    expect_punct('=', "before the initial value");
+    c.init = literal_of(parse_literal_text(), c.type.dtype);
+    c.name = hidden_name(c.hidden, c.of, c.index);
+    program_.compartments.push_back(std::move(c));
   }
 
   // alias NAME = VALUE, VALUE: a compartment name, add(VALUE, VALUE) or mul(VALUE, VALUE)
@@ -340,11 +381,30 @@ class Parser {
     }
   }
 
-  // process NAME { statement* }
+  // process NAME { statement* }, or a process the compiler adds:
+  // process storage of NAME needs [NAME, ...] | materialize of NAME | derive of parameters
   void parse_process() {
     Process proc;
     proc.loc = take().loc;
     proc.name = expect_kind(Tok::Name, "a process name").text;
+    if (is_name("of")) {
+      take();
+      if (proc.name == "storage") proc.variant = Variant::Storage;
+      else if (proc.name == "materialize") proc.variant = Variant::Materialize;
+      else if (proc.name == "derive") proc.variant = Variant::Derive;
+      else fail("expected '{' after the process name ('storage of', 'materialize of' and 'derive of' name the compiler's processes)");
+      proc.of = expect_kind(Tok::Name, "the name it belongs to").text;
+      if (proc.variant == Variant::Storage) {
+        expect_name("needs", "after the public process's name");
+        expect_punct('[', "to open the list of compartments");
+        while (!is_punct(']')) {
+          if (!proc.needs.empty()) expect_punct(',', "between compartment names");
+          proc.needs.push_back(expect_kind(Tok::Name, "a compartment name").text);
+        }
+        take();
+      }
+      proc.name = variant_name(proc.variant, proc.of);
+    }
     expect_punct('{', "to open the process body");
     values_.clear();
     while (!is_punct('}')) {

@@ -31,10 +31,35 @@ std::string attributes(const Node& n) {
   }
 }
 
+// "storage of step needs [W.dWeights]", or the public process's name.
+std::string process_heading(const Process& process) {
+  switch (process.variant) {
+    case Variant::Public: return process.name;
+    case Variant::Storage: {
+      std::string needs;
+      for (const std::string& n : process.needs) needs += (needs.empty() ? "" : ", ") + n;
+      return "storage of " + process.of + " needs [" + needs + "]";
+    }
+    case Variant::Materialize: return "materialize of " + process.of;
+    case Variant::Derive: return "derive of parameters";
+  }
+  return process.name;
+}
+
+// "hidden factor 0 of W.dWeights", or "compartment NAME".
+std::string compartment_heading(const Compartment& c) {
+  if (c.hidden == Hidden::None) return "compartment " + c.name;
+  std::string out = std::string("hidden ") + hidden_kind_name(c.hidden);
+  if (c.hidden == Hidden::Factor || c.hidden == Hidden::Value) out += " " + std::to_string(c.index);
+  out += " of " + c.of;
+  if (!c.scale.empty()) out += " scaled by " + c.scale;
+  return out;
+}
+
 }  // namespace
 
 std::string print(const Process& process) {
-  std::string out = "process " + process.name + " {\n";
+  std::string out = "process " + process_heading(process) + " {\n";
   std::map<const Node*, int> index;
   auto name = [&](const NodeRef& n) {
     auto it = index.find(n.get());
@@ -69,8 +94,8 @@ std::string print(const Program& program) {
   for (const Parameter& p : program.params)
     out += "param " + p.name + " = " + Literal::f64(p.default_value).str() + "\n";
   for (const Compartment& c : program.compartments)
-    out += "compartment " + c.name + " : " + c.type.str() + " " + role_name(c.role) + " = " +
-           c.init.str() + "\n";
+    out += compartment_heading(c) + " : " + c.type.str() + (c.hidden == Hidden::None ? std::string(" ") + role_name(c.role) : "") +
+           " = " + c.init.str() + "\n";
   for (const Alias& a : program.aliases) {
     std::vector<std::string> values;  // the postfix terms as nested calls
     for (const std::string& t : a.terms) {

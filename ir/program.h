@@ -20,13 +20,34 @@ enum class Role : uint8_t { Input, State, Output };
 const char* role_name(Role r);
 std::optional<Role> role_from_name(const std::string& name);
 
+// Compartments and processes the compiler adds to a program as it lowers it
+// (compiler/pipeline.h). Each kind belongs to something public, `of`, and
+// its name is made from that (hidden_name): "W.dWeights@factor0". No model
+// name contains '@', so these names never clash with the model's own.
+//  Factor: factor `index` of a low-rank compartment `of` (compiler/factor.h).
+//  Form:   i32[]: how `of` is kept, a FormWord (compiler/kept.h).
+//  Facts:  i32[]: what is known of matrix `of` (times `scale`, when given), a
+//          FactsWord, for products that skip rows of +0 inputs (compiler/events.h).
+//  Clear:  i32[1,N]: per column of matrix `of`, its elements with a clear sign bit.
+//  Value:  parameter value `index` of the program, computed by the derive
+//          process (compiler/derive.h); `of` is "parameters".
+enum class Hidden : uint8_t { None, Factor, Form, Facts, Clear, Value };
+
 struct Compartment {
   std::string name;
   Type type;
   Role role = Role::State;
   Literal init;  // every element starts at this value
   SourceLoc loc;
+  Hidden hidden = Hidden::None;
+  std::string of;     // hidden: the compartment (or "parameters") it belongs to
+  int index = 0;      // Factor, Value: which one
+  std::string scale;  // Facts: "" or the f32[1,1] compartment the matrix is multiplied by
 };
+
+// The name of a hidden compartment ("W.dWeights@form").
+std::string hidden_name(Hidden kind, const std::string& of, int index = 0);
+const char* hidden_kind_name(Hidden kind);  // "factor", "form", ...
 
 // A named scalar that processes read, held in binary64 like the Python float
 // it stands for; its value lives in the state, so a new value needs no new
@@ -49,11 +70,23 @@ struct Alias {
   SourceLoc loc;
 };
 
+// What a process is. Storage: the variant of public process `of` that
+// reads the storage of the factored compartments it `needs` instead of their
+// factors (compiler/factor.h). Materialize: computes factored compartment
+// `of` from its factors. Derive: computes the parameter values.
+enum class Variant : uint8_t { Public, Storage, Materialize, Derive };
+
 struct Process {
   std::string name;
   std::vector<NodeRef> body;
   SourceLoc loc;
+  Variant variant = Variant::Public;
+  std::string of;                  // Storage: the public process; Materialize: the compartment
+  std::vector<std::string> needs;  // Storage: the factored compartments read before written
 };
+
+// The name of a process that is not public ("step@storage").
+std::string variant_name(Variant variant, const std::string& of);
 
 struct Program {
   double default_dt = 1.0;     // the step size a run uses unless told otherwise

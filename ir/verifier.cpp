@@ -33,7 +33,9 @@ class Verifier {
     check_declarations();
     std::set<std::string> process_names;
     for (const Process& proc : program_.processes) {
-      if (!is_dotted_name(proc.name, 1) || proc.name.find('.') != std::string::npos)
+      if (proc.variant != Variant::Public)
+        check_variant(proc);
+      else if (!is_dotted_name(proc.name, 1) || proc.name.find('.') != std::string::npos)
         report(proc.loc, "process name '" + proc.name + "' is not an identifier");
       if (!process_names.insert(proc.name).second)
         report(proc.loc, "process '" + proc.name + "' is defined twice");
@@ -49,8 +51,15 @@ class Verifier {
     if (!(program_.default_dt > 0.0) || std::isinf(program_.default_dt))
       report({}, "the default step dt must be a positive finite number, got " + Literal::f64(program_.default_dt).str());
     std::set<std::string> names;
+    bool seen_hidden = false;
     for (const Compartment& c : program_.compartments) {
-      if (!is_dotted_name(c.name, 2))
+      if (c.hidden != Hidden::None) {
+        seen_hidden = true;
+        check_hidden(c);
+      } else if (seen_hidden) {
+        report(c.loc, "compartment '" + c.name + "' follows hidden compartments; the model's own come first");
+      }
+      if (c.hidden == Hidden::None && !is_dotted_name(c.name, 2))
         report(c.loc, "compartment name '" + c.name + "' must have the form component.compartment");
       if (!names.insert(c.name).second) report(c.loc, "compartment '" + c.name + "' is declared twice");
       if (c.type.shape.rank() > kMaxRank)
@@ -72,6 +81,93 @@ class Verifier {
         report(p.loc, "parameter '" + p.name + "' clashes with another parameter or compartment");
     }
     for (const Alias& a : program_.aliases) check_alias(a, names);
+  }
+
+  const Compartment* public_compartment(const std::string& name) const {
+    const Compartment* c = program_.find_compartment(name);
+    return c && c->hidden == Hidden::None ? c : nullptr;
+  }
+  const Compartment* hidden_of(Hidden kind, const std::string& of) const {
+    for (const Compartment& c : program_.compartments)
+      if (c.hidden == kind && c.of == of) return &c;
+    return nullptr;
+  }
+
+  // A hidden compartment (ir/program.h): its name is made from its kind, it
+  // belongs to a public compartment, and it comes with its partners.
+  void check_hidden(const Compartment& c) {
+    const std::string what = std::string("hidden ") + hidden_kind_name(c.hidden) + " of '" + c.of + "': ";
+    if (c.name != hidden_name(c.hidden, c.of, c.index))
+      report(c.loc, what + "its name must be '" + hidden_name(c.hidden, c.of, c.index) + "', not '" + c.name + "'");
+    if (c.role != Role::State) report(c.loc, what + "a hidden compartment has the role state");
+    if (!c.scale.empty() && c.hidden != Hidden::Facts) report(c.loc, what + "only facts have a scale");
+    if (c.hidden == Hidden::Value) {
+      if (c.of != "parameters") report(c.loc, what + "a value belongs to 'parameters'");
+      if (c.type.shape.rank() != 0) report(c.loc, what + "a parameter value is a scalar");
+      return;
+    }
+    const Compartment* of = public_compartment(c.of);
+    if (!of) return report(c.loc, what + "'" + c.of + "' is not a compartment of the model");
+    const Type word{DType::I32, {}};
+    switch (c.hidden) {
+      case Hidden::Factor:
+        if (!hidden_of(Hidden::Form, c.of)) report(c.loc, what + "a factor needs the form of its compartment");
+        if (c.type.shape.num_elements() >= of->type.shape.num_elements())
+          report(c.loc, what + "a factor is smaller than its compartment");
+        break;
+      case Hidden::Form:
+        if (c.type != word) report(c.loc, what + "a form is i32[]");
+        if (!hidden_of(Hidden::Factor, c.of)) report(c.loc, what + "a form needs factors");
+        if (!program_.find_process(variant_name(Variant::Materialize, c.of)))
+          report(c.loc, what + "a factored compartment needs its process 'materialize of " + c.of + "'");
+        break;
+      case Hidden::Facts:
+        if (c.type != word) report(c.loc, what + "facts are i32[]");
+        if (of->type.dtype != DType::F32 || of->type.shape.rank() != 2)
+          report(c.loc, what + "facts are kept of an f32 matrix");
+        if (!hidden_of(Hidden::Clear, c.of)) report(c.loc, what + "facts need the matrix's clear counts");
+        if (!c.scale.empty()) {
+          const Compartment* scale = public_compartment(c.scale);
+          if (!scale || scale->type != Type{DType::F32, Shape{1, 1}})
+            report(c.loc, what + "the scale '" + c.scale + "' is not an f32[1,1] compartment");
+        }
+        break;
+      case Hidden::Clear:
+        if (of->type.shape.rank() != 2 || c.type != Type{DType::I32, Shape{1, of->type.shape[1]}})
+          report(c.loc, what + "clear counts are i32[1,N] for an [K,N] matrix");
+        if (!hidden_of(Hidden::Facts, c.of)) report(c.loc, what + "clear counts need the matrix's facts");
+        break;
+      case Hidden::None:
+      case Hidden::Value:
+        break;
+    }
+  }
+
+  // A process the compiler adds (ir/program.h): named after what it belongs to.
+  void check_variant(const Process& proc) {
+    const std::string what = "process '" + proc.name + "': ";
+    if (proc.name != variant_name(proc.variant, proc.of))
+      report(proc.loc, what + "its name must be '" + variant_name(proc.variant, proc.of) + "'");
+    switch (proc.variant) {
+      case Variant::Storage: {
+        const Process* of = program_.find_process(proc.of);
+        if (!of || of->variant != Variant::Public) report(proc.loc, what + "'" + proc.of + "' is not a process of the model");
+        if (proc.needs.empty()) report(proc.loc, what + "a storage variant needs factored compartments");
+        for (const std::string& n : proc.needs)
+          if (!hidden_of(Hidden::Form, n)) report(proc.loc, what + "'" + n + "' is not a factored compartment");
+        break;
+      }
+      case Variant::Materialize:
+        if (!hidden_of(Hidden::Form, proc.of)) report(proc.loc, what + "'" + proc.of + "' is not a factored compartment");
+        break;
+      case Variant::Derive:
+        if (proc.of != "parameters") report(proc.loc, what + "derive belongs to 'parameters'");
+        break;
+      case Variant::Public:
+        break;
+    }
+    if (proc.variant != Variant::Storage && !proc.needs.empty())
+      report(proc.loc, what + "only a storage variant needs compartments");
   }
 
   // An alias's name is new, its terms are a well-formed postfix value of

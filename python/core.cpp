@@ -248,23 +248,25 @@ py::array array_of_words(const std::string& dtype, const std::vector<py::ssize_t
   return out;
 }
 
-// The compartment as a NumPy array: a writable view of the state's memory
-// where there is one, else (a factored matrix, a wired name, a bool
-// compartment, whose elements are 4-byte words) a read-only copy.
+// The compartment as a NumPy array: a writable view of the state's memory,
+// else (a factored matrix, which a view would make every step write in
+// full; a wired name; a bool compartment, whose elements are 4-byte words) a
+// read-only copy.
 py::array get_item(const State& s, const std::string& name) {
   const nf_compartment_info& c = compartment_info(s, name);
   void* data = nullptr;
   int32_t dtype = 0;
   int64_t n = 0;
-  const nf_status status = nf_state_compartment(s.get(), name.c_str(), &data, &dtype, &n);
-  if (status == NF_OK && c.dtype != NF_BOOL) {
+  const bool view = c.kept != NF_KEPT_FACTORED && c.dtype != NF_BOOL;
+  const nf_status status = view ? nf_state_compartment(s.get(), name.c_str(), &data, &dtype, &n) : NF_OK;
+  if (view && status == NF_OK) {
     // The capsule holds the state (and so its module) while the view lives.
     auto* keep = new std::shared_ptr<nf_state>(s.state);
     py::capsule owner(keep, [](void* p) { delete static_cast<std::shared_ptr<nf_state>*>(p); });
     if (c.dtype == NF_F32) return py::array_t<float>(shape_of(c), static_cast<float*>(data), owner);
     return py::array_t<int32_t>(shape_of(c), static_cast<int32_t*>(data), owner);
   }
-  if (status != NF_OK && status != NF_ERROR_FACTORED && status != NF_ERROR_WIRED) check(status);
+  if (status != NF_OK && status != NF_ERROR_WIRED) check(status);
   std::vector<uint32_t> words(size_t(c.bytes / 4));
   check(nf_state_read(s.get(), name.c_str(), c.dtype, words.data(), int64_t(words.size())));
   return array_of_words(dtype_name(c.dtype), shape_of(c), words, false);

@@ -74,12 +74,8 @@ const uint8_t* current(nf_state* s, const nf_compartment_info& c) {
 }
 
 uint8_t* overwritten(nf_state* s, const nf_compartment_info& c) {
-  if (c.kept != NF_KEPT_PLAIN) {
-    int32_t word = 0;
-    std::memcpy(&word, s->block + c.form_offset, 4);
-    word = c.kept == NF_KEPT_CHECKED && word == 3 ? 3 : 0;  // a pinned matrix stays pinned
-    std::memcpy(s->block + c.form_offset, &word, 4);
-  }
+  const nf_module_info& m = *s->module->info;
+  if (c.kept != NF_KEPT_PLAIN) m.invalidate(s->block, int32_t(&c - m.compartments));
   return s->block + c.offset;
 }
 
@@ -127,7 +123,8 @@ nf_status check_info(const nf_module_info* info, std::string* error) {
       return malformed(what + "has an unknown dtype or kind");
     if (c.kept != NF_KEPT_PLAIN && (!inside(c.form_offset, 4) || c.form_offset % 4))
       return malformed(what + "has its word outside the state block, or misaligned");
-    if (c.kept == NF_KEPT_FACTORED && !info->materialize) return malformed(what + "is factored but the module has no materialize");
+    if (c.kept != NF_KEPT_PLAIN && (!info->materialize || !info->invalidate || !info->share))
+      return malformed(what + "is kept in another form but the module lacks materialize, invalidate or share");
   }
   for (int32_t i = 0; i < info->n_params; ++i)
     if (!info->params[i].name || !inside(info->params[i].offset, 8) || info->params[i].offset % 8)
@@ -214,9 +211,8 @@ void initialize(nf_state* s, uint64_t seed) {
   m.derive(s->block);
   int32_t init = find_process(m, "initialize");
   if (init >= 0) m.processes[init].step(s->block, 0.0f, m.default_dt);
-  // Pointers handed out before stay valid: their matrices stay pinned.
-  const int32_t pinned = 3;
-  for (const nf_compartment_info* c : s->pinned) std::memcpy(s->block + c->form_offset, &pinned, 4);
+  // Pointers handed out before stay valid: their compartments stay shared.
+  for (const nf_compartment_info* c : s->shared) m.share(s->block, int32_t(c - m.compartments));
 }
 
 nf_status invalid(nf_state* s, const char* what) {
@@ -362,7 +358,7 @@ nf_status nf_state_create(nf_module* m, uint64_t seed, nf_state** out) {
   s->module = m;
   // Room for every pin now, so nf_state_compartment never allocates.
   try {
-    s->pinned.reserve(size_t(info.n_compartments));
+    s->shared.reserve(size_t(info.n_compartments));
   } catch (const std::bad_alloc&) {
     std::free(s->block);
     delete s;
@@ -418,16 +414,11 @@ nf_status nf_state_compartment(nf_state* s, const char* name, void** data, int32
   if (nf_status st = view_of(s, name, view); st != NF_OK) return st;
   if (view.alias()) return refuse_alias_write(s, view, "nf_state_compartment");
   const nf_compartment_info* c = view.compartment;
-  if (c->kept == NF_KEPT_CHECKED && data) {  // the host may write through the pointer: products read every row
-    const int32_t pinned = 3;
-    std::memcpy(s->block + c->form_offset, &pinned, 4);
-    if (std::find(s->pinned.begin(), s->pinned.end(), c) == s->pinned.end()) s->pinned.push_back(c);
+  if (c->kept != NF_KEPT_PLAIN && data) {  // the host may read and write through the pointer from now on
+    const nf_module_info& m = *s->module->info;
+    m.share(s->block, int32_t(c - m.compartments));
+    if (std::find(s->shared.begin(), s->shared.end(), c) == s->shared.end()) s->shared.push_back(c);
   }
-  if (c->kept == NF_KEPT_FACTORED)
-    return fail(s, NF_ERROR_FACTORED,
-                std::string("compartment '") + name +
-                    "' is kept by the compiled code as the factors of a low-rank value, so it has no storage to "
-                    "point at; copy it with nf_state_read or nf_state_write");
   if (data) *data = s->block + c->offset;
   if (dtype) *dtype = c->dtype;
   if (n) *n = count(*c);

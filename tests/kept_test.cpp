@@ -101,13 +101,8 @@ TEST_CASE("a factored compartment reads, writes, records and checkpoints as its 
   REQUIRE(dw.form_offset >= 0);  // kept as factors
   CHECK(twin.module.compartment("W.weights").form_offset == -1);
   CHECK(twin.module.compartment("W.eligibility").form_offset == -1);
-  // No storage to point at: an error, not a stale view.
-  void* data = nullptr;
-  CHECK(nf_state_compartment(twin.compiled.get(), "W.dWeights", &data, nullptr, nullptr) == NF_ERROR_FACTORED);
-  CHECK_THAT(nf_state_last_error(twin.compiled.get()), Contains("nf_state_read"));
-  CHECK(data == nullptr);
-
-  // The word saying where dWeights' value is: 0 storage, 1 factors.
+  // The word saying where dWeights' value is: 0 storage, 1 factors, 2
+  // shared with the host (compiler/kept.h).
   auto form = [&](nf::State& s) { return kept_word(s, twin.module, dw, "W.weights"); };
   CHECK(form(twin.compiled) == 0);  // reset wrote dWeights' storage
   twin.step(1);
@@ -119,6 +114,38 @@ TEST_CASE("a factored compartment reads, writes, records and checkpoints as its 
   for (uint32_t w : twin.compiled.read_words("W.dWeights")) nonzero = nonzero || (w & 0x7fffffffu);
   CHECK(nonzero);  // spikes made STDP events
 
+  SECTION("a pointer to a factored matrix holds its value after every step; writes through it are seen") {
+    void* data = nullptr;
+    REQUIRE(nf_state_compartment(twin.compiled.get(), "W.dWeights", &data, nullptr, nullptr) == NF_OK);
+    CHECK(form(twin.compiled) == 2);
+    auto view = [&] {
+      const uint32_t* w = static_cast<const uint32_t*>(data);
+      return std::vector<uint32_t>(w, w + dw.bytes / 4);
+    };
+    CHECK(view() == twin.interp.get("W.dWeights").words);
+    twin.step(5);
+    CHECK(form(twin.compiled) == 2);
+    CHECK(view() == twin.interp.get("W.dWeights").words);
+    CHECK(twin.same());
+    // A write through the pointer is what the next step reads.
+    nf::ir::Tensor x(twin.interp.get("W.dWeights").type);
+    for (size_t i = 0; i < x.words.size(); ++i) x.words[i] = std::bit_cast<uint32_t>(float(i % 5) * 0.25f - 0.5f);
+    std::memcpy(data, x.words.data(), size_t(dw.bytes));
+    twin.interp.set("W.dWeights", x);
+    twin.step(1);
+    CHECK(view() == twin.interp.get("W.dWeights").words);
+    twin.step(20);
+    CHECK(view() == twin.interp.get("W.dWeights").words);
+    CHECK(twin.same());
+    // Scans keep it current too, and a new state keeps it shared.
+    std::vector<uint32_t> rec(size_t(dw.bytes / 4) * 3);
+    twin.compiled.scan({"step"}, twin.t, 1.0f, 3, {}, {{"W.dWeights", rec.data()}});
+    for (int k = 0; k < 3; ++k, twin.t = twin.t + 1.0f) nf::ir::run_process(twin.program, "step", twin.interp, twin.t, 1.0f);
+    CHECK(view() == twin.interp.get("W.dWeights").words);
+    CHECK(std::vector<uint32_t>(rec.end() - dw.bytes / 4, rec.end()) == view());
+    twin.compiled.reinitialize(2);
+    CHECK(form(twin.compiled) == 2);
+  }
   SECTION("a host write replaces the factors until the next write") {
     std::vector<uint32_t> mine(size_t(dw.bytes / 4));
     for (size_t i = 0; i < mine.size(); ++i) mine[i] = std::bit_cast<uint32_t>(float(i % 7) * 0.125f - 0.25f);

@@ -154,7 +154,7 @@ TEST_CASE("failures of module calls are codes and messages", "[runtime]") {
       c[0].kept = NF_KEPT_FACTORED;
       c[0].form_offset = 0;
       b.materialize = nullptr;
-    }, "is factored but the module has no materialize");
+    }, "is kept in another form but the module lacks materialize");
     refused([](nf_module_info& b, auto& c) {
       c[0].kept = NF_KEPT_CHECKED;
       c[0].form_offset = b.state_size;

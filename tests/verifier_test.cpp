@@ -147,7 +147,7 @@ TEST_CASE("verifier: declarations", "[verifier]") {
 
 TEST_CASE("verifier: an operand from another process", "[verifier]") {
   Program prog = parse_program("compartment c.x : f32[] state = 0\nprocess a { %0 = read c.x : f32[] }\n");
-  Process b{"b", {Node::make(Op::Neg, {DType::F32, {}}, {prog.processes[0].body[0]})}, {}};
+  Process b{"b", {Node::make(Op::Neg, {DType::F32, {}}, {prog.processes[0].body[0]})}, {}, Variant::Public, "", {}};
   prog.processes.push_back(b);
   std::vector<nf::Diagnostic> d = verify(prog);
   REQUIRE(d.size() == 1);
@@ -158,7 +158,7 @@ TEST_CASE("verifier: a const whose literal has another dtype", "[verifier]") {
   Program prog;
   Attrs a;
   a.literal = Literal::i32(3);
-  prog.processes.push_back({"p", {Node::make(Op::Const, {DType::F32, {}}, {}, a)}, {}});
+  prog.processes.push_back({"p", {Node::make(Op::Const, {DType::F32, {}}, {}, a)}, {}, Variant::Public, "", {}});
   std::vector<nf::Diagnostic> d = verify(prog);
   REQUIRE(d.size() == 1);
   CHECK(d[0].message == "process 'p', %0 = const: literal 3 is i32 but the result type is f32[]");

@@ -6,7 +6,7 @@
 # (Only matrices of at least 65536 elements skip rows; smaller ones stay in
 # cache, and the golden tests lower that bound to 0.)
 # RUN: neurofuse ir %s --stage kernels --process advance | FileCheck %s --check-prefix=PLAN
-# RUN: neurofuse ir %s --stage factored | FileCheck %s --check-prefix=IR
+# RUN: neurofuse ir %s --stage events | FileCheck %s --check-prefix=IR
 # RUN: neurofuse compile %s -o %t.h --emit header && FileCheck %s --check-prefix=HEADER < %t.h
 # PLAN: process advance:
 # PLAN: matmul over [1,200], skipping the rows of +0 inputs of S.weights
@@ -20,19 +20,21 @@
 # HEADER-NEXT: #define NF_EVENTS_S_WEIGHTS_OFFSET {{[0-9]+}}
 # HEADER-NEXT: #define NF_EVENTS_S_WEIGHTS_COUNT 80000
 # HEADER-NEXT: #define NF_EVENTS_S_WEIGHTS_KEPT NF_KEPT_CHECKED
-# HEADER-NEXT: #define NF_EVENTS_S_WEIGHTS_FORM_OFFSET [[FACTS:[0-9]+]]
-# The mask (ngclearn's default [1, 1]) scales the products, so its writes reset the same facts:
+# HEADER-NEXT: #define NF_EVENTS_S_WEIGHTS_INDEX {{[0-9]+}}
+# The mask (ngclearn's default [1, 1]) scales the products, so its writes reset the same facts
+# (hosts tell the module through nf_module.invalidate, never by writing words):
 # HEADER: /* S.mask : f32[1,1] */
 # HEADER: #define NF_EVENTS_S_MASK_KEPT NF_KEPT_CHECKED
-# HEADER-NEXT: #define NF_EVENTS_S_MASK_FORM_OFFSET [[FACTS]]
-# HEADER-NOT: S.weights#facts
-# IR: compartment S.weights#facts : i32[] state = 0
-# IR-NEXT: compartment S.weights#clear : i32[1,200] state = 0
-# IR-NOT: P.weights#facts
+# HEADER-NEXT: #define NF_EVENTS_S_MASK_INDEX {{[0-9]+}}
+# HEADER-NOT: FORM_OFFSET
+# HEADER-NOT: S.weights@facts
+# IR: hidden facts of S.weights scaled by S.mask : i32[] = 0
+# IR-NEXT: hidden clear of S.weights : i32[1,200] = 0
+# IR-NOT: P.weights@facts
 # IR: process initialize {
 # IR: write S.weights,
-# IR: read S.weights#facts
-# IR: write S.weights#facts,
+# IR: read S.weights@facts
+# IR: write S.weights@facts,
 model events {
   seed = 4
   z0 = BernoulliCell(n_units=400)

@@ -16,7 +16,7 @@
 # EVOLVE-NEXT: kernel 0: elementwise over []
 # EVOLVE-NEXT: ops: {{.*}}=exp
 # EVOLVE-NEXT: reads:
-# EVOLVE-NEXT: writes: {{.*}} %{{[0-9]+}}->W.dWeights#form
+# EVOLVE-NEXT: writes: {{.*}} %{{[0-9]+}}->W.dWeights@form
 # EVOLVE: kernel 1: elementwise over [300,1]
 # EVOLVE: kernel 2: elementwise over [1,200]
 # EVOLVE: kernel 3: elementwise over [300,200]
@@ -25,50 +25,50 @@
 # the pass stores (and the spikes' outer products, which it reads); compiled
 # code decides mu > 0 once per call, and in the version for mu = 0 neither
 # computes nor stores it (codegen.cpp, KernelEmitter::unchanged).
-# EVOLVE-NEXT: reads: W.dWeights W.dWeights#factor0 W.dWeights#factor1 W.dWeights#factor2 W.dWeights#factor3 W.dWeights#factor4 W.eligibility W.modulator W.outmask W.postSpike W.postTrace W.weights parameters#value{{.*}}
+# EVOLVE-NEXT: reads: W.dWeights W.dWeights@factor0 W.dWeights@factor1 W.dWeights@factor2 W.dWeights@factor3 W.dWeights@factor4 W.eligibility W.modulator W.outmask W.postSpike W.postTrace W.weights parameters@value{{.*}}
 # EVOLVE-NEXT: writes: %{{[0-9]+}}->W.eligibility %{{[0-9]+}}->W.weights %{{[0-9]+}}->W.dWeights
-# EVOLVE-NEXT: copy scratch+{{[0-9]+}} -> W.dWeights#factor0
-# EVOLVE-NEXT: copy scratch+{{[0-9]+}} -> W.dWeights#factor1
-# EVOLVE-NEXT: copy scratch+{{[0-9]+}} -> W.dWeights#factor2
-# EVOLVE-NEXT: copy scratch+{{[0-9]+}} -> W.dWeights#factor3
-# EVOLVE-NEXT: copy scratch+{{[0-9]+}} -> W.dWeights#factor4
-# EVOLVE-NEXT: process evolve#storage: 4 kernels
+# EVOLVE-NEXT: copy scratch+{{[0-9]+}} -> W.dWeights@factor0
+# EVOLVE-NEXT: copy scratch+{{[0-9]+}} -> W.dWeights@factor1
+# EVOLVE-NEXT: copy scratch+{{[0-9]+}} -> W.dWeights@factor2
+# EVOLVE-NEXT: copy scratch+{{[0-9]+}} -> W.dWeights@factor3
+# EVOLVE-NEXT: copy scratch+{{[0-9]+}} -> W.dWeights@factor4
+# EVOLVE-NEXT: process evolve@storage: 4 kernels
 # EVOLVE: kernel 3: elementwise over [300,200]
 # EVOLVE-NEXT: ops:
-# EVOLVE-NEXT: reads: W.dWeights W.eligibility W.modulator W.outmask W.postSpike W.postTrace W.weights parameters#value{{.*}}
+# EVOLVE-NEXT: reads: W.dWeights W.eligibility W.modulator W.outmask W.postSpike W.postTrace W.weights parameters@value{{.*}}
 # EVOLVE-NEXT: writes: %{{[0-9]+}}->W.eligibility %{{[0-9]+}}->W.weights %{{[0-9]+}}->W.dWeights
 # EVOLVE-NOT: kernel
 # EVOLVE-NOT: copy
-# MATERIALIZE: process W.dWeights#materialize: 1 kernel
+# MATERIALIZE: process W.dWeights@materialize: 1 kernel
 # MATERIALIZE-NEXT: kernel 0: elementwise over [300,200]
 # MATERIALIZE-NEXT: ops: {{.*}}=matmul {{.*}}=matmul {{.*}}=neg {{.*}}=select {{.*}}=add
-# MATERIALIZE-NEXT: reads: W.dWeights#factor0 W.dWeights#factor1 W.dWeights#factor2 W.dWeights#factor3 W.dWeights#factor4
+# MATERIALIZE-NEXT: reads: W.dWeights@factor0 W.dWeights@factor1 W.dWeights@factor2 W.dWeights@factor3 W.dWeights@factor4
 # MATERIALIZE-NEXT: writes: %{{[0-9]+}}->W.dWeights
 # One factor is the scalar A_minus > 0 (an 'if' on a run-time parameter):
-# FACTORED: compartment W.dWeights#factor0 : f32[300,1] state = 0
-# FACTORED-NEXT: compartment W.dWeights#factor1 : f32[1,200] state = 0
-# FACTORED-NEXT: compartment W.dWeights#factor2 : bool[] state = false
-# FACTORED-NEXT: compartment W.dWeights#factor3 : f32[300,1] state = 0
-# FACTORED-NEXT: compartment W.dWeights#factor4 : f32[1,200] state = 0
-# FACTORED-NEXT: compartment W.dWeights#form : i32[] state = 0
+# FACTORED: hidden factor 0 of W.dWeights : f32[300,1] = 0
+# FACTORED-NEXT: hidden factor 1 of W.dWeights : f32[1,200] = 0
+# FACTORED-NEXT: hidden factor 2 of W.dWeights : bool[] = false
+# FACTORED-NEXT: hidden factor 3 of W.dWeights : f32[300,1] = 0
+# FACTORED-NEXT: hidden factor 4 of W.dWeights : f32[1,200] = 0
+# FACTORED-NEXT: hidden form of W.dWeights : i32[] = 0
 # The factors are written every step; the storage only gets the update when
 # mu > 0 picks it (select: mu > 0 ? the full update : the storage as it was),
 # and the form word says which holds the value:
 # FACTORED: process evolve {
 # FACTORED-NOT: read W.dWeights :
-# FACTORED: read W.dWeights#factor0
-# FACTORED: write W.dWeights#factor4,
+# FACTORED: read W.dWeights@factor0
+# FACTORED: write W.dWeights@factor4,
 # FACTORED-NEXT: [[OLD:%[0-9]+]] = read W.dWeights : f32[300,200]
 # FACTORED-NEXT: [[KEPT:%[0-9]+]] = select %{{[0-9]+}}, %{{[0-9]+}}, [[OLD]] : f32[300,200]
 # FACTORED-NEXT: write W.dWeights, [[KEPT]]
-# FACTORED: write W.dWeights#form
-# FACTORED: process evolve#storage {
+# FACTORED: write W.dWeights@form
+# FACTORED: process storage of evolve needs [W.dWeights] {
 # FACTORED: read W.dWeights :
 # ADVANCE: process advance: 3 kernels
 # ADVANCE: kernel {{[0-9]+}}: matmul over [1,200]
 # ADVANCE: kernel {{[0-9]+}}: elementwise over [1,200]
 # ADVANCE-NEXT: ops:
-# ADVANCE-NEXT: reads: W.biases W.gate parameters#value{{[0-9]+}} parameters#value{{[0-9]+}} z1.rfr z1.thr_theta z1.tols z1.v z1.v_thr
+# ADVANCE-NEXT: reads: W.biases W.gate parameters@value{{[0-9]+}} parameters@value{{[0-9]+}} z1.rfr z1.thr_theta z1.tols z1.v z1.v_thr
 # ADVANCE-NEXT: writes: {{.*}}->W.outputs {{.*}}->z1.s {{.*}}->z1.v
 # ADVANCE-NOT: kernel
 # With the transform and the update in one process, the transform's product
@@ -77,15 +77,15 @@
 # STEP: process step: 4 kernels
 # STEP: kernel 2: row-sweep over [300,200]
 # STEP-NEXT: ops: {{.*}}=matmul {{.*}}=matmul {{.*}}=matmul
-# STEP-NEXT: reads: W.dWeights W.dWeights#factor0 W.dWeights#factor1 W.dWeights#factor2 W.dWeights#factor3 W.dWeights#factor4 W.eligibility W.inputs W.mask W.modulator W.outmask W.postSpike W.postTrace W.weights parameters#value{{.*}}
+# STEP-NEXT: reads: W.dWeights W.dWeights@factor0 W.dWeights@factor1 W.dWeights@factor2 W.dWeights@factor3 W.dWeights@factor4 W.eligibility W.inputs W.mask W.modulator W.outmask W.postSpike W.postTrace W.weights parameters@value{{.*}}
 # STEP-NEXT: writes: {{.*}}->W.eligibility {{.*}}->W.weights {{.*}}->scratch+{{[0-9]+}} {{.*}}->W.dWeights
 # STEP-NEXT: kernel 3: elementwise over [1,200]
 # STEP-NEXT: ops:
-# STEP-NEXT: reads: W.biases W.gate W.postSpike W.postTrace parameters#value{{[0-9]+}} parameters#value{{[0-9]+}} z1.rfr z1.thr_theta z1.tols z1.v z1.v_thr
-# STEP: process step#storage: 4 kernels
+# STEP-NEXT: reads: W.biases W.gate W.postSpike W.postTrace parameters@value{{[0-9]+}} parameters@value{{[0-9]+}} z1.rfr z1.thr_theta z1.tols z1.v z1.v_thr
+# STEP: process step@storage: 4 kernels
 # STEP: kernel 2: row-sweep over [300,200]
 # STEP-NEXT: ops:
-# STEP-NEXT: reads: W.dWeights W.eligibility W.inputs W.mask W.modulator W.outmask W.postSpike W.postTrace W.weights parameters#value{{.*}}
+# STEP-NEXT: reads: W.dWeights W.eligibility W.inputs W.mask W.modulator W.outmask W.postSpike W.postTrace W.weights parameters@value{{.*}}
 # STEP-NEXT: writes:
 # STEP-NEXT: kernel 3: elementwise over [1,200]
 # STEP-NOT: kernel

@@ -14,7 +14,7 @@
  * at its `offset`; the seed of the random draws is a
  * uint64 at `seed_offset`; an nf_parallel hook (below) lives at
  * `hooks_offset`, all zero unless the host installs one. These regions lie
- * inside the block and never overlap (but for the int32 of kept compartments,
+ * inside the block and never overlap (but for the word of kept compartments,
  * below, which a matrix and its scale may share); `alignment` is a power of
  * two up to 4096. To create a state:
  * zero the block, fill each compartment with its `init_bits` (a 32-bit element
@@ -27,18 +27,25 @@
  * state block: after writing any parameter, call derive(state) before the
  * next step.
  *
- * Kept compartments. A compartment with kept != NF_KEPT_PLAIN has an int32
- * at form_offset that the step functions keep about it; after writing its
- * storage, set that int32 to 0 (for NF_KEPT_CHECKED: unless it is 3).
- * NF_KEPT_FACTORED: the step functions may keep the value as the small
- * factors of a low-rank value instead of in the storage: while the int32 is
- * nonzero the storage is stale. Before reading the storage, call
- * materialize(state, i) (i: the compartment's index), which computes it and
- * leaves the int32 as it is.
- * NF_KEPT_CHECKED: a matrix whose vector-matrix products skip the rows of +0
- * inputs; the int32 caches facts about the storage (0: not yet checked).
- * The storage is always current. A host that keeps a pointer to it and may
- * write through it sets the int32 to 3: products then read every row.
+ * Kept compartments. Compiled code may keep a compartment in another form
+ * (kept != NF_KEPT_PLAIN), with a word of its own at form_offset that only
+ * the module reads and writes (a host never does; the offset is given so a
+ * runtime can check the regions of the block). The host keeps such a
+ * compartment's storage right through three entry points, which do nothing
+ * for a plain compartment:
+ *  - materialize(state, i) before reading the storage of compartment i: it
+ *    makes the storage current (NF_KEPT_FACTORED: the step functions may keep
+ *    the value as the small factors of a low-rank value, leaving the storage
+ *    stale);
+ *  - invalidate(state, i) after writing the storage;
+ *  - share(state, i) when the host keeps a pointer to the storage and may
+ *    read or write through it between calls: from then on the storage is
+ *    current after every step and every step reads it (NF_KEPT_FACTORED: a
+ *    step writes the full matrix; NF_KEPT_CHECKED: products read every row),
+ *    until a new state.
+ * NF_KEPT_CHECKED is a matrix whose vector-matrix products skip the rows of
+ * +0 inputs (or the f32[1,1] scale they multiply it by); its word caches
+ * facts about the storage, which is always current.
  *
  * Stepping. process[i].step(state, t, dt) runs one step of process i; t and
  * dt are binary64, and so is all arithmetic of parameters, t and dt alone
@@ -57,7 +64,7 @@ extern "C" {
 
 /* Version of the layout of the structures below. A runtime must refuse a
  * module whose abi_version differs from the one it was built with. */
-#define NF_MODULE_ABI_VERSION 6
+#define NF_MODULE_ABI_VERSION 7
 
 enum { NF_F32 = 0, NF_I32 = 1, NF_BOOL = 2 };
 enum { NF_INPUT = 0, NF_STATE = 1, NF_OUTPUT = 2 };
@@ -85,7 +92,7 @@ typedef struct {
   const int64_t* shape;  /* rank extents */
   int64_t offset;        /* bytes from the start of the state block */
   int64_t bytes;         /* 4 * number of elements */
-  int64_t form_offset;   /* -1, or where an int32 says how the value is kept (below) */
+  int64_t form_offset;   /* -1, or where the module's word about a kept compartment lives (below) */
   int32_t dtype;         /* NF_F32, NF_I32 or NF_BOOL */
   int32_t role;          /* NF_INPUT, NF_STATE or NF_OUTPUT */
   int32_t rank;
@@ -106,8 +113,8 @@ typedef struct {
 
 /* A stream of per-step rows from a caller buffer into the state: before step
  * k, scan copies `bytes` from data + k * bytes to state + offset. A stream of
- * a kept compartment (below) is its whole storage: after driving one, scan
- * sets its int32 to 0 (a checked matrix's stays 3). */
+ * a kept compartment (above) is its whole storage, which scan invalidates
+ * after driving it. */
 typedef struct {
   int64_t offset;
   int64_t bytes;
@@ -168,10 +175,12 @@ typedef struct {
   const nf_param_info* params;
   const nf_process_info* processes;
   nf_scan_fn scan;
-  void (*materialize)(uint8_t* state, int32_t compartment);
+  void (*materialize)(uint8_t* state, int32_t compartment); /* makes a kept compartment's storage current (above) */
   void (*derive)(uint8_t* state); /* computes the parameter values (above) */
   int32_t n_aliases;
   const nf_alias_info* aliases;
+  void (*invalidate)(uint8_t* state, int32_t compartment); /* the host wrote a kept compartment (above) */
+  void (*share)(uint8_t* state, int32_t compartment);      /* the host keeps a pointer to it (above) */
 } nf_module_info;
 
 #ifdef __cplusplus

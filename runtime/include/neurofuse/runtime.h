@@ -60,7 +60,7 @@ typedef enum nf_status {
   NF_ERROR_DTYPE = 7,            /* an element type does not match */
   NF_ERROR_BAD_FILE = 8,         /* a checkpoint or .npy file is malformed or does not fit */
   NF_ERROR_OUT_OF_MEMORY = 9,
-  NF_ERROR_FACTORED = 10,        /* the compiled code keeps the compartment as factors: copy it in or out */
+  NF_ERROR_FACTORED = 10,        /* no longer returned (kept so codes stay stable): every compartment has storage */
   NF_ERROR_UNSUPPORTED_CPU = 11, /* the module uses CPU features this machine lacks: compile it for this CPU */
   NF_ERROR_WIRED = 12            /* the name is a wired compartment, whose sources hold its value: read it, write them */
 } nf_status;
@@ -149,13 +149,14 @@ NF_API nf_module* nf_state_module(const nf_state* state);
 /* The compartment's storage inside the state: `count` elements of 4 bytes,
  * valid until the state is destroyed. Any of the outputs may be NULL.
  * Errors: INVALID_ARGUMENT (NULL state or name), UNKNOWN_NAME, WIRED (an
- * alias: read it with nf_state_read), FACTORED: the
- * module keeps this compartment as the factors of a low-rank value (its
- * nf_compartment_info's kept is NF_KEPT_FACTORED, neurofuse/module.h), so no
- * storage stays current; nf_state_read and nf_state_write copy its value.
- * For a matrix whose products skip the rows of +0 inputs (NF_KEPT_CHECKED),
- * the pointer makes this state's products read every row from then on, as
- * they cannot see writes through it; copying keeps the skipping. */
+ * alias: read it with nf_state_read).
+ * Every compartment has storage to point at, and it always holds the value
+ * the interpreter would. For a compartment the module keeps in another form
+ * (nf_compartment_info's kept, neurofuse/module.h) asking for the pointer
+ * costs speed from then on, for this state: a factored matrix is written in
+ * full by every step that changes it, instead of as its factors; the
+ * products of a checked matrix read every row. nf_state_read and
+ * nf_state_write copy values without that cost. */
 NF_API nf_status nf_state_compartment(nf_state* state, const char* name, void** data, int32_t* dtype,
                                       int64_t* count);
 

@@ -98,8 +98,8 @@ class State {
   }
 
   // Views of a compartment's elements inside the state; the dtype must match.
-  // A compartment the module keeps factored has none (NF_ERROR_FACTORED):
-  // copy it with read_words / write_words.
+  // A view of a compartment the module keeps in another form slows this
+  // state's steps (nf_state_compartment); read_words / write_words do not.
   std::span<float> f32(const std::string& name) { return view<float>(name, NF_F32); }
   std::span<int32_t> i32(const std::string& name) { return view<int32_t>(name, NF_I32); }
   std::span<uint32_t> boolean(const std::string& name) { return view<uint32_t>(name, NF_BOOL); }
