@@ -4,13 +4,16 @@
 
 #include <functional>
 
+#include <llvm/IR/DataLayout.h>
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/Module.h>
 #include <llvm/IR/Verifier.h>
+#include <llvm/Target/TargetMachine.h>
 
 #include "compiler/codegen.h"
 #include "compiler/codegen_internal.h"
 #include "compiler/kept.h"
+#include "compiler/target.h"
 #include "ir/diagnostic.h"
 #include "neurofuse/module.h"
 
@@ -347,6 +350,25 @@ AbiTypes abi_types(llvm::LLVMContext& c) {
   t.module_info = llvm::StructType::get(c, {i32, i32, ptr, ptr, ptr, i64, i64, i64, i64, i64, f64, i32, i32, i32, ptr, ptr,
                                             ptr, ptr, ptr, ptr, i32, ptr, ptr, ptr});
   return t;
+}
+
+std::vector<AbiLayout> abi_layouts() {
+  Target target = make_target({});
+  const llvm::DataLayout layout = target.machine->createDataLayout();
+  llvm::LLVMContext context;
+  const AbiTypes t = abi_types(context);
+  std::vector<AbiLayout> out;
+  const std::pair<const char*, llvm::StructType*> all[] = {
+      {"nf_compartment_info", t.compartment}, {"nf_param_info", t.param}, {"nf_process_info", t.process},
+      {"nf_stream", t.stream}, {"nf_observer", t.observer}, {"nf_alias_info", t.alias},
+      {"nf_parallel", t.parallel}, {"nf_module_info", t.module_info}};
+  for (const auto& [name, type] : all) {
+    const llvm::StructLayout* l = layout.getStructLayout(type);
+    AbiLayout a{name, l->getSizeInBytes(), {}};
+    for (unsigned i = 0; i < type->getNumElements(); ++i) a.offsets.push_back(l->getElementOffset(i));
+    out.push_back(std::move(a));
+  }
+  return out;
 }
 
 int32_t dtype_code(ir::DType d) {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "compiler/plan.h"
 
@@ -33,6 +34,15 @@ struct AbiTypes {
   llvm::StructType* module_info;  // nf_module_info
 };
 AbiTypes abi_types(llvm::LLVMContext& context);
+
+// The layout those types have on the host target, struct by struct in
+// AbiTypes' order: its C name, size and the byte offset of every field.
+struct AbiLayout {
+  std::string name;
+  uint64_t size = 0;
+  std::vector<uint64_t> offsets;
+};
+std::vector<AbiLayout> abi_layouts();
 
 // The NF_F32/NF_I32/NF_BOOL code of a dtype (neurofuse/module.h), and back.
 int32_t dtype_code(ir::DType d);
