@@ -126,7 +126,7 @@ class Model:
         return self._core.stage("kernels", process or "")
 
     def factored(self, process=None):
-        """The program after the compiler's rewrites (`neurofuse ir --stage factored`)."""
+        """The program after the compiler's factored stage (`neurofuse ir --stage factored`)."""
         return self._core.stage("factored", process or "")
 
     def save(self, path):
