@@ -66,16 +66,11 @@ std::vector<Buffer> kernel_buffers(const ProcessPlan& pp, const Kernel& k) {
   for (const std::string& r : k.reads)
     if (!is_parameter_value(r)) add(Buffer{false, r, 0});  // those are loaded like parameters
   for (const KernelOutput& o : k.outputs) add(o.dest);
-  auto resolve = [&](const ir::Node* n) {
-    auto it = pp.forward.find(n);
-    return it == pp.forward.end() ? n : it->second;
-  };
   std::vector<const ir::Node*> computed = k.fused;
   for (const KernelOutput& o : k.outputs) computed.push_back(o.node);
   for (const ir::Node* n : computed)
     for (const ir::NodeRef& op : n->operands) {
-      const ir::Node* o = resolve(op.get());
-      auto m = pp.materialized.find(o);
+      auto m = pp.materialized.find(op.get());
       if (m != pp.materialized.end()) add(m->second);
     }
   std::vector<Buffer> list;
@@ -160,10 +155,7 @@ KernelEmitter::KernelEmitter(llvm::Module& module, llvm::IRBuilder<>& b, const P
   for (; arg != fn->arg_end(); ++arg) buffers_[std::string(arg->getName())] = &*arg;
 }
 
-const ir::Node* KernelEmitter::resolve(const ir::Node* n) const {
-  auto it = process_.forward.find(n);
-  return it == process_.forward.end() ? n : it->second;
-}
+const ir::Node* KernelEmitter::resolve(const ir::Node* n) const { return n; }
 
 llvm::Type* KernelEmitter::register_type(ir::DType d) {
   switch (d) {

@@ -5,6 +5,7 @@
 #include "compiler/derive.h"
 #include "compiler/events.h"
 #include "compiler/factor.h"
+#include "compiler/forward.h"
 #include "ir/printer.h"
 #include "ir/verifier.h"
 
@@ -26,6 +27,8 @@ const ProgramStage kProgramStages[] = {
      [](const ir::Program& p, const BuildOptions& o) { return add_event_checks(p, o.event_min_elements); }},
     {"derived", "values of run-time parameters computed once per change, by the derive process",
      [](const ir::Program& p, const BuildOptions&) { return hoist_parameter_values(p); }},
+    {"forwarded", "reads after a write of their compartment replaced by the written value",
+     [](const ir::Program& p, const BuildOptions&) { return forward_writes(p); }},
 };
 
 void verify_stage(const std::string& stage, const ir::Program& program) {

@@ -8,9 +8,12 @@
 //             +0 inputs, with their facts and clear counts (events.h)
 //   derived   the values of run-time parameters computed once per change by
 //             the derive process, not every step (derive.h)
+//   forwarded a read after a write of its compartment in the same process
+//             replaced by the written value, so every read is a start value
+//             (forward.h)
 //   kernels   the kernel plan: which operations fuse into which loops (plan.h)
 //
-// Every stage up to `derived` is an ir::Program that the verifier accepts,
+// Every stage up to `forwarded` is an ir::Program that the verifier accepts,
 // the printer prints and the parser reads back; lower() verifies each, and a
 // stage run on its own output changes nothing, so lowering a printed stage
 // gives what lowering the original gives.

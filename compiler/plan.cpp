@@ -58,7 +58,7 @@ class ProcessPlanner {
 
   ProcessPlan run() {
     plan_.name = process_.name;
-    forward_writes();
+    find_final_writes();
     find_live();
     std::set<const ir::Node*> materialize = initial_materialization();
     // Values fused into several kernels would be computed once per kernel:
@@ -78,25 +78,23 @@ class ProcessPlanner {
   }
 
  private:
-  const ir::Node* resolve(const ir::Node* n) const {
-    auto it = plan_.forward.find(n);
-    return it == plan_.forward.end() ? n : it->second;
-  }
   std::vector<const ir::Node*> operands(const ir::Node* n) const {
     std::vector<const ir::Node*> out;
-    for (const ir::NodeRef& o : n->operands) out.push_back(resolve(o.get()));
+    for (const ir::NodeRef& o : n->operands) out.push_back(o.get());
     return out;
   }
 
-  void forward_writes() {
-    std::map<std::string, const ir::Node*> written;
+  // The last write of each compartment, in the order of those writes. (The
+  // forwarded stage, forward.h, has made every read a start value.)
+  void find_final_writes() {
     for (const ir::NodeRef& n : process_.body) {
-      if (n->op == ir::Op::Read) {
-        auto it = written.find(n->attrs.name);
-        if (it != written.end()) plan_.forward[n.get()] = it->second;
-      } else if (n->op == ir::Op::Write) {
-        const ir::Node* v = resolve(n->operands[0].get());
-        written[n->attrs.name] = v;
+      if (n->op == ir::Op::Read)
+        for (const auto& w : final_writes_)
+          if (w.first == n->attrs.name)
+            throw Error("internal error: process '" + process_.name + "' reads " + w.first +
+                        " after writing it; plans are made of the forwarded stage");
+      if (n->op == ir::Op::Write) {
+        const ir::Node* v = n->operands[0].get();
         final_writes_.erase(std::remove_if(final_writes_.begin(), final_writes_.end(),
                                            [&](const auto& w) { return w.first == n->attrs.name; }),
                             final_writes_.end());
@@ -457,7 +455,6 @@ Plan plan_program(const ir::Program& program, const std::vector<EventMatrix>& ev
       if (k.kind != KernelKind::MatMul || !is_vector_matrix(*k.outputs[0].node)) continue;
       const ir::Node* mm = k.outputs[0].node;
       const ir::Node* matrix = mm->operands[1].get();
-      if (auto f = pp.forward.find(matrix); f != pp.forward.end()) matrix = f->second;
       auto operand = event_matrix_of(*matrix);
       if (!operand) continue;
       for (const EventMatrix& e : plan.events)

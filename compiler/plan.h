@@ -1,17 +1,16 @@
 // The kernel plan: how each process is cut into loops.
 //
-// Planning works on one process at a time:
-//  1. Write forwarding: a read that follows a write of the same compartment
-//     becomes the written value, so every remaining read means "the value at
-//     the start of the process".
-//  2. Materialization: a value is stored to memory when it cannot be computed
+// Planning works on one process at a time, of the forwarded stage
+// (forward.h), where every read means "the value at the start of the
+// process":
+//  1. Materialization: a value is stored to memory when it cannot be computed
 //     element by element inside its consumer's loop (matmuls with an inner
 //     dimension above 1, reductions, concatenations), when a larger loop would
 //     otherwise recompute it for every element it is broadcast to (so
 //     exp(-dt/tau) is computed once per step), and when it is written to a
 //     compartment. Everything else is fused: computed in registers inside the
 //     loop of the value that needs it.
-//  3. Kernels: materialized values become the outputs of kernels; consecutive
+//  2. Kernels: materialized values become the outputs of kernels; consecutive
 //     element-wise outputs over the same shape share one loop (so
 //     MSTDPETSynapse's evolve reads and writes each of its matrices once).
 //     A vector-matrix product [1,K] @ [K,N] reads its matrix in the order of
@@ -19,7 +18,7 @@
 //     [K,N] that does not need it (the last one reading what the matrix
 //     reads, else the last one; loops that need it move after), so a
 //     synapse's transform and its update read the weights in one pass.
-//  4. Writes: a compartment is updated in place when no later kernel reads its
+//  3. Writes: a compartment is updated in place when no later kernel reads its
 //     old value and its own kernel reads the old value only at the element it
 //     writes; otherwise the new value goes to scratch and is copied at the end.
 #pragma once
@@ -72,7 +71,6 @@ struct ProcessPlan {
   std::vector<Kernel> kernels;
   std::vector<Copy> copies;                            // after the kernels, in order
   std::map<const ir::Node*, Buffer> materialized;      // where stored values live
-  std::map<const ir::Node*, const ir::Node*> forward;  // read -> the value it sees
   int64_t scratch_bytes = 0;
 };
 
