@@ -155,8 +155,6 @@ KernelEmitter::KernelEmitter(llvm::Module& module, llvm::IRBuilder<>& b, const P
   for (; arg != fn->arg_end(); ++arg) buffers_[std::string(arg->getName())] = &*arg;
 }
 
-const ir::Node* KernelEmitter::resolve(const ir::Node* n) const { return n; }
-
 llvm::Type* KernelEmitter::register_type(ir::DType d) {
   switch (d) {
     case ir::DType::F32: return b_.getFloatTy();
@@ -201,7 +199,6 @@ void KernelEmitter::emit_body() {
 // transcendental function on arrays (scalars are computed once, outside the
 // loops, anyway).
 bool KernelEmitter::costly(const ir::Node* n, std::set<const ir::Node*>& seen) const {
-  n = resolve(n);
   if (!seen.insert(n).second || n->type.shape.rank() == 0) return false;
   if (std::find(kernel_.fused.begin(), kernel_.fused.end(), n) == kernel_.fused.end()) return false;  // stored
   switch (n->op) {
@@ -230,7 +227,7 @@ std::vector<const ir::Node*> KernelEmitter::runtime_switches() const {
   nodes.insert(nodes.end(), kernel_.fused.rbegin(), kernel_.fused.rend());
   for (const ir::Node* n : nodes) {
     if (n->op != ir::Op::Select || out.size() == 2) continue;
-    const ir::Node* c = resolve(n->operands[0].get());
+    const ir::Node* c = n->operands[0].get();
     const bool of_parameters = ir::is_parameter_expression(*c) ||
                                (c->op == ir::Op::Read && is_parameter_value(c->attrs.name));  // derive.h
     if (c->type != ir::Type{ir::DType::Bool, {}} || !of_parameters || std::find(out.begin(), out.end(), c) != out.end())
@@ -289,11 +286,11 @@ std::vector<llvm::Value*> extents_of(llvm::IRBuilder<>& b, const ir::Shape& s) {
 // the value, factor.cpp): storing it would change nothing, so it is neither
 // computed nor stored.
 bool KernelEmitter::unchanged(const KernelOutput& o) const {
-  const ir::Node* n = resolve(o.node);
+  const ir::Node* n = o.node;
   while (n->op == ir::Op::Select) {
-    auto d = decided_.find(resolve(n->operands[0].get()));
+    auto d = decided_.find(n->operands[0].get());
     if (d == decided_.end()) return false;
-    n = resolve(n->operands[d->second ? 1 : 2].get());
+    n = n->operands[d->second ? 1 : 2].get();
   }
   return n->op == ir::Op::Read && !o.dest.scratch && n->attrs.name == o.dest.compartment && n->type == o.node->type;
 }
@@ -318,8 +315,8 @@ void KernelEmitter::elementwise_kernel() {
 // the inner loop runs over independent outputs and vectorizes.
 void KernelEmitter::matmul_kernel() {
   const ir::Node* mm = kernel_.outputs[0].node;
-  const ir::Node* a = resolve(mm->operands[0].get());
-  const ir::Node* bm = resolve(mm->operands[1].get());
+  const ir::Node* a = mm->operands[0].get();
+  const ir::Node* bm = mm->operands[1].get();
   int64_t M = mm->type.shape[0], N = mm->type.shape[1], K = a->type.shape[1];
   llvm::Value* out = buffer(kernel_.outputs[0].dest);
   // This call computes rows [lo, hi), or with one row, columns [lo, hi).
@@ -443,8 +440,8 @@ void KernelEmitter::row_sweep_kernel() {
       for (size_t o = 0; o < kernel_.outputs.size(); ++o) {
         const ir::Node* n = kernel_.outputs[o].node;
         if (!is_swept(n)) continue;
-        llvm::Value* term = b_.CreateFMul(value(resolve(n->operands[0].get()), {i64(0), k}),
-                                          value(resolve(n->operands[1].get()), at));
+        llvm::Value* term = b_.CreateFMul(value(n->operands[0].get(), {i64(0), k}),
+                                          value(n->operands[1].get(), at));
         results[o] = first ? term : b_.CreateFAdd(load(buffer(kernel_.outputs[o].dest), n->type, {i64(0), j[0]}), term);
       }
       for (size_t o = 0; o < kernel_.outputs.size(); ++o) {
@@ -464,7 +461,7 @@ void KernelEmitter::row_sweep_kernel() {
 // ascending order.
 void KernelEmitter::reduce_kernel() {
   const ir::Node* r = kernel_.outputs[0].node;
-  const ir::Node* x = resolve(r->operands[0].get());
+  const ir::Node* x = r->operands[0].get();
   const ir::Shape& in = x->type.shape;
   const int axis = r->attrs.axis;
   const int64_t len = in[axis];
@@ -543,7 +540,7 @@ void KernelEmitter::concat_kernel() {
   llvm::Value* out = buffer(kernel_.outputs[0].dest);
   int64_t offset = 0;
   for (const ir::NodeRef& op : c->operands) {
-    const ir::Node* part = resolve(op.get());
+    const ir::Node* part = op.get();
     int64_t at = offset;
     loops(extents_of(b_, part->type.shape), [&](const Index& idx) {
       Index dst = idx;

@@ -13,6 +13,195 @@
 
 namespace nf::compiler {
 
+namespace {
+
+// The emitters below list every element-wise op (the draw: every random
+// op) and end in NF_CASES_EXCEPT_ELEMENTWISE (NF_CASES_EXCEPT_RANDOM,
+// ir/ops.h) instead of `default:`, so -Wswitch names an op that one of them
+// forgot; the others never reach them, and throw if they do.
+
+using Args = std::vector<llvm::Value*>;
+
+[[noreturn]] void no_code(ir::Op op, ir::DType dtype) {
+  throw Error("internal compiler error: no code for " + std::string(ir::op_name(op)) + " on " + ir::dtype_name(dtype));
+}
+
+llvm::Constant* f32_constant(llvm::IRBuilder<>& b, double v) { return llvm::ConstantFP::get(b.getFloatTy(), v); }
+
+llvm::Value* cast_element(llvm::IRBuilder<>& b, llvm::Value* x, ir::DType from, ir::DType to) {
+  if (from == to) return x;
+  llvm::Type* f32 = b.getFloatTy();
+  switch (from) {
+    case ir::DType::F32:
+      if (to == ir::DType::I32) return b.CreateIntrinsic(llvm::Intrinsic::fptosi_sat, {b.getInt32Ty(), f32}, {x});
+      return b.CreateFCmpUNE(x, f32_constant(b, 0.0));
+    case ir::DType::I32:
+      return to == ir::DType::F32 ? b.CreateSIToFP(x, f32) : b.CreateICmpNE(x, b.getInt32(0));
+    case ir::DType::Bool:
+      return to == ir::DType::F32 ? b.CreateUIToFP(x, f32) : b.CreateZExt(x, b.getInt32Ty());
+    case ir::DType::F64:  // parameter arithmetic meets a tensor: rounded once to nearest even
+      if (to == ir::DType::F32) return b.CreateFPTrunc(x, f32);
+      break;
+  }
+  no_code(ir::Op::Cast, from);
+}
+
+// IEEE arithmetic and comparisons: the same instructions on f32 and on f64
+// (parameter arithmetic, binary64 scalars), one rounding each.
+llvm::Value* ieee_element(llvm::IRBuilder<>& b, ir::Op op, const Args& a, ir::DType dtype) {
+  switch (op) {
+    case ir::Op::Neg: return b.CreateFNeg(a[0]);
+    case ir::Op::Add: return b.CreateFAdd(a[0], a[1]);
+    case ir::Op::Sub: return b.CreateFSub(a[0], a[1]);
+    case ir::Op::Mul: return b.CreateFMul(a[0], a[1]);
+    case ir::Op::Div: return b.CreateFDiv(a[0], a[1]);
+    case ir::Op::Eq: return b.CreateFCmpOEQ(a[0], a[1]);
+    case ir::Op::Ne: return b.CreateFCmpUNE(a[0], a[1]);
+    case ir::Op::Lt: return b.CreateFCmpOLT(a[0], a[1]);
+    case ir::Op::Le: return b.CreateFCmpOLE(a[0], a[1]);
+    case ir::Op::Gt: return b.CreateFCmpOGT(a[0], a[1]);
+    case ir::Op::Ge: return b.CreateFCmpOGE(a[0], a[1]);
+    case ir::Op::Abs: case ir::Op::Sign: case ir::Op::Not: case ir::Op::Floor: case ir::Op::Sqrt:
+    case ir::Op::Exp: case ir::Op::Log: case ir::Op::Tanh: case ir::Op::Sigmoid: case ir::Op::Sin:
+    case ir::Op::Cos: case ir::Op::Pow: case ir::Op::Min: case ir::Op::Max: case ir::Op::And: case ir::Op::Or:
+    case ir::Op::Select: case ir::Op::Clip: case ir::Op::Fma: case ir::Op::Cast:
+    NF_CASES_EXCEPT_ELEMENTWISE
+      break;
+  }
+  no_code(op, dtype);
+}
+
+// clip x, lo, hi = minimum(maximum(x, lo), hi).
+llvm::Value* f32_clip(llvm::IRBuilder<>& b, const Args& a) {
+  // With a lower bound that is a constant >= +0 (weights clipped to
+  // [0, w_bound]), max(x, lo) is never -0, so for x not NaN the plain
+  // compare-selects (x86 maxps/minps) are exactly IEEE maximum and
+  // minimum: x > lo ? x : lo is +0 for x = -0, and m < hi ? m : hi is
+  // hi for a NaN hi and for m = +0, hi = -0. A NaN x is passed through.
+  auto* lo = llvm::dyn_cast<llvm::ConstantFP>(a[1]);
+  if (lo && !lo->isNegative() && !lo->isNaN()) {
+    llvm::Value* m = b.CreateSelect(b.CreateFCmpOGT(a[0], a[1]), a[0], a[1]);
+    llvm::Value* r = b.CreateSelect(b.CreateFCmpOLT(m, a[2]), m, a[2]);
+    return b.CreateSelect(b.CreateFCmpUNO(a[0], a[0]), a[0], r);
+  }
+  return b.CreateMinimum(b.CreateMaximum(a[0], a[1]), a[2]);
+}
+
+llvm::Value* f32_element(llvm::IRBuilder<>& b, llvm::Module& m, ir::Op op, const Args& a) {
+  auto unary_intrinsic = [&](llvm::Intrinsic::ID id) { return b.CreateUnaryIntrinsic(id, a[0]); };
+  auto math = [&](MathFn fn) { return emit_math(b, m, fn, a[0]); };
+  switch (op) {
+    case ir::Op::Neg: case ir::Op::Add: case ir::Op::Sub: case ir::Op::Mul: case ir::Op::Div:
+    case ir::Op::Eq: case ir::Op::Ne: case ir::Op::Lt: case ir::Op::Le: case ir::Op::Gt: case ir::Op::Ge:
+      return ieee_element(b, op, a, ir::DType::F32);
+    case ir::Op::Abs: return unary_intrinsic(llvm::Intrinsic::fabs);
+    case ir::Op::Sign:
+      return b.CreateSelect(b.CreateFCmpOGT(a[0], f32_constant(b, 0.0)), f32_constant(b, 1.0),
+                            b.CreateSelect(b.CreateFCmpOLT(a[0], f32_constant(b, 0.0)), f32_constant(b, -1.0), a[0]));
+    case ir::Op::Floor: return unary_intrinsic(llvm::Intrinsic::floor);
+    case ir::Op::Sqrt: return unary_intrinsic(llvm::Intrinsic::sqrt);
+    case ir::Op::Exp: return math(MathFn::Exp);
+    case ir::Op::Log: return math(MathFn::Log);
+    case ir::Op::Tanh: return math(MathFn::Tanh);
+    case ir::Op::Sigmoid: return math(MathFn::Sigmoid);
+    case ir::Op::Sin: return math(MathFn::Sin);
+    case ir::Op::Cos: return math(MathFn::Cos);
+    case ir::Op::Pow: return emit_math(b, m, MathFn::Pow, a[0], a[1]);
+    case ir::Op::Min: return b.CreateMinimum(a[0], a[1]);
+    case ir::Op::Max: return b.CreateMaximum(a[0], a[1]);
+    case ir::Op::Clip: return f32_clip(b, a);
+    case ir::Op::Fma: return b.CreateIntrinsic(llvm::Intrinsic::fma, {b.getFloatTy()}, {a[0], a[1], a[2]});
+    case ir::Op::Not: case ir::Op::And: case ir::Op::Or:  // bool only
+    case ir::Op::Select: case ir::Op::Cast:               // KernelEmitter::elementwise
+    NF_CASES_EXCEPT_ELEMENTWISE
+      break;
+  }
+  no_code(op, ir::DType::F32);
+}
+
+// Truncating; x/0 = 0 and INT_MIN/-1 = INT_MIN, without trapping.
+llvm::Value* i32_div(llvm::IRBuilder<>& b, llvm::Value* x, llvm::Value* y) {
+  llvm::Value* zero = b.getInt32(0);
+  llvm::Value* by_zero = b.CreateICmpEQ(y, zero);
+  llvm::Value* overflow = b.CreateAnd(b.CreateICmpEQ(x, b.getInt32(0x80000000u)), b.CreateICmpEQ(y, b.getInt32(0xffffffffu)));
+  llvm::Value* safe = b.CreateSelect(b.CreateOr(by_zero, overflow), b.getInt32(1), y);
+  llvm::Value* q = b.CreateSDiv(x, safe);
+  return b.CreateSelect(by_zero, zero, q);
+}
+
+llvm::Value* i32_element(llvm::IRBuilder<>& b, ir::Op op, const Args& a) {
+  llvm::Value* zero = b.getInt32(0);
+  switch (op) {
+    case ir::Op::Neg: return b.CreateSub(zero, a[0]);
+    case ir::Op::Abs: return b.CreateSelect(b.CreateICmpSLT(a[0], zero), b.CreateSub(zero, a[0]), a[0]);
+    case ir::Op::Sign:
+      return b.CreateSub(b.CreateZExt(b.CreateICmpSGT(a[0], zero), b.getInt32Ty()),
+                         b.CreateZExt(b.CreateICmpSLT(a[0], zero), b.getInt32Ty()));
+    case ir::Op::Add: return b.CreateAdd(a[0], a[1]);
+    case ir::Op::Sub: return b.CreateSub(a[0], a[1]);
+    case ir::Op::Mul: return b.CreateMul(a[0], a[1]);
+    case ir::Op::Div: return i32_div(b, a[0], a[1]);
+    case ir::Op::Min: return b.CreateSelect(b.CreateICmpSLE(a[0], a[1]), a[0], a[1]);
+    case ir::Op::Max: return b.CreateSelect(b.CreateICmpSGE(a[0], a[1]), a[0], a[1]);
+    case ir::Op::Eq: return b.CreateICmpEQ(a[0], a[1]);
+    case ir::Op::Ne: return b.CreateICmpNE(a[0], a[1]);
+    case ir::Op::Lt: return b.CreateICmpSLT(a[0], a[1]);
+    case ir::Op::Le: return b.CreateICmpSLE(a[0], a[1]);
+    case ir::Op::Gt: return b.CreateICmpSGT(a[0], a[1]);
+    case ir::Op::Ge: return b.CreateICmpSGE(a[0], a[1]);
+    case ir::Op::Clip: {
+      llvm::Value* lo = b.CreateSelect(b.CreateICmpSGE(a[0], a[1]), a[0], a[1]);
+      return b.CreateSelect(b.CreateICmpSLE(lo, a[2]), lo, a[2]);
+    }
+    case ir::Op::Floor: case ir::Op::Sqrt: case ir::Op::Exp: case ir::Op::Log: case ir::Op::Tanh:
+    case ir::Op::Sigmoid: case ir::Op::Sin: case ir::Op::Cos: case ir::Op::Pow: case ir::Op::Fma:  // f32 only
+    case ir::Op::Not: case ir::Op::And: case ir::Op::Or:  // bool only
+    case ir::Op::Select: case ir::Op::Cast:               // KernelEmitter::elementwise
+    NF_CASES_EXCEPT_ELEMENTWISE
+      break;
+  }
+  no_code(op, ir::DType::I32);
+}
+
+llvm::Value* bool_element(llvm::IRBuilder<>& b, ir::Op op, const Args& a) {
+  switch (op) {
+    case ir::Op::Not: return b.CreateNot(a[0]);
+    case ir::Op::And: return b.CreateAnd(a[0], a[1]);
+    case ir::Op::Or: return b.CreateOr(a[0], a[1]);
+    case ir::Op::Eq: return b.CreateICmpEQ(a[0], a[1]);
+    case ir::Op::Ne: return b.CreateICmpNE(a[0], a[1]);
+    case ir::Op::Neg: case ir::Op::Abs: case ir::Op::Sign: case ir::Op::Floor: case ir::Op::Sqrt: case ir::Op::Exp:
+    case ir::Op::Log: case ir::Op::Tanh: case ir::Op::Sigmoid: case ir::Op::Sin: case ir::Op::Cos:
+    case ir::Op::Add: case ir::Op::Sub: case ir::Op::Mul: case ir::Op::Div: case ir::Op::Pow: case ir::Op::Min:
+    case ir::Op::Max: case ir::Op::Lt: case ir::Op::Le: case ir::Op::Gt: case ir::Op::Ge:
+    case ir::Op::Clip: case ir::Op::Fma:  // numeric only
+    case ir::Op::Select: case ir::Op::Cast:  // KernelEmitter::elementwise
+    NF_CASES_EXCEPT_ELEMENTWISE
+      break;
+  }
+  no_code(op, ir::DType::Bool);
+}
+
+// Parameter arithmetic (docs/SEMANTICS.md): neg, add, sub, mul, div and the
+// comparisons; select and the cast to f32 are KernelEmitter::elementwise's.
+llvm::Value* f64_element(llvm::IRBuilder<>& b, ir::Op op, const Args& a) {
+  switch (op) {
+    case ir::Op::Neg: case ir::Op::Add: case ir::Op::Sub: case ir::Op::Mul: case ir::Op::Div:
+    case ir::Op::Eq: case ir::Op::Ne: case ir::Op::Lt: case ir::Op::Le: case ir::Op::Gt: case ir::Op::Ge:
+      return ieee_element(b, op, a, ir::DType::F64);
+    case ir::Op::Abs: case ir::Op::Sign: case ir::Op::Not: case ir::Op::Floor: case ir::Op::Sqrt:
+    case ir::Op::Exp: case ir::Op::Log: case ir::Op::Tanh: case ir::Op::Sigmoid: case ir::Op::Sin:
+    case ir::Op::Cos: case ir::Op::Pow: case ir::Op::Min: case ir::Op::Max: case ir::Op::And: case ir::Op::Or:
+    case ir::Op::Clip: case ir::Op::Fma:
+    case ir::Op::Select: case ir::Op::Cast:
+    NF_CASES_EXCEPT_ELEMENTWISE
+      break;
+  }
+  no_code(op, ir::DType::F64);
+}
+
+}  // namespace
+
 llvm::Value* KernelEmitter::linear(const Index& idx, const ir::Shape& shape) {
   llvm::Value* lin = i64(0);
   for (int a = 0; a < shape.rank(); ++a) {
@@ -72,7 +261,6 @@ llvm::Value* KernelEmitter::scalar_arg(const ir::Node* n) {
 }
 
 llvm::Value* KernelEmitter::value(const ir::Node* n, const Index& idx) {
-  n = resolve(n);
   auto key = std::make_pair(n, idx);
   auto hit = cache_.find(key);
   if (hit != cache_.end()) return hit->second;
@@ -90,7 +278,7 @@ llvm::Value* KernelEmitter::value(const ir::Node* n, const Index& idx) {
 }
 
 llvm::Value* KernelEmitter::compute(const ir::Node* n, const Index& idx) {
-  auto operand = [&](size_t k) { return resolve(n->operands[k].get()); };
+  auto operand = [&](size_t k) { return n->operands[k].get(); };
   switch (ir::op_class(n->op)) {
     case ir::OpClass::Const: {
       const ir::Literal& l = n->attrs.literal;
@@ -100,7 +288,7 @@ llvm::Value* KernelEmitter::compute(const ir::Node* n, const Index& idx) {
         case ir::DType::Bool: return b_.getInt1(l.bits != 0);
         case ir::DType::F64: return llvm::ConstantFP::get(b_.getDoubleTy(), l.as_f64());
       }
-      return nullptr;
+      break;
     }
     case ir::OpClass::Read:
       if (is_parameter_value(n->attrs.name)) {  // a scalar no step writes: straight from the state block
@@ -151,7 +339,10 @@ llvm::Value* KernelEmitter::compute(const ir::Node* n, const Index& idx) {
     }
     case ir::OpClass::Iota: return b_.CreateTrunc(idx[size_t(n->attrs.axis)], b_.getInt32Ty());
     case ir::OpClass::Random: return draw(n, idx);
-    default: break;
+    case ir::OpClass::Write:   // defines no value
+    case ir::OpClass::Reduce:  // whole rows: reduce_kernel
+    case ir::OpClass::Concat:  // whole blocks: concat_kernel
+      break;
   }
   throw Error("internal compiler error: op '" + std::string(ir::op_name(n->op)) + "' cannot be computed element-wise");
 }
@@ -160,137 +351,33 @@ llvm::Value* KernelEmitter::compute(const ir::Node* n, const Index& idx) {
 llvm::Value* KernelEmitter::draw(const ir::Node* n, const Index& idx) {
   llvm::Value* seed = b_.CreateLoad(b_.getInt64Ty(), b_.CreateConstInBoundsGEP1_64(b_.getInt8Ty(), state_, uint64_t(plan_.layout.seed_offset)));
   llvm::Value* stream = b_.getInt32(random::stream_id(n->attrs.name));
-  llvm::Value* counter = value(resolve(n->operands.back().get()), {});
+  llvm::Value* counter = value(n->operands.back().get(), {});
   llvm::Value* index = b_.CreateTrunc(linear(idx, n->type.shape), b_.getInt32Ty());
-  if (n->op == ir::Op::Normal) return emit_draw(b_, module_, DrawKind::Normal, seed, stream, counter, index);
-  llvm::Value* u = emit_draw(b_, module_, DrawKind::Uniform, seed, stream, counter, index);
-  if (n->op == ir::Op::Uniform) return u;
-  const ir::Node* p = resolve(n->operands[0].get());
-  return b_.CreateFCmpOLT(u, value(p, broadcast_index(p->type.shape, idx)));
+  switch (n->op) {
+    case ir::Op::Uniform: return emit_draw(b_, module_, DrawKind::Uniform, seed, stream, counter, index);
+    case ir::Op::Normal: return emit_draw(b_, module_, DrawKind::Normal, seed, stream, counter, index);
+    case ir::Op::Bernoulli: {
+      llvm::Value* u = emit_draw(b_, module_, DrawKind::Uniform, seed, stream, counter, index);
+      const ir::Node* p = n->operands[0].get();
+      return b_.CreateFCmpOLT(u, value(p, broadcast_index(p->type.shape, idx)));
+    }
+    NF_CASES_EXCEPT_RANDOM
+      break;
+  }
+  throw Error("internal compiler error: op '" + std::string(ir::op_name(n->op)) + "' is not a draw");
 }
 
 llvm::Value* KernelEmitter::elementwise(const ir::Node* n, const std::vector<llvm::Value*>& a, ir::DType dtype) {
-  llvm::Type* f32 = b_.getFloatTy();
-  auto fconst = [&](double v) { return llvm::ConstantFP::get(f32, v); };
-  auto unary_intrinsic = [&](llvm::Intrinsic::ID id) { return b_.CreateUnaryIntrinsic(id, a[0]); };
-  auto math = [&](MathFn fn) { return emit_math(b_, module_, fn, a[0]); };
   if (n->op == ir::Op::Select) return b_.CreateSelect(a[0], a[1], a[2]);
-  if (n->op == ir::Op::Cast) {
-    ir::DType to = n->type.dtype;
-    if (dtype == to) return a[0];
-    switch (dtype) {
-      case ir::DType::F32:
-        if (to == ir::DType::I32)
-          return b_.CreateIntrinsic(llvm::Intrinsic::fptosi_sat, {b_.getInt32Ty(), f32}, {a[0]});
-        return b_.CreateFCmpUNE(a[0], fconst(0.0));
-      case ir::DType::I32:
-        return to == ir::DType::F32 ? b_.CreateSIToFP(a[0], f32) : b_.CreateICmpNE(a[0], b_.getInt32(0));
-      case ir::DType::Bool:
-        return to == ir::DType::F32 ? b_.CreateUIToFP(a[0], f32) : b_.CreateZExt(a[0], b_.getInt32Ty());
-      case ir::DType::F64:  // parameter arithmetic meets a tensor: rounded once to nearest even
-        if (to == ir::DType::F32) return b_.CreateFPTrunc(a[0], f32);
-        break;
-    }
+  if (n->op == ir::Op::Cast) return cast_element(b_, a[0], dtype, n->type.dtype);
+  switch (dtype) {
+    case ir::DType::F32: return f32_element(b_, module_, n->op, a);
+    case ir::DType::I32: return i32_element(b_, n->op, a);
+    case ir::DType::Bool: return bool_element(b_, n->op, a);
+    case ir::DType::F64: return f64_element(b_, n->op, a);
   }
-  // IEEE arithmetic and comparisons: the same instructions on f32 and on f64
-  // (parameter arithmetic, binary64 scalars), one rounding each.
-  auto ieee = [&]() -> llvm::Value* {
-    switch (n->op) {
-      case ir::Op::Neg: return b_.CreateFNeg(a[0]);
-      case ir::Op::Add: return b_.CreateFAdd(a[0], a[1]);
-      case ir::Op::Sub: return b_.CreateFSub(a[0], a[1]);
-      case ir::Op::Mul: return b_.CreateFMul(a[0], a[1]);
-      case ir::Op::Div: return b_.CreateFDiv(a[0], a[1]);
-      case ir::Op::Eq: return b_.CreateFCmpOEQ(a[0], a[1]);
-      case ir::Op::Ne: return b_.CreateFCmpUNE(a[0], a[1]);
-      case ir::Op::Lt: return b_.CreateFCmpOLT(a[0], a[1]);
-      case ir::Op::Le: return b_.CreateFCmpOLE(a[0], a[1]);
-      case ir::Op::Gt: return b_.CreateFCmpOGT(a[0], a[1]);
-      case ir::Op::Ge: return b_.CreateFCmpOGE(a[0], a[1]);
-      default: return nullptr;
-    }
-  };
-  if (dtype == ir::DType::F32 || dtype == ir::DType::F64)
-    if (llvm::Value* v = ieee()) return v;
-  if (dtype == ir::DType::F32) {
-    switch (n->op) {
-      case ir::Op::Abs: return unary_intrinsic(llvm::Intrinsic::fabs);
-      case ir::Op::Sign:
-        return b_.CreateSelect(b_.CreateFCmpOGT(a[0], fconst(0.0)), fconst(1.0),
-                               b_.CreateSelect(b_.CreateFCmpOLT(a[0], fconst(0.0)), fconst(-1.0), a[0]));
-      case ir::Op::Floor: return unary_intrinsic(llvm::Intrinsic::floor);
-      case ir::Op::Sqrt: return unary_intrinsic(llvm::Intrinsic::sqrt);
-      case ir::Op::Exp: return math(MathFn::Exp);
-      case ir::Op::Log: return math(MathFn::Log);
-      case ir::Op::Tanh: return math(MathFn::Tanh);
-      case ir::Op::Sigmoid: return math(MathFn::Sigmoid);
-      case ir::Op::Sin: return math(MathFn::Sin);
-      case ir::Op::Cos: return math(MathFn::Cos);
-      case ir::Op::Pow: return emit_math(b_, module_, MathFn::Pow, a[0], a[1]);
-      case ir::Op::Min: return b_.CreateMinimum(a[0], a[1]);
-      case ir::Op::Max: return b_.CreateMaximum(a[0], a[1]);
-      case ir::Op::Clip: {
-        // With a lower bound that is a constant >= +0 (weights clipped to
-        // [0, w_bound]), max(x, lo) is never -0, so for x not NaN the plain
-        // compare-selects (x86 maxps/minps) are exactly IEEE maximum and
-        // minimum: x > lo ? x : lo is +0 for x = -0, and m < hi ? m : hi is
-        // hi for a NaN hi and for m = +0, hi = -0. A NaN x is passed through.
-        auto* lo = llvm::dyn_cast<llvm::ConstantFP>(a[1]);
-        if (lo && !lo->isNegative() && !lo->isNaN()) {
-          llvm::Value* m = b_.CreateSelect(b_.CreateFCmpOGT(a[0], a[1]), a[0], a[1]);
-          llvm::Value* r = b_.CreateSelect(b_.CreateFCmpOLT(m, a[2]), m, a[2]);
-          return b_.CreateSelect(b_.CreateFCmpUNO(a[0], a[0]), a[0], r);
-        }
-        return b_.CreateMinimum(b_.CreateMaximum(a[0], a[1]), a[2]);
-      }
-      case ir::Op::Fma: return b_.CreateIntrinsic(llvm::Intrinsic::fma, {f32}, {a[0], a[1], a[2]});
-      default: break;
-    }
-  } else if (dtype == ir::DType::I32) {
-    llvm::Value* zero = b_.getInt32(0);
-    switch (n->op) {
-      case ir::Op::Neg: return b_.CreateSub(zero, a[0]);
-      case ir::Op::Abs: return b_.CreateSelect(b_.CreateICmpSLT(a[0], zero), b_.CreateSub(zero, a[0]), a[0]);
-      case ir::Op::Sign:
-        return b_.CreateSub(b_.CreateZExt(b_.CreateICmpSGT(a[0], zero), b_.getInt32Ty()),
-                            b_.CreateZExt(b_.CreateICmpSLT(a[0], zero), b_.getInt32Ty()));
-      case ir::Op::Add: return b_.CreateAdd(a[0], a[1]);
-      case ir::Op::Sub: return b_.CreateSub(a[0], a[1]);
-      case ir::Op::Mul: return b_.CreateMul(a[0], a[1]);
-      case ir::Op::Div: {
-        // Truncating; x/0 = 0 and INT_MIN/-1 = INT_MIN, without trapping.
-        llvm::Value* by_zero = b_.CreateICmpEQ(a[1], zero);
-        llvm::Value* overflow = b_.CreateAnd(b_.CreateICmpEQ(a[0], b_.getInt32(0x80000000u)),
-                                             b_.CreateICmpEQ(a[1], b_.getInt32(0xffffffffu)));
-        llvm::Value* safe = b_.CreateSelect(b_.CreateOr(by_zero, overflow), b_.getInt32(1), a[1]);
-        llvm::Value* q = b_.CreateSDiv(a[0], safe);
-        return b_.CreateSelect(by_zero, zero, q);
-      }
-      case ir::Op::Min: return b_.CreateSelect(b_.CreateICmpSLE(a[0], a[1]), a[0], a[1]);
-      case ir::Op::Max: return b_.CreateSelect(b_.CreateICmpSGE(a[0], a[1]), a[0], a[1]);
-      case ir::Op::Eq: return b_.CreateICmpEQ(a[0], a[1]);
-      case ir::Op::Ne: return b_.CreateICmpNE(a[0], a[1]);
-      case ir::Op::Lt: return b_.CreateICmpSLT(a[0], a[1]);
-      case ir::Op::Le: return b_.CreateICmpSLE(a[0], a[1]);
-      case ir::Op::Gt: return b_.CreateICmpSGT(a[0], a[1]);
-      case ir::Op::Ge: return b_.CreateICmpSGE(a[0], a[1]);
-      case ir::Op::Clip: {
-        llvm::Value* lo = b_.CreateSelect(b_.CreateICmpSGE(a[0], a[1]), a[0], a[1]);
-        return b_.CreateSelect(b_.CreateICmpSLE(lo, a[2]), lo, a[2]);
-      }
-      default: break;
-    }
-  } else if (dtype == ir::DType::Bool) {
-    switch (n->op) {
-      case ir::Op::Not: return b_.CreateNot(a[0]);
-      case ir::Op::And: return b_.CreateAnd(a[0], a[1]);
-      case ir::Op::Or: return b_.CreateOr(a[0], a[1]);
-      case ir::Op::Eq: return b_.CreateICmpEQ(a[0], a[1]);
-      case ir::Op::Ne: return b_.CreateICmpNE(a[0], a[1]);
-      default: break;
-    }
-  }
-  throw Error("internal compiler error: no code for " + std::string(ir::op_name(n->op)) + " on " + ir::dtype_name(dtype));
+  no_code(n->op, dtype);
 }
 
 }  // namespace nf::compiler
+

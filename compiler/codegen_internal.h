@@ -53,7 +53,6 @@ class KernelEmitter {
   void row_sweep_kernel();
   void reduce_kernel();
   void concat_kernel();
-  const ir::Node* resolve(const ir::Node* n) const;
   llvm::Type* register_type(ir::DType d);
 
   llvm::Module& module_;

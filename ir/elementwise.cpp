@@ -45,6 +45,15 @@ uint32_t w(bool x) { return x ? 1u : 0u; }
 float f(uint32_t x) { return std::bit_cast<float>(x); }
 int32_t i(uint32_t x) { return std::bit_cast<int32_t>(x); }
 
+// The switches below list every element-wise op and end in
+// NF_CASES_EXCEPT_ELEMENTWISE (ir/ops.h) instead of `default:`, so -Wswitch
+// names an element-wise op that one of them forgot; those others never reach
+// them, and throw if they do.
+
+[[noreturn]] void no_meaning(Op op, const char* dtype) {
+  throw Error("internal error: op '" + std::string(op_name(op)) + "' has no element-wise meaning on " + dtype);
+}
+
 uint32_t eval_f32(Op op, std::span<const uint32_t> a) {
   switch (op) {
     case Op::Neg: return a[0] ^ 0x80000000u;
@@ -77,8 +86,12 @@ uint32_t eval_f32(Op op, std::span<const uint32_t> a) {
     case Op::Ge: return w(f(a[0]) >= f(a[1]));
     case Op::Clip: return w(f32_min(f32_max(f(a[0]), f(a[1])), f(a[2])));
     case Op::Fma: return w(std::fma(f(a[0]), f(a[1]), f(a[2])));
-    default: return 0;
+    case Op::Not: case Op::And: case Op::Or:  // bool only
+    case Op::Select: case Op::Cast:           // eval_element
+    NF_CASES_EXCEPT_ELEMENTWISE
+      break;
   }
+  no_meaning(op, "f32");
 }
 
 uint32_t eval_i32(Op op, std::span<const uint32_t> a) {
@@ -103,8 +116,14 @@ uint32_t eval_i32(Op op, std::span<const uint32_t> a) {
       int32_t lo_clamped = std::max(i(a[0]), i(a[1]));
       return w(std::min(lo_clamped, i(a[2])));
     }
-    default: return 0;
+    case Op::Floor: case Op::Sqrt: case Op::Exp: case Op::Log: case Op::Tanh: case Op::Sigmoid:
+    case Op::Sin: case Op::Cos: case Op::Pow: case Op::Fma:  // f32 only
+    case Op::Not: case Op::And: case Op::Or:                  // bool only
+    case Op::Select: case Op::Cast:                           // eval_element
+    NF_CASES_EXCEPT_ELEMENTWISE
+      break;
   }
+  no_meaning(op, "i32");
 }
 
 uint32_t eval_bool(Op op, std::span<const uint32_t> a) {
@@ -114,8 +133,16 @@ uint32_t eval_bool(Op op, std::span<const uint32_t> a) {
     case Op::Or: return a[0] | a[1];
     case Op::Eq: return w(a[0] == a[1]);
     case Op::Ne: return w(a[0] != a[1]);
-    default: return 0;
+    case Op::Neg: case Op::Abs: case Op::Sign: case Op::Floor: case Op::Sqrt: case Op::Exp: case Op::Log:
+    case Op::Tanh: case Op::Sigmoid: case Op::Sin: case Op::Cos:
+    case Op::Add: case Op::Sub: case Op::Mul: case Op::Div: case Op::Pow: case Op::Min: case Op::Max:
+    case Op::Lt: case Op::Le: case Op::Gt: case Op::Ge:
+    case Op::Clip: case Op::Fma:     // numeric only
+    case Op::Select: case Op::Cast:  // eval_element
+    NF_CASES_EXCEPT_ELEMENTWISE
+      break;
   }
+  no_meaning(op, "bool");
 }
 
 uint32_t eval_cast(DType from, DType to, uint32_t x) {
@@ -129,7 +156,7 @@ uint32_t eval_cast(DType from, DType to, uint32_t x) {
       return to == DType::F32 ? w(x ? 1.0f : 0.0f) : x;
     case DType::F64: break;  // eval_scalar64
   }
-  return 0;
+  throw Error("internal error: a cast from f64 reaches eval_element; it goes through eval_scalar64");
 }
 
 }  // namespace
@@ -153,7 +180,13 @@ uint64_t eval_scalar64(Op op, DType result, std::span<const uint64_t> args) {
     case Op::Cast:
       if (result == DType::F32) return std::bit_cast<uint32_t>(static_cast<float>(d(0)));
       break;
-    default: break;
+    // Parameter arithmetic has no other ops (docs/SEMANTICS.md).
+    case Op::Abs: case Op::Sign: case Op::Not: case Op::Floor: case Op::Sqrt: case Op::Exp: case Op::Log:
+    case Op::Tanh: case Op::Sigmoid: case Op::Sin: case Op::Cos:
+    case Op::Pow: case Op::Min: case Op::Max: case Op::And: case Op::Or:
+    case Op::Clip: case Op::Fma:
+    NF_CASES_EXCEPT_ELEMENTWISE
+      break;
   }
   throw Error("internal error: op '" + std::string(op_name(op)) + "' has no f64 meaning");
 }
@@ -171,3 +204,4 @@ uint32_t eval_element(Op op, DType operand, DType result, std::span<const uint32
 }
 
 }  // namespace nf::ir
+

@@ -59,6 +59,17 @@ Tensor read_value(const Program& program, const State& state, const std::string&
 }
 
 State create_state(const Program& program, uint64_t seed) {
+  // A compiler stage's program (ir/program.h: hidden compartments, process
+  // variants) means what the compiled module does with it, which dispatches
+  // variants and derives parameter values; run as it stands it would not.
+  for (const Compartment& c : program.compartments)
+    if (c.hidden != Hidden::None)
+      throw Error("the interpreter runs a model's own program; this one is a compiler stage (it has '" + c.name +
+                  "'): run the model, or compile the stage");
+  for (const Process& p : program.processes)
+    if (p.variant != Variant::Public)
+      throw Error("the interpreter runs a model's own program; this one is a compiler stage (it has process '" +
+                  p.name + "'): run the model, or compile the stage");
   State s = State::initial(program, seed);
   if (program.find_process(kInitializeProcess))
     run_process(program, kInitializeProcess, s, 0.0, program.default_dt);
@@ -66,6 +77,14 @@ State create_state(const Program& program, uint64_t seed) {
 }
 
 namespace {
+
+// The reduction and draw switches below list their ops and end in
+// NF_CASES_EXCEPT_REDUCE / NF_CASES_EXCEPT_RANDOM (ir/ops.h) instead of
+// `default:`, so -Wswitch names an op of theirs that they forgot.
+
+[[noreturn]] void wrong_class(const Node& n, const char* evaluator) {
+  throw Error("internal error: op '" + std::string(op_name(n.op)) + "' reaches the " + evaluator + " evaluator");
+}
 
 using Index = std::vector<int64_t>;
 
@@ -182,7 +201,8 @@ Tensor reduce(const Node& n, const Tensor& x) {
           result = std::bit_cast<uint32_t>(int32_t(best));
           break;
         }
-        default: break;
+        NF_CASES_EXCEPT_REDUCE
+          wrong_class(n, "reduction");
       }
       out.words[size_t(o * inner + r)] = result;
     }
@@ -247,14 +267,18 @@ Tensor draw(const Node& n, const std::vector<const Tensor*>& in, uint64_t seed) 
       case Op::Normal:
         out.words[size_t(k)] = std::bit_cast<uint32_t>(random::normal(seed, stream, counter, index));
         break;
-      default: {
+      case Op::Bernoulli: {
         float p = in[0]->f32(size_t(broadcast_source(unravel(k, out.type.shape), in[0]->type.shape)));
         out.words[size_t(k)] = random::bernoulli(p, seed, stream, counter, index) ? 1u : 0u;
+        break;
       }
+      NF_CASES_EXCEPT_RANDOM
+        wrong_class(n, "random draw");
     }
   }
   return out;
 }
+
 
 }  // namespace
 
