@@ -44,6 +44,14 @@ llvm::Value* word_at(llvm::IRBuilder<>& b, llvm::Value* state, const Plan& plan,
 llvm::Value* is(llvm::IRBuilder<>& b, llvm::Value* form, FormWord w) { return b.CreateICmpEQ(form, b.getInt32(int32_t(w))); }
 llvm::Value* is(llvm::IRBuilder<>& b, llvm::Value* facts, FactsWord w) { return b.CreateICmpEQ(facts, b.getInt32(int32_t(w))); }
 
+// A call of the materialize entry on a path that runs only for a
+// compartment shared with the host: kept out of line, so the materializer's
+// loop is compiled once, inside that entry.
+void cold_call(llvm::CallInst* call) {
+  call->addFnAttr(llvm::Attribute::NoInline);
+  call->addFnAttr(llvm::Attribute::Cold);
+}
+
 // The factored compartments whose form some variant of process `v` writes.
 std::vector<const FactoredCompartment*> forms_written(const Factored& f, const ProcessVariants& v) {
   std::vector<const FactoredCompartment*> out;
@@ -61,8 +69,9 @@ std::vector<const FactoredCompartment*> forms_written(const Factored& f, const P
 // when every compartment it needs has the form Factors, else the variant
 // that reads storage after materializing those that have. A compartment
 // whose form was Shared when the step began has its storage made current
-// and its form Shared again when it ends.
-void emit_dispatchers(llvm::Module& m, const Factored& f, const Plan& plan) {
+// (by `materialize`, the module's entry) and its form Shared again when it
+// ends.
+void emit_dispatchers(llvm::Module& m, const Factored& f, const Plan& plan, llvm::Function* materialize) {
   llvm::LLVMContext& c = m.getContext();
   llvm::IRBuilder<> b(c);
   llvm::FunctionType* ty = llvm::FunctionType::get(b.getVoidTy(), {b.getPtrTy(), b.getDoubleTy(), b.getDoubleTy()}, false);
@@ -106,10 +115,8 @@ void emit_dispatchers(llvm::Module& m, const Factored& f, const Plan& plan) {
     b.SetInsertPoint(done);
     for (const auto& [fc, was_shared] : shared)
       emit_if(b, was_shared, [&] {
-        llvm::Value* word = word_at(b, state, plan, fc->form);
-        emit_if(b, is(b, b.CreateLoad(b.getInt32Ty(), word), FormWord::Factors),
-                [&] { b.CreateCall(m.getFunction(body_symbol(fc->materialize)), args); });
-        b.CreateStore(b.getInt32(int32_t(FormWord::Shared)), word);
+        cold_call(b.CreateCall(materialize, {state, b.getInt32(uint32_t(public_index(f, fc->name)))}));
+        b.CreateStore(b.getInt32(int32_t(FormWord::Shared)), word_at(b, state, plan, fc->form));
       });
     b.CreateRetVoid();
   }
@@ -187,14 +194,12 @@ llvm::Function* emit_invalidate(llvm::Module& m, const Factored& f, const Plan& 
 
 // share(state, compartment) of module.h: the host holds a pointer to the
 // storage from now on; it is made current, and kept current by every step.
-llvm::Function* emit_share(llvm::Module& m, const Factored& f, const Plan& plan) {
+llvm::Function* emit_share(llvm::Module& m, const Factored& f, const Plan& plan, llvm::Function* materialize) {
   return emit_entry(
       m, f, "nf_share",
       [&](llvm::IRBuilder<>& b, llvm::Value* state, const FactoredCompartment& fc) {
-        llvm::Value* word = word_at(b, state, plan, fc.form);
-        emit_if(b, is(b, b.CreateLoad(b.getInt32Ty(), word), FormWord::Factors),
-                [&] { call_materializer(b, m, state, fc); });
-        b.CreateStore(b.getInt32(int32_t(FormWord::Shared)), word);
+        cold_call(b.CreateCall(materialize, {state, b.getInt32(uint32_t(public_index(f, fc.name)))}));
+        b.CreateStore(b.getInt32(int32_t(FormWord::Shared)), word_at(b, state, plan, fc.form));
       },
       [&](llvm::IRBuilder<>& b, llvm::Value* state, const EventMatrix& e) {
         b.CreateStore(b.getInt32(int32_t(FactsWord::Shared)), word_at(b, state, plan, e.facts));
@@ -407,10 +412,10 @@ void emit_module_abi(llvm::Module& m, const Factored& f, const Plan& plan, const
   auto private_array = [&](llvm::ArrayType* ty, llvm::ArrayRef<llvm::Constant*> items, const char* name) -> llvm::Constant* {
     return new llvm::GlobalVariable(m, ty, true, llvm::GlobalValue::PrivateLinkage, llvm::ConstantArray::get(ty, items), name);
   };
-  emit_dispatchers(m, f, plan);
   llvm::Function* materialize = emit_materialize(m, f, plan);
+  emit_dispatchers(m, f, plan, materialize);
   llvm::Function* invalidate = emit_invalidate(m, f, plan);
-  llvm::Function* share = emit_share(m, f, plan);
+  llvm::Function* share = emit_share(m, f, plan, materialize);
   llvm::Function* scan = emit_scan(m, f, plan);
   llvm::Function* derive = emit_derive(m);
 
