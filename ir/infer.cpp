@@ -27,9 +27,16 @@ Accepts accepted_dtypes(Op op) {
       return Accepts::Bool;
     case Op::Eq: case Op::Ne:
       return Accepts::Any;
-    default:
+    case Op::Floor: case Op::Sqrt: case Op::Exp: case Op::Log: case Op::Tanh: case Op::Sigmoid: case Op::Sin:
+    case Op::Cos: case Op::Pow: case Op::Fma: case Op::Mean:
+      return Accepts::F32;
+    // Select takes any dtype for its values and cast any dtype: their rules
+    // check operands themselves. The others are not element-wise.
+    case Op::Select: case Op::Cast:
+    NF_OPS_LEAF(NF_OP_CASE) NF_OPS_MATRIX(NF_OP_CASE) NF_OPS_SHAPE(NF_OP_CASE) NF_OPS_RANDOM(NF_OP_CASE)
       return Accepts::F32;
   }
+  return Accepts::F32;
 }
 
 bool accepts(Accepts a, DType d) {
