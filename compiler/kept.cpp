@@ -4,8 +4,8 @@
 
 namespace nf::compiler {
 
-Factored describe_kept(ir::Program program) {
-  Factored f;
+KeptProgram describe_kept(ir::Program program) {
+  KeptProgram f;
   for (const ir::Compartment& c : program.compartments) {
     if (c.hidden == ir::Hidden::None) ++f.public_compartments;
     if (c.hidden == ir::Hidden::Form)
@@ -32,7 +32,7 @@ Factored describe_kept(ir::Program program) {
   return f;
 }
 
-int public_index(const Factored& f, const std::string& compartment) {
+int public_index(const KeptProgram& f, const std::string& compartment) {
   for (size_t i = 0; i < f.public_compartments; ++i)
     if (f.program.compartments[i].name == compartment) return int(i);
   return -1;

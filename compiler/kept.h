@@ -58,8 +58,9 @@ struct EventMatrix {
                       // (DenseSynapse's default mask): the facts are those of name * scale
 };
 
-// A lowered program and what its hidden compartments and variants say.
-struct Factored {
+// A lowered program, and the tables of what its hidden compartments and
+// process variants say.
+struct KeptProgram {
   ir::Program program;
   size_t public_compartments = 0;  // the model's own compartments come first
   std::vector<FactoredCompartment> compartments;
@@ -68,9 +69,9 @@ struct Factored {
 };
 
 // The tables of a verified program (the hidden compartments' partners exist).
-Factored describe_kept(ir::Program program);
+KeptProgram describe_kept(ir::Program program);
 
 // The index of a public compartment, or -1.
-int public_index(const Factored& f, const std::string& compartment);
+int public_index(const KeptProgram& f, const std::string& compartment);
 
 }  // namespace nf::compiler

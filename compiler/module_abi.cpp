@@ -30,7 +30,7 @@ int32_t role_code(ir::Role r) {
   return NF_STATE;
 }
 
-const FactoredCompartment& factored(const Factored& f, const std::string& name) {
+const FactoredCompartment& factored(const KeptProgram& f, const std::string& name) {
   for (const FactoredCompartment& c : f.compartments)
     if (c.name == name) return c;
   throw Error("internal compiler error: '" + name + "' is not factored");
@@ -53,7 +53,7 @@ void cold_call(llvm::CallInst* call) {
 }
 
 // The factored compartments whose form some variant of process `v` writes.
-std::vector<const FactoredCompartment*> forms_written(const Factored& f, const ProcessVariants& v) {
+std::vector<const FactoredCompartment*> forms_written(const KeptProgram& f, const ProcessVariants& v) {
   std::vector<const FactoredCompartment*> out;
   for (const FactoredCompartment& fc : f.compartments) {
     bool writes = false;
@@ -71,7 +71,7 @@ std::vector<const FactoredCompartment*> forms_written(const Factored& f, const P
 // whose form was Shared when the step began has its storage made current
 // (by `materialize`, the module's entry) and its form Shared again when it
 // ends.
-void emit_dispatchers(llvm::Module& m, const Factored& f, const Plan& plan, llvm::Function* materialize) {
+void emit_dispatchers(llvm::Module& m, const KeptProgram& f, const Plan& plan, llvm::Function* materialize) {
   llvm::LLVMContext& c = m.getContext();
   llvm::IRBuilder<> b(c);
   llvm::FunctionType* ty = llvm::FunctionType::get(b.getVoidTy(), {b.getPtrTy(), b.getDoubleTy(), b.getDoubleTy()}, false);
@@ -125,7 +125,7 @@ void emit_dispatchers(llvm::Module& m, const Factored& f, const Plan& plan, llvm
 // An entry point f(state, compartment) of module.h that runs, for the public
 // compartment given, what `on_factored` or `on_checked` emits (nothing for
 // the others).
-llvm::Function* emit_entry(llvm::Module& m, const Factored& f, const char* name,
+llvm::Function* emit_entry(llvm::Module& m, const KeptProgram& f, const char* name,
                            const std::function<void(llvm::IRBuilder<>&, llvm::Value* state, const FactoredCompartment&)>& on_factored,
                            const std::function<void(llvm::IRBuilder<>&, llvm::Value* state, const EventMatrix&)>& on_checked) {
   llvm::LLVMContext& c = m.getContext();
@@ -170,7 +170,7 @@ void forget(llvm::IRBuilder<>& b, llvm::Value* word, Word shared, Word reset) {
 
 // materialize(state, compartment) of module.h: the storage from the factors
 // when they hold the value.
-llvm::Function* emit_materialize(llvm::Module& m, const Factored& f, const Plan& plan) {
+llvm::Function* emit_materialize(llvm::Module& m, const KeptProgram& f, const Plan& plan) {
   return emit_entry(
       m, f, "nf_materialize",
       [&](llvm::IRBuilder<>& b, llvm::Value* state, const FactoredCompartment& fc) {
@@ -181,7 +181,7 @@ llvm::Function* emit_materialize(llvm::Module& m, const Factored& f, const Plan&
 }
 
 // invalidate(state, compartment) of module.h: the host wrote the storage.
-llvm::Function* emit_invalidate(llvm::Module& m, const Factored& f, const Plan& plan) {
+llvm::Function* emit_invalidate(llvm::Module& m, const KeptProgram& f, const Plan& plan) {
   return emit_entry(
       m, f, "nf_invalidate",
       [&](llvm::IRBuilder<>& b, llvm::Value* state, const FactoredCompartment& fc) {
@@ -194,7 +194,7 @@ llvm::Function* emit_invalidate(llvm::Module& m, const Factored& f, const Plan& 
 
 // share(state, compartment) of module.h: the host holds a pointer to the
 // storage from now on; it is made current, and kept current by every step.
-llvm::Function* emit_share(llvm::Module& m, const Factored& f, const Plan& plan, llvm::Function* materialize) {
+llvm::Function* emit_share(llvm::Module& m, const KeptProgram& f, const Plan& plan, llvm::Function* materialize) {
   return emit_entry(
       m, f, "nf_share",
       [&](llvm::IRBuilder<>& b, llvm::Value* state, const FactoredCompartment& fc) {
@@ -222,7 +222,7 @@ llvm::Function* emit_derive(llvm::Module& m) {
 }
 
 // nf_scan: the step loop of module.h, in native code.
-llvm::Function* emit_scan(llvm::Module& m, const Factored& factored, const Plan& plan) {
+llvm::Function* emit_scan(llvm::Module& m, const KeptProgram& factored, const Plan& plan) {
   llvm::LLVMContext& c = m.getContext();
   llvm::IRBuilder<> b(c);
   llvm::Type* ptr = b.getPtrTy();
@@ -390,7 +390,7 @@ ir::DType dtype_of_code(int32_t code) {
   return code == NF_I32 ? ir::DType::I32 : code == NF_BOOL ? ir::DType::Bool : ir::DType::F32;
 }
 
-Kept kept_of(const Factored& f, const Layout& layout, const std::string& compartment) {
+Kept kept_of(const KeptProgram& f, const Layout& layout, const std::string& compartment) {
   for (const FactoredCompartment& fc : f.compartments)
     if (fc.name == compartment) return {NF_KEPT_FACTORED, layout.compartment(fc.form).offset};
   // A scale shares its matrix's facts word: the host's writes reset it too.
@@ -399,7 +399,7 @@ Kept kept_of(const Factored& f, const Layout& layout, const std::string& compart
   return {NF_KEPT_PLAIN, -1};
 }
 
-void emit_module_abi(llvm::Module& m, const Factored& f, const Plan& plan, const std::string& model_name,
+void emit_module_abi(llvm::Module& m, const KeptProgram& f, const Plan& plan, const std::string& model_name,
                      const std::string& target, const std::string& features) {
   const ir::Program& program = f.program;
   llvm::LLVMContext& c = m.getContext();

@@ -17,7 +17,7 @@ class StructType;
 
 namespace nf::compiler {
 
-struct Factored;
+struct KeptProgram;
 
 // The LLVM types of the structs of neurofuse/module.h, field by field in
 // their order (tests/module_abi_test.cpp compares their layout with the C
@@ -54,14 +54,14 @@ struct Kept {
   int32_t kind;
   int64_t form_offset;
 };
-Kept kept_of(const Factored& factored, const Layout& layout, const std::string& compartment);
+Kept kept_of(const KeptProgram& factored, const Layout& layout, const std::string& compartment);
 
 // Adds the exported step functions (nf_process_P, choosing among a process's
 // variants, factor.h), nf_scan, materialize and nf_module to `module`, which
 // must already define the bodies of every process of `plan` (codegen.h).
 // `target` names what the code is for ("triple cpu"), `features` the CPU
 // features it may use ("+avx2,+fma,..."), which the runtime checks at load.
-void emit_module_abi(llvm::Module& module, const Factored& factored, const Plan& plan,
+void emit_module_abi(llvm::Module& module, const KeptProgram& factored, const Plan& plan,
                      const std::string& model_name, const std::string& target, const std::string& features);
 
 }  // namespace nf::compiler

@@ -37,7 +37,7 @@ struct StageInfo {
 std::vector<StageInfo> stages();
 
 struct Lowered {
-  Factored kept;  // the program after the last program stage, and its tables
+  KeptProgram kept;  // the program after the last program stage, and its tables
   Plan plan;
 };
 

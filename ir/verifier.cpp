@@ -33,6 +33,7 @@ class Verifier {
     check_declarations();
     std::set<std::string> process_names;
     for (const Process& proc : program_.processes) {
+      check_value_writes(proc);
       if (proc.variant != Variant::Public)
         check_variant(proc);
       else if (!is_dotted_name(proc.name, 1) || proc.name.find('.') != std::string::npos)
@@ -168,6 +169,34 @@ class Verifier {
     }
     if (proc.variant != Variant::Storage && !proc.needs.empty())
       report(proc.loc, what + "only a storage variant needs compartments");
+    check_variant_writes(proc, what);
+  }
+
+  // Compiled code relies on who writes what: parameter values change only
+  // when parameters do (kernels load them like parameters), the derive
+  // process writes nothing else, and a materializer writes its compartment.
+  void check_variant_writes(const Process& proc, const std::string& what) {
+    for (const NodeRef& n : proc.body) {
+      if (n->op != Op::Write) continue;
+      const Compartment* c = program_.find_compartment(n->attrs.name);
+      const bool value = c && c->hidden == Hidden::Value;
+      if (proc.variant == Variant::Derive && !value)
+        report(n->loc, what + "derive writes parameter values only, not '" + n->attrs.name + "'");
+      if (proc.variant == Variant::Materialize && n->attrs.name != proc.of)
+        report(n->loc, what + "a materializer writes its compartment only, not '" + n->attrs.name + "'");
+    }
+  }
+
+  // Parameter values are written by the derive process only.
+  void check_value_writes(const Process& proc) {
+    if (proc.variant == Variant::Derive) return;
+    for (const NodeRef& n : proc.body) {
+      if (n->op != Op::Write) continue;
+      const Compartment* c = program_.find_compartment(n->attrs.name);
+      if (c && c->hidden == Hidden::Value)
+        report(n->loc, "process '" + proc.name + "' writes parameter value '" + n->attrs.name +
+                           "', which only 'derive of parameters' may write");
+    }
   }
 
   // An alias's name is new, its terms are a well-formed postfix value of

@@ -95,6 +95,12 @@ TEST_CASE("the verifier knows hidden compartments and process variants", "[stage
   CHECK_THAT(rejection(base + "process step {\n}\nprocess storage of step needs [a.x] {\n}\n"),
              Contains("'a.x' is not a factored compartment"));
   CHECK_THAT(rejection(base + "process storage of nothing needs [] {\n}\n"), Contains("is not a process of the model"));
+  // Who writes hidden compartments.
+  const std::string value = "hidden value 0 of parameters : f32[] = 0\n";
+  CHECK_THAT(rejection(base + value + "process step {\n  %0 = const 1 : f32[]\n  write parameters@value0, %0\n}\n"),
+             Contains("which only 'derive of parameters' may write"));
+  CHECK_THAT(rejection(base + "process derive of parameters {\n  %0 = read a.x : f32[4,4]\n  write a.x, %0\n}\n"),
+             Contains("derive writes parameter values only"));
   // A model's own names cannot take a hidden name's form.
   CHECK_THAT(rejection("compartment a.x@form : i32[] state = 0\n"), Contains("must have the form component.compartment"));
   CHECK_THAT(rejection("process p@storage {\n}\n"), Contains("is not an identifier"));
