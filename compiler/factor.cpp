@@ -44,10 +44,6 @@ bool find_factors(const Node* v, int64_t elements, std::vector<const Node*>& fac
   return true;
 }
 
-NodeRef read_of(const std::string& compartment, const ir::Type& type, ir::Body& body) {
-  return body.read(compartment, type);
-}
-
 // `v` with each factor replaced by the node `leaf(k)` for factor k; new nodes
 // go to `out` in dependency order.
 NodeRef rebuild(const Node* v, const std::vector<const Node*>& factors, const std::function<NodeRef(size_t)>& leaf,
@@ -79,7 +75,7 @@ bool same_tree(const Node* a, const Node* b) {
 struct Form {
   FactoredCompartment names;
   std::vector<ir::Type> factor_types;
-  NodeRef expression;  // over read_of(names.factors[k])
+  NodeRef expression;  // over reads of names.factors[k]
 };
 
 // The expression of a write's value over placeholder reads of `base`'s
@@ -91,7 +87,7 @@ NodeRef template_of(const std::string& base, const Node* value, int64_t elements
   std::map<const Node*, NodeRef> done;
   return rebuild(value, factors,
                  [&](size_t k) {
-                   return read_of(ir::hidden_name(ir::Hidden::Factor, base, int(k)), factors[k]->type, scratch);
+                   return scratch.read(ir::hidden_name(ir::Hidden::Factor, base, int(k)), factors[k]->type);
                  },
                  scratch, done);
 }
@@ -101,7 +97,7 @@ NodeRef template_of(const std::string& base, const Node* value, int64_t elements
 NodeRef instantiate(const NodeRef& expression, ir::Body& body) {
   std::map<const Node*, NodeRef> done;
   std::function<void(const Node*)> reads = [&](const Node* n) {
-    if (n->op == ir::Op::Read && !done.count(n)) done[n] = read_of(n->attrs.name, n->type, body);
+    if (n->op == ir::Op::Read && !done.count(n)) done[n] = body.read(n->attrs.name, n->type);
     for (const NodeRef& o : n->operands) reads(o.get());
   };
   reads(expression.get());
