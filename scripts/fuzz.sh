@@ -32,7 +32,12 @@ seed_corpus() {
   rm -rf "$dir" && mkdir -p "$dir"
   case $target in
     model_text) cp stdlib/*.nf "$dir/"; find examples tests/cli tests/error -name '*.nf' -exec cp --backup=numbered {} "$dir/" \; ;;
-    ir_text) find examples tests -name '*.nfir' -exec cp --backup=numbered {} "$dir/" \; ;;
+    ir_text)
+      find examples tests -name '*.nfir' -exec cp --backup=numbered {} "$dir/" \;
+      # The compiler's stages: hidden compartments and process variants.
+      for model in kernels_fusion events; do
+        build-sanitize/bin/neurofuse ir "tests/cli/$model.nf" --stage forwarded > "$dir/$model.stage.nfir" 2>/dev/null || true
+      done ;;
     npz|checkpoint)
       build-sanitize/bin/neurofuse run tests/cli/checkpoint.nf --backend interp --process advance,learn --steps 3 \
         --save-state "$dir/state.npz" --record W.weights --out "$dir/records.npz" >/dev/null 2>&1
