@@ -555,6 +555,7 @@ std::unique_ptr<llvm::Module> generate_module(const Plan& plan, llvm::LLVMContex
   auto module = std::make_unique<llvm::Module>("neurofuse", context);
   llvm::IRBuilder<> b(context);
   llvm::Type* ptr = b.getPtrTy();
+  llvm::StructType* parallel = abi_types(context).parallel;  // the host's nf_parallel hook
   std::map<std::string, llvm::Function*> checks;
   for (const EventMatrix& e : plan.events) checks[e.name] = emit_check(*module, plan, e);
   for (const ProcessPlan& pp : plan.processes) {
@@ -624,7 +625,6 @@ std::unique_ptr<llvm::Module> generate_module(const Plan& plan, llvm::LLVMContex
     };
     // The host's nf_parallel hook (neurofuse/module.h): run and context.
     llvm::Value* hook = b.CreateConstInBoundsGEP1_64(b.getInt8Ty(), step->getArg(0), uint64_t(plan.layout.hooks_offset));
-    llvm::StructType* parallel = abi_types(context).parallel;
     llvm::Value* run = b.CreateLoad(ptr, b.CreateStructGEP(parallel, hook, 0));
     llvm::Value* run_context = b.CreateLoad(ptr, b.CreateStructGEP(parallel, hook, 1));
     llvm::FunctionType* run_ty =

@@ -49,7 +49,7 @@ std::vector<StageInfo> stages() {
 }
 
 Lowered lower(const ir::Program& program, const BuildOptions& options, const StageObserver& after) {
-  verify_stage("ir", program);
+  // `program` is verified where it was made (front end, parser, builder).
   if (after) after("ir", program);
   ir::Program p = program;
   for (const ProgramStage& stage : kProgramStages) {

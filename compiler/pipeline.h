@@ -44,7 +44,7 @@ struct Lowered {
 // Called after each program stage with its name and result.
 using StageObserver = std::function<void(const std::string& stage, const ir::Program& program)>;
 
-// Runs every stage on `program`, verifying each result; throws nf::Error
+// Runs every stage on `program` (a verified program), verifying each result; throws nf::Error
 // ("internal error") naming the stage whose result the verifier rejects.
 Lowered lower(const ir::Program& program, const BuildOptions& options, const StageObserver& after = {});
 
