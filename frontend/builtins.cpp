@@ -17,7 +17,7 @@ std::vector<std::string> builtin_names() {
   return {"exp", "log", "sqrt", "tanh", "sigmoid", "sin", "cos", "abs", "sign", "floor", "minimum", "maximum",
           "clip", "where", "sum", "mean", "max", "argmax", "transpose", "concat", "reshape", "one_hot", "zeros",
           "ones", "full", "float", "int", "uniform", "normal", "bernoulli", "wired", "reject", "static", "gaussian", "constant",
-          "fan_in_uniform", "fan_in_gaussian"};
+          "fan_in_uniform", "fan_in_gaussian", "integrate", "integrator_code"};
 }
 
 }  // namespace
@@ -101,6 +101,14 @@ Value Elaborator::call_builtin(const std::string& name, const Expr& e, Scope& sc
     std::string message = "parameter '" + param + "' of '" + inst.name + "' is " + slot->second.value.describe() +
                           ": " + why.text;
     fail(slot->second.given_at.known() ? slot->second.given_at : e.loc, message);
+  }
+  if (name == "integrator_code") {
+    // ngclearn's get_integrator_code of a string: 0 Euler (also anything
+    // unknown), 1 midpoint/rk2, 2 heun, 3 ralston, 4 rk4.
+    arg_count(1, 1);
+    Value v = eval_static(*e.items[0], scope, "the argument of integrator_code()");
+    if (v.kind != Value::Kind::String) fail(e.items[0]->loc, "integrator_code() takes a string, got " + v.describe());
+    return Value::number_of(ngclearn_integrator_code(v.text), true);
   }
   if (name == "wired") {
     arg_count(1, 1);

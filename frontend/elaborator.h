@@ -6,6 +6,7 @@
 // methods' statements in order (lower.cpp).
 #pragma once
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <optional>
@@ -141,6 +142,10 @@ class Elaborator {
   Value eval_call(const Expr& e, Scope& scope);
   Value eval_index(const Expr& e, Scope& scope);
   Value call_method(const Expr& call, Instance& inst, const MethodDecl& m, size_t level, Scope& caller);
+  Value invoke_method(const SourceLoc& loc, Instance& inst, const MethodDecl& m, size_t level, Scope& caller,
+                      const std::vector<Value>& args);
+  // integrate(STEPPER, RHS, x, args...): one step of an ngclearn ODE stepper (integrate.cpp).
+  Value integrate(const Expr& call, Scope& scope);
   Value call_builtin(const std::string& name, const Expr& call, Scope& scope);
   // `param`: the parameter that named the function, so that a bad name is
   // reported at the model argument that gave it.
@@ -203,6 +208,10 @@ class Elaborator {
   uint64_t seed_ = 0;
   std::optional<int64_t> batch_size_;
 };
+
+// ngclearn's get_integrator_code (ode_utils.py): 0 Euler, also for a string
+// it does not know; 1 midpoint ("rk2"); 2 Heun; 3 Ralston; 4 RK4.
+int ngclearn_integrator_code(const std::string& integration_type);
 
 // " (declared at FILE:LINE)", or "" for an unknown place.
 std::string where_declared(const SourceLoc& loc);

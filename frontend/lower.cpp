@@ -427,8 +427,15 @@ Value Elaborator::eval_index(const Expr& e, Scope& scope) {
 }
 
 Value Elaborator::call_method(const Expr& call, Instance& inst, const MethodDecl& m, size_t level, Scope& caller) {
-  if (caller.depth > 32) fail(call.loc, "helper calls nest too deeply (is '" + m.name + "' recursive?)");
   if (!call.kwargs.empty()) fail(call.loc, "methods take positional arguments only");
+  std::vector<Value> args;
+  for (const ExprP& item : call.items) args.push_back(eval(*item, caller));
+  return invoke_method(call.loc, inst, m, level, caller, args);
+}
+
+Value Elaborator::invoke_method(const SourceLoc& loc, Instance& inst, const MethodDecl& m, size_t level, Scope& caller,
+                                const std::vector<Value>& args) {
+  if (caller.depth > 32) fail(loc, "helper calls nest too deeply (is '" + m.name + "' recursive?)");
   Scope scope;
   scope.instance = &inst;
   scope.level = level;
@@ -437,10 +444,10 @@ Value Elaborator::call_method(const Expr& call, Instance& inst, const MethodDecl
   std::vector<std::string> bound;
   for (const std::string& a : m.args)
     if (a != "t" && a != "dt") bound.push_back(a);
-  if (bound.size() != call.items.size())
-    fail(call.loc, "'" + m.name + "' takes " + std::to_string(bound.size()) + " argument(s), given " +
-                       std::to_string(call.items.size()));
-  for (size_t i = 0; i < bound.size(); ++i) scope.locals[bound[i]] = eval(*call.items[i], caller);
+  if (bound.size() != args.size())
+    fail(loc, "'" + m.name + "' takes " + std::to_string(bound.size()) + " argument(s), given " +
+                  std::to_string(args.size()));
+  for (size_t i = 0; i < bound.size(); ++i) scope.locals[bound[i]] = args[i];
   lower_block(m.body, scope);
   return scope.returned ? *scope.returned : Value{};
 }
@@ -465,6 +472,7 @@ Value Elaborator::eval_call(const Expr& e, Scope& scope) {
   const std::string& name = callee.text;
   if (!scope.locals.count(name)) {
     if (auto [m, level] = inst.find_method(name); m) return call_method(e, inst, *m, level, scope);
+    if (name == "integrate") return integrate(e, scope);
     std::string param = inst.aliases.count(name) ? inst.aliases.at(name) : name;
     auto p = inst.params.find(param);
     if (p != inst.params.end()) {

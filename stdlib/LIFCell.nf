@@ -6,8 +6,10 @@
 #   thr_eff  = thr_theta + thr               (theta from the previous step)
 #   gate     = [rfr >= refract_time]         (rfr from the previous step)
 #   f(v)     = ((v_rest - v) * conduct_leak + J * gate) * (1 / tau_m)
-#   v1       = v + dt * f(v)                                  (Euler)
-#            = v + dt * f(v + (dt / 2) * f(v))                (midpoint)
+#   v1       = v + f(v) * dt                                  (Euler)
+#            = v + f(v + f(v) * (dt * 0.5)) * dt              (midpoint)
+#            (ngclearn's step_euler / step_rk2 through integrate(); f is
+#            the helper dfv)
 #            (1 / tau_m is a binary32 division: ngclearn's _dfv runs inside
 #            the jitted step_euler/step_rk2, where tau_m arrives as float32)
 #   s_raw    = [v1 > thr_eff]
@@ -89,12 +91,7 @@ component LIFCell {
     J = j * resist_m
     thr_eff = thr_theta + thr
     gate = float(rfr >= refract_time)
-    if integration_type == "midpoint" or integration_type == "rk2" {
-      v_half = v + dt / 2 * (((v_rest - v) * conduct_leak + J * gate) * (1 / float(tau_m)))
-      v1 = v + dt * (((v_rest - v_half) * conduct_leak + J * gate) * (1 / float(tau_m)))
-    } else {
-      v1 = v + dt * (((v_rest - v) * conduct_leak + J * gate) * (1 / float(tau_m)))
-    }
+    v1 = integrate("rk2" if integrator_code(integration_type) == 1 else "euler", dfv, v, J, gate)
     spk_raw = float(v1 > thr_eff)
     rfr_new = (rfr + dt) * (1 - spk_raw)
     pi = 3.141592653589793
@@ -121,6 +118,11 @@ component LIFCell {
     s_raw = spk_raw
     rfr = rfr_new
     surrogate = surr
+  }
+
+  # dv/dt, ngclearn's LIFCell._dfv (integrate() evaluates it per stage)
+  def dfv(v, J, gate) {
+    return ((v_rest - v) * conduct_leak + J * gate) * (1 / float(tau_m))
   }
 
   def reset() {

@@ -8,8 +8,8 @@
 #   thr_eff = thr_theta + thr
 #   gate    = [rfr >= refract_time]
 #   f(v)    = (v_rest - v) * v_decay * (1 / tau_m) + J * gate
-#   v1      = v + dt * f(v)                               (Euler)
-#           = v + dt * f(v + (dt / 2) * f(v))             (midpoint)
+#   v1      = v + f(v) * dt                               (Euler)
+#           = v + f(v + f(v) * (dt * 0.5)) * dt           (midpoint, integrate("rk2"))
 #   1 / tau_m is a binary32 division: the exhibit's _dfv runs inside
 #   ngclearn's jitted step_euler/step_rk2, where tau_m arrives as float32.
 #   s_raw   = [v1 > thr_eff]
@@ -72,12 +72,7 @@ component NoisyLIFCell {
     }
     thr_eff = thr_theta + thr
     gate = float(rfr >= refract_time)
-    if integration_type == "midpoint" or integration_type == "rk2" {
-      v_half = v + dt / 2 * ((v_rest - v) * v_decay * (1 / float(tau_m)) + J * gate)
-      v1 = v + dt * ((v_rest - v_half) * v_decay * (1 / float(tau_m)) + J * gate)
-    } else {
-      v1 = v + dt * ((v_rest - v) * v_decay * (1 / float(tau_m)) + J * gate)
-    }
+    v1 = integrate("rk2" if integrator_code(integration_type) == 1 else "euler", dfv, v, J, gate)
     spk_raw = float(v1 > thr_eff)
     rfr_new = (rfr + dt) * (1 - spk_raw)
     v2 = v1 * (1 - spk_raw) + spk_raw * v_reset
@@ -93,6 +88,11 @@ component NoisyLIFCell {
     s = spk
     s_raw = spk_raw
     rfr = rfr_new
+  }
+
+  # dv/dt, the exhibit's _dfv (integrate() evaluates it per stage)
+  def dfv(v, J, gate) {
+    return (v_rest - v) * v_decay * (1 / float(tau_m)) + J * gate
   }
 
   def reset() {

@@ -1,5 +1,8 @@
 // The model language: what elaboration means (run through the interpreter) and
 // every diagnostic, with its message and position.
+#include <bit>
+#include <map>
+#include <set>
 #include <sstream>
 #include <catch2/catch.hpp>
 
@@ -479,5 +482,95 @@ component C {
       CHECK(s.get("c.y").words == t.get("c.y").words);
       CHECK(s.get("c.z").words == t.get("c.z").words);
     }
+  }
+}
+
+// integrate() against a transcription of ngclearn's ode_utils steppers
+// (_step_forward, _sum_combine, step_euler/_rk2/_heun/_ralston/_rk4), in
+// binary32, on a right-hand side whose stages all differ.
+TEST_CASE("integrate(): each stepper computes what ngclearn's ode_utils computes", "[frontend]") {
+  auto model = [](const std::string& stepper) {
+    return frontend::compile_model_text(R"(
+component Ode {
+  param stepper = "euler"
+  param k = 0.7
+  state x[1, 2] = 0.3
+  input c[1, 2] = 1.9
+  def advance_state(dt) {
+    x = integrate(stepper, dfx, x, c)
+  }
+  def dfx(x, c) {
+    return (c - x * x) * k
+  }
+}
+model m {
+  o = Ode(stepper=")" + stepper + R"(")
+  process step = o.advance_state
+}
+)");
+  };
+  const float k = 0.7f, dt = 0.37f;
+  auto f = [&](float x, float c) { return (c - x * x) * k; };
+  auto forward = [](float x, float d, float h) { return x + d * h; };
+  auto want = [&](const std::string& stepper, float x, float c) {
+    if (stepper == "euler") return forward(x, f(x, c), dt);
+    if (stepper == "rk2") return forward(x, f(forward(x, f(x, c), dt * 0.5f), c), dt);
+    if (stepper == "heun") {
+      float k1 = f(x, c), k2 = f(forward(x, k1, dt), c);
+      return forward(x, (0.0f + k1) + k2, dt * 0.5f);
+    }
+    if (stepper == "ralston") {
+      float k1 = f(x, c), k2 = f(forward(x, k1, dt * 0.75f), c);
+      return forward(x, (0.0f + float(1. / 3.) * k1) + float(2. / 3.) * k2, dt);
+    }
+    float k1 = f(x, c), k2 = f(forward(x, k1, dt * 0.5f), c), k3 = f(forward(x, k2, dt * 0.5f), c),
+          k4 = f(forward(x, k3, dt), c);
+    return forward(x, ((((0.0f + k1) + 2.0f * k2) + 2.0f * k3) + k4) / 6.0f, dt);
+  };
+  std::map<std::string, float> after;
+  for (const std::string stepper : {"euler", "rk2", "heun", "ralston", "rk4"}) {
+    INFO(stepper);
+    ir::Program prog = model(stepper);
+    ir::State s = ir::create_state(prog, 0);
+    s.set("o.c", ir::Tensor::from_f32(ir::Shape{{1, 2}}, {1.9f, -0.45f}));
+    float x[2] = {0.3f, 0.3f};
+    const float c[2] = {1.9f, -0.45f};
+    for (int step = 0; step < 4; ++step) {
+      ir::run_process(prog, "step", s, 0.0f, dt);
+      for (int i = 0; i < 2; ++i) {
+        x[i] = want(stepper, x[i], c[i]);
+        CHECK(std::bit_cast<uint32_t>(s.get("o.x").f32(i)) == std::bit_cast<uint32_t>(x[i]));
+      }
+    }
+    after[stepper] = x[0];
+  }
+  // The five steppers are five different methods here.
+  CHECK(std::set<float>{after["euler"], after["rk2"], after["heun"], after["ralston"], after["rk4"]}.size() == 5);
+}
+
+TEST_CASE("integrate() and integrator_code() explain their misuse", "[frontend]") {
+  auto with = [](const std::string& body, const std::string& extra = "") {
+    return "component C {\n  param it = \"rk4\"\n  state x[1, 2] = 0\n  def f(x) {\n    return x * 2\n  }\n"
+           "  def nothing(x) {\n    x = 1\n  }\n" + extra + "  def advance_state() {\n    " + body +
+           "\n  }\n}\nmodel m {\n  c = C()\n  process p = c.advance_state\n}\n";
+  };
+  CHECK_THAT(rejection(with("x = integrate(\"rk3\", f, x)")), Contains("m.nf:11:19: error: integrate() takes one of the "
+                                                                      "steppers \"euler\", \"rk2\", \"heun\", \"ralston\", \"rk4\", "
+                                                                      "got the string \"rk3\""));
+  CHECK_THAT(rejection(with("x = integrate(\"euler\", g, x)")), Contains("'g' is not a method of C"));
+  CHECK_THAT(rejection(with("x = integrate(\"euler\", ff, x)")), Contains("did you mean 'f'"));
+  CHECK_THAT(rejection(with("x = integrate(\"euler\", nothing, x)")), Contains("'nothing' returns no value"));
+  CHECK_THAT(rejection(with("x = integrate(\"euler\", f)")), Contains("integrate() takes a stepper, the name of a helper"));
+  CHECK_THAT(rejection(with("x = integrate(\"euler\", f, x, x)")), Contains("'f' takes 1 argument(s), given 2"));
+  CHECK_NOTHROW(frontend::compile_model_text(with("x = integrate(it, f, x)"), "m.nf"));  // a string parameter
+  // ngclearn's get_integrator_code: unknown strings are Euler.
+  for (auto [text, code] : std::vector<std::pair<std::string, int>>{
+           {"euler", 0}, {"rk1", 0}, {"midpoint", 1}, {"rk2", 1}, {"heun", 2}, {"rk2_heun", 2}, {"ralston", 3},
+           {"rk2_ralston", 3}, {"rk4", 4}, {"Euler", 0}, {"rk5", 0}}) {
+    INFO(text);
+    ir::Program prog = frontend::compile_model_text(with("x = integrator_code(\"" + text + "\")"), "m.nf");
+    ir::State s = ir::create_state(prog, 0);
+    ir::run_process(prog, "p", s, 0.0f, 1.0f);
+    CHECK(s.get("c.x").f32(0) == float(code));
   }
 }

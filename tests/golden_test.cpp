@@ -213,8 +213,8 @@ TEST_CASE("golden: the Poisson-LIF example", "[golden]") {
 namespace {
 
 // A model with one instance `x` of `decl` and processes for its methods.
-ir::Program single(const std::string& decl, const std::vector<std::string>& methods) {
-  std::string text = "model m {\n  seed = 3\n  x = " + decl + "\n";
+ir::Program single(const std::string& decl, const std::vector<std::string>& methods, double dt = 1.0) {
+  std::string text = "model m {\n  seed = 3\n  dt = " + std::to_string(dt) + "\n  x = " + decl + "\n";
   for (const std::string& m : methods) text += "  process " + m + " = x." + m + "\n";
   return frontend::compile_model_text(text + "}\n", "golden.nf");
 }
@@ -225,12 +225,13 @@ struct ComponentCase {
   std::vector<std::string> driven;    // inputs set to random 0/1 every step
   std::map<std::string, float> fixed;
   std::string spikes;                 // a compartment that must hold 1.0 at some steps
+  double dt = 1.0;
 };
 
 void check_component(const ComponentCase& c) {
   INFO(c.decl);
   std::vector<std::string> methods = c.methods;
-  ir::Program p = single(c.decl, methods);
+  ir::Program p = single(c.decl, methods, c.dt);
   GoldenRun run;
   for (const std::string& m : methods)
     if (m != "reset") run.processes.push_back(m);
@@ -304,6 +305,28 @@ TEST_CASE("golden: LIFCell, with spikes", "[golden]") {
   check_component({"LIFCell(n_units=8, tau_m=5.0, resist_m=30.0, one_spike=true)", {"advance_state", "reset"}, {"j"}, {}, "s"});
   check_component({"LIFCell(n_units=8, tau_m=5.0, resist_m=30.0, max_one_spike=true)", {"advance_state", "reset"}, {"j"},
                    {}, "s"});
+}
+
+// The cells with ODEs of their own, with every stepper their sources choose
+// (integrate()): driven with 0/1 currents scaled by resist_m so that they spike.
+TEST_CASE("golden: spiking cells with their own ODEs", "[golden]") {
+  const std::vector<std::string> steps = {"advance_state", "reset"};
+  for (const char* type : {"euler", "midpoint"}) {
+    std::string it = std::string("integration_type=\"") + type + "\"";
+    check_component({"IzhikevichCell(n_units=6, resist_m=14.0, " + it + ")", steps, {"j"}, {}, "s", 0.1});
+    check_component({"AdExCell(n_units=6, resist_m=90.0, batch_size=2, " + it + ")", steps, {"j"}, {}, "s", 0.1});
+    check_component({"FitzhughNagumoCell(n_units=6, resist_m=0.9, spike_reset=true, " + it + ")", steps, {"j"}, {}, "s", 0.1});
+    check_component({"IFCell(n_units=6, tau_m=5.0, resist_m=30.0, refract_time=2.0, " + it + ")", steps, {"j"}, {}, "s"});
+    check_component({"IFCell(n_units=6, tau_m=5.0, resist_m=30.0, lower_clamp_voltage=false, " + it + ")", steps, {"j"}, {},
+                     "s"});
+    check_component({"QuadLIFCell(n_units=6, tau_m=5.0, resist_m=30.0, tau_theta=100.0, " + it + ")", steps, {"j"}, {}, "s"});
+  }
+  for (const char* type : {"euler", "midpoint", "rk4"})
+    check_component({"HodgkinHuxleyCell(n_units=5, tau_v=1.0, resist_m=12.0, integration_type=\"" + std::string(type) + "\")",
+                     steps, {"j"}, {}, "s", 0.01});
+  check_component({"HodgkinHuxleyCell(n_units=5, tau_v=1.0, resist_m=12.0, spike_reset=true, v_reset=0.5)", steps, {"j"}, {},
+                   "s", 0.01});
+  check_component({"QuadLIFCell(n_units=8, tau_m=5.0, resist_m=30.0, one_spike=true)", steps, {"j"}, {}, "s"});
 }
 
 TEST_CASE("golden: PoissonCell, BernoulliCell and RewardErrorCell", "[golden]") {

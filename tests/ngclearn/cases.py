@@ -366,6 +366,54 @@ def tmaze_window(window=100):
 
 
 # --------------------------------------------------------------------------
+# Spiking cells with their own ODEs (integrate()): every integration type
+# each cell's source offers, off-round parameters, currents that make them
+# spike, a reset first (Hodgkin-Huxley's resting gates come from reset).
+
+
+def ode_cell(cls_name, dt, steps, j_range, seed, n=4, label="", **kw):
+    r = rng(seed)
+    j = uniform(r, *j_range, (steps, 1, n))
+    extra = " ".join(f"{k}={v}" for k, v in kw.items())
+    return Case(
+        name=f"{cls_name} {extra} dt={dt}{label}".replace("  ", " "), component=cls_name, dt=dt,
+        instances=[inst("z", cls_name, n_units=n, **kw)],
+        processes={"advance": ["z.advance_state"], "reset": ["z.reset"]},
+        phases=[Phase(["reset"], record=False), Phase(["advance"], steps, drives={"z.j": j})])
+
+
+def izhikevich(dt, integration_type="euler", **kw):
+    params = dict(tau_w=47.3, coupling_factor=0.21, v_reset=-63.7, w_reset=7.9, integration_type=integration_type)
+    return ode_cell("IzhikevichCell", dt, int(round(60 / dt)), (4.0, 14.0), 21, **(params | kw))
+
+
+def adex(dt, integration_type="euler", **kw):
+    params = dict(tau_m=14.3, resist_m=1.3, tau_w=390.7, a=0.11, b=0.77, integration_type=integration_type)
+    return ode_cell("AdExCell", dt, int(round(60 / dt)), (10.0, 40.0), 22, **(params | kw))
+
+
+def fitzhugh_nagumo(dt, integration_type="euler", **kw):
+    params = dict(tau_w=12.3, alpha=0.71, beta=0.79, gamma=3.1, v_thr=1.03, integration_type=integration_type)
+    return ode_cell("FitzhughNagumoCell", dt, int(round(80 / dt)), (0.2, 0.9), 23, **(params | kw))
+
+
+def hodgkin_huxley(dt, integration_type="euler", **kw):
+    params = dict(tau_v=1.03, g_Na=99.7, g_K=5.1, g_L=0.31, integration_type=integration_type)
+    return ode_cell("HodgkinHuxleyCell", dt, int(round(40 / dt)), (3.0, 12.0), 24, **(params | kw))
+
+
+def if_cell(dt, integration_type="euler", **kw):
+    params = dict(tau_m=9.7, resist_m=1.3, thr=-52.3, refract_time=2.3, integration_type=integration_type)
+    return ode_cell("IFCell", dt, int(round(40 / dt)), (5.0, 25.0), 25, **(params | kw))
+
+
+def quad_lif(dt, integration_type="euler", **kw):
+    params = dict(tau_m=9.7, resist_m=1.3, thr=-52.3, v_rest=-65.1, v_reset=-60.4, v_scale=-41.3, critical_v=0.97,
+                  tau_theta=108.3, theta_plus=0.037, refract_time=2.3, integration_type=integration_type)
+    return ode_cell("QuadLIFCell", dt, int(round(40 / dt)), (5.0, 25.0), 26, **(params | kw))
+
+
+# --------------------------------------------------------------------------
 
 
 def all_cases() -> list[Case]:
@@ -389,5 +437,12 @@ def all_cases() -> list[Case]:
         reinforce(batch=2),
         mod_stdp_lesson(), mod_stdp_nonround(),
         tmaze_window(),
+        izhikevich(0.1), izhikevich(0.1, "midpoint"), izhikevich(1.0),
+        adex(0.1), adex(0.1, "rk2"),
+        fitzhugh_nagumo(0.1), fitzhugh_nagumo(0.1, "midpoint"), fitzhugh_nagumo(0.1, spike_reset=True),
+        hodgkin_huxley(0.01), hodgkin_huxley(0.01, "midpoint"), hodgkin_huxley(0.01, "rk4"),
+        hodgkin_huxley(0.01, spike_reset=True, v_reset=0.7),
+        if_cell(0.1), if_cell(0.1, "midpoint"), if_cell(0.1, lower_clamp_voltage=False),
+        quad_lif(0.1), quad_lif(0.1, "midpoint"),
     ]
     return cases

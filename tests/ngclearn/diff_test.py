@@ -63,6 +63,12 @@ BOUNDS = {
     # elements (vectorized partial sums); neurofuse's sum is sequential.
     # Measured: 2 ulp in W2.weights after the normalization.
     "tmaze": 2,
+    "IzhikevichCell": 0,
+    "AdExCell": 0,
+    "FitzhughNagumoCell": 0,
+    "HodgkinHuxleyCell": 0,
+    "IFCell": 0,
+    "QuadLIFCell": 0,
 }
 
 # Cases that differ for a reason of record, by name (both references) or by
@@ -109,6 +115,15 @@ if not harness.NEUROFUSE.exists():
                 allow_module_level=True)
 
 CASES = all_cases()
+# Hodgkin-Huxley calls exp six times a step in rate functions whose results
+# feed back into v: XLA's exp (1-2 ulp off for some arguments) moves a spike's
+# upstroke by a few ulp, which grows over the thousands of steps of a spike
+# train, and v passes through 0 mV, where an ulp is tiny (measured up to 45088
+# ulp in v with the midpoint method). [cr] is exact (bound 0).
+for _c in CASES:
+    if _c.component == "HodgkinHuxleyCell" and (_c.name, "xla") not in XFAIL:
+        XFAIL[(_c.name, "xla")] = ("reference math, not a neurofuse defect: XLA's exp is not correctly rounded, "
+                                   "and an excitable cell amplifies its ulp; the [cr] reference matches bit for bit")
 RESULTS: list[tuple[str, str, str, str, harness.Diff]] = []  # case, component, math, compartment, diff
 
 

@@ -266,6 +266,10 @@ class _JnpProxy:
 _MATH_MODULES = [
     "ngclearn.components.other.varTrace",
     "ngclearn.components.neurons.spiking.LIFCell",
+    "ngclearn.components.neurons.spiking.quadLIFCell",
+    "ngclearn.components.neurons.spiking.adExCell",
+    "ngclearn.components.neurons.spiking.hodgkinHuxleyCell",
+    "ngclearn.components.neurons.spiking.fitzhughNagumoCell",
     "ngclearn.components.synapses.hebbian.traceSTDPSynapse",
     "ngclearn.components.synapses.modulated.MSTDPETSynapse",
     "ngclearn.components.synapses.modulated.REINFORCESynapse",
@@ -296,7 +300,13 @@ def correctly_rounded_math():
                 jax.ShapeDtypeStruct(shape, jnp.float32), *xs, vmap_method="broadcast_all")
         return f
 
-    exp, log, power, tanh = cr(np.exp), cr(np.log), cr(np.power), cr(np.tanh)
+    exp, log, tanh = cr(np.exp), cr(np.log), cr(np.tanh)
+
+    def power(x, y):
+        # An integer exponent is JAX's integer_pow (repeated multiplication:
+        # x * (x * x), (n * n) * (n * n)), which is exact arithmetic of its own,
+        # not a math function; only other exponents are pow.
+        return jnp.power(x, y) if isinstance(y, int) else cr(np.power)(x, y)
     proxy = _JnpProxy(jnp, {"exp": exp, "log": log, "power": power})
     saved = [(sys.modules[m], sys.modules[m].jnp) for m in _MATH_MODULES]
     saved_mu = (mu.tanh, mu.d_tanh)
