@@ -373,8 +373,11 @@ ir::Program Elaborator::run() {
       const CompartmentSlot& slot = inst.compartments.at(c);
       if (!slot.wired) program_.compartment(name + "." + c, slot.type, slot.decl->role, slot.init);
     }
+    // A parameter that names a compartment too is that compartment's
+    // initial value, known when the model is built: the compartment is
+    // what runs (and what a host sets).
     for (const auto& [p, slot] : inst.params)
-      if (slot.type == "float") program_.param(name + "." + p, slot.value.number);
+      if (slot.type == "float" && !inst.compartments.count(p)) program_.param(name + "." + p, slot.value.number);
   }
   // Wired compartments keep their names, as aliases of what they read.
   for (const std::string& name : instance_order_) {

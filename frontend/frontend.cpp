@@ -59,17 +59,22 @@ class ComponentTable {
   }
   void add_file(const FileAst& file) {
     for (const ComponentDecl& c : file.components) {
-      // One member per name within a component (a subclass may redeclare its parent's).
+      // One member per name within a component (a subclass may redeclare its
+      // parent's), except that a compartment may share its name with a
+      // parameter, its initial value (ngclearn's constructor arguments that
+      // become compartments, such as eta and thr).
       std::map<std::string, SourceLoc> members;
+      std::set<std::string> params;
       auto member = [&](const std::string& name, const SourceLoc& loc) {
         auto [it, fresh] = members.emplace(name, loc);
         if (!fresh)
           throw Error(std::vector<Diagnostic>{{loc, "'" + name + "' is already declared in component '" + c.name +
                                                         "' at line " + std::to_string(it->second.line)}});
       };
-      for (const ParamDecl& p : c.params) member(p.name, p.loc);
+      for (const ParamDecl& p : c.params) member(p.name, p.loc), params.insert(p.name);
       for (const AliasDecl& a : c.aliases) member(a.name, a.loc);
-      for (const CompartmentDecl& x : c.compartments) member(x.name, x.loc);
+      for (const CompartmentDecl& x : c.compartments)
+        if (!params.count(x.name)) member(x.name, x.loc);
       for (const MethodDecl& m : c.methods) member(m.name, m.loc);
       auto [it, fresh] = components_.emplace(c.name, &c);
       if (!fresh)

@@ -241,14 +241,23 @@ Value Elaborator::eval_name(const Expr& e, Scope& scope) {
   auto local = scope.locals.find(name);
   if (local != scope.locals.end()) return local->second;
   Instance& inst = *scope.instance;
+  std::string param = inst.aliases.count(name) ? inst.aliases.at(name) : name;
+  auto p = inst.params.find(param);
+  // A name that is a parameter and a compartment (ngclearn's `eta`, `thr`):
+  // where the value must be known when the model is built (a shape, an
+  // initial value, a static condition) it is the parameter, as a constant;
+  // in a method it is the compartment.
+  const bool shadowed = p != inst.params.end() && inst.compartments.count(param);
+  if (shadowed && static_mode_) {
+    if (p->second.type == "float") return Value::number_of(p->second.value.number, false);
+    return p->second.value;
+  }
   if (inst.compartments.count(name)) {
     if (static_mode_)
       fail(e.loc, "'" + name + "' is a compartment: its value is only known while the model runs, so it cannot decide "
                   "an 'if', a shape or a parameter; for an element-wise choice use where(condition, a, b)");
     return Value::tensor_of(read_compartment(inst, name, e.loc));
   }
-  std::string param = inst.aliases.count(name) ? inst.aliases.at(name) : name;
-  auto p = inst.params.find(param);
   if (p != inst.params.end()) {
     if (p->second.type != "float") return p->second.value;
     std::string ir_name = inst.name + "." + param;

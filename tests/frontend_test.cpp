@@ -574,3 +574,41 @@ TEST_CASE("integrate() and integrator_code() explain their misuse", "[frontend]"
     CHECK(s.get("c.x").f32(0) == float(code));
   }
 }
+
+// ngclearn's constructor arguments that are compartments too (eta, thr): the
+// argument is the compartment's initial value, the method reads the
+// compartment, and no run-time parameter of that name is made.
+TEST_CASE("a parameter and a compartment may share a name: the argument is the initial value", "[frontend]") {
+  ir::Program prog = frontend::compile_model_text(R"(
+component Learner {
+  param eta = 0.5
+  param n = 2
+  state eta[1, n] = eta
+  state w[1, n] = 0
+  def evolve() {
+    w = w + eta
+    eta = eta * 0.5
+  }
+}
+model m {
+  a = Learner(eta=0.25)
+  b = Learner(n=3)
+  process p = a.evolve >> b.evolve
+}
+)", "m.nf");
+  CHECK(!prog.find_param("a.eta"));
+  CHECK(!prog.find_param("b.eta"));
+  ir::State s = ir::create_state(prog, 0);
+  CHECK(s.get("a.eta").to_f32() == std::vector<float>{0.25f, 0.25f});
+  CHECK(s.get("b.eta").to_f32() == std::vector<float>{0.5f, 0.5f, 0.5f});
+  ir::run_process(prog, "p", s, 0.0f, 1.0f);
+  ir::run_process(prog, "p", s, 0.0f, 1.0f);
+  CHECK(s.get("a.w").to_f32() == std::vector<float>{0.375f, 0.375f});
+  CHECK(s.get("a.eta").to_f32() == std::vector<float>{0.0625f, 0.0625f});
+  CHECK(s.get("b.w").to_f32() == std::vector<float>{0.75f, 0.75f, 0.75f});
+  // Two parameters, or two compartments, of one name are still refused.
+  CHECK_THAT(rejection("component C {\n  param a = 1.0\n  param a = 2.0\n}\nmodel m {\n  c = C()\n}\n"),
+             Contains("m.nf:3:9: error: 'a' is already declared in component 'C' at line 2"));
+  CHECK_THAT(rejection("component C {\n  state a = 1\n  state a = 2\n}\nmodel m {\n  c = C()\n}\n"),
+             Contains("'a' is already declared in component 'C' at line 2"));
+}
