@@ -1,0 +1,246 @@
+"""ngclearn's neurocog lessons, reproduced with neurofuse's Python package.
+
+Each lesson of ngclearn's docs/tutorials/neurocog/ builds a small system,
+drives it and shows a figure. Here each one is a model beside this file
+(LESSON/LESSON.nf, the lesson's components and hyperparameters) and a
+protocol below (the lesson's loop: its resets, currents, step count and dt,
+as one run call); running a lesson prints the numbers it shows or states and
+draws its figure.
+
+    PYTHONPATH=build/python /usr/bin/python3 examples/lessons/lessons.py [LESSON ...] [--out DIR]
+
+Without LESSON every lesson runs. tests/lessons/ checks the printed numbers
+against a float32 NumPy transcription of ngclearn's source.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import sys
+
+import numpy as np
+
+import neurofuse as nf
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def model_path(lesson: str) -> str:
+    return os.path.join(HERE, lesson, lesson + ".nf")
+
+
+def spike_steps(s) -> list[int]:
+    """Steps (0-based) at which a one-unit spike train holds 1."""
+    return [int(k) for k in np.flatnonzero(np.asarray(s).reshape(len(s), -1)[:, 0] > 0)]
+
+
+def onsets(s) -> list[int]:
+    """Steps at which a one-unit 0/1 train rises (a pulse may last several steps)."""
+    x = np.asarray(s).reshape(len(s), -1)[:, 0] > 0
+    return [int(k) for k in np.flatnonzero(x & ~np.concatenate(([False], x[:-1])))]
+
+
+def peaks(v, above: float) -> list[int]:
+    """Steps of the local maxima of a trace that rise above `above` (action potentials)."""
+    v = np.asarray(v)
+    inner = (v[1:-1] > v[:-2]) & (v[1:-1] >= v[2:]) & (v[1:-1] > above)
+    return [int(k) + 1 for k in np.flatnonzero(inner)]
+
+
+def f32(x) -> float:
+    """A float32 value as the Python float that holds it exactly."""
+    return float(np.float32(np.asarray(x).reshape(-1)[-1]))
+
+
+def digest(a) -> str:
+    """sha256 of a float32 array's bytes: two runs agree on every bit or not."""
+    return hashlib.sha256(np.ascontiguousarray(a, dtype=np.float32).tobytes()).hexdigest()[:16]
+
+
+# ---------------------------------------------------------------------------
+# Protocols: each returns (traces, numbers). traces: arrays [steps, ...] for
+# the figure; numbers: what the lesson shows or states, with exact float32
+# values and digests of the traces (tests/lessons compares them).
+
+
+def lif():
+    """A step current, 0 for 10 steps then 0.3, for 200 steps of 0.1 ms."""
+    model = nf.compile(model_path("lif"))
+    state = model.state()
+    state.step("reset")
+    current = np.concatenate((np.zeros(10), np.full(190, 0.3))).astype(np.float32)
+    out = state.run("advance", 200, drive={"z0.j": current.reshape(200, 1, 1)},
+                    record=["z0.v", "z0.s", "z0.thr_theta"])
+    v, s = out["z0.v"][:, 0], out["z0.s"][:, 0]
+    traces = {"j": current, "v": v, "s": s}
+    numbers = {"spikes": len(spike_steps(s)), "spike_steps": spike_steps(s),
+               "v_final": f32(v), "thr_theta_final": f32(out["z0.thr_theta"]), "v_digest": digest(v)}
+    return traces, numbers
+
+
+IZHIKEVICH_TYPES = ["rs", "fs", "ch", "ib", "lts"]
+
+
+def izhikevich_cell():
+    """Five neuron classes, a constant current of 10, 20,000 steps of 0.01 ms."""
+    model = nf.compile(model_path("izhikevich_cell"))
+    state = model.state()
+    state.step("reset")
+    for c in IZHIKEVICH_TYPES:
+        state[c + ".j"] = 10.0
+    record = [f"{c}.{x}" for c in IZHIKEVICH_TYPES for x in ("v", "w", "s")]
+    out = state.run("advance", 20000, record=record)
+    traces, numbers = {}, {}
+    for c in IZHIKEVICH_TYPES:
+        v, w, s = out[c + ".v"][:, 0], out[c + ".w"][:, 0], out[c + ".s"][:, 0]
+        traces[c] = (v, w)
+        steps = spike_steps(s)
+        numbers[c] = {"spikes": len(steps), "first_spike_steps": steps[:5], "v_final": f32(v), "w_final": f32(w),
+                      "v_digest": digest(v), "w_digest": digest(w)}
+    return traces, numbers
+
+
+def adex_cell():
+    """A constant current of 19, 10,000 steps of 0.1 ms."""
+    model = nf.compile(model_path("adex_cell"))
+    state = model.state()
+    state.step("reset")
+    state["z0.j"] = 19.0
+    out = state.run("advance", 10000, record=["z0.v", "z0.w", "z0.s"])
+    v, w, s = out["z0.v"][:, 0], out["z0.w"][:, 0], out["z0.s"][:, 0]
+    steps = spike_steps(s)
+    numbers = {"spikes": len(steps), "first_spike_steps": steps[:5], "v_final": f32(v), "w_final": f32(w),
+               "v_digest": digest(v), "w_digest": digest(w)}
+    return {"v": v, "w": w}, numbers
+
+
+def fitzhugh_nagumo_cell():
+    """A constant current of 0.23, 1,500 steps of 200/1499 ms."""
+    model = nf.compile(model_path("fitzhugh_nagumo_cell"))
+    state = model.state()
+    state.step("reset")
+    state["z0.j"] = 0.23
+    out = state.run("advance", 1500, record=["z0.v", "z0.w", "z0.s"])
+    v, w, s = out["z0.v"][:, 0], out["z0.w"][:, 0], out["z0.s"][:, 0]
+    numbers = {"pulses": len(onsets(s)), "pulse_onset_steps": onsets(s), "steps_above_threshold": len(spike_steps(s)),
+               "v_final": f32(v), "w_final": f32(w), "v_digest": digest(v), "w_digest": digest(w)}
+    return {"v": v, "w": w}, numbers
+
+
+def hodgkin_huxley_cell():
+    """A square pulse of 50 from step 7,000 to 12,999, 20,000 steps of 0.01 ms."""
+    model = nf.compile(model_path("hodgkin_huxley_cell"))
+    state = model.state()
+    state.step("reset")
+    stim = np.zeros(20000, np.float32)
+    stim[7000:13000] = 50.0
+    out = state.run("advance", 20000, drive={"z0.j": stim.reshape(20000, 1, 1)},
+                    record=["z0.v", "z0.n", "z0.m", "z0.h", "z0.s"])
+    v, s = out["z0.v"][:, 0], out["z0.s"][:, 0]
+    gates = {x: out["z0." + x][:, 0] for x in ("n", "m", "h")}
+    numbers = {"spikes": len(onsets(s)), "spike_onset_steps": onsets(s), "action_potentials": len(peaks(v, 30.0)),
+               "v_max": float(np.max(v)),
+               "v_final": f32(v), "n_final": f32(gates["n"]), "m_final": f32(gates["m"]), "h_final": f32(gates["h"]),
+               "v_digest": digest(v)}
+    return {"j": stim, "v": v, **gates}, numbers
+
+
+LESSONS = {
+    "lif": (lif, 0.1),
+    "izhikevich_cell": (izhikevich_cell, 0.01),
+    "adex_cell": (adex_cell, 0.1),
+    "fitzhugh_nagumo_cell": (fitzhugh_nagumo_cell, 200 / 1499),
+    "hodgkin_huxley_cell": (hodgkin_huxley_cell, 0.01),
+}
+
+
+def run(lesson: str):
+    """(traces, numbers) of one lesson."""
+    return LESSONS[lesson][0]()
+
+
+# ---------------------------------------------------------------------------
+# Figures, as the lessons draw them.
+
+
+def draw(lesson: str, traces, path: str) -> None:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    dt = LESSONS[lesson][1]
+    if lesson == "izhikevich_cell":
+        fig, axes = plt.subplots(1, 5, figsize=(20, 4))
+        for ax, c in zip(axes, IZHIKEVICH_TYPES):
+            v, w = traces[c]
+            t = np.arange(len(v)) * dt
+            ax.plot(t, v, color="C0", label="v")
+            ax.plot(t, w, color="C1", alpha=0.5, label="w")
+            ax.set(xlabel="Time (ms)", ylabel="Voltage (v), Recovery (w)",
+                   title=f"Izhikevich ({c.upper()}) Voltage/Recovery Dynamics")
+            ax.legend()
+    elif lesson in ("adex_cell", "fitzhugh_nagumo_cell"):
+        name = "AdEx" if lesson == "adex_cell" else "Fitzhugh-Nagumo"
+        fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+        t = np.arange(len(traces["v"])) * dt
+        axes[0].plot(t, traces["v"], color="C0")
+        axes[0].set(xlabel="Time (ms)", ylabel="Voltage (v)", title=f"{name} Voltage Dynamics")
+        axes[1].plot(t, traces["w"], color="C1")
+        axes[1].set(xlabel="Time (ms)", ylabel="Recovery (w)", title=f"{name} Recovery Dynamics")
+    elif lesson == "hodgkin_huxley_cell":
+        fig, axes = plt.subplots(3, 1, figsize=(8, 8), sharex=True)
+        t = np.arange(len(traces["v"])) * dt
+        axes[0].plot(t, traces["v"], color="C0")
+        axes[0].set(ylabel="Voltage (mV)", title="Hodgkin-Huxley Neuron")
+        for x, c in (("n", "C1"), ("m", "C2"), ("h", "C3")):
+            axes[1].plot(t, traces[x], color=c, label=x)
+        axes[1].set(ylabel="Gating value")
+        axes[1].legend()
+        axes[2].plot(t, traces["j"], color="C4")
+        axes[2].set(xlabel="Time (ms)", ylabel="Input current")
+    else:  # lif: current, voltage with spikes, as plot_spiking_neuron draws them
+        fig, axes = plt.subplots(2, 1, figsize=(8, 5), sharex=True, gridspec_kw={"height_ratios": [1, 3]})
+        t = np.arange(len(traces["v"])) * dt
+        axes[0].plot(t, traces["j"], color="C3")
+        axes[0].set(ylabel="Current", title="LIF-Node: Constant Electrical Input")
+        axes[1].plot(t, traces["v"], color="C0")
+        axes[1].axhline(-52.0, color="k", linestyle="--", linewidth=0.8)
+        for k in spike_steps(traces["s"]):
+            axes[1].vlines(k * dt, -52.0, -52.0 + 0.5, color="C2")
+        axes[1].set(xlabel="Time (ms)", ylabel="Voltage (mV)", ylim=(-66.0, -50.0))
+    fig.tight_layout()
+    fig.savefig(path, dpi=80)
+    plt.close(fig)
+
+
+def show(numbers, indent="  ") -> None:
+    for key, value in numbers.items():
+        if isinstance(value, dict):
+            print(f"{indent}{key}:")
+            show(value, indent + "  ")
+        else:
+            print(f"{indent}{key}: {value}")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("lessons", nargs="*", help=f"lessons to run (default: all of {', '.join(LESSONS)})")
+    parser.add_argument("--out", default=None, help="folder for the figures (default: beside each model)")
+    args = parser.parse_args(argv)
+    for lesson in args.lessons or list(LESSONS):
+        if lesson not in LESSONS:
+            parser.error(f"no lesson '{lesson}'; the lessons are {', '.join(LESSONS)}")
+        traces, numbers = run(lesson)
+        print(lesson)
+        show(numbers)
+        folder = args.out or os.path.join(HERE, lesson)
+        os.makedirs(folder, exist_ok=True)
+        try:
+            draw(lesson, traces, os.path.join(folder, lesson + ".png"))
+        except ImportError:
+            print("  (matplotlib is not installed: no figure)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,279 @@
+#!/usr/bin/env python3
+"""Makes reference.json: the numbers of ngclearn's neurocog lessons, computed
+by a float32 NumPy transcription of ngclearn 3.2.3's source, independent of
+neurofuse.
+
+Each cell below transcribes the ngclearn method it names (advance_state,
+reset, the _dfv/_dfw helpers and ngclearn/utils/diffeq/ode_utils.py's
+step_euler / step_rk2), operation by operation, with ngclearn's rounding
+points: t and dt reach the jitted process as float32; a Python
+hyperparameter that meets an array is rounded to float32 first;
+`1. / tau` inside a jitted helper is a float32 division; jnp.square(x) and
+jnp.power(x, 3) are x * x and x * (x * x); exp is correctly rounded
+(binary64, rounded once), as neurofuse's is. Each lesson's protocol is the
+lesson's loop (docs/tutorials/neurocog/LESSON.md). The numbers are those
+examples/lessons/lessons.py prints.
+
+    /usr/bin/python3 tests/lessons/make_reference.py    # rewrites reference.json
+"""
+import hashlib
+import json
+import os
+
+import numpy as np
+
+F = np.float32
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def exp(x):
+    return np.exp(np.asarray(x, np.float64)).astype(F)
+
+
+def step_forward(x, dx_dt, h):  # ode_utils._step_forward with x_scale = 1
+    return F(x * F(1.0) + dx_dt * h)
+
+
+def step_euler(x, dfx, dt):
+    return step_forward(x, dfx(x), dt)
+
+
+def step_rk2(x, dfx, dt):
+    f1 = dfx(x)
+    x1 = step_forward(x, f1, F(dt * F(0.5)))
+    return step_forward(x, dfx(x1), dt)
+
+
+def stepper(integration_type):
+    # get_integrator_code: 1 for "midpoint"/"rk2"; these cells run step_rk2
+    # for 1 and step_euler for anything else.
+    return step_rk2 if integration_type in ("midpoint", "rk2") else step_euler
+
+
+def digest(a):
+    return hashlib.sha256(np.ascontiguousarray(a, dtype=F).tobytes()).hexdigest()[:16]
+
+
+def spike_steps(s):
+    return [int(k) for k in np.flatnonzero(np.asarray(s) > 0)]
+
+
+def onsets(s):
+    x = np.asarray(s) > 0
+    return [int(k) for k in np.flatnonzero(x & ~np.concatenate(([False], x[:-1])))]
+
+
+# ---------------------------------------------------------------------------
+# LIFCell (LIFCell.py), one unit, no one_spike, v_min None
+
+
+def lif_lesson():
+    tau_m, R, thr, v_rest, v_reset, g_L = 100.0, 100.0 / 0.1, -52.0, -65.0, -60.0, 1.0
+    tau_theta, theta_plus, refract_T = 300.0, 0.05, 2.0
+    dt = F(0.1)
+    # reset
+    v, rfr, thr_theta = F(v_rest), F(refract_T), F(0.0)
+    current = np.concatenate((np.zeros(10), np.full(190, 0.3))).astype(F)
+    vs, ss = [], []
+    for ts in range(200):
+        j = F(current[ts] * F(R))
+        v_thr = F(thr_theta + F(thr))
+
+        def dfv(v_):  # LIFCell._dfv: ((v_rest - v) * g_L + j * mask) * (1. / tau_m), tau_m float32
+            mask = F(1.0) if rfr >= F(refract_T) else F(0.0)
+            return F(F(F(F(F(v_rest) - v_) * F(g_L)) + F(j * mask)) * F(F(1.0) / F(tau_m)))
+        _v = step_euler(v, dfv, dt)
+        s = F(1.0) if _v > v_thr else F(0.0)
+        rfr = F(F(rfr + dt) * F(F(1.0) - s))
+        _v = F(F(_v * F(F(1.0) - s)) + F(s * F(v_reset)))
+        # _update_theta: exp(-dt / tau_theta), dt float32
+        thr_theta = F(F(thr_theta * exp(F(-dt / F(tau_theta)))) + F(s * F(theta_plus)))
+        v = _v
+        vs.append(v)
+        ss.append(s)
+    vs = np.array(vs, F)
+    return {"spikes": len(spike_steps(ss)), "spike_steps": spike_steps(ss), "v_final": float(vs[-1]),
+            "thr_theta_final": float(thr_theta), "v_digest": digest(vs)}
+
+
+# ---------------------------------------------------------------------------
+# IzhikevichCell (izhikevichCell.py)
+
+
+def izhikevich(tau_w, v_reset, w_reset, b, i_app=10.0, T=20000, dt=0.01, tau_m=1.0, R=1.0, v_thr=30.0,
+               v0=-65.0, w0=-14.0):
+    dt = F(dt)
+    v, w = F(v0), F(w0)  # reset
+    vs, ws, ss = [], [], []
+    for _ in range(T):
+        j = F(F(i_app) * F(R))
+        s = F(1.0) if v > F(v_thr) else F(0.0)
+
+        def dfv(v_, w_=w):  # _dfv_internal: (square(v) * 0.04 + v * 5. + 140. - w + j) * (1. / tau_m)
+            return F(F(F(F(F(F(v_ * v_) * F(0.04)) + F(v_ * F(5.0))) + F(140.0)) - w_) + j) * F(F(1.0) / F(tau_m))
+
+        def dfw(w_, v_=v):  # _dfw_internal: (v * b - w) * (1. / tau_w)
+            return F(F(F(v_ * F(b)) - w_) * F(F(1.0) / F(tau_w)))
+        _v = step_euler(v, dfv, dt)
+        _w = step_euler(w, dfw, dt)
+        # _post_process(s, _v, _w, v, w, c=v_reset, d=w_reset)
+        v_next = F(F(_v * F(F(1.0) - s)) + F(s * F(v_reset)))
+        w_next = F(F(_w * F(F(1.0) - s)) + F(s * F(w + F(w_reset))))
+        v, w = v_next, w_next
+        vs.append(v)
+        ws.append(w)
+        ss.append(s)
+    vs, ws = np.array(vs, F), np.array(ws, F)
+    steps = spike_steps(ss)
+    return {"spikes": len(steps), "first_spike_steps": steps[:5], "v_final": float(vs[-1]), "w_final": float(ws[-1]),
+            "v_digest": digest(vs), "w_digest": digest(ws)}
+
+
+def izhikevich_lesson():
+    return {"rs": izhikevich(50.0, -65.0, 8.0, 0.2), "fs": izhikevich(10.0, -65.0, 8.0, 0.2),
+            "ch": izhikevich(50.0, -50.0, 2.0, 0.2), "ib": izhikevich(50.0, -55.0, 4.0, 0.2),
+            "lts": izhikevich(50.0, -65.0, 2.0, 0.25)}
+
+
+# ---------------------------------------------------------------------------
+# AdExCell (adExCell.py)
+
+
+def adex_lesson(T=10000, dt=0.1, i_app=19.0, tau_m=15.0, R=1.0, tau_w=400.0, sharpV=2.0, vT=-55.0, thr=5.0,
+                v_rest=-72.0, v_reset=-75.0, a=0.1, b=0.75, v0=-70.0, w0=0.0):
+    dt = F(dt)
+    v, w = F(v0), F(w0)
+    vs, ws, ss = [], [], []
+    for _ in range(T):
+        j = F(i_app)
+
+        def dfv(v_, w_=w):
+            # -(v - v_rest) + sharpV * exp((v - vT) / sharpV) - R_m * w + R_m * j, then * (1. / tau_m)
+            d = F(F(F(-F(v_ - F(v_rest)) + F(F(sharpV) * exp(F(F(v_ - F(vT)) / F(sharpV))))) - F(F(R) * w_))
+                  + F(F(R) * j))
+            return F(d * F(F(1.0) / F(tau_m)))
+
+        def dfw(w_, v_=v):  # (-w + (v - v_rest) * a) * (1. / tau_w)
+            return F(F(-w_ + F(F(v_ - F(v_rest)) * F(a))) * F(F(1.0) / F(tau_w)))
+        _v = step_euler(v, dfv, dt)
+        _w = step_euler(w, dfw, dt)
+        s = F(1.0) if _v > F(thr) else F(0.0)
+        v = F(F(_v * F(F(1.0) - s)) + F(s * F(v_reset)))
+        w = F(F(_w * F(F(1.0) - s)) + F(s * F(_w + F(b))))
+        vs.append(v)
+        ws.append(w)
+        ss.append(s)
+    vs, ws = np.array(vs, F), np.array(ws, F)
+    steps = spike_steps(ss)
+    return {"spikes": len(steps), "first_spike_steps": steps[:5], "v_final": float(vs[-1]), "w_final": float(ws[-1]),
+            "v_digest": digest(vs), "w_digest": digest(ws)}
+
+
+# ---------------------------------------------------------------------------
+# FitzhughNagumoCell (fitzhughNagumoCell.py), spike_reset False
+
+
+def fitzhugh_nagumo_lesson(T=1500, i_app=0.23, tau_m=1.0, R=1.0, tau_w=20.0, alpha=0.3, beta=1.4, gamma=1.0,
+                           v0=-0.63605838, w0=-0.16983366, v_thr=1.07):
+    time_span = np.linspace(0, 200, num=T)
+    dt = F(time_span[1] - time_span[0])  # the lesson's dt, a Python float, reaches the step as float32
+    v, w = F(v0), F(w0)
+    vs, ws, ss = [], [], []
+    for _ in range(T):
+        j = F(F(i_app) * F(R))
+
+        def dfv(v_, w_=w):  # (v - power(v, 3) / g - w + j) * (1. / tau_m)
+            return F(F(F(F(v_ - F(F(v_ * F(v_ * v_)) / F(gamma))) - w_) + j) * F(F(1.0) / F(tau_m)))
+
+        def dfw(w_, v_=v):  # (v + a - b * w) * (1. / tau_w)
+            return F(F(F(v_ + F(alpha)) - F(F(beta) * w_)) * F(F(1.0) / F(tau_w)))
+        _v = step_euler(v, dfv, dt)
+        _w = step_euler(w, dfw, dt)
+        s = F(1.0) if _v > F(v_thr) else F(0.0)
+        v, w = _v, _w
+        vs.append(v)
+        ws.append(w)
+        ss.append(s)
+    vs, ws = np.array(vs, F), np.array(ws, F)
+    return {"pulses": len(onsets(ss)), "pulse_onset_steps": onsets(ss), "steps_above_threshold": len(spike_steps(ss)),
+            "v_final": float(vs[-1]), "w_final": float(ws[-1]), "v_digest": digest(vs), "w_digest": digest(ws)}
+
+
+# ---------------------------------------------------------------------------
+# HodgkinHuxleyCell (hodgkinHuxleyCell.py), spike_reset False
+
+
+def hh_rates(v):  # _calc_biophysical_constants
+    alpha_n = F(F(0.01) * F(F(F(10.0) - v) / F(exp(F(F(F(10.0) - v) / F(10.0))) - F(1.0))))
+    beta_n = F(F(0.125) * exp(F(-v / F(80.0))))
+    alpha_m = F(F(0.1) * F(F(F(25.0) - v) / F(exp(F(F(F(25.0) - v) / F(10.0))) - F(1.0))))
+    beta_m = F(F(4.0) * exp(F(-v / F(18.0))))
+    alpha_h = F(F(0.07) * exp(F(-v / F(20.0))))
+    beta_h = F(F(1.0) / F(exp(F(F(F(30.0) - v) / F(10.0))) + F(1.0)))
+    return alpha_n, beta_n, alpha_m, beta_m, alpha_h, beta_h
+
+
+def hodgkin_huxley_lesson(T=20000, dt=0.01, tau_v=1.0, R=1.0, v_Na=115.0, v_K=-35.0, v_L=10.6, g_Na=100.0, g_K=5.0,
+                          g_L=0.3, thr=4.0):
+    dt = F(dt)
+    stim = np.zeros(T, F)
+    stim[7000:13000] = 50.0
+    # reset: v = 0, the gates at rest at v = 0
+    v = F(0.0)
+    an, bn, am, bm, ah, bh = hh_rates(v)
+    n, m, h = F(an / F(an + bn)), F(am / F(am + bm)), F(ah / F(ah + bh))
+    vs, ns, ms, hs, ss = [], [], [], [], []
+    for ts in range(T):
+        j = F(stim[ts] * F(R))
+        an, bn, am, bm, ah, bh = hh_rates(v)
+        m0, n0, h0 = F(m + F(0.0)), F(n + F(0.0)), F(h + F(0.0))
+
+        def dv_dt(v_):
+            # term1 = g_Na * power(m, 3) * h * (v - v_Na); term2 = g_K * power(n, 4) * (v - v_K)
+            term1 = F(F(F(F(g_Na) * F(m0 * F(m0 * m0))) * h0) * F(v_ - F(v_Na)))
+            n2 = F(n0 * n0)
+            term2 = F(F(F(g_K) * F(n2 * n2)) * F(v_ - F(v_K)))
+            term3 = F(F(g_L) * F(v_ - F(v_L)))
+            return F(F(F(F(j - term1) - term2) - term3) * F(F(1.0) / F(tau_v)))
+
+        def dx_dt(alpha, beta):  # alpha * (1 - x) - beta * x
+            return lambda x: F(F(alpha * F(F(1.0) - x)) - F(beta * x))
+        _v = step_euler(v, dv_dt, dt)
+        _n = step_euler(n, dx_dt(an, bn), dt)
+        _m = step_euler(m, dx_dt(am, bm), dt)
+        _h = step_euler(h, dx_dt(ah, bh), dt)
+        s = F(1.0) if _v > F(thr) else F(0.0)
+        v, n, m, h = _v, _n, _m, _h
+        vs.append(v)
+        ns.append(n)
+        ms.append(m)
+        hs.append(h)
+        ss.append(s)
+    vs = np.array(vs, F)
+    peaks = [k for k in range(1, T - 1) if vs[k] > vs[k - 1] and vs[k] >= vs[k + 1] and vs[k] > 30.0]
+    return {"spikes": len(onsets(ss)), "spike_onset_steps": onsets(ss), "action_potentials": len(peaks),
+            "v_max": float(np.max(vs)),
+            "v_final": float(vs[-1]), "n_final": float(ns[-1]), "m_final": float(ms[-1]), "h_final": float(hs[-1]),
+            "v_digest": digest(vs)}
+
+
+LESSONS = {
+    "lif": lif_lesson,
+    "izhikevich_cell": izhikevich_lesson,
+    "adex_cell": adex_lesson,
+    "fitzhugh_nagumo_cell": fitzhugh_nagumo_lesson,
+    "hodgkin_huxley_cell": hodgkin_huxley_lesson,
+}
+
+
+def main():
+    reference = {name: make() for name, make in LESSONS.items()}
+    path = os.path.join(HERE, "reference.json")
+    with open(path, "w") as f:
+        json.dump(reference, f, indent=1)
+        f.write("\n")
+    print("wrote", path)
+
+
+if __name__ == "__main__":
+    main()
