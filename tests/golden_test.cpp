@@ -327,6 +327,13 @@ TEST_CASE("golden: spiking cells with their own ODEs", "[golden]") {
   check_component({"HodgkinHuxleyCell(n_units=5, tau_v=1.0, resist_m=12.0, spike_reset=true, v_reset=0.5)", steps, {"j"}, {},
                    "s", 0.01});
   check_component({"QuadLIFCell(n_units=8, tau_m=5.0, resist_m=30.0, one_spike=true)", steps, {"j"}, {}, "s"});
+  check_component({"SLIFCell(n_units=7, tau_m=5.0, resist_m=3.0, thr=0.4, resist_inh=0.3, thr_gain=0.01, thr_leak=0.001, "
+                   "refract_time=2.0, sticky_spikes=true)", steps, {"j"}, {}, "s"});
+  check_component({"SLIFCell(n_units=7, tau_m=5.0, resist_m=3.0, thr=0.4, rho_b=0.01, batch_size=1)", steps, {"j"}, {}, "s"});
+  for (const char* type : {"euler", "midpoint"})
+    check_component({"RAFCell(n_units=6, resist_v=20.0, batch_size=2, integration_type=\"" + std::string(type) + "\")", steps,
+                     {"j"}, {}, "s", 0.1});
+  check_component({"WTASCell(n_units=6, tau_m=1.0, resist_m=4.0, refract_time=2.0, batch_size=1)", steps, {"j"}, {}, "s"});
 }
 
 TEST_CASE("golden: PoissonCell, BernoulliCell and RewardErrorCell", "[golden]") {

@@ -413,6 +413,22 @@ def quad_lif(dt, integration_type="euler", **kw):
     return ode_cell("QuadLIFCell", dt, int(round(40 / dt)), (5.0, 25.0), 26, **(params | kw))
 
 
+def slif(dt, **kw):
+    params = dict(tau_m=9.7, resist_m=1.3, thr=0.37, thr_jitter=0.0, refract_time=1.3) | kw
+    return ode_cell("SLIFCell", dt, int(round(40 / dt)), (0.1, 0.9), 27, **params)
+
+
+def raf(dt, integration_type="euler", **kw):
+    params = dict(tau_v=1.3, tau_w=1.7, thr=0.93, omega=9.7, dampen_factor=-1.1, v_reset=0.07, w_reset=-0.03,
+                  integration_type=integration_type) | kw
+    return ode_cell("RAFCell", dt, int(round(40 / dt)), (0.0, 9.0), 28, **params)
+
+
+def wtas(dt, **kw):
+    params = dict(tau_m=1.0, resist_m=1.3, thr_base=0.37, thr_gain=0.013, thr_jitter=0.0, refract_time=1.3) | kw
+    return ode_cell("WTASCell", dt, int(round(40 / dt)), (0.0, 3.0), 29, n=5, **params)
+
+
 # --------------------------------------------------------------------------
 
 
@@ -444,5 +460,9 @@ def all_cases() -> list[Case]:
         hodgkin_huxley(0.01, spike_reset=True, v_reset=0.7),
         if_cell(0.1), if_cell(0.1, "midpoint"), if_cell(0.1, lower_clamp_voltage=False),
         quad_lif(0.1), quad_lif(0.1, "midpoint"),
+        slif(0.1), slif(1.0, thr_gain=0.013, thr_leak=0.0017), slif(0.1, rho_b=0.011),
+        slif(0.1, sticky_spikes=True, thr_persist=True),
+        raf(0.1), raf(0.1, "midpoint"), raf(0.1, post_spike_reset=False),
+        wtas(1.0), wtas(0.1),
     ]
     return cases

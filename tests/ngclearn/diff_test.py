@@ -69,6 +69,12 @@ BOUNDS = {
     "HodgkinHuxleyCell": 0,
     "IFCell": 0,
     "QuadLIFCell": 0,
+    # [xla]: the secant surrogate's sech(0.08 j) = 2 / (exp(x) + exp(-x)) with
+    # XLA's exp, 1 ulp off for some arguments (measured 2 ulp in surrogate;
+    # nothing feeds back from it).
+    "SLIFCell": {"xla": 2, "cr": 0},
+    "RAFCell": 0,
+    "WTASCell": 0,
 }
 
 # Cases that differ for a reason of record, by name (both references) or by

@@ -270,6 +270,8 @@ _MATH_MODULES = [
     "ngclearn.components.neurons.spiking.adExCell",
     "ngclearn.components.neurons.spiking.hodgkinHuxleyCell",
     "ngclearn.components.neurons.spiking.fitzhughNagumoCell",
+    "ngclearn.utils.surrogate_fx",
+    "ngclearn.utils.model_utils",
     "ngclearn.components.synapses.hebbian.traceSTDPSynapse",
     "ngclearn.components.synapses.modulated.MSTDPETSynapse",
     "ngclearn.components.synapses.modulated.REINFORCESynapse",
