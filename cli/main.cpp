@@ -13,6 +13,7 @@
 #include "compiler/build.h"
 #include "compiler/plan.h"
 #include "compiler/target_info.h"
+#include "frontend/reference.h"
 #include "ir/parser.h"
 #include "ir/printer.h"
 
@@ -58,6 +59,8 @@ const char* kUsage =
     "  ir FILE               print the IR of a model (.nf) or IR text (.nfir)\n"
     "  run FILE              run processes step by step, drive inputs, record outputs\n"
     "  compile MODEL.nf      compile to a native module (shared library, object, ...)\n"
+    "  components [NAME]     the standard library: every component, or one with its equations,\n"
+    "                        parameters, compartments and methods\n"
     "  version               print the version and the LLVM target\n"
     "\n"
     "`neurofuse COMMAND --help` describes a command.\n";
@@ -75,6 +78,15 @@ const char* kIrHelp =
     "Prints the canonical IR text of a model (.nf) or of IR text (.nfir), whole or\n"
     "only one process, or what a stage of the compiler makes of it. Every stage but\n"
     "kernels is IR text that neurofuse reads back (check, ir, run, compile):\n";
+
+const char* kComponentsHelp =
+    "usage: neurofuse components [NAME] [--markdown]\n"
+    "\n"
+    "Without NAME, lists the standard library's components, one line each. With\n"
+    "NAME, prints that component as its file states it: its equations in the order\n"
+    "they are computed, its decisions on ngclearn's quirks, its parameters with\n"
+    "their defaults, its compartments with their shapes and roles, and its\n"
+    "methods. --markdown prints the whole reference as docs/COMPONENTS.md holds it.\n";
 
 bool wants_help(const std::vector<std::string>& args) {
   for (const std::string& a : args)
@@ -107,6 +119,23 @@ Parsed parse_simple(const std::vector<std::string>& args, std::initializer_list<
   }
   if (p.file.empty()) throw Error("expected a file");
   return p;
+}
+
+int cmd_components(const std::vector<std::string>& args) {
+  if (wants_help(args)) return fmt::print("{}", kComponentsHelp), 0;
+  bool markdown = false;
+  std::string name;
+  for (const std::string& a : args) {
+    if (a == "--markdown") markdown = true;
+    else if (!a.empty() && a[0] == '-') throw Error("unknown option '" + a + "'");
+    else if (!name.empty()) throw Error("expected one component name, got '" + name + "' and '" + a + "'");
+    else name = a;
+  }
+  if (markdown && !name.empty()) throw Error("--markdown prints every component; leave out the name");
+  if (markdown) fmt::print("{}", frontend::component_reference_markdown());
+  else if (name.empty()) fmt::print("{}", frontend::component_index_text());
+  else fmt::print("{}", frontend::component_reference_text(name));
+  return 0;
 }
 
 int cmd_version() {
@@ -200,6 +229,7 @@ int main(int argc, char** argv) {
     args.erase(args.begin());
     if (cmd == "version" || cmd == "--version") return cmd_version();
     if (cmd == "check") return cmd_check(args);
+    if (cmd == "components") return cmd_components(args);
     if (cmd == "ir") return cmd_ir(args);
     if (cmd == "run") return run_command(args);
     if (cmd == "compile") return compile_command(args);

@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include "frontend/frontend.h"
+#include "frontend/reference.h"
 #include "ir/equality.h"
 #include "ir/interpreter.h"
 
@@ -611,4 +612,45 @@ model m {
              Contains("m.nf:3:9: error: 'a' is already declared in component 'C' at line 2"));
   CHECK_THAT(rejection("component C {\n  state a = 1\n  state a = 2\n}\nmodel m {\n  c = C()\n}\n"),
              Contains("'a' is already declared in component 'C' at line 2"));
+}
+
+// The reference (`neurofuse components`, docs/COMPONENTS.md) is the
+// components' own opening comments and declarations: every component opens
+// with a comment that names each of its parameters and compartments.
+TEST_CASE("every standard component documents its parameters and compartments", "[frontend]") {
+  std::vector<frontend::ComponentReference> all = frontend::stdlib_reference();
+  REQUIRE(all.size() == frontend::stdlib_components().size());
+  auto declared_name = [](const std::string& line) {
+    // "param NAME ...", "alias NAME = ...", "input NAME[...] = ..."
+    size_t a = line.find(' ') + 1;
+    size_t b = line.find_first_of(" :=[", a);
+    return line.substr(a, b - a);
+  };
+  for (const frontend::ComponentReference& r : all) {
+    INFO(r.name);
+    CHECK(!r.summary.empty());
+    std::string comment;
+    for (const std::string& line : r.comment) comment += " " + line + " ";
+    auto mentioned = [&](const std::string& word) {
+      for (size_t at = comment.find(word); at != std::string::npos; at = comment.find(word, at + 1)) {
+        auto boundary = [](char c) { return !(std::isalnum(static_cast<unsigned char>(c)) || c == '_'); };
+        if (boundary(comment[at - 1]) && boundary(comment[at + word.size()])) return true;
+      }
+      return false;
+    };
+    for (const std::string& line : r.params) {
+      INFO(line);
+      CHECK(mentioned(declared_name(line)));
+    }
+    for (const std::string& line : r.compartments) {
+      INFO(line);
+      CHECK(mentioned(declared_name(line)));
+    }
+  }
+  std::string text = frontend::component_reference_text("VarTrace");
+  CHECK_THAT(text, Contains("VarTrace  (stdlib/VarTrace.nf)"));
+  CHECK_THAT(text, Contains("param decay_type = \"exp\""));
+  CHECK_THAT(text, Contains("state trace[batch_size, n_units] = 0"));
+  CHECK_THAT(frontend::component_reference_text("StaticSynapse"), Contains("(from DenseSynapse)"));
+  CHECK_THROWS_WITH(frontend::component_reference_text("VarTrce"), Contains("did you mean 'VarTrace'"));
 }

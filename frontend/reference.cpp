@@ -1,0 +1,184 @@
+// The standard library's reference, read from stdlib/*.nf (reference.h).
+#include "frontend/reference.h"
+
+#include <map>
+#include <set>
+
+#include "common/suggest.h"
+#include "frontend/parser.h"
+#include "frontend/stdlib_sources.h"
+
+namespace nf::frontend {
+
+namespace {
+
+std::string trim(const std::string& s) {
+  size_t a = s.find_first_not_of(" \t"), b = s.find_last_not_of(" \t{");
+  return a == std::string::npos ? "" : s.substr(a, b - a + 1);
+}
+
+// The comment lines before the first declaration, without '#' and one space.
+std::vector<std::string> opening_comment(const std::string& text) {
+  std::vector<std::string> lines;
+  size_t at = 0;
+  while (at < text.size() && text[at] == '#') {
+    size_t end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    std::string line = text.substr(at + 1, end - at - 1);
+    if (!line.empty() && line[0] == ' ') line.erase(0, 1);
+    lines.push_back(line);
+    at = end + 1;
+  }
+  return lines;
+}
+
+// The first sentence of the opening comment, without the leading "Name: ".
+std::string summary_of(const std::string& name, const std::vector<std::string>& comment) {
+  std::string text;
+  for (const std::string& line : comment) {
+    if (line.empty()) break;
+    text += (text.empty() ? "" : " ") + line;
+  }
+  if (text.rfind(name + ": ", 0) == 0) text.erase(0, name.size() + 2);
+  size_t stop = text.find(". ");
+  if (stop != std::string::npos) text = text.substr(0, stop + 1);
+  return text;
+}
+
+struct Parsed {
+  std::shared_ptr<const SourceFile> source;
+  FileAst ast;
+};
+
+const std::map<std::string, Parsed>& parsed_stdlib() {
+  static const std::map<std::string, Parsed> files = [] {
+    std::map<std::string, Parsed> out;
+    for (const auto& [name, text] : stdlib_sources()) {
+      auto source = std::make_shared<const SourceFile>(SourceFile{"stdlib/" + name + ".nf", text});
+      out[name] = {source, parse_file(source)};
+    }
+    return out;
+  }();
+  return files;
+}
+
+const ComponentDecl* find_component(const std::string& name) {
+  for (const auto& [file, parsed] : parsed_stdlib())
+    for (const ComponentDecl& c : parsed.ast.components)
+      if (c.name == name) return &c;
+  return nullptr;
+}
+
+std::string line_of(const SourceLoc& loc) { return trim(loc.file->line_text(loc.line)); }
+
+// The declarations of `c` whose names `seen` does not hold yet (a subclass's
+// own declaration replaces its parent's), in the order written.
+void declarations(const ComponentDecl& c, std::set<std::string>& seen, std::vector<std::string>& params,
+                  std::vector<std::string>& compartments, std::vector<std::string>& methods) {
+  std::map<int, std::string> by_line;  // params and aliases in the order written
+  for (const ParamDecl& p : c.params)
+    if (seen.insert("param " + p.name).second) by_line[p.loc.line] = line_of(p.loc);
+  for (const AliasDecl& a : c.aliases)
+    if (seen.insert("param " + a.name).second) by_line[a.loc.line] = line_of(a.loc);
+  for (const auto& [line, text] : by_line) params.push_back(text);
+  for (const CompartmentDecl& x : c.compartments)
+    if (seen.insert("compartment " + x.name).second) compartments.push_back(line_of(x.loc));
+  for (const MethodDecl& m : c.methods) {
+    if (!seen.insert("method " + m.name).second) continue;
+    std::string text = line_of(m.loc);
+    if (text.rfind("def ", 0) == 0) text.erase(0, 4);
+    methods.push_back(text);
+  }
+}
+
+ComponentReference reference_of(const ComponentDecl& c) {
+  ComponentReference r;
+  r.name = c.name;
+  r.parent = c.parent;
+  r.comment = opening_comment(c.loc.file->text);
+  r.summary = summary_of(c.name, r.comment);
+  std::set<std::string> seen;
+  declarations(c, seen, r.params, r.compartments, r.methods);
+  for (const ComponentDecl* p = find_component(c.parent); p; p = find_component(p->parent))
+    declarations(*p, seen, r.inherited_params, r.inherited_compartments, r.inherited_methods);
+  return r;
+}
+
+void section(std::string& out, const char* title, const std::vector<std::string>& own,
+             const std::vector<std::string>& inherited, const std::string& parent, const std::string& indent) {
+  if (own.empty() && inherited.empty()) return;
+  if (!out.empty() && out.back() == '\n' && out.size() > 1 && out[out.size() - 2] != '\n') out += "\n";
+  out += title;
+  out += ":\n";
+  for (const std::string& line : own) out += indent + line + "\n";
+  if (!inherited.empty()) {
+    out += indent + "(from " + parent + ")\n";
+    for (const std::string& line : inherited) out += indent + line + "\n";
+  }
+}
+
+}  // namespace
+
+std::vector<ComponentReference> stdlib_reference() {
+  std::vector<ComponentReference> out;
+  for (const auto& [file, parsed] : parsed_stdlib())
+    for (const ComponentDecl& c : parsed.ast.components) out.push_back(reference_of(c));
+  return out;
+}
+
+std::string component_reference_text(const std::string& name) {
+  const ComponentDecl* c = find_component(name);
+  if (!c) {
+    std::vector<std::string> names;
+    for (const ComponentReference& r : stdlib_reference()) names.push_back(r.name);
+    throw Error("the standard library has no component '" + name + "'" + did_you_mean(name, names) +
+                " ('neurofuse components' lists them)");
+  }
+  ComponentReference r = reference_of(*c);
+  std::string out = r.name + (r.parent.empty() ? "" : " extends " + r.parent) + "  (" + c->loc.file->name + ")\n\n";
+  for (const std::string& line : r.comment) out += (line.empty() ? "" : "  " + line) + "\n";
+  out += "\n";
+  section(out, "parameters", r.params, r.inherited_params, r.parent, "  ");
+  section(out, "compartments", r.compartments, r.inherited_compartments, r.parent, "  ");
+  section(out, "methods", r.methods, r.inherited_methods, r.parent, "  ");
+  return out;
+}
+
+std::string component_index_text() {
+  std::vector<ComponentReference> all = stdlib_reference();
+  size_t width = 0;
+  for (const ComponentReference& r : all) width = std::max(width, r.name.size());
+  std::string out;
+  for (const ComponentReference& r : all)
+    out += r.name + std::string(width + 2 - r.name.size(), ' ') + r.summary + "\n";
+  return out;
+}
+
+std::string component_reference_markdown() {
+  std::vector<ComponentReference> all = stdlib_reference();
+  std::string out =
+      "# Components\n\n"
+      "The standard library (`stdlib/`), generated from the component files by\n"
+      "`neurofuse components --markdown` (a test keeps this page in step with\n"
+      "them). `neurofuse components NAME` prints one of them. Every component\n"
+      "has ngclearn's name, parameters, defaults and compartments; its opening\n"
+      "comment gives its equations in the order they are computed and the\n"
+      "decisions taken where ngclearn's source is surprising.\n\n"
+      "| component | extends | what |\n|---|---|---|\n";
+  for (const ComponentReference& r : all)
+    out += "| [`" + r.name + "`](#" + r.name + ") | " + (r.parent.empty() ? "" : "`" + r.parent + "`") + " | " +
+           r.summary + " |\n";
+  for (const ComponentReference& r : all) {
+    out += "\n<a id=\"" + r.name + "\"></a>\n\n## " + r.name + "\n\n```text\n";
+    for (const std::string& line : r.comment) out += line + "\n";
+    out += "```\n\n```text\n";
+    std::string decls;
+    section(decls, "parameters", r.params, r.inherited_params, r.parent, "  ");
+    section(decls, "compartments", r.compartments, r.inherited_compartments, r.parent, "  ");
+    section(decls, "methods", r.methods, r.inherited_methods, r.parent, "  ");
+    out += decls + "```\n";
+  }
+  return out;
+}
+
+}  // namespace nf::frontend
