@@ -142,8 +142,9 @@ class Elaborator {
   Value eval_call(const Expr& e, Scope& scope);
   Value eval_index(const Expr& e, Scope& scope);
   Value call_method(const Expr& call, Instance& inst, const MethodDecl& m, size_t level, Scope& caller);
+  // `time`, when given, is what a method that lists `t` reads as t (an ODE stage's time).
   Value invoke_method(const SourceLoc& loc, Instance& inst, const MethodDecl& m, size_t level, Scope& caller,
-                      const std::vector<Value>& args);
+                      const std::vector<Value>& args, const Value* time = nullptr);
   // integrate(STEPPER, RHS, x, args...): one step of an ngclearn ODE stepper (integrate.cpp).
   Value integrate(const Expr& call, Scope& scope);
   Value call_builtin(const std::string& name, const Expr& call, Scope& scope);

@@ -1,12 +1,14 @@
-// ODE steps: `integrate(STEPPER, RHS, x, args...)` advances x by one step
-// of dt with one of ngclearn's steppers (ngclearn/utils/diffeq/ode_utils.py),
-// calling the helper method RHS(x_stage, args...) for each derivative it
-// needs. A component writes its right-hand side once, as a helper, and picks
+// ODE steps: `integrate(STEPPER, RHS, x, args..., t=T0, dt=H)` advances x by
+// one step of H (the method's dt unless given) with one of ngclearn's steppers (ngclearn/utils/diffeq/
+// ode_utils.py), calling the helper method RHS(x_stage, args...) for each
+// derivative it needs; a RHS that lists `t` reads the stage's time, T0 + h
+// (T0: the method's t unless given; ngclearn's cells pass 0 and never read
+// it). A component writes its right-hand side once, as a helper, and picks
 // the stepper its source picks (docs/LANGUAGE.md, "ODE steps").
 //
 // Each stepper is transcribed operation by operation, with ngclearn's
 // rounding points (dt is the step's binary32 dt; x_scale is 1):
-//   forward(x, d, h)  = x + d * h                        (_step_forward; x * 1. is x)
+//   forward(x, d, h)  = x + d * h, at time t0 + h        (_step_forward; x * 1. is x)
 //   euler   x + f(x) * dt
 //   rk2     k1 = f(x); k2 = f(forward(x, k1, dt * 0.5)); forward(x, k2, dt)
 //   heun    k1 = f(x); k2 = f(forward(x, k1, dt));
@@ -35,7 +37,14 @@ int ngclearn_integrator_code(const std::string& integration_type) {
 }
 
 Value Elaborator::integrate(const Expr& call, Scope& scope) {
-  if (!call.kwargs.empty()) fail(call.loc, "integrate() takes positional arguments only");
+  const Expr* start_time = nullptr;
+  const Expr* step = nullptr;
+  for (const auto& [key, value] : call.kwargs) {
+    if (key == "t") start_time = value.get();
+    else if (key == "dt") step = value.get();
+    else fail(value->loc, "integrate() has no argument '" + key + "' (it takes t=, the time it starts from, and dt=, "
+                          "the step)");
+  }
   if (call.items.size() < 3)
     fail(call.loc, "integrate() takes a stepper, the name of a helper method and the value to advance: "
                    "integrate(\"euler\", dfv, v, ...)");
@@ -59,14 +68,18 @@ Value Elaborator::integrate(const Expr& call, Scope& scope) {
   std::vector<Value> args(1);
   for (size_t i = 3; i < call.items.size(); ++i) args.push_back(eval(*call.items[i], scope));
 
-  auto f = [&](const NodeRef& at) {
+  ir::ProcessBuilder& b = *process_;
+  NodeRef dt = step ? as_f32(to_tensor(eval(*step, scope), step->loc)) : b.dt();
+  // The stage times: t0 + h, in binary32, as _step_forward computes them; a
+  // right-hand side that lists t reads them.
+  NodeRef t0 = start_time ? as_f32(to_tensor(eval(*start_time, scope), start_time->loc)) : b.t();
+  auto f = [&](const NodeRef& at, const NodeRef& h = nullptr) {
     args[0] = Value::tensor_of(at);
-    Value d = invoke_method(call.loc, inst, *method, level, scope, args);
+    Value time = Value::tensor_of(h ? b.add(t0, h) : t0);
+    Value d = invoke_method(call.loc, inst, *method, level, scope, args, &time);
     if (d.kind == Value::Kind::None) fail(rhs.loc, "'" + rhs.text + "' returns no value; integrate() needs dx/dt");
     return as_f32(to_tensor(d, rhs.loc));
   };
-  ir::ProcessBuilder& b = *process_;
-  NodeRef dt = b.dt();
   auto forward = [&](const NodeRef& from, const NodeRef& d, const NodeRef& h) { return b.add(from, b.mul(d, h)); };
   auto weighted = [&](float w, const NodeRef& k) { return b.mul(b.constant(w), k); };
   auto from_zero = [&](const NodeRef& k) { return b.add(b.constant(0.0f), k); };  // _sum_combine's integer 0
@@ -75,24 +88,26 @@ Value Elaborator::integrate(const Expr& call, Scope& scope) {
   if (stepper.text == "euler") {
     next = forward(x, f(x), dt);
   } else if (stepper.text == "rk2") {
+    NodeRef half = b.mul(dt, b.constant(0.5f));
     NodeRef k1 = f(x);
-    NodeRef k2 = f(forward(x, k1, b.mul(dt, b.constant(0.5f))));
+    NodeRef k2 = f(forward(x, k1, half), half);
     next = forward(x, k2, dt);
   } else if (stepper.text == "heun") {
     NodeRef k1 = f(x);
-    NodeRef k2 = f(forward(x, k1, dt));
+    NodeRef k2 = f(forward(x, k1, dt), dt);
     next = forward(x, b.add(from_zero(k1), k2), b.mul(dt, b.constant(0.5f)));
   } else if (stepper.text == "ralston") {
+    NodeRef three_quarters = b.mul(dt, b.constant(0.75f));
     NodeRef k1 = f(x);
-    NodeRef k2 = f(forward(x, k1, b.mul(dt, b.constant(0.75f))));
+    NodeRef k2 = f(forward(x, k1, three_quarters), three_quarters);
     NodeRef sum = b.add(from_zero(weighted(float(1. / 3.), k1)), weighted(float(2. / 3.), k2));
     next = forward(x, sum, dt);
   } else {  // rk4
     NodeRef half = b.mul(dt, b.constant(0.5f));
     NodeRef k1 = f(x);
-    NodeRef k2 = f(forward(x, k1, half));
-    NodeRef k3 = f(forward(x, k2, half));
-    NodeRef k4 = f(forward(x, k3, dt));
+    NodeRef k2 = f(forward(x, k1, half), half);
+    NodeRef k3 = f(forward(x, k2, half), half);
+    NodeRef k4 = f(forward(x, k3, dt), dt);
     NodeRef sum = b.add(b.add(b.add(from_zero(k1), weighted(2.0f, k2)), weighted(2.0f, k3)), k4);
     next = forward(x, b.div(sum, b.constant(6.0f)), dt);
   }

@@ -443,7 +443,7 @@ Value Elaborator::call_method(const Expr& call, Instance& inst, const MethodDecl
 }
 
 Value Elaborator::invoke_method(const SourceLoc& loc, Instance& inst, const MethodDecl& m, size_t level, Scope& caller,
-                                const std::vector<Value>& args) {
+                                const std::vector<Value>& args, const Value* time) {
   if (caller.depth > 32) fail(loc, "helper calls nest too deeply (is '" + m.name + "' recursive?)");
   Scope scope;
   scope.instance = &inst;
@@ -457,6 +457,7 @@ Value Elaborator::invoke_method(const SourceLoc& loc, Instance& inst, const Meth
     fail(loc, "'" + m.name + "' takes " + std::to_string(bound.size()) + " argument(s), given " +
                   std::to_string(args.size()));
   for (size_t i = 0; i < bound.size(); ++i) scope.locals[bound[i]] = args[i];
+  if (time && std::find(m.args.begin(), m.args.end(), "t") != m.args.end()) scope.locals["t"] = *time;
   lower_block(m.body, scope);
   return scope.returned ? *scope.returned : Value{};
 }

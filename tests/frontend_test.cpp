@@ -654,3 +654,74 @@ TEST_CASE("every standard component documents its parameters and compartments", 
   CHECK_THAT(frontend::component_reference_text("StaticSynapse"), Contains("(from DenseSynapse)"));
   CHECK_THROWS_WITH(frontend::component_reference_text("VarTrce"), Contains("did you mean 'VarTrace'"));
 }
+
+// A right-hand side that reads t sees each stage's time, t0 + h, as ngclearn's
+// steppers pass it (the integration lesson's dy/dt = -2 t^3 + 12 t^2 - 20 t + 8.5),
+// and t= / dt= give the stepper its start time and step.
+TEST_CASE("integrate(): stage times and the t= and dt= keywords", "[frontend]") {
+  auto model = [](const std::string& stepper, const std::string& keywords) {
+    return frontend::compile_model_text(R"(
+component Poly {
+  param stepper = "euler"
+  state y[1, 1] = 1
+  def advance_state(t, dt) {
+    y = integrate(stepper, dfy, y)" + keywords + R"()
+  }
+  def dfy(y, t) {
+    return -2 * t ** 3 + 12 * t ** 2 - 20 * t + 8.5
+  }
+}
+model m {
+  o = Poly(stepper=")" + stepper + R"(")
+  process step = o.advance_state
+}
+)");
+  };
+  auto g = [](float t) { return ((-2.0f * (t * (t * t)) + 12.0f * (t * t)) - 20.0f * t) + 8.5f; };
+  auto want = [&](const std::string& stepper, float t, float y, float h) {
+    if (stepper == "euler") return y + g(t) * h;
+    if (stepper == "rk2") return y + g(t + h * 0.5f) * h;
+    if (stepper == "heun") return y + ((0.0f + g(t)) + g(t + h)) * (h * 0.5f);
+    if (stepper == "ralston") return y + ((0.0f + float(1. / 3.) * g(t)) + float(2. / 3.) * g(t + h * 0.75f)) * h;
+    float k1 = g(t), k2 = g(t + h * 0.5f), k3 = g(t + h * 0.5f), k4 = g(t + h);
+    return y + ((((0.0f + k1) + 2.0f * k2) + 2.0f * k3) + k4) / 6.0f * h;
+  };
+  for (const std::string stepper : {"euler", "rk2", "heun", "ralston", "rk4"}) {
+    INFO(stepper);
+    {
+      ir::Program prog = model(stepper, "");
+      ir::State s = ir::create_state(prog, 0);
+      float y = 1.0f;
+      for (int k = 0; k < 8; ++k) {
+        ir::run_process(prog, "step", s, 0.5f * float(k), 0.5f);
+        y = want(stepper, 0.5f * float(k), y, 0.5f);
+        CHECK(std::bit_cast<uint32_t>(s.get("o.y").f32(0)) == std::bit_cast<uint32_t>(y));
+      }
+    }
+    {  // as ngclearn's cells call their steppers: from t = 0, here with a step of 0.37
+      ir::Program prog = model(stepper, ", t=0.0, dt=0.37");
+      ir::State s = ir::create_state(prog, 0);
+      float y = 1.0f;
+      for (int k = 0; k < 3; ++k) {
+        ir::run_process(prog, "step", s, 5.0f, 1.0f);
+        y = want(stepper, 0.0f, y, 0.37f);
+        CHECK(std::bit_cast<uint32_t>(s.get("o.y").f32(0)) == std::bit_cast<uint32_t>(y));
+      }
+    }
+  }
+  CHECK_THAT(rejection(R"(
+component C {
+  state y = 1
+  def advance_state() {
+    y = integrate("euler", f, y, h=0.1)
+  }
+  def f(y) {
+    return y
+  }
+}
+model m {
+  c = C()
+  process p = c.advance_state
+}
+)"), Contains("integrate() has no argument 'h'"));
+}

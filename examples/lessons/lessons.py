@@ -79,6 +79,41 @@ def lif():
     return traces, numbers
 
 
+def simple_leaky_integrator():
+    """A step current, 0 for 10 steps then 0.3, into a SLIF cell, 200 steps of 1e-3."""
+    model = nf.compile(model_path("simple_leaky_integrator"))
+    state = model.state()
+    state.step("reset")
+    current = np.concatenate((np.zeros(10), np.full(190, 0.3))).astype(np.float32)
+    out = state.run("advance", 200, drive={"z0.j": current.reshape(200, 1, 1)}, record=["z0.v", "z0.s"])
+    v, s = out["z0.v"][:, 0], out["z0.s"][:, 0]
+    numbers = {"spikes": len(spike_steps(s)), "spike_steps": spike_steps(s), "v_max": float(np.max(v)),
+               "v_final": f32(v), "v_digest": digest(v)}
+    return {"j": current, "v": v, "s": s}, numbers
+
+
+def integration():
+    """dy/dt = y with Euler (30 steps of 0.1 and of 0.09); a polynomial
+    right-hand side with Heun, midpoint, Euler and RK4 (8 steps of 0.5)."""
+    model = nf.compile(model_path("integration"))
+    state = model.state()
+    growth = state.run("growth", 30, dt=0.1, record=["euler.y", "euler_09.y"])
+    poly = state.run("poly", 8, dt=0.5, record=["heun.y", "rk2.y", "poly_euler.y", "rk4.y"])
+    traces = {"growth": {k.split(".")[0]: np.concatenate(([1.0], v[:, 0, 0])) for k, v in growth.items()},
+              "poly": {k.split(".")[0]: np.concatenate(([1.0], v[:, 0, 0])) for k, v in poly.items()}}
+    # The analytic solutions, in binary64, at the curves' last points.
+    exact_growth = float(np.exp(3.0))
+    t = 4.0
+    exact_poly = -0.5 * t ** 4 + 4 * t ** 3 - 10 * t ** 2 + 8.5 * t + 1.0
+    numbers = {"growth_exact_y3": exact_growth, "poly_exact_y4": exact_poly}
+    for name, y in traces["growth"].items():
+        numbers[f"growth_{name}_y_final"] = float(np.float32(y[-1]))
+    for name, y in traces["poly"].items():
+        numbers[f"poly_{name}_y_final"] = float(np.float32(y[-1]))
+        numbers[f"poly_{name}_digest"] = digest(y[1:])
+    return traces, numbers
+
+
 IZHIKEVICH_TYPES = ["rs", "fs", "ch", "ib", "lts"]
 
 
@@ -147,6 +182,8 @@ def hodgkin_huxley_cell():
 
 
 LESSONS = {
+    "simple_leaky_integrator": (simple_leaky_integrator, 1e-3),
+    "integration": (integration, 0.5),
     "lif": (lif, 0.1),
     "izhikevich_cell": (izhikevich_cell, 0.01),
     "adex_cell": (adex_cell, 0.1),
@@ -169,7 +206,22 @@ def draw(lesson: str, traces, path: str) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     dt = LESSONS[lesson][1]
-    if lesson == "izhikevich_cell":
+    if lesson == "integration":
+        fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+        tg = np.arange(31) * 0.1
+        axes[0].plot(tg, np.exp(tg), "k-", label="exp(t)")
+        axes[0].plot(tg, traces["growth"]["euler"], "o-", label="Euler, dt = 0.1")
+        axes[0].plot(tg, traces["growth"]["euler_09"], "s-", label="Euler, dt = 0.09")
+        axes[0].set(xlabel="t", ylabel="y(t)", title="Integration of: dy/dt = y")
+        tp = np.arange(9) * 0.5
+        tf = np.linspace(0, 4, 200)
+        axes[1].plot(tf, -0.5 * tf ** 4 + 4 * tf ** 3 - 10 * tf ** 2 + 8.5 * tf + 1, "k-", label="solution")
+        for key, label in (("heun", "Heun"), ("rk2", "midpoint"), ("poly_euler", "Euler"), ("rk4", "RK4")):
+            axes[1].plot(tp, traces["poly"][key], "o--", label=label)
+        axes[1].set(xlabel="t", ylabel="y(t)", title="dy/dt = -2 t^3 + 12 t^2 - 20 t + 8.5")
+        for ax in axes:
+            ax.legend()
+    elif lesson == "izhikevich_cell":
         fig, axes = plt.subplots(1, 5, figsize=(20, 4))
         for ax, c in zip(axes, IZHIKEVICH_TYPES):
             v, w = traces[c]
@@ -198,16 +250,18 @@ def draw(lesson: str, traces, path: str) -> None:
         axes[1].legend()
         axes[2].plot(t, traces["j"], color="C4")
         axes[2].set(xlabel="Time (ms)", ylabel="Input current")
-    else:  # lif: current, voltage with spikes, as plot_spiking_neuron draws them
+    else:  # lif, simple_leaky_integrator: current, voltage with spikes, as plot_spiking_neuron draws them
+        slif = lesson == "simple_leaky_integrator"
+        thr, low, high = (1.0, 0.0, 1.3) if slif else (-52.0, -66.0, -50.0)
         fig, axes = plt.subplots(2, 1, figsize=(8, 5), sharex=True, gridspec_kw={"height_ratios": [1, 3]})
         t = np.arange(len(traces["v"])) * dt
         axes[0].plot(t, traces["j"], color="C3")
-        axes[0].set(ylabel="Current", title="LIF-Node: Constant Electrical Input")
+        axes[0].set(ylabel="Current", title=("SLIF" if slif else "LIF") + "-Node: Constant Electrical Input")
         axes[1].plot(t, traces["v"], color="C0")
-        axes[1].axhline(-52.0, color="k", linestyle="--", linewidth=0.8)
+        axes[1].axhline(thr, color="k", linestyle="--", linewidth=0.8)
         for k in spike_steps(traces["s"]):
-            axes[1].vlines(k * dt, -52.0, -52.0 + 0.5, color="C2")
-        axes[1].set(xlabel="Time (ms)", ylabel="Voltage (mV)", ylim=(-66.0, -50.0))
+            axes[1].vlines(k * dt, thr, thr + (0.1 if slif else 0.5), color="C2")
+        axes[1].set(xlabel="Time (ms)" if not slif else "Time (s)", ylabel="Voltage", ylim=(low, high))
     fig.tight_layout()
     fig.savefig(path, dpi=80)
     plt.close(fig)

@@ -97,6 +97,90 @@ def lif_lesson():
 
 
 # ---------------------------------------------------------------------------
+# SLIFCell (sLIFCell.py): thr_jitter 0, no lateral inhibition, rho_b 0,
+# thr_gain = thr_leak = 0, not sticky
+
+
+def simple_leaky_integrator_lesson():
+    R_m, C, thr, refract_T = 5.0, 5e-3, 1.0, 0.0
+    tau_m = R_m * C  # binary64, as the lesson computes it
+    dt = F(1e-3)
+    v, rfr, thr_c = F(0.0), F(refract_T), F(thr)
+    current = np.concatenate((np.zeros(10), np.full(190, 0.3))).astype(F)
+    vs, ss = [], []
+    for ts in range(200):
+        j = F(current[ts] * F(R_m))
+
+        def dfv(v_):  # (-v + j) * (1. / tau_m) * mask
+            mask = F(1.0) if rfr >= F(refract_T) else F(0.0)
+            return F(F(F(-v_ + j) * F(F(1.0) / F(tau_m))) * mask)
+        _v = step_euler(v, dfv, dt)
+        s = F(1.0) if _v > thr_c else F(0.0)
+        _v = F(F(F(1.0) - s) * _v)
+        # _update_threshold with thrGain = thrLeak = 0: v_thr + s * 0 - v_thr * 0
+        thr_c = F(F(thr_c + F(s * F(0.0))) - F(thr_c * F(0.0)))
+        rfr = F(F(F(rfr + dt) * F(F(1.0) - s)) + F(s * dt))
+        v = _v
+        vs.append(v)
+        ss.append(s)
+    vs = np.array(vs, F)
+    return {"spikes": len(spike_steps(ss)), "spike_steps": spike_steps(ss), "v_max": float(np.max(vs)),
+            "v_final": float(vs[-1]), "v_digest": digest(vs)}
+
+
+# ---------------------------------------------------------------------------
+# The integration lesson: ode_utils' steppers on dy/dt = y and on a
+# polynomial right-hand side that reads the stage time.
+
+
+def step_heun(t, x, dfx, dt):
+    k1 = dfx(t, x)
+    x1 = step_forward(x, k1, dt)
+    k2 = dfx(F(t + dt), x1)
+    return step_forward(x, F(F(F(0.0) + k1) + k2), F(dt * F(0.5)))
+
+
+def step_rk4(t, x, dfx, dt):
+    h = F(dt * F(0.5))
+    k1 = dfx(t, x)
+    k2 = dfx(F(t + h), step_forward(x, k1, h))
+    k3 = dfx(F(t + h), step_forward(x, k2, h))
+    k4 = dfx(F(t + dt), step_forward(x, k3, dt))
+    total = F(F(F(F(F(0.0) + k1) + F(F(2.0) * k2)) + F(F(2.0) * k3)) + k4)
+    return step_forward(x, F(total / F(6.0)), dt)
+
+
+def step_midpoint(t, x, dfx, dt):
+    h = F(dt * F(0.5))
+    k1 = dfx(t, x)
+    return step_forward(x, dfx(F(t + h), step_forward(x, k1, h)), dt)
+
+
+def integration_lesson():
+    out = {"growth_exact_y3": float(np.exp(3.0)), "poly_exact_y4": -0.5 * 4.0 ** 4 + 4 * 4.0 ** 3 - 10 * 4.0 ** 2
+           + 8.5 * 4.0 + 1.0}
+    for name, h in (("euler", 0.1), ("euler_09", 0.1 * 0.9)):
+        y = F(1.0)
+        for _ in range(30):
+            y = step_forward(y, y, F(h))  # step_euler with dy/dt = y
+        out[f"growth_{name}_y_final"] = float(y)
+
+    def dfy(t, y):  # -2 * power(t, 3) + 12 * square(t) - 20 * t + 8.5
+        return F(F(F(F(F(-2.0) * F(t * F(t * t))) + F(F(12.0) * F(t * t))) - F(F(20.0) * t)) + F(8.5))
+    steppers = {"heun": step_heun, "rk2": step_midpoint,
+                "poly_euler": lambda t, x, f, dt: step_forward(x, f(t, x), dt), "rk4": step_rk4}
+    for name, stepper in steppers.items():
+        y, ys, t = F(1.0), [], 0.0
+        for _ in range(8):
+            y = stepper(F(t), y, dfy, F(0.5))
+            ys.append(y)
+            t = t + 0.5
+        out[f"poly_{name}_y_final"] = float(y)
+        out[f"poly_{name}_digest"] = digest(np.array(ys, F))
+    return out
+
+
+# ---------------------------------------------------------------------------
 # IzhikevichCell (izhikevichCell.py)
 
 
@@ -258,6 +342,8 @@ def hodgkin_huxley_lesson(T=20000, dt=0.01, tau_v=1.0, R=1.0, v_Na=115.0, v_K=-3
 
 
 LESSONS = {
+    "simple_leaky_integrator": simple_leaky_integrator_lesson,
+    "integration": integration_lesson,
     "lif": lif_lesson,
     "izhikevich_cell": izhikevich_lesson,
     "adex_cell": adex_lesson,
