@@ -153,6 +153,14 @@ Value Elaborator::call_builtin(const std::string& name, const Expr& e, Scope& sc
     return v;
   }
 
+  if ((name == "float" || name == "int") && !process_) {
+    // Of a number known when the model is built (a dimension such as
+    // int(nu / dt) + 1): plain arithmetic, no method needed.
+    arg_count(1, 1);
+    Value x = eval(*e.items[0], scope);
+    if (x.kind == Value::Kind::Number)
+      return name == "int" ? integer(std::trunc(x.number), e.loc) : Value::number_of(x.number, false);
+  }
   if (!process_) fail(e.loc, name + "() is only available inside a method");
   static const std::map<std::string, Op> unary = {
       {"exp", Op::Exp}, {"log", Op::Log}, {"sqrt", Op::Sqrt}, {"tanh", Op::Tanh}, {"sigmoid", Op::Sigmoid},

@@ -336,6 +336,24 @@ TEST_CASE("golden: spiking cells with their own ODEs", "[golden]") {
   check_component({"WTASCell(n_units=6, tau_m=1.0, resist_m=4.0, refract_time=2.0, batch_size=1)", steps, {"j"}, {}, "s"});
 }
 
+// Conductance and short-term-plasticity synapses, and the exponential
+// kernel (whose window is int(nu / dt) + 1 steps long).
+TEST_CASE("golden: dynamic synapses and ExpKernel", "[golden]") {
+  const std::vector<std::string> steps = {"advance_state", "reset"};
+  for (const char* cls : {"ExponentialSynapse", "AlphaSynapse"})
+    for (const char* rest : {"syn_rest=-0.4", "syn_rest=none"})
+      check_component({std::string(cls) + "(shape=(9, 5), tau_decay=13.7, g_syn_bar=0.6, " + rest +
+                           ", is_nonplastic=false, weight_init=uniform(0.0, 1.0), batch_size=2)",
+                       steps, {"inputs", "v"}, {}, "", 0.1});
+  check_component({"DoubleExpSynapse(shape=(9, 5), tau_decay=13.7, tau_rise=3.1, g_syn_bar=0.6, syn_rest=-0.4)", steps,
+                   {"inputs", "v"}, {}, "", 0.1});
+  check_component({"STPDenseSynapse(shape=(6, 6), tau_f=73.0, tau_d=39.0, weight_init=uniform(0.0, 1.0))", steps,
+                   {"inputs"}, {}, ""});
+  check_component({"STPDenseSynapse(shape=(1, 4), tau_f=0.0, tau_d=9.0)", steps, {"inputs"}, {}, ""});
+  check_component({"ExpKernel(n_units=7, dt=0.1, nu=1.3, tau_w=5.0, batch_size=2)", steps, {"inputs"}, {}, "", 0.1});
+  check_component({"ExpKernel(n_units=3, dt=1.0, nu=0.9)", steps, {"inputs"}, {}, ""});
+}
+
 TEST_CASE("golden: PoissonCell, BernoulliCell and RewardErrorCell", "[golden]") {
   check_component({"PoissonCell(n_units=30, target_freq=400.0)", {"advance_state", "reset"}, {"inputs"}, {}, "outputs"});
   check_component({"BernoulliCell(n_units=30)", {"advance_state", "reset"}, {"inputs"}, {}, "outputs"});

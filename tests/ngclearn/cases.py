@@ -430,6 +430,122 @@ def wtas(dt, **kw):
 
 
 # --------------------------------------------------------------------------
+# Conductance-based synapses (ExponentialSynapse, AlphaSynapse,
+# DoubleExpSynapse): pre-synaptic spikes into inputs, a graded post-synaptic
+# voltage into v, weights set explicitly (is_nonplastic=False) or the ones
+# that is_nonplastic=True makes (then weights are compared as initialized).
+
+
+def _with_resist_scale(cls_name, **kw):
+    """ngclearn 3.2.3's AlphaSynapse and DoubleExpSynapse read
+    self.resist_scale, which no constructor sets (the compile of their
+    advance_state fails with AttributeError): the reference is given the
+    attribute, set to g_conduct_factor, which is what the code means."""
+    def make(name):
+        import ngclearn.components as C
+        c = getattr(C, cls_name)(name, **kw)
+        c.resist_scale = kw.get("g_conduct_factor", kw.get("resist_scale", 1.0))
+        return c
+    return make
+
+
+def conductance_synapse(cls_name, dt=1.0, steps=60, set_weights=True, **kw):
+    r = rng(40)
+    shape = (5, 3)
+    params = dict(shape=shape, tau_decay=13.7, g_syn_bar=0.61, syn_rest=-0.37, g_conduct_factor=1.13,
+                  is_nonplastic=not set_weights) | kw
+    if "resist_scale" in kw:  # the deprecated name, on both sides
+        del params["g_conduct_factor"]
+    label = " ".join(f"{k}={v}" for k, v in kw.items())
+    i = inst("W", cls_name, **params)
+    if cls_name != "ExponentialSynapse":
+        i.ngc = _with_resist_scale(cls_name, **params)
+    sets = {"W.weights": uniform(r, 0.05, 1.3, shape)} if set_weights else {}
+    return Case(
+        name=f"{cls_name} {label} dt={dt}{'' if set_weights else ' initial weights'}".replace("  ", " "),
+        component=cls_name, dt=dt,
+        instances=[i],
+        processes={"advance": ["W.advance_state"], "reset": ["W.reset"]},
+        phases=[Phase(["reset"], sets=sets, record=False),
+                Phase(["advance"], steps, drives={"W.inputs": spikes(r, steps, (1, shape[0]), 0.2),
+                                                  "W.v": uniform(r, -71.3, 12.9, (steps, 1, shape[1]))}),
+                Phase(["reset"]),
+                Phase(["advance"], 10, t0=steps * dt, drives={"W.inputs": spikes(r, 10, (1, shape[0]), 0.3),
+                                                              "W.v": uniform(r, -71.3, 12.9, (10, 1, shape[1]))})])
+
+
+# --------------------------------------------------------------------------
+# STPDenseSynapse: ngclearn's code runs for batch 1 with n_in = n_out or
+# n_in = 1 only (stdlib/STPDenseSynapse.nf). Weights and resources set; the
+# mid-run reset is not recorded (ngclearn's u and x are [1, n_in] right after
+# a reset, [n_in, n_out] after a step).
+
+
+def stp(shape=(4, 4), dt=1.0, steps=60, graded=False, **kw):
+    r = rng(41)
+    params = dict(shape=shape, tau_f=731.3, tau_d=47.9, g_conduct_factor=0.87) | kw
+    label = " ".join(f"{k}={v}" for k, v in kw.items())
+    n_in = shape[0]
+
+    def drive(n):
+        return uniform(r, 0.0, 1.3, (n, 1, n_in)) if graded else spikes(r, n, (1, n_in), 0.3)
+    sets = {"W.weights": uniform(r, 0.05, 1.3, shape), "W.resources": uniform(r, 0.1, 0.6, shape)}
+    return Case(
+        name=f"STPDenseSynapse {shape} {label} dt={dt}{' graded' if graded else ''}".replace("  ", " "),
+        component="STPDenseSynapse", dt=dt,
+        instances=[inst("W", "STPDenseSynapse", **params)],
+        processes={"advance": ["W.advance_state"], "reset": ["W.reset"]},
+        phases=[Phase(["reset"], sets=sets, record=False),
+                Phase(["advance"], steps, drives={"W.inputs": drive(steps)}),
+                Phase(["reset"], record=False),
+                Phase(["advance"], 10, t0=steps * dt, drives={"W.inputs": drive(10)})])
+
+
+# --------------------------------------------------------------------------
+# ExpKernel: spike trains (and graded inputs once), t from t0 > 0 and from 0
+# (a spike at t = 0 is stored as time 0, which the kernel skips).
+
+
+def exp_kernel(dt, steps=80, t0=0.3, graded=False, batch=1, **kw):
+    r = rng(42)
+    n = 4
+    params = dict(n_units=n, dt=dt, tau_w=13.7, nu=2.3, batch_size=batch) | kw
+    label = " ".join(f"{k}={v}" for k, v in kw.items())
+
+    def drive(k):
+        return uniform(r, 0.0, 1.3, (k, batch, n)) if graded else spikes(r, k, (batch, n), 0.25)
+    return Case(
+        name=f"ExpKernel {label} dt={dt} t0={t0} B={batch}{' graded' if graded else ''}".replace("  ", " "),
+        component="ExpKernel", dt=dt,
+        instances=[inst("k", "ExpKernel", **params)],
+        processes={"advance": ["k.advance_state"], "reset": ["k.reset"]},
+        phases=[Phase(["reset"], record=False),
+                Phase(["advance"], steps, t0=t0, drives={"k.inputs": drive(steps)}),
+                Phase(["reset"], record=False),
+                Phase(["advance"], 20, t0=0.0, drives={"k.inputs": drive(20)})])
+
+
+# The calls for all_cases() (paste the list into it, or extend it with
+# SNIPPET_CASES()).
+def dynamic_synapse_cases():
+    return [
+        conductance_synapse("ExponentialSynapse"), conductance_synapse("ExponentialSynapse", dt=0.1),
+        conductance_synapse("ExponentialSynapse", syn_rest=None),
+        conductance_synapse("ExponentialSynapse", set_weights=False),
+        conductance_synapse("AlphaSynapse"), conductance_synapse("AlphaSynapse", dt=0.1),
+        conductance_synapse("AlphaSynapse", syn_rest=None), conductance_synapse("AlphaSynapse", resist_scale=0.87),
+        conductance_synapse("AlphaSynapse", set_weights=False, g_conduct_factor=1.0),
+        conductance_synapse("DoubleExpSynapse", tau_rise=3.1), conductance_synapse("DoubleExpSynapse", dt=0.1, tau_rise=3.1),
+        conductance_synapse("DoubleExpSynapse", tau_rise=0.9, tau_decay=23.9, syn_rest=None),
+        conductance_synapse("DoubleExpSynapse", set_weights=False, tau_rise=3.1),
+        stp(), stp(dt=0.1), stp(graded=True), stp((1, 3)), stp((1, 1), graded=True),
+        stp(tau_f=0.0), stp(tau_d=0.0), stp(tau_f=0.0, tau_d=0.0), stp(tau_f=7.3, tau_d=3.9),
+        exp_kernel(1.0), exp_kernel(0.1), exp_kernel(0.1, nu=4.0, tau_w=500.0), exp_kernel(0.1, batch=2),
+        exp_kernel(0.7, graded=True), exp_kernel(1.0, nu=0.9), exp_kernel(1.0, nu=1.3), exp_kernel(0.1, nu=0.3),
+    ]
+
+
+# --------------------------------------------------------------------------
 
 
 def all_cases() -> list[Case]:
@@ -464,5 +580,6 @@ def all_cases() -> list[Case]:
         slif(0.1, sticky_spikes=True, thr_persist=True),
         raf(0.1), raf(0.1, "midpoint"), raf(0.1, post_spike_reset=False),
         wtas(1.0), wtas(0.1),
+        *dynamic_synapse_cases(),
     ]
     return cases

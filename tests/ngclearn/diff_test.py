@@ -75,6 +75,13 @@ BOUNDS = {
     "SLIFCell": {"xla": 2, "cr": 0},
     "RAFCell": 0,
     "WTASCell": 0,
+    "ExponentialSynapse": 0,
+    "AlphaSynapse": 0,
+    "DoubleExpSynapse": 0,
+    "STPDenseSynapse": 0,
+    # [xla]: XLA's exp is 1-2 ulp off for some arguments; epsp sums the
+    # exp terms of the window, with no feedback (measured 2 ulp).
+    "ExpKernel": {"xla": 2, "cr": 0},
 }
 
 # Cases that differ for a reason of record, by name (both references) or by
@@ -84,6 +91,11 @@ XFAIL: dict = {
     "DenseSynapse (7, 5) B=2": "reference order, not a neurofuse defect: XLA hands a matrix-matrix dot "
                                "(batch >= 2) to Eigen, whose blocked, vectorized summation is not left to "
                                "right (a batch of 1 is, and matches bit for bit)",
+    ("ExpKernel nu=4.0 tau_w=500.0 dt=0.1 t0=0.3 B=1", "cr"): (
+        "reference order, not a neurofuse defect: the window has 40 slots, and XLA's CPU tree-reduction rewrite "
+        "sums a reduced axis longer than 32 in windows of 32 with SAME padding (here slots 0-19 and 20-39, then the "
+        "two partial sums); neurofuse's sum is sequential. Measured 2 ulp in epsp; summing the two halves in the "
+        ".nf gives 0 ulp. ([xla] is within its bound of 2)"),
 }
 
 sys.path.insert(0, str(HERE))

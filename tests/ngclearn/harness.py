@@ -275,6 +275,7 @@ _MATH_MODULES = [
     "ngclearn.components.synapses.hebbian.traceSTDPSynapse",
     "ngclearn.components.synapses.modulated.MSTDPETSynapse",
     "ngclearn.components.synapses.modulated.REINFORCESynapse",
+    "ngclearn.components.other.expKernel",
 ]
 
 
@@ -310,6 +311,11 @@ def correctly_rounded_math():
         # not a math function; only other exponents are pow.
         return jnp.power(x, y) if isinstance(y, int) else cr(np.power)(x, y)
     proxy = _JnpProxy(jnp, {"exp": exp, "log": log, "power": power})
+    # expKernel's _apply_kernel is jitted on its own: its traces are cached
+    # across contexts, so a trace made with XLA's exp would be reused here
+    # (and one made here afterwards); clear them on entry and exit.
+    import ngclearn.components.other.expKernel as ek
+    ek._apply_kernel.clear_cache()
     saved = [(sys.modules[m], sys.modules[m].jnp) for m in _MATH_MODULES]
     saved_mu = (mu.tanh, mu.d_tanh)
     try:
@@ -322,6 +328,7 @@ def correctly_rounded_math():
         for mod, j in saved:
             mod.jnp = j
         mu.tanh, mu.d_tanh = saved_mu
+        ek._apply_kernel.clear_cache()
 
 
 def run_ngclearn(case: Case, math: str = "xla") -> dict[str, np.ndarray]:
