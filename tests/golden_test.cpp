@@ -354,6 +354,37 @@ TEST_CASE("golden: dynamic synapses and ExpKernel", "[golden]") {
   check_component({"ExpKernel(n_units=3, dt=1.0, nu=0.9)", steps, {"inputs"}, {}, ""});
 }
 
+// Graded cells (every prior, threshold and stepper RateCell's source maps)
+// and the latency, time-to-first-spike and phasor encoders.
+TEST_CASE("golden: graded cells and encoders", "[golden]") {
+  const std::vector<std::string> steps = {"advance_state", "reset"};
+  for (const char* it : {"euler", "midpoint", "heun", "rk4"})
+    check_component({"RateCell(n_units=6, tau_m=7.3, batch_size=2, act_fx=\"tanh\", prior=\"laplacian\", "
+                     "prior_lambda=0.1, integration_type=\"" + std::string(it) + "\")",
+                     steps, {"j", "j_td"}, {}, "", 0.1});
+  check_component({"RateCell(n_units=6, tau_m=7.3, prior=\"cauchy\", prior_lambda=0.2, threshold=\"soft_threshold\", "
+                   "threshold_lambda=0.05, act_fx=\"sigmoid\")", steps, {"j", "j_td"}, {}, ""});
+  check_component({"RateCell(n_units=6, tau_m=0.0, act_fx=\"relu\")", steps, {"j", "j_td"}, {}, ""});
+  check_component({"GaussianErrorCell(n_units=5, batch_size=2, sigma=1.3)", steps, {"mu", "target", "modulator", "mask"},
+                   {}, ""});
+  check_component({"LaplacianErrorCell(n_units=5, batch_size=2, scale=0.7)", steps,
+                   {"shift", "target", "modulator", "mask"}, {}, ""});
+  check_component({"BernoulliErrorCell(n_units=5, batch_size=2, input_logits=true)", steps,
+                   {"p", "target", "modulator", "mask"}, {}, ""});
+  check_component({"BernoulliErrorCell(n_units=5)", steps, {"target", "mask"}, {{"p", 0.3f}}, ""});
+  check_component({"LeakyNoiseCell(n_units=6, tau_x=4.3, batch_size=2, act_fx=\"tanh\", integration_type=\"rk4\")", steps,
+                   {"j_input", "j_recurrent"}, {}, "", 0.1});
+  check_component({"LeakyNoiseCell(n_units=6, tau_x=4.3, sigma_pre=0.0, sigma_post=0.0)", steps, {"j_input"}, {}, ""});
+  check_component({"LatencyCell(n_units=6, batch_size=2, tau=2.3, threshold=0.1, num_steps=20.0)",
+                   {"calc_spike_times", "advance_state", "reset"}, {"inputs"}, {}, ""});
+  check_component({"LatencyCell(n_units=6, tau=2.3, linearize=true, normalize=true, num_steps=20.0, clip_spikes=true)",
+                   {"calc_spike_times", "advance_state", "reset"}, {"inputs"}, {}, ""});
+  for (const char* mode : {"exponential", "logarithmic"})
+    check_component({"TTFSCell(n_units=6, batch_size=2, num_steps=40, latency_mode=\"" + std::string(mode) + "\")", steps,
+                     {"inputs"}, {}, ""});
+  check_component({"PhasorCell(n_units=20, target_freq=200.0)", steps, {"inputs"}, {}, "outputs"});
+}
+
 TEST_CASE("golden: PoissonCell, BernoulliCell and RewardErrorCell", "[golden]") {
   check_component({"PoissonCell(n_units=30, target_freq=400.0)", {"advance_state", "reset"}, {"inputs"}, {}, "outputs"});
   check_component({"BernoulliCell(n_units=30)", {"advance_state", "reset"}, {"inputs"}, {}, "outputs"});

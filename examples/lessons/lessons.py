@@ -114,6 +114,71 @@ def integration():
     return traces, numbers
 
 
+SYNAPSES = {"Wexp": "exponential", "Walpha": "alpha", "Wexp2": "double exponential"}
+
+
+def dynamic_synapses():
+    """One pre-synaptic pulse at 1 ms into three dynamic synapses (81 steps
+    of 0.1 ms); then 80 excitatory and 20 inhibitory Poisson sources at
+    10 Hz into a LIF neuron through conductance synapses (10,000 steps)."""
+    model = nf.compile(model_path("dynamic_synapses"), model="dynamic_synapses")
+    state = model.state()
+    state.step("reset")
+    pulse = np.zeros((81, 1, 1), np.float32)
+    pulse[10] = 1.0  # the lesson's `t * dt == 1.`
+    out = state.run("advance", 81, dt=0.1, drive={w + ".inputs": pulse for w in SYNAPSES},
+                    record=[w + ".g_syn" for w in SYNAPSES])
+    traces, numbers = {}, {}
+    for w in SYNAPSES:
+        g = out[w + ".g_syn"][:, 0, 0]
+        traces[w] = g
+        numbers[w] = {"peak_step": int(np.argmax(g)), "g_peak": f32(np.max(g)), "g_final": f32(g),
+                      "g_digest": digest(g)}
+
+    ei = nf.compile(model_path("dynamic_synapses"), model="ei_circuit").state()
+    ei.step("reset")
+    ei["pre_exc.inputs"] = 1.0
+    ei["pre_inh.inputs"] = 1.0
+    ei["post_exc.v"] = -65.0  # the lesson's initial condition
+    out = ei.run("advance", 10000, t0=0.1, dt=0.1,
+                 record=["post_exc.v", "post_exc.s", "pre_exc.outputs", "pre_inh.outputs"])
+    v, s = out["post_exc.v"][:, 0, 0], out["post_exc.s"][:, 0, 0]
+    traces["ei"] = {"v": v, "s": s, "pre_exc": out["pre_exc.outputs"][:, 0, :], "pre_inh": out["pre_inh.outputs"][:, 0, :]}
+    numbers["ei_circuit"] = {"exc_rate_hz": float(out["pre_exc.outputs"].mean() * 1e4),
+                             "inh_rate_hz": float(out["pre_inh.outputs"].mean() * 1e4),
+                             "post_spikes": len(spike_steps(s)), "post_spike_steps": spike_steps(s),
+                             "v_mean": float(np.mean(v.astype(np.float64))), "v_digest": digest(v)}
+    return traces, numbers
+
+
+STP_SYSTEMS = {"stf2": ("STF dominated", 2.0), "stf20": ("STF dominated", 20.0), "std2": ("STD dominated", 2.0),
+               "std20": ("STD dominated", 20.0)}
+
+
+def short_term_plasticity():
+    """A Poisson source (2 or 20 Hz) into a LIF neuron through a
+    facilitating or a depressing STP synapse, 5,000 steps of 1 ms from t = 1."""
+    model = nf.compile(model_path("short_term_plasticity"))
+    state = model.state()
+    state.step("reset")
+    for k in STP_SYSTEMS:
+        state[f"z0_{k}.inputs"] = 1.0
+    record = [f"{c}_{k}.{x}" for k in STP_SYSTEMS for c, x in (("W", "u"), ("W", "x"), ("W", "Wdyn"), ("z0", "outputs"),
+                                                                ("z1", "s"))]
+    out = state.run("advance", 5000, t0=1.0, dt=1.0, record=record)
+    traces, numbers = {}, {}
+    for k, (tag, rate) in STP_SYSTEMS.items():
+        u, x, w = (out[f"W_{k}.{c}"][:, 0, 0] for c in ("u", "x", "Wdyn"))
+        pre, post = out[f"z0_{k}.outputs"][:, 0, 0], out[f"z1_{k}.s"][:, 0, 0]
+        traces[k] = {"u": u, "x": x, "Wdyn": w, "pre": pre, "post": post}
+        numbers[k] = {"input_spikes": len(spike_steps(pre)), "output_spikes": len(spike_steps(post)),
+                      # the lesson's plot title: "Ratio of spikes transmitted: " + num_z1_spikes / firing_rate_e
+                      "lesson_ratio": len(spike_steps(post)) / rate,
+                      "u_final": f32(u), "x_final": f32(x), "Wdyn_max": float(np.max(w)), "u_digest": digest(u),
+                      "x_digest": digest(x)}
+    return traces, numbers
+
+
 IZHIKEVICH_TYPES = ["rs", "fs", "ch", "ib", "lts"]
 
 
@@ -184,6 +249,8 @@ def hodgkin_huxley_cell():
 LESSONS = {
     "simple_leaky_integrator": (simple_leaky_integrator, 1e-3),
     "integration": (integration, 0.5),
+    "dynamic_synapses": (dynamic_synapses, 0.1),
+    "short_term_plasticity": (short_term_plasticity, 1.0),
     "lif": (lif, 0.1),
     "izhikevich_cell": (izhikevich_cell, 0.01),
     "adex_cell": (adex_cell, 0.1),
@@ -206,7 +273,36 @@ def draw(lesson: str, traces, path: str) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     dt = LESSONS[lesson][1]
-    if lesson == "integration":
+    if lesson == "short_term_plasticity":
+        fig, axes = plt.subplots(3, 4, figsize=(20, 8), sharex=True)
+        for col, (k, (tag, rate)) in enumerate(STP_SYSTEMS.items()):
+            tr = traces[k]
+            t = np.arange(1, len(tr["u"]) + 1) * dt
+            axes[0, col].plot(t, tr["u"], "-", lw=2, color="tab:red")
+            axes[0, col].set(ylabel="u", title=f"{rate:g} Hz, {tag}: STF dynamics")
+            axes[1, col].plot(t, tr["x"], "-", lw=2, color="tab:blue")
+            axes[1, col].set(ylabel="x", title="STD dynamics")
+            axes[2, col].plot(t, tr["Wdyn"], lw=2, color="tab:purple")
+            ratio = len(spike_steps(tr["post"])) / rate
+            axes[2, col].set(xlabel="Time (ms)", ylabel="Syn. Weight", title=f"Ratio of spikes transmitted: {ratio:g}")
+            for row in range(3):
+                axes[row, col].grid()
+    elif lesson == "dynamic_synapses":
+        fig, axes = plt.subplots(1, 4, figsize=(20, 4))
+        for ax, (w, name) in zip(axes, SYNAPSES.items()):
+            g = traces[w]
+            ax.plot(np.arange(len(g)) * dt, g / np.max(g), "-", color="tab:red" if w == "Wexp" else "tab:blue")
+            ax.set(xlabel="Time (ms)", ylabel="Conductance", title=f"{name.capitalize()} Synapse Conductance Time-Course")
+            ax.grid()
+        v = traces["ei"]["v"]
+        t = (np.arange(len(v)) + 1) * dt
+        axes[3].plot(t, v, "-.", color="tab:red")
+        for k in spike_steps(traces["ei"]["s"]):
+            axes[3].vlines((k + 1) * dt, -55.75, -53.0, colors="black", lw=2)
+        axes[3].hlines(-55.0, 0.0, t[-1], colors="blue", linestyles="-.", lw=2)
+        axes[3].set(xlabel="Time (ms)", ylabel="Voltage", title="Exponential Synapse LIF")
+        axes[3].grid()
+    elif lesson == "integration":
         fig, axes = plt.subplots(1, 2, figsize=(11, 4))
         tg = np.arange(31) * 0.1
         axes[0].plot(tg, np.exp(tg), "k-", label="exp(t)")

@@ -181,6 +181,114 @@ def integration_lesson():
 
 
 # ---------------------------------------------------------------------------
+# The dynamic_synapses lesson: ExponentialSynapse, AlphaSynapse and
+# DoubleExpSynapse (1 x 1, weight 1, syn_rest 0, v held at 0), one pulse at
+# step 10; and the E/I circuit, given the Poisson spikes a run drew (their
+# bits are the random generator's, not ngclearn's), as ei_circuit() below.
+
+
+def dynamic_synapses_lesson():
+    dt = F(0.1)
+    out = {}
+    for name in ("Wexp", "Walpha", "Wexp2"):
+        g, h, gs = F(0.0), F(0.0), []
+        for k in range(81):
+            s = F(1.0) if k == 10 else F(0.0)
+            drive = F(s * F(1.0))  # inputs @ weights
+            if name == "Wexp":  # dg = -g / tau_decay + (out * g_syn_bar) * (1. / dt)
+                g = F(g + F(F(F(-g) / F(3.0)) + F(F(drive * F(1.0)) * F(F(1.0) / dt))) * dt)
+            elif name == "Walpha":  # h first, then g from the new h (tau_decay 1)
+                h = F(h + F(F(F(-h) / F(1.0)) + F(F(drive * F(1.0)) * F(F(1.0) / dt))) * dt)
+                g = F(g + F(F(F(-g) / F(1.0)) + F(h * F(F(1.0) / dt))) * dt)
+            else:  # double exponential: (1. / tau_rise - 1. / tau_decay) is binary64, A = 1
+                c = F(1.0 / 1.0 - 1.0 / 3.0)
+                h = F(h + F(F(F(-h) / F(1.0)) + F(F(F(F(drive * F(1.0)) * c) * F(1.0)) * F(F(1.0) / dt))) * dt)
+                g = F(g + F(F(F(-g) / F(3.0)) + F(h * F(F(1.0) / dt))) * dt)
+            gs.append(g)
+        gs = np.array(gs, F)
+        out[name] = {"peak_step": int(np.argmax(gs)), "g_peak": float(np.max(gs)), "g_final": float(gs[-1]),
+                     "g_digest": digest(gs)}
+    return out
+
+
+def ei_circuit(pre_exc, pre_inh, steps=10000, dt=0.1):
+    """The E/I circuit's LIF voltage and spikes, given the pre-synaptic spike
+    trains [steps, 80] and [steps, 20]."""
+    dt = F(dt)
+    gcf = F(1.0 / 10.0)
+    g_e, g_i = F(0.0), F(0.0)
+    v, rfr, thr_theta = F(-65.0), F(2.0), F(0.0)
+    vs, ss = [], []
+    for k in range(steps):
+        n_e = F(0.0)
+        for x in pre_exc[k]:  # inputs @ weights (all ones), left to right
+            n_e = F(n_e + F(x * F(1.0)))
+        n_i = F(0.0)
+        for x in pre_inh[k]:
+            n_i = F(n_i + F(x * F(1.0)))
+        g_e = F(g_e + F(F(F(-g_e) / F(2.0)) + F(F(n_e * F(2.4)) * F(F(1.0) / dt))) * dt)
+        i_e = F(F(-F(g_e * gcf)) * F(v - F(0.0)))
+        g_i = F(g_i + F(F(F(-g_i) / F(5.0)) + F(F(n_i * F(2.4)) * F(F(1.0) / dt))) * dt)
+        i_i = F(F(-F(g_i * gcf)) * F(v - F(-80.0)))
+        j = F(F(i_e + i_i) * F(1.0))
+        v_thr = F(thr_theta + F(-55.0))
+        mask = F(1.0) if rfr >= F(2.0) else F(0.0)
+        dv = F(F(F(F(F(-75.0) - v) * F(1.0)) + F(j * mask)) * F(F(1.0) / F(10.0)))
+        _v = F(v + F(dv * dt))
+        s = F(1.0) if _v > v_thr else F(0.0)
+        rfr = F(F(rfr + dt) * F(F(1.0) - s))
+        v = F(F(_v * F(F(1.0) - s)) + F(s * F(-75.0)))
+        vs.append(v)
+        ss.append(s)
+    vs = np.array(vs, F)
+    return {"post_spikes": len(spike_steps(ss)), "post_spike_steps": spike_steps(ss),
+            "v_mean": float(np.mean(vs.astype(np.float64))), "v_digest": digest(vs)}
+
+
+# ---------------------------------------------------------------------------
+# The short_term_plasticity lesson: STPDenseSynapse (1 x 1) into LIFCell,
+# given the Poisson spikes a run drew.
+
+
+def stp_system(pre, resources, tau_f, tau_d, steps=5000):
+    dt = F(1.0)
+    W, U = F(2.5), F(resources)
+    u, x, wdyn = F(0.0), F(1.0), F(0.0)
+    v, rfr = F(-60.0), F(0.0)
+    R = (20.0 / 1.0) * 12.0
+    us, xs, ws, post = [], [], [], []
+    for k in range(steps):
+        s = F(pre[k])
+        # u = u - u * (1. / tau_f) + (resources * (1. - u)) * s     (tau_f > 0)
+        u1 = F(F(u - F(u * F(1.0 / tau_f))) + F(F(U * F(F(1.0) - u)) * s))
+        # Wdyn = (weights * u * x) * s + Wdyn * (1. - s)
+        wdyn = F(F(F(F(W * u1) * x) * s) + F(wdyn * F(F(1.0) - s)))
+        # x = x + (1. - x) * (1. / tau_d) - u * x * s                (tau_d > 0)
+        x = F(F(x + F(F(F(1.0) - x) * F(1.0 / tau_d))) - F(F(u1 * x) * s))
+        u = u1
+        out = F(F(F(s * F(wdyn * F(1.0))) + F(0.0)))  # inputs @ (Wdyn * g_conduct_factor) + biases
+        # LIFCell: thr -50, v_rest -60, v_reset -70, tau_m 20, refract 0, no adaptation
+        j = F(out * F(R))
+        mask = F(1.0) if rfr >= F(0.0) else F(0.0)
+        dv = F(F(F(F(F(-60.0) - v) * F(1.0)) + F(j * mask)) * F(F(1.0) / F(20.0)))
+        _v = F(v + F(dv * dt))
+        spk = F(1.0) if _v > F(F(0.0) + F(-50.0)) else F(0.0)
+        rfr = F(F(rfr + dt) * F(F(1.0) - spk))
+        v = F(F(_v * F(F(1.0) - spk)) + F(spk * F(-70.0)))
+        us.append(u)
+        xs.append(x)
+        ws.append(wdyn)
+        post.append(spk)
+    us, xs = np.array(us, F), np.array(xs, F)
+    return {"output_spikes": len(spike_steps(post)), "u_final": float(us[-1]), "x_final": float(xs[-1]),
+            "Wdyn_max": float(np.max(np.array(ws, F))), "u_digest": digest(us), "x_digest": digest(xs)}
+
+
+STP_SETTINGS = {"stf2": (0.15, 750.0, 50.0), "stf20": (0.15, 750.0, 50.0), "std2": (0.45, 50.0, 750.0),
+                "std20": (0.45, 50.0, 750.0)}
+
+
+# ---------------------------------------------------------------------------
 # IzhikevichCell (izhikevichCell.py)
 
 
@@ -344,6 +452,7 @@ def hodgkin_huxley_lesson(T=20000, dt=0.01, tau_v=1.0, R=1.0, v_Na=115.0, v_K=-3
 LESSONS = {
     "simple_leaky_integrator": simple_leaky_integrator_lesson,
     "integration": integration_lesson,
+    "dynamic_synapses": dynamic_synapses_lesson,
     "lif": lif_lesson,
     "izhikevich_cell": izhikevich_lesson,
     "adex_cell": adex_lesson,

@@ -546,6 +546,283 @@ def dynamic_synapse_cases():
 
 
 # --------------------------------------------------------------------------
+# Graded cells: RateCell (every prior, stepper and threshold ngclearn offers,
+# stateful and stateless) and the error cells. Inputs are driven every step
+# unless a case says otherwise.
+
+
+def rate_cell(dt, steps=None, batch=2, prior=("gaussian", 0.0), threshold=None, drive_j=True, label="", **kw):
+    """prior/threshold: ngclearn's (name, lambda) tuples; the .nf side spells
+    them prior/prior_lambda and threshold/threshold_lambda. drive_j=False sets
+    j once: ngclearn writes j * dfx(z) * resist_scale back into j every step,
+    so the input compounds."""
+    steps = steps or int(round(12 / dt))
+    r = rng(41)
+    n = 5
+    params = dict(n_units=n, tau_m=13.7, batch_size=batch, resist_scale=0.87, output_scale=1.3) | kw
+    nf_only = {"prior": prior[0], "prior_lambda": prior[1]}
+    ngc_only = {"prior": prior}
+    if threshold is not None:
+        nf_only |= {"threshold": threshold[0], "threshold_lambda": threshold[1]}
+        ngc_only |= {"threshold": threshold}
+    j = uniform(r, -1.7, 2.3, (steps, batch, n))
+    j_td = uniform(r, -0.9, 0.8, (steps, batch, n))
+    drives = {"z.j_td": j_td} | ({"z.j": j} if drive_j else {})
+    sets = {} if drive_j else {"z.j": uniform(r, 0.4, 1.9, (batch, n))}
+    extra = " ".join(f"{k}={v}" for k, v in kw.items())
+    name = f"RateCell prior={prior[0]},{prior[1]}" + (f" threshold={threshold[0]},{threshold[1]}" if threshold else "")
+    return Case(
+        name=f"{name} {extra} B={batch} dt={dt}{label}".replace("  ", " "), component="RateCell", dt=dt,
+        instances=[inst("z", "RateCell", nf_only=nf_only, ngc_only=ngc_only, **params)],
+        processes={"advance": ["z.advance_state"], "reset": ["z.reset"]},
+        phases=[Phase(["reset"], record=False), Phase(["advance"], steps, sets=sets, drives=drives)])
+
+
+def rate_cell_cauchy_threshold(dt=1.0):
+    """ngclearn 3.2.3's threshold_cauchy cannot run (it calls jnp.maximum with
+    one argument: jnp.sqrt(jnp.maximum(jnp.square(x) - lmbda), 0.)); the
+    reference is that function with the parenthesis where it belongs."""
+    c = rate_cell(dt, prior=("gaussian", 0.21), threshold=("cauchy_threshold", 0.011), act_fx="tanh")
+    make = c.instances[0].ngc
+
+    def make_fixed(name):
+        import jax
+        import jax.numpy as jnp
+        import ngclearn.components.neurons.graded.rateCell as rc
+
+        @jax.jit
+        def threshold_cauchy(x, lmbda):  # model_utils.threshold_cauchy, fixed
+            inner_term = jnp.sqrt(jnp.maximum(jnp.square(x) - lmbda, 0.))
+            f = (x + inner_term) * 0.5
+            g = (x - inner_term) * 0.5
+            term1 = f * (x >= lmbda).astype(jnp.float32)
+            term2 = g * (x <= -lmbda).astype(jnp.float32)
+            return term1 + term2
+        rc.threshold_cauchy = threshold_cauchy
+        return make(name)
+    c.instances[0].ngc = make_fixed
+    c.name += " (ngclearn's threshold_cauchy fixed)"
+    return c
+
+
+def rate_cell_cases():
+    return [
+        rate_cell_cauchy_threshold(),
+        rate_cell(1.0),
+        rate_cell(0.1, prior=("gaussian", 0.37), act_fx="tanh", integration_type="midpoint"),
+        rate_cell(0.7, prior=("laplacian", 0.13), act_fx="relu", integration_type="rk2"),
+        rate_cell(0.7, prior=("cauchy", 0.41), act_fx="tanh", integration_type="heun"),   # RK4 in ngclearn
+        rate_cell(1.0, prior=("exp", 0.29), act_fx="lrelu", integration_type="rk4"),      # Euler in ngclearn
+        rate_cell(0.3, prior=("exp", 0.29), act_fx="sigmoid", integration_type="rk2_heun"),
+        rate_cell(1.0, prior=("laplacian", 0.13), integration_type="ralston", batch=1),   # Euler in ngclearn
+        rate_cell(1.0, prior=("gaussian", 0.21), threshold=("soft_threshold", 0.037), act_fx="tanh"),
+        rate_cell(0.5, prior=("gaussian", 0.21), act_fx="tanh", drive_j=False, label=" j set once"),
+        rate_cell(1.0, tau_m=0.0, act_fx="tanh", label=" stateless"),
+        rate_cell(1.0, is_stateful=False, act_fx="relu6", label=" stateless"),
+    ]
+
+
+
+def error_cell(cls_name, pred, steps=8, batch=2, n=5, phases=3, drive_modulator=True, sets=None, drives=None,
+               label="", target_fn=None, **kw):
+    """An error cell driven by a prediction `pred` and a target for `phases`
+    phases of `steps` steps; each phase first sets a 0/1 mask, which
+    ngclearn's error cells apply to one step only (advance_state sets the
+    mask back to ones)."""
+    r = rng(42)
+    params = dict(n_units=n, batch_size=batch) | kw
+    ph = [Phase(["reset"], record=False)]
+    for k in range(phases):
+        d = {f"e.{pred}": uniform(r, -1.1, 1.4, (steps, batch, n)),
+             "e.target": (target_fn(r, (steps, batch, n)) if target_fn else uniform(r, -1.3, 1.2, (steps, batch, n)))}
+        if drive_modulator:
+            d["e.modulator"] = uniform(r, 0.3, 1.7, (steps, batch, n))
+        d |= {key: v(r, steps) for key, v in (drives or {}).items()}
+        s = {"e.mask": (r.random((batch, n)) < 0.6).astype(F32)} | {key: v(r) for key, v in (sets or {}).items()}
+        ph.append(Phase(["advance"], steps, sets=s, drives=d))
+    extra = " ".join(f"{k}={v}" for k, v in kw.items())
+    return Case(
+        name=f"{cls_name} {extra} B={batch} n={n}{label}".replace("  ", " "), component=cls_name, dt=1.0,
+        instances=[inst("e", cls_name, **params)],
+        processes={"advance": ["e.advance_state"], "reset": ["e.reset"]},
+        phases=ph)
+
+
+def gaussian_error_cases():
+    return [
+        error_cell("GaussianErrorCell", "mu"),
+        error_cell("GaussianErrorCell", "mu", batch=1, n=3, sigma=0.61),
+        error_cell("GaussianErrorCell", "mu", sigma=1.37, drive_modulator=False,
+                           sets={"e.Sigma": lambda r: np.full((1, 1), 0.83, F32)}, label=" Sigma set"),
+        error_cell("GaussianErrorCell", "mu", n=4, phases=1, steps=20,
+                           drives={"e.Sigma": lambda r, s: uniform(r, 0.4, 2.9, (s, 1, 1))}, label=" Sigma driven"),
+    ]
+
+
+
+def _ties(r, shape):
+    """Targets that often equal the prediction's grid, so that sign(target -
+    shift) is 0 as well as +-1 (the Laplacian loss counts the mismatches)."""
+    return (r.integers(-2, 3, shape) * 0.5).astype(F32)
+
+
+def laplacian_error_cases():
+    return [
+        error_cell("LaplacianErrorCell", "shift"),
+        error_cell("LaplacianErrorCell", "shift", batch=1, n=3, scale=0.61),
+        error_cell("LaplacianErrorCell", "shift", scale=1.37, drive_modulator=False,
+                           sets={"e.Scale": lambda r: np.full((1, 1), 0.83, F32)}, label=" Scale set"),
+        error_cell("LaplacianErrorCell", "shift", n=4, phases=1, steps=20,
+                           drives={"e.Scale": lambda r, s: uniform(r, 0.4, 2.9, (s, 1, 1)),
+                                   "e.shift": lambda r, s: (r.integers(-2, 3, (s, 2, 4)) * 0.5).astype(F32)},
+                           target_fn=_ties, label=" Scale driven, ties"),
+    ]
+
+
+
+def _binary(r, shape):
+    return (r.random(shape) < 0.5).astype(F32)
+
+
+def _soft(r, shape):
+    """Targets in [0, 1] with exact 0s and 1s."""
+    return np.clip(r.uniform(-0.3, 1.3, shape), 0.0, 1.0).astype(F32)
+
+
+def bernoulli_error_cases():
+    return [
+        # p a probability, some outside [1e-4, 1 - 1e-4] (clipped)
+        error_cell("BernoulliErrorCell", "p", target_fn=_binary,
+                           drives={"e.p": lambda r, s: np.clip(r.uniform(-0.05, 1.05, (s, 2, 5)), -0.01, 1.01).astype(F32)}),
+        error_cell("BernoulliErrorCell", "p", batch=1, n=3, target_fn=_soft,
+                           drives={"e.p": lambda r, s: uniform(r, 0.02, 0.97, (s, 1, 3))}),
+        error_cell("BernoulliErrorCell", "p", target_fn=_binary, input_logits=True,
+                           drives={"e.p": lambda r, s: uniform(r, -12.0, 12.0, (s, 2, 5))}),
+        error_cell("BernoulliErrorCell", "p", batch=1, n=4, target_fn=_soft, input_logits=True,
+                           drive_modulator=False),
+    ]
+
+
+
+def leaky_noise(dt, steps=None, batch=2, **kw):
+    """sigma_pre = sigma_post = 0: the Gaussian draw is multiplied by 0, so
+    its bits (JAX's threefry vs neurofuse's streams) cannot matter."""
+    steps = steps or int(round(15 / dt))
+    r = rng(43)
+    n = 5
+    params = dict(n_units=n, tau_x=7.3, batch_size=batch, sigma_pre=0.0, sigma_post=0.0, leak_scale=0.91) | kw
+    extra = " ".join(f"{k}={v}" for k, v in kw.items())
+    return Case(
+        name=f"LeakyNoiseCell {extra} B={batch} dt={dt}".replace("  ", " "), component="LeakyNoiseCell", dt=dt,
+        instances=[inst("z", "LeakyNoiseCell", **params)],
+        processes={"advance": ["z.advance_state"], "reset": ["z.reset"]},
+        phases=[Phase(["reset"], record=False),
+                Phase(["advance"], steps, drives={"z.j_input": uniform(r, -1.9, 2.3, (steps, batch, n)),
+                                                  "z.j_recurrent": uniform(r, -0.7, 0.9, (steps, batch, n))})])
+
+
+def leaky_noise_cases():
+    return [
+        leaky_noise(1.0),
+        leaky_noise(0.1, integration_type="midpoint", act_fx="tanh"),
+        leaky_noise(0.7, integration_type="heun", batch=1),     # RK4 in ngclearn
+        leaky_noise(0.3, act_fx="sigmoid", leak_scale=1.07),
+    ]
+
+
+
+# --------------------------------------------------------------------------
+# Input encoders with deterministic outputs: LatencyCell, TTFSCell, PhasorCell
+
+
+def encoder_patterns(cls_name, patterns, steps, dt=1.0, calc=True, label="", skip=(), **kw):
+    """Each pattern: reset, set the inputs (and, for LatencyCell, compute the
+    target spike times), then `steps` steps of advance_state from t = 0."""
+    batch, n = patterns[0].shape
+    params = dict(n_units=n, batch_size=batch) | kw
+    ph = []
+    for x in patterns:
+        ph.append(Phase(["reset"], record=False))
+        if calc:
+            ph.append(Phase(["calc"], 1, sets={"z.inputs": x}))
+            ph.append(Phase(["advance"], steps))
+        else:
+            ph.append(Phase(["advance"], steps, sets={"z.inputs": x}))
+    extra = " ".join(f"{k}={v}" for k, v in kw.items())
+    procs = {"advance": ["z.advance_state"], "reset": ["z.reset"]}
+    if calc:
+        procs["calc"] = ["z.calc_spike_times"]
+    return Case(
+        name=f"{cls_name} {extra} B={batch} dt={dt}{label}".replace("  ", " "), component=cls_name, dt=dt,
+        instances=[inst("z", cls_name, **params)], processes=procs, phases=ph, skip=set(skip))
+
+
+def _latency_patterns(seed, batch=2, n=6, k=3):
+    r = rng(seed)
+    out = [uniform(r, -0.1, 1.2, (batch, n)) for _ in range(k)]
+    # exact values whose linear spike times (tau 2, first spike 1) fall on
+    # halves: jnp.round's ties to even decide them
+    out.append(np.array([[0.0, 0.25, 0.5, 0.75, 1.0, 0.125], [0.375, 0.625, 0.875, 0.005, 1.5, -0.5]],
+                        F32)[:batch, :n])
+    return out
+
+
+def latency_cases():
+    return [
+        encoder_patterns("LatencyCell", _latency_patterns(44), 8, linearize=True, tau=2.0, first_spike_time=1.0),
+        encoder_patterns("LatencyCell", _latency_patterns(45), 30, dt=0.5, linearize=True, tau=13.7,
+                                 threshold=0.07, first_spike_time=0.6, clip_spikes=True),
+        encoder_patterns("LatencyCell", _latency_patterns(46), 25, linearize=True, normalize=True,
+                                 num_steps=21.3, first_spike_time=1.3, threshold=0.13),
+        # logarithmic: num_steps is the clamp margin (ngclearn's argument slip)
+        encoder_patterns("LatencyCell", _latency_patterns(47), 20, tau=7.9, threshold=0.11, num_steps=0.23),
+        encoder_patterns("LatencyCell", _latency_patterns(48), 12, dt=0.7, tau=3.3, threshold=0.05,
+                                 num_steps=0.5, first_spike_time=0.4, clip_spikes=True, normalize=True),
+        encoder_patterns("LatencyCell", _latency_patterns(49), 6),  # defaults: every input <= 1.01 clamps
+    ]
+
+
+
+def _ttfs_patterns(seed, batch=2, n=6, k=3, lo=-0.2, hi=1.2):
+    r = rng(seed)
+    return [uniform(r, lo, hi, (batch, n)) for _ in range(k)]
+
+
+def ttfs_cases():
+    return [
+        encoder_patterns("TTFSCell", _ttfs_patterns(50), 25, calc=False, num_steps=23, tau_ref=3),
+        encoder_patterns("TTFSCell", _ttfs_patterns(51), 40, dt=0.5, calc=False, num_steps=37),
+        encoder_patterns("TTFSCell", _ttfs_patterns(52), 25, calc=False, num_steps=23,
+                                 latency_mode="logarithmic"),
+        # every input >= 0.01: the map divides by -log(0.01)
+        encoder_patterns("TTFSCell", _ttfs_patterns(53, lo=0.013, hi=0.97), 31, dt=0.3, calc=False,
+                                 num_steps=29, latency_mode="logarithmic", label=" inputs >= 0.01"),
+    ]
+
+
+
+def phasor_cases():
+    return [
+        # inputs 0: the jittered angle update is multiplied by 0, so the draw
+        # cannot matter; nothing fires
+        encoder_patterns("PhasorCell", [np.zeros((2, 5), F32)], 20, calc=False, target_freq=71.3,
+                                 label=" inputs 0"),
+        # disable_phasor: outputs = inputs; the angles advance by a random
+        # amount (not compared)
+        encoder_patterns("PhasorCell", [(rng(54).random((2, 5)) < 0.5).astype(F32) for _ in range(3)], 7,
+                                 dt=0.7, calc=False, target_freq=71.3, disable_phasor=True, skip=("z.angles",)),
+    ]
+
+
+# In all_cases():
+#     *rate_cell_cases(), *gaussian_error_cases(), *laplacian_error_cases(), *bernoulli_error_cases(),
+#     *leaky_noise_cases(), *latency_cases(), *ttfs_cases(), *phasor_cases(),
+def graded_and_encoder_cases():
+    return [*rate_cell_cases(), *gaussian_error_cases(), *laplacian_error_cases(), *bernoulli_error_cases(),
+            *leaky_noise_cases(), *latency_cases(), *ttfs_cases(), *phasor_cases()]
+
+
+# --------------------------------------------------------------------------
 
 
 def all_cases() -> list[Case]:
@@ -581,5 +858,6 @@ def all_cases() -> list[Case]:
         raf(0.1), raf(0.1, "midpoint"), raf(0.1, post_spike_reset=False),
         wtas(1.0), wtas(0.1),
         *dynamic_synapse_cases(),
+        *graded_and_encoder_cases(),
     ]
     return cases

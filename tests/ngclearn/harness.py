@@ -276,6 +276,10 @@ _MATH_MODULES = [
     "ngclearn.components.synapses.modulated.MSTDPETSynapse",
     "ngclearn.components.synapses.modulated.REINFORCESynapse",
     "ngclearn.components.other.expKernel",
+    "ngclearn.components.neurons.graded.rateCell",
+    "ngclearn.components.neurons.graded.bernoulliErrorCell",
+    "ngclearn.components.input_encoders.latencyCell",
+    "ngclearn.components.input_encoders.TTFSCell",
 ]
 
 
@@ -316,6 +320,9 @@ def correctly_rounded_math():
     # (and one made here afterwards); clear them on entry and exit.
     import ngclearn.components.other.expKernel as ek
     ek._apply_kernel.clear_cache()
+    # So are model_utils' jitted functions (sigmoid, clamp_min, ...) and
+    # latencyCell's helpers: clear every trace on entry and exit.
+    jax.clear_caches()
     saved = [(sys.modules[m], sys.modules[m].jnp) for m in _MATH_MODULES]
     saved_mu = (mu.tanh, mu.d_tanh)
     try:
@@ -329,6 +336,7 @@ def correctly_rounded_math():
             mod.jnp = j
         mu.tanh, mu.d_tanh = saved_mu
         ek._apply_kernel.clear_cache()
+        jax.clear_caches()
 
 
 def run_ngclearn(case: Case, math: str = "xla") -> dict[str, np.ndarray]:
