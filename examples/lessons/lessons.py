@@ -179,6 +179,75 @@ def short_term_plasticity():
     return traces, numbers
 
 
+def rate_cell():
+    """Two pulses of 1.006 into a graded rate cell, 210 steps of 1 ms."""
+    model = nf.compile(model_path("rate_cell"))
+    state = model.state()
+    state.step("reset")
+    current = np.concatenate((np.zeros(10), np.full(50, 1.006), np.zeros(50), np.full(50, 1.006),
+                              np.zeros(50))).astype(np.float32)
+    out = state.run("advance", 210, drive={"z0.j": current.reshape(210, 1, 1)}, record=["z0.z", "z0.zF"])
+    z, zf = out["z0.z"][:, 0, 0], out["z0.zF"][:, 0, 0]
+    numbers = {"z_max": float(np.max(z)), "z_final": f32(z), "zF_on_steps": len(spike_steps(zf)),
+               "zF_onsets": onsets(zf), "z_digest": digest(z)}
+    return {"j": current, "z": z, "zF": zf}, numbers
+
+
+def error_cell():
+    """A fixed guess and answer into a Gaussian error cell, 5 steps."""
+    model = nf.compile(model_path("error_cell"))
+    state = model.state()
+    state.step("reset")
+    guess, answer = np.array([[-1.0, 1.0, 1.0]], np.float32), np.array([[1.0, -1.0, 1.0]], np.float32)
+    rows = []
+    for ts in range(5):
+        state["z0.mu"], state["z0.target"] = guess, answer
+        state.step("advance", t=float(ts), dt=1.0)
+        rows.append({"dmu": [float(x) for x in state["z0.dmu"][0]], "dtarget": [float(x) for x in state["z0.dtarget"][0]],
+                     "L": float(np.asarray(state["z0.L"]).reshape(-1)[0])})
+        print(f"  {ts} |  dmu: {state['z0.dmu']}  dtarget: {state['z0.dtarget']}  loss: {rows[-1]['L']}")
+    # -0.0 and 0.0 compare equal: the signs are part of what the lesson shows.
+    signs = [bool(np.signbit(x)) for x in rows[-1]["dtarget"]]
+    return {}, {"steps": rows, "dtarget_signbits": signs}
+
+
+BERNOULLI_PROBS = [0.8, 0.2, 0.0, 0.55, 0.9, 0.0, 0.15, 0.0, 0.6, 0.77]
+
+
+def input_cells():
+    """A Bernoulli raster (100 steps) and a Poisson cell's mean firing rate (30 trials of 1 s)."""
+    model = nf.compile(model_path("input_cells"))
+    state = model.state()
+    state.step("reset")
+    state["bern.inputs"] = np.array([BERNOULLI_PROBS], np.float32)
+    raster = state.run("bernoulli", 100, record=["bern.outputs"])["bern.outputs"][:, 0, :]
+    counts = []
+    for _ in range(30):
+        state.step("reset")
+        state["pois.inputs"] = 1.0
+        counts.append(float(state.run("poisson", 1000, record=["pois.outputs:sum:as=n"])["n"].sum()))
+    mu = sum(counts) / 30
+    numbers = {"bernoulli_counts": [int(c) for c in raster.sum(axis=0)],
+               # the lesson's loop sums all 10 units' spikes of a trial: "Mean firing rate = mu / n_trials"
+               "lesson_mean_count": mu, "poisson_rate_hz_per_unit": mu / 10}
+    return {"raster": raster, "counts": counts}, numbers
+
+
+def traces():
+    """Poisson spikes (input 0.35) into an additive and a gated trace, 200 steps."""
+    model = nf.compile(model_path("traces"))
+    state = model.state()
+    state.step("reset")
+    state["z0.inputs"] = 0.35
+    out = state.run("advance", 200, record=["z0.outputs", "tr0.trace", "tr1.trace"])
+    s = out["z0.outputs"][:, 0, 0]
+    additive, gated = out["tr0.trace"][:, 0, 0], out["tr1.trace"][:, 0, 0]
+    numbers = {"spikes": len(spike_steps(s)), "spike_steps": spike_steps(s), "additive_max": float(np.max(additive)),
+               "additive_final": f32(additive), "gated_final": f32(gated), "additive_digest": digest(additive),
+               "gated_digest": digest(gated)}
+    return {"s": s, "additive": additive, "gated": gated}, numbers
+
+
 IZHIKEVICH_TYPES = ["rs", "fs", "ch", "ib", "lts"]
 
 
@@ -251,6 +320,10 @@ LESSONS = {
     "integration": (integration, 0.5),
     "dynamic_synapses": (dynamic_synapses, 0.1),
     "short_term_plasticity": (short_term_plasticity, 1.0),
+    "rate_cell": (rate_cell, 1.0),
+    "error_cell": (error_cell, 1.0),
+    "input_cells": (input_cells, 1.0),
+    "traces": (traces, 1.0),
     "lif": (lif, 0.1),
     "izhikevich_cell": (izhikevich_cell, 0.01),
     "adex_cell": (adex_cell, 0.1),
@@ -273,7 +346,38 @@ def draw(lesson: str, traces, path: str) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     dt = LESSONS[lesson][1]
-    if lesson == "short_term_plasticity":
+    if lesson == "error_cell":
+        return  # the lesson prints a table and draws no figure
+    if lesson == "rate_cell":
+        fig, ax = plt.subplots(figsize=(8, 4))
+        t = np.arange(len(traces["z"])) * dt
+        ax.plot(t, traces["j"], "-", color="tab:grey", label="j")
+        ax.plot(t, traces["z"], "-", color="tab:red", label="z (linear)")
+        ax.plot(t, traces["zF"], "--", color="tab:blue", label="zF = [z >= 1]")
+        ax.set(xlabel="Time (ms)", ylabel="Value", title="Integration of:  dz/dt = -gamma z + x")
+        ax.legend()
+        ax.grid()
+    elif lesson == "input_cells":
+        fig, axes = plt.subplots(1, 2, figsize=(12, 4))
+        steps, units = np.nonzero(traces["raster"])
+        axes[0].plot(steps, units, "|", markersize=10, color="black")
+        axes[0].set(xlabel="Time (ms)", ylabel="Unit", title="Bernoulli cell raster", yticks=range(10))
+        axes[1].bar(range(1, len(traces["counts"]) + 1), np.asarray(traces["counts"]) / 10.0, color="tab:blue")
+        axes[1].axhline(63.75, color="black", linestyle="--", label="target 63.75 Hz")
+        axes[1].set(xlabel="Trial", ylabel="Spikes per unit in 1 s (Hz)", title="Poisson cell firing rate")
+        axes[1].legend()
+    elif lesson == "traces":
+        fig, axes = plt.subplots(2, 1, figsize=(8, 6), sharex=True)
+        t = np.arange(len(traces["s"])) * dt
+        for ax, key, title in ((axes[0], "additive", "additive trace (a_delta = 0.5)"),
+                               (axes[1], "gated", "piecewise-gated trace (a_delta = 0)")):
+            ax.plot(t, traces[key], "-", color="tab:red")
+            for k in spike_steps(traces["s"]):
+                ax.vlines(k * dt, -0.05, 0.0, colors="black", lw=2)
+            ax.set(ylabel="Trace", title=title)
+            ax.grid()
+        axes[1].set(xlabel="Time (ms)")
+    elif lesson == "short_term_plasticity":
         fig, axes = plt.subplots(3, 4, figsize=(20, 8), sharex=True)
         for col, (k, (tag, rate)) in enumerate(STP_SYSTEMS.items()):
             tr = traces[k]

@@ -289,6 +289,70 @@ STP_SETTINGS = {"stf2": (0.15, 750.0, 50.0), "stf20": (0.15, 750.0, 50.0), "std2
 
 
 # ---------------------------------------------------------------------------
+# RateCell (rateCell.py): Gaussian prior (leak gamma), Euler, unit_threshold
+# (fx = [x >= 1], dfx = x * 0. + 1., the straight-through estimator)
+
+
+def rate_cell_lesson(tau_m=10.0, gamma=1.0):
+    dt = F(1.0)
+    z = F(0.0)
+    current = np.concatenate((np.zeros(10), np.full(50, 1.006), np.zeros(50), np.full(50, 1.006),
+                              np.zeros(50))).astype(F)
+    zs, zfs = [], []
+    for k in range(210):
+        j = F(F(current[k] * F(F(z * F(0.0)) + F(1.0))) * F(1.0))  # _modulate(j, dfx(z)) * resist_scale
+        j_td = F(0.0)
+        # _dfz_internal_gaussian: (-z * leak_gamma + (j + j_td)) * (1. / tau_m), Euler
+        dz = F(F(F(F(-z) * F(gamma)) + F(j + j_td)) * F(F(1.0) / F(tau_m)))
+        z = F(z + F(dz * dt))
+        zf = F(F(1.0) if z >= F(1.0) else F(0.0)) * F(1.0)  # fx(z) * output_scale
+        zs.append(z)
+        zfs.append(zf)
+    zs = np.array(zs, F)
+    return {"z_max": float(np.max(zs)), "z_final": float(zs[-1]), "zF_on_steps": len(spike_steps(zfs)),
+            "zF_onsets": onsets(zfs), "z_digest": digest(zs)}
+
+
+# GaussianErrorCell (gaussianErrorCell.py), Sigma = 1, modulator and mask 1
+
+
+def error_cell_lesson():
+    mu, target, sigma = np.array([-1.0, 1.0, 1.0], F), np.array([1.0, -1.0, 1.0], F), F(1.0)
+    rows = []
+    for _ in range(5):
+        e = (target - mu).astype(F)  # _dmu = target - mu
+        dmu = (e / sigma).astype(F)
+        dtarget = (-dmu).astype(F)
+        total = F(0.0)
+        for x in e:  # jnp.sum(jnp.square(_dmu)), left to right
+            total = F(total + F(x * x))
+        L = F(F(-total) * F(0.5 / 1.0))  # -sum(...) * (0.5 / Sigma)
+        rows.append({"dmu": [float(x) for x in dmu * F(1.0)], "dtarget": [float(x) for x in dtarget * F(1.0)],
+                     "L": float(L)})
+    return {"steps": rows, "dtarget_signbits": [bool(np.signbit(x)) for x in dtarget]}
+
+
+# VarTrace (varTrace.py), the traces lesson's two traces, given the spikes
+# a run drew.
+
+
+def var_traces(spikes, tau_tr=30.0):
+    dt = F(1.0)
+    decay = exp(F(-dt / F(tau_tr)))  # jnp.exp(-dt / tau_tr), dt float32
+    add, gate, adds, gates = F(0.0), F(0.0), [], []
+    for s in spikes:
+        s = F(s)
+        add = F(F(F(F(1.0) * add) * decay) + F(s * F(0.5)))  # gamma_tr * trace * decay + inputs * a_delta
+        g = F(F(F(1.0) * gate) * decay)
+        gate = F(F(g * F(F(1.0) - s)) + F(s * F(1.0)))  # a_delta 0: * (1 - inputs) + inputs * P_scale
+        adds.append(add)
+        gates.append(gate)
+    adds, gates = np.array(adds, F), np.array(gates, F)
+    return {"additive_max": float(np.max(adds)), "additive_final": float(adds[-1]), "gated_final": float(gates[-1]),
+            "additive_digest": digest(adds), "gated_digest": digest(gates)}
+
+
+# ---------------------------------------------------------------------------
 # IzhikevichCell (izhikevichCell.py)
 
 
@@ -453,6 +517,8 @@ LESSONS = {
     "simple_leaky_integrator": simple_leaky_integrator_lesson,
     "integration": integration_lesson,
     "dynamic_synapses": dynamic_synapses_lesson,
+    "rate_cell": rate_cell_lesson,
+    "error_cell": error_cell_lesson,
     "lif": lif_lesson,
     "izhikevich_cell": izhikevich_lesson,
     "adex_cell": adex_lesson,

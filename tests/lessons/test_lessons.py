@@ -25,7 +25,15 @@ with open(os.path.join(HERE, "reference.json")) as f:
 def test_every_lesson_has_a_reference():
     # Lessons driven by random draws are checked against transcriptions run
     # on the draws (below); the others against reference.json.
-    assert sorted(REFERENCE) == sorted(set(lessons.LESSONS) - {"short_term_plasticity"})
+    assert sorted(REFERENCE) == sorted(set(lessons.LESSONS) - {"short_term_plasticity", "traces", "input_cells"})
+
+
+def test_error_cell_prints_the_lessons_table():
+    """The lesson states its output: dmu [2, -2, 0], dtarget [-2, 2, -0], L -4 at every step."""
+    _, numbers = lessons.run("error_cell")
+    for row in numbers["steps"]:
+        assert row == {"dmu": [2.0, -2.0, 0.0], "dtarget": [-2.0, 2.0, -0.0], "L": -4.0}
+    assert numbers["dtarget_signbits"] == [True, False, True]
 
 
 sys.path.insert(0, HERE)
@@ -57,7 +65,21 @@ def test_lesson_matches_the_transcription(lesson, tmp_path):
             want = make_reference.stp_system(pre, resources, tau_f, tau_d)
             got = numbers.pop(k)
             assert {key: got[key] for key in want} == want, k
+    if lesson == "traces":
+        assert _poisson_rate_ok(traces["s"], 0.35 * 63.75, 1.0)
+        want = make_reference.var_traces(traces["s"])
+        assert {k: numbers[k] for k in want} == want
+        numbers = {}
+    if lesson == "input_cells":
+        # Bernoulli: each unit's count is Binomial(100, p); p = 0 never fires.
+        for count, p in zip(numbers["bernoulli_counts"], lessons.BERNOULLI_PROBS):
+            assert abs(count - 100 * p) <= 5 * np.sqrt(100 * p * (1 - p)), (count, p)
+        # Poisson: 10 units x 30 trials x 1,000 steps, each a 1 with p = 63.75 / 1000.
+        n, p, total = 10 * 30 * 1000, 63.75 / 1000, numbers["lesson_mean_count"] * 30
+        assert abs(total - n * p) <= 5 * np.sqrt(n * p * (1 - p)), total
+        numbers = {}
     # Python floats hold the float32 values exactly, so == is bit equality.
     assert numbers == REFERENCE.get(lesson, {})
     lessons.draw(lesson, traces, str(tmp_path / (lesson + ".png")))
-    assert (tmp_path / (lesson + ".png")).stat().st_size > 10000
+    if lesson != "error_cell":  # a printed table, no figure
+        assert (tmp_path / (lesson + ".png")).stat().st_size > 10000
