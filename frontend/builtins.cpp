@@ -22,6 +22,15 @@ std::vector<std::string> builtin_names() {
 
 }  // namespace
 
+// int(x) and float(x) of a number known when the model is built: int
+// truncates (Python's int()); float is the number's binary32 value, as
+// float(p) of a float parameter is (a whole number below 2^24 is unchanged,
+// so 1 / float(n) of an int parameter is still Python's quotient).
+Value Elaborator::static_cast_number(const std::string& name, const Value& x, const SourceLoc& loc) const {
+  if (name == "int") return integer(std::trunc(x.number), loc);
+  return Value::number_of(double(float(x.number)), false);
+}
+
 Value Elaborator::call_builtin(const std::string& name, const Expr& e, Scope& scope) {
   auto arg_count = [&](size_t lo, size_t hi) {
     if (e.items.size() < lo || e.items.size() > hi)
@@ -158,8 +167,7 @@ Value Elaborator::call_builtin(const std::string& name, const Expr& e, Scope& sc
     // int(nu / dt) + 1): plain arithmetic, no method needed.
     arg_count(1, 1);
     Value x = eval(*e.items[0], scope);
-    if (x.kind == Value::Kind::Number)
-      return name == "int" ? integer(std::trunc(x.number), e.loc) : Value::number_of(x.number, false);
+    if (x.kind == Value::Kind::Number) return static_cast_number(name, x, e.loc);
   }
   if (!process_) fail(e.loc, name + "() is only available inside a method");
   static const std::map<std::string, Op> unary = {
@@ -253,8 +261,7 @@ Value Elaborator::call_builtin(const std::string& name, const Expr& e, Scope& sc
   if (name == "float" || name == "int") {
     arg_count(1, 1);
     Value x = eval(*e.items[0], scope);
-    if (x.kind == Value::Kind::Number)
-      return name == "int" ? integer(std::trunc(x.number), e.loc) : Value::number_of(x.number, false);
+    if (x.kind == Value::Kind::Number) return static_cast_number(name, x, e.loc);
     NodeRef n = to_tensor(x, e.items[0]->loc);
     DType to = name == "float" ? DType::F32 : DType::I32;
     return Value::tensor_of(n->type.dtype == to ? n : process_->cast(n, to));

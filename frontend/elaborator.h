@@ -148,6 +148,7 @@ class Elaborator {
   // integrate(STEPPER, RHS, x, args...): one step of an ngclearn ODE stepper (integrate.cpp).
   Value integrate(const Expr& call, Scope& scope);
   Value call_builtin(const std::string& name, const Expr& call, Scope& scope);
+  Value static_cast_number(const std::string& name, const Value& x, const SourceLoc& loc) const;
   // `param`: the parameter that named the function, so that a bad name is
   // reported at the model argument that gave it.
   // An instance / a compartment of it by name, or a located error with a suggestion.

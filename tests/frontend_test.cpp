@@ -725,3 +725,38 @@ model m {
 }
 )"), Contains("integrate() has no argument 'h'"));
 }
+
+// float() of a number known when the model is built is its binary32 value,
+// as float(p) of a float parameter is; int() truncates; both work in a
+// compartment's dimensions.
+TEST_CASE("float() and int() of numbers known when the model is built", "[frontend]") {
+  ir::Program prog = frontend::compile_model_text(R"(
+component C {
+  param p = 0.9
+  param n = 7
+  param nu = 0.3
+  param step = 0.1
+  state a = 0
+  state b = 0
+  state c = 0
+  state window[int(nu / step) + 1, 2] = 0
+  def advance_state() {
+    a = 1 - float(0.9)
+    b = 1 - float(p)
+    c = 1 / float(n)
+  }
+}
+model m {
+  x = C()
+  process p = x.advance_state
+}
+)", "m.nf");
+  ir::State s = ir::create_state(prog, 0);
+  ir::run_process(prog, "p", s, 0.0f, 1.0f);
+  CHECK(scalar(s, "x.a") == 1.0f - 0.9f);             // f32(1 - f32(0.9)), not f32(1 - 0.9)
+  CHECK(scalar(s, "x.a") != float(1.0 - 0.9));
+  CHECK(scalar(s, "x.b") == scalar(s, "x.a"));
+  CHECK(scalar(s, "x.c") == float(1.0 / 7.0));        // Python's quotient, rounded once
+  // 0.3 / 0.1 is 2.9999999999999996 in binary64: int() truncates it to 2.
+  CHECK(s.get("x.window").type.shape == ir::Shape{{3, 2}});
+}

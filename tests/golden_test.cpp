@@ -385,6 +385,32 @@ TEST_CASE("golden: graded cells and encoders", "[golden]") {
   check_component({"PhasorCell(n_units=20, target_freq=200.0)", steps, {"inputs"}, {}, "outputs"});
 }
 
+// The Hebbian family: every optimizer and prior of HebbianSynapse, the
+// spike-timing rules and BCM.
+TEST_CASE("golden: the Hebbian family of synapses (STDP and BCM too)", "[golden]") {
+  const std::vector<std::string> hebbian_in = {"inputs", "pre", "post"};
+  for (const char* opt : {"sgd", "adam"})
+    for (const char* prior : {"constant", "l2", "l1"})
+      check_component({"HebbianSynapse(shape=(7, 5), batch_size=2, eta=0.03, sign_value=-1.0, w_bound=1.3, optim_type=\"" +
+                           std::string(opt) + "\", prior_type=\"" + prior + "\", prior_lmbda=0.01, "
+                           "weight_init=uniform(0.0, 0.5), bias_init=uniform(-0.1, 0.1))",
+                       {"advance_state", "evolve", "reset"}, hebbian_in, {}, ""});
+  check_component({"HebbianSynapse(shape=(6, 4), eta=0.05, is_nonnegative=true, w_bound=0.0, pre_wght=0.7, post_wght=1.3, "
+                   "weight_init=uniform(0.0, 0.5))",
+                   {"advance_state", "evolve", "reset"}, hebbian_in, {}, ""});
+  check_component({"STDPSynapse(shape=(8, 5), A_plus=0.8, A_minus=0.4, tau_plus=13.7, tau_minus=17.3, eta=0.05, "
+                   "weight_init=uniform(0.1, 0.9))",
+                   {"advance_state", "evolve", "reset"}, {"inputs", "preSpike", "postSpike", "pre_tols", "post_tols"}, {}, ""});
+  check_component({"ExpSTDPSynapse(shape=(8, 5), A_plus=0.8, A_minus=0.4, exp_beta=2.9, eta=0.05, w_bound=0.83, "
+                   "weight_init=uniform(0.1, 0.8))",
+                   {"advance_state", "evolve", "reset"}, {"inputs", "preSpike", "postSpike", "preTrace", "postTrace"}, {}, ""});
+  check_component({"EventSTDPSynapse(shape=(8, 5), eta=0.05, lmbda=0.02, presyn_win_len=2.0, weight_init=uniform(0.1, 0.9))",
+                   {"advance_state", "evolve", "reset"}, {"inputs", "pre_tols", "postSpike"}, {}, ""});
+  check_component({"BCMSynapse(shape=(8, 5), batch_size=2, tau_w=40.0, tau_theta=20.0, theta0=-1.0, w_bound=0.9, w_decay=0.01, "
+                   "weight_init=uniform(0.0, 0.5))",
+                   {"advance_state", "evolve", "reset"}, {"inputs", "pre", "post"}, {}, ""});
+}
+
 TEST_CASE("golden: PoissonCell, BernoulliCell and RewardErrorCell", "[golden]") {
   check_component({"PoissonCell(n_units=30, target_freq=400.0)", {"advance_state", "reset"}, {"inputs"}, {}, "outputs"});
   check_component({"BernoulliCell(n_units=30)", {"advance_state", "reset"}, {"inputs"}, {}, "outputs"});

@@ -384,49 +384,49 @@ def ode_cell(cls_name, dt, steps, j_range, seed, n=4, label="", **kw):
 
 def izhikevich(dt, integration_type="euler", **kw):
     params = dict(tau_w=47.3, coupling_factor=0.21, v_reset=-63.7, w_reset=7.9, integration_type=integration_type)
-    return ode_cell("IzhikevichCell", dt, int(round(60 / dt)), (4.0, 14.0), 21, **(params | kw))
+    return ode_cell("IzhikevichCell", dt, int(round(30 / dt)), (4.0, 14.0), 21, **(params | kw))
 
 
 def adex(dt, integration_type="euler", **kw):
     params = dict(tau_m=14.3, resist_m=1.3, tau_w=390.7, a=0.11, b=0.77, integration_type=integration_type)
-    return ode_cell("AdExCell", dt, int(round(60 / dt)), (10.0, 40.0), 22, **(params | kw))
+    return ode_cell("AdExCell", dt, int(round(40 / dt)), (10.0, 40.0), 22, **(params | kw))
 
 
 def fitzhugh_nagumo(dt, integration_type="euler", **kw):
     params = dict(tau_w=12.3, alpha=0.71, beta=0.79, gamma=3.1, v_thr=1.03, integration_type=integration_type)
-    return ode_cell("FitzhughNagumoCell", dt, int(round(80 / dt)), (0.2, 0.9), 23, **(params | kw))
+    return ode_cell("FitzhughNagumoCell", dt, int(round(40 / dt)), (0.2, 0.9), 23, **(params | kw))
 
 
 def hodgkin_huxley(dt, integration_type="euler", **kw):
     params = dict(tau_v=1.03, g_Na=99.7, g_K=5.1, g_L=0.31, integration_type=integration_type)
-    return ode_cell("HodgkinHuxleyCell", dt, int(round(40 / dt)), (3.0, 12.0), 24, **(params | kw))
+    return ode_cell("HodgkinHuxleyCell", dt, int(round(15 / dt)), (3.0, 12.0), 24, **(params | kw))
 
 
 def if_cell(dt, integration_type="euler", **kw):
     params = dict(tau_m=9.7, resist_m=1.3, thr=-52.3, refract_time=2.3, integration_type=integration_type)
-    return ode_cell("IFCell", dt, int(round(40 / dt)), (5.0, 25.0), 25, **(params | kw))
+    return ode_cell("IFCell", dt, int(round(20 / dt)), (5.0, 25.0), 25, **(params | kw))
 
 
 def quad_lif(dt, integration_type="euler", **kw):
     params = dict(tau_m=9.7, resist_m=1.3, thr=-52.3, v_rest=-65.1, v_reset=-60.4, v_scale=-41.3, critical_v=0.97,
                   tau_theta=108.3, theta_plus=0.037, refract_time=2.3, integration_type=integration_type)
-    return ode_cell("QuadLIFCell", dt, int(round(40 / dt)), (5.0, 25.0), 26, **(params | kw))
+    return ode_cell("QuadLIFCell", dt, int(round(20 / dt)), (5.0, 25.0), 26, **(params | kw))
 
 
 def slif(dt, **kw):
     params = dict(tau_m=9.7, resist_m=1.3, thr=0.37, thr_jitter=0.0, refract_time=1.3) | kw
-    return ode_cell("SLIFCell", dt, int(round(40 / dt)), (0.1, 0.9), 27, **params)
+    return ode_cell("SLIFCell", dt, int(round(20 / dt)), (0.1, 0.9), 27, **params)
 
 
 def raf(dt, integration_type="euler", **kw):
     params = dict(tau_v=1.3, tau_w=1.7, thr=0.93, omega=9.7, dampen_factor=-1.1, v_reset=0.07, w_reset=-0.03,
                   integration_type=integration_type) | kw
-    return ode_cell("RAFCell", dt, int(round(40 / dt)), (0.0, 9.0), 28, **params)
+    return ode_cell("RAFCell", dt, int(round(20 / dt)), (0.0, 9.0), 28, **params)
 
 
 def wtas(dt, **kw):
     params = dict(tau_m=1.0, resist_m=1.3, thr_base=0.37, thr_gain=0.013, thr_jitter=0.0, refract_time=1.3) | kw
-    return ode_cell("WTASCell", dt, int(round(40 / dt)), (0.0, 3.0), 29, n=5, **params)
+    return ode_cell("WTASCell", dt, int(round(20 / dt)), (0.0, 3.0), 29, n=5, **params)
 
 
 # --------------------------------------------------------------------------
@@ -823,6 +823,259 @@ def graded_and_encoder_cases():
 
 
 # --------------------------------------------------------------------------
+# HebbianSynapse: every optimizer (sgd, adam, nag) and every prior; pre and
+# post driven with rates, weights (and biases) set.
+
+
+def rerun(case: Case, steps=20) -> Case:
+    """Appends a reset (not recorded) and `steps` more steps of the last
+    phase's processes and drives: what reset leaves (thresholds, optimizer
+    state, eta, weights) carries on."""
+    last = case.phases[-1]
+    case.phases += [Phase(["reset"], record=False),
+                    Phase(last.step, steps, t0=last.t0, drives={k: v[:steps] for k, v in last.drives.items()})]
+    case.name += " +reset"
+    return case
+
+
+class NfText:
+    """A neurofuse argument written as is (an initializer: constant(0.0))."""
+
+    def __init__(self, text):
+        self.text = text
+
+    def __repr__(self):
+        return self.text
+
+
+def _bias_init(shape, key):
+    """An ngclearn bias initializer (the biases are set by the case anyway)."""
+    import jax.numpy as jnp
+    return jnp.zeros(shape, jnp.float32)
+
+
+def _opt_view(inst_name, part, idx):
+    """A leaf of ngclearn's opt_params tuple: adam (g1, g2, t), nag (phi, t)."""
+    def view(comps):
+        return comps[inst_name].opt_params.get()[part][idx]
+    return view
+
+
+def hebbian(optim_type="sgd", steps=40, batch=1, biases=True, prior=None, w_decay=0.0, process="evolve", hollow=False,
+            **kw):
+    r = rng(41)
+    shape = (4, 3)
+    params = dict(shape=shape, eta=0.037, sign_value=-1.0, optim_type=optim_type, batch_size=batch) | kw
+    nf_only, ngc_only = {}, {}
+    if prior is not None:
+        nf_only |= dict(prior_type=prior[0])
+        if isinstance(prior[1], tuple):
+            nf_only |= dict(prior_lmbda=prior[1][0], l1_ratio=prior[1][1])
+        else:
+            nf_only |= dict(prior_lmbda=prior[1])
+        ngc_only["prior"] = prior
+    if w_decay > 0:  # ngclearn's w_decay argument cannot run; its intent is prior=("l2", w_decay)
+        nf_only["w_decay"] = w_decay
+        ngc_only["prior"] = ("l2", w_decay)
+    if biases:
+        ngc_only["bias_init"] = _bias_init
+        nf_only["bias_init"] = NfText("constant(0.0)")
+    if hollow:  # ngclearn's mask array; here mask_init
+        ngc_only["mask"] = (1.0 - np.eye(*shape)).astype(F32)
+        nf_only["mask_init"] = NfText("constant(1, hollow=true)")
+    instance = inst("W", "HebbianSynapse", nf_only=nf_only, ngc_only=ngc_only, **params)
+    views = {}
+    names = {"adam": ["g1", "g2"], "nag": ["phi"]}.get(optim_type, [])
+    for part, base in enumerate(names):
+        views[f"W.{base}_weights"] = _opt_view("W", part, 0)
+        if biases:
+            views[f"W.{base}_biases"] = _opt_view("W", part, 1)
+    if names:
+        views["W.opt_params"] = (lambda comps: comps["W"].opt_params.get()[-1])
+    sets = {"W.weights": uniform(r, -0.6, 0.7, shape)}
+    if biases:
+        sets["W.biases"] = uniform(r, -0.2, 0.3, (1, shape[1]))
+    label = " ".join(f"{k}={v}" for k, v in (kw | ({"prior": prior} if prior else {})
+                                              | ({"w_decay": w_decay} if w_decay else {})
+                                              | ({"mask": "hollow"} if hollow else {})).items())
+    return Case(
+        name=f"HebbianSynapse {optim_type} B={batch}{'' if biases else ' no bias'} {process} {label}".strip(),
+        component="HebbianSynapse", dt=1.0,
+        instances=[instance],
+        processes={"advance": ["W.advance_state"], process: [f"W.{process}"], "reset": ["W.reset"]},
+        ngc_views=views,
+        phases=[Phase(["reset"], sets=sets, record=False),
+                Phase(["advance", process], steps,
+                      drives={"W.inputs": uniform(r, -0.5, 1.5, (steps, batch, shape[0])),
+                              "W.pre": uniform(r, -0.3, 1.2, (steps, batch, shape[0])),
+                              "W.post": uniform(r, -0.4, 1.1, (steps, batch, shape[1]))})])
+
+
+def hebbian_cases() -> list[Case]:
+    return [
+        hebbian("sgd"),
+        hebbian("sgd", biases=False, is_nonnegative=True, w_bound=0.93, pre_wght=0.77, post_wght=1.3,
+                prior=("l2", 0.013)),
+        hebbian("sgd", prior=("l1", 0.0071), w_bound=0.0),
+        hebbian("sgd", prior=("elastic_net", (0.013, 0.37)), w_bound=1.7),
+        hebbian("sgd", prior=("gaussian", 0.013), sign_value=1.0, eta=-0.037),
+        hebbian("sgd", w_decay=0.013),
+        hebbian("sgd", process="calc_update"),
+        hebbian("adam", eta=0.0137),
+        hebbian("adam", biases=False, eta=0.0137, is_nonnegative=True, w_bound=0.93, prior=("lasso", 0.0071)),
+        hebbian("adam", eta=0.0137, steps=200, w_bound=0.0, prior=("l1l2", (0.013, 0.37))),
+        hebbian("nag", eta=0.0137),
+        hebbian("nag", biases=False, eta=0.0137, w_bound=0.0),
+        hebbian("sgd", batch=2), hebbian("adam", batch=3, eta=0.0137),
+        hebbian("sgd", hollow=True, w_bound=0.0), rerun(hebbian("adam", eta=0.0137, hollow=True)),
+        rerun(hebbian("nag", eta=0.0137)),
+    ]
+
+
+# --------------------------------------------------------------------------
+# Spike-timing STDP on times of last spike (STDPSynapse, EventSTDPSynapse)
+
+
+def tols_drive(s, t0, dt):
+    """Times of last spike, as a cell's tols would hold them: t_k (float32 of
+    t0 + k * dt in binary64) where s spikes at step k, else the previous."""
+    z, out = np.zeros(s.shape[1:], F32), []
+    for k in range(s.shape[0]):
+        z = np.where(s[k] > 0, F32(t0 + k * dt), z).astype(F32)
+        out.append(z)
+    return np.stack(out)
+
+
+def _stdp_ngc(**kw):
+    """ngclearn 3.2.3's STDPSynapse cannot be constructed: its __init__ reads
+    an undefined name tau_plus (the signature spells it au_plus) and
+    Compartment.value, which ngcsimlib 3 no longer has. For the construction
+    only, the module gets tau_plus as a global and Compartment a read-only
+    `value` (its get()), so that the code runs as written with the intended
+    time constant."""
+    def make(name):
+        import sys
+        import ngclearn.components  # noqa: F401
+        from ngcsimlib.compartment import Compartment
+        mod = sys.modules["ngclearn.components.synapses.hebbian.STDPSynapse"]
+        args = dict(kw)
+        mod.tau_plus = args.pop("tau_plus", 10.0)
+        Compartment.value = property(lambda c: c.get())
+        try:
+            return mod.STDPSynapse(name, au_plus=mod.tau_plus, **args)
+        finally:
+            del mod.tau_plus
+            del Compartment.value
+    return make
+
+
+def stdp(dt=1.0, steps=80, t0=0.0, **kw):
+    r = rng(42)
+    shape = (4, 3)
+    params = dict(shape=shape, A_plus=0.83, A_minus=0.41, tau_plus=13.7, tau_minus=7.3, eta=0.037) | kw
+    pre, post = spikes(r, steps, (1, 4), 0.15), spikes(r, steps, (1, 3), 0.15)
+    label = " ".join(f"{k}={v}" for k, v in kw.items())
+    return Case(
+        name=f"STDPSynapse {label} dt={dt}".replace("  ", " "), component="STDPSynapse", dt=dt,
+        instances=[Instance("W", f"STDPSynapse({nf_args(**params)})", _stdp_ngc(**params))],
+        processes={"advance": ["W.advance_state"], "evolve": ["W.evolve"], "reset": ["W.reset"]},
+        phases=[Phase(["reset"], sets={"W.weights": uniform(r, 0.05, 0.95, shape)}, record=False),
+                Phase(["advance", "evolve"], steps, t0=t0,
+                      drives={"W.inputs": spikes(r, steps, (1, 4), 0.3), "W.preSpike": pre, "W.postSpike": post,
+                              "W.pre_tols": tols_drive(pre, t0, dt), "W.post_tols": tols_drive(post, t0, dt)})])
+
+
+def stdp_cases() -> list[Case]:
+    return [
+        stdp(), stdp(0.1, t0=0.3), stdp(w_decay=0.0071), stdp(tau_w=47.3), stdp(0.1, tau_w=47.3, A_minus=0.0),
+        rerun(stdp(w_bound=0.83, eta=0.37)),
+    ]
+
+
+# --------------------------------------------------------------------------
+# Trace-based STDP with exponential weight dependence
+
+
+def exp_stdp(steps=80, hollow=False, **kw):
+    r = rng(43)
+    shape = (4, 3)
+    params = dict(shape=shape, A_plus=0.83, A_minus=0.41, exp_beta=1.3, eta=0.037, pretrace_target=0.11) | kw
+    nf_only, ngc_only = {}, {}
+    w = uniform(r, 0.05, 0.95, shape)
+    if hollow:
+        mask = (1.0 - np.eye(*shape)).astype(F32)
+        w = w * mask
+        ngc_only["weight_mask"] = mask
+        nf_only["weight_mask"] = NfText("constant(1, hollow=true)")
+    instance = inst("W", "ExpSTDPSynapse", nf_only=nf_only, ngc_only=ngc_only, **params)
+    label = " ".join([f"{k}={v}" for k, v in kw.items()] + (["weight_mask=hollow"] if hollow else []))
+    return Case(
+        name=f"ExpSTDPSynapse {label}".strip(), component="ExpSTDPSynapse", dt=1.0,
+        instances=[instance],
+        processes={"advance": ["W.advance_state"], "evolve": ["W.evolve"], "reset": ["W.reset"]},
+        phases=[Phase(["reset"], sets={"W.weights": w}, record=False),
+                Phase(["advance", "evolve"], steps,
+                      drives={"W.inputs": spikes(r, steps, (1, 4), 0.3)} | stdp_drives(r, steps, *shape))])
+
+
+def exp_stdp_cases() -> list[Case]:
+    return [
+        exp_stdp(), exp_stdp(A_minus=0.0, eta=0.37), exp_stdp(hollow=True), exp_stdp(w_bound=0.83, exp_beta=2.9),
+        rerun(exp_stdp(tau_w=7.7)),
+    ]
+
+
+def event_stdp(dt=1.0, steps=80, t0=0.0, **kw):
+    r = rng(44)
+    shape = (5, 3)
+    params = dict(shape=shape, eta=0.037, lmbda=0.013, A_plus=0.83, A_minus=0.41) | kw
+    pre = spikes(r, steps, (1, 5), 0.2)
+    label = " ".join(f"{k}={v}" for k, v in kw.items())
+    return Case(
+        name=f"EventSTDPSynapse {label} dt={dt}".replace("  ", " "), component="EventSTDPSynapse", dt=dt,
+        instances=[inst("W", "EventSTDPSynapse", **params)],
+        processes={"advance": ["W.advance_state"], "evolve": ["W.evolve"], "reset": ["W.reset"]},
+        phases=[Phase(["reset"], sets={"W.weights": uniform(r, 0.05, 0.95, shape)}, record=False),
+                Phase(["advance", "evolve"], steps, t0=t0,
+                      drives={"W.inputs": spikes(r, steps, (1, 5), 0.3), "W.pre_tols": tols_drive(pre, t0, dt),
+                              "W.postSpike": spikes(r, steps, (1, 3), 0.3)})])
+
+
+def event_stdp_cases() -> list[Case]:
+    return [
+        event_stdp(), event_stdp(presyn_win_len=0.0), event_stdp(0.1, t0=0.3, presyn_win_len=0.37),
+        rerun(event_stdp(0.1, t0=0.3, presyn_win_len=0.0, w_bound=0.83)),
+    ]
+
+
+# --------------------------------------------------------------------------
+# BCM: rates driven, the threshold starting positive or at ngclearn's -1
+
+
+def bcm(dt=1.0, steps=80, batch=1, **kw):
+    r = rng(45)
+    shape = (4, 3)
+    params = dict(shape=shape, tau_w=13.7, tau_theta=47.3, theta0=0.23, batch_size=batch) | kw
+    label = " ".join(f"{k}={v}" for k, v in kw.items())
+    return Case(
+        name=f"BCMSynapse B={batch} {label} dt={dt}".replace("  ", " "), component="BCMSynapse", dt=dt,
+        instances=[inst("W", "BCMSynapse", **params)],
+        processes={"advance": ["W.advance_state"], "evolve": ["W.evolve"], "reset": ["W.reset"]},
+        phases=[Phase(["reset"], sets={"W.weights": uniform(r, -0.3, 0.6, shape)}, record=False),
+                Phase(["advance", "evolve"], steps,
+                      drives={"W.inputs": uniform(r, -0.5, 1.5, (steps, batch, 4)),
+                              "W.pre": uniform(r, 0.0, 1.3, (steps, batch, 4)),
+                              "W.post": uniform(r, 0.0, 0.9, (steps, batch, 3))})])
+
+
+def bcm_cases() -> list[Case]:
+    return [
+        bcm(), bcm(0.1, w_bound=0.93, w_decay=0.037), bcm(theta0=-1.0), bcm(0.1, w_bound=1.7),
+        rerun(bcm(batch=2)), bcm(batch=3, w_bound=0.93),
+    ]
+
+
+# --------------------------------------------------------------------------
 
 
 def all_cases() -> list[Case]:
@@ -849,8 +1102,8 @@ def all_cases() -> list[Case]:
         izhikevich(0.1), izhikevich(0.1, "midpoint"), izhikevich(1.0),
         adex(0.1), adex(0.1, "rk2"),
         fitzhugh_nagumo(0.1), fitzhugh_nagumo(0.1, "midpoint"), fitzhugh_nagumo(0.1, spike_reset=True),
-        hodgkin_huxley(0.01), hodgkin_huxley(0.01, "midpoint"), hodgkin_huxley(0.01, "rk4"),
-        hodgkin_huxley(0.01, spike_reset=True, v_reset=0.7),
+        hodgkin_huxley(0.025), hodgkin_huxley(0.025, "midpoint"), hodgkin_huxley(0.025, "rk4"),
+        hodgkin_huxley(0.025, spike_reset=True, v_reset=0.7),
         if_cell(0.1), if_cell(0.1, "midpoint"), if_cell(0.1, lower_clamp_voltage=False),
         quad_lif(0.1), quad_lif(0.1, "midpoint"),
         slif(0.1), slif(1.0, thr_gain=0.013, thr_leak=0.0017), slif(0.1, rho_b=0.011),
@@ -859,5 +1112,6 @@ def all_cases() -> list[Case]:
         wtas(1.0), wtas(0.1),
         *dynamic_synapse_cases(),
         *graded_and_encoder_cases(),
+        *hebbian_cases(), *stdp_cases(), *exp_stdp_cases(), *event_stdp_cases(), *bcm_cases(),
     ]
     return cases

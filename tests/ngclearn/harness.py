@@ -71,6 +71,10 @@ class Case:
     nf_extra: str = ""             # .nf text before the model (components of the case)
     nf_model: Path | None = None   # use this model file instead of generating one
     ngc_hooks: dict[str, Callable] = dataclasses.field(default_factory=dict)  # process name -> f(comps) on the ngclearn side
+    # 'inst.comp' -> f(comps) -> array, recorded on the ngclearn side after every
+    # step: a neurofuse compartment that is a part of a structured ngclearn
+    # compartment (HebbianSynapse's opt_params tuple for adam/nag)
+    ngc_views: dict[str, Callable] = dataclasses.field(default_factory=dict)
     skip: set[str] = dataclasses.field(default_factory=set)  # 'inst.comp' never compared (cases.py says why)
     note: str = ""
 
@@ -275,6 +279,9 @@ _MATH_MODULES = [
     "ngclearn.components.synapses.hebbian.traceSTDPSynapse",
     "ngclearn.components.synapses.modulated.MSTDPETSynapse",
     "ngclearn.components.synapses.modulated.REINFORCESynapse",
+    "ngclearn.components.synapses.hebbian.STDPSynapse",
+    "ngclearn.components.synapses.hebbian.expSTDPSynapse",
+    "ngclearn.utils.optim.adam",
     "ngclearn.components.other.expKernel",
     "ngclearn.components.neurons.graded.rateCell",
     "ngclearn.components.neurons.graded.bernoulliErrorCell",
@@ -383,7 +390,11 @@ def _run_ngclearn(case: Case) -> dict[str, np.ndarray]:
         for name, c in comps[i.name].compartments:
             if name in RNG_STATE or not isinstance(c, Compartment) or c.targeted:
                 continue  # a wired compartment is an alias of its source, recorded there
+            if isinstance(c.get(), (tuple, list)):
+                continue  # a structured value (an optimizer's state): see Case.ngc_views
             recorded[f"{i.name}.{name}"] = []
+    for name in case.ngc_views:
+        recorded[name] = []
 
     for ph in case.phases:
         dt = ph.dt if ph.dt is not None else case.dt
@@ -400,7 +411,8 @@ def _run_ngclearn(case: Case) -> dict[str, np.ndarray]:
                     procs[p].run(t=times[s], dt=dt)
             if ph.record:
                 for name in recorded:
-                    recorded[name].append(np.asarray(comp(name).get()))
+                    view = case.ngc_views.get(name)
+                    recorded[name].append(np.asarray(view(comps) if view else comp(name).get()))
     out = {}
     for name, vals in recorded.items():
         if not vals:
