@@ -248,6 +248,42 @@ def traces():
     return {"s": s, "additive": additive, "gated": gated}, numbers
 
 
+def hebbian():
+    """The input sequence 1, 1, 0, 0, 1 through a -> Wab -> b, Wab.evolve after each step."""
+    model = nf.compile(model_path("hebbian"))
+    state = model.state()
+    state.step("reset")
+    weights = [float(state["Wab.weights"][0, 0])]
+    print(f"  -1: Wab = {state['Wab.weights']}")
+    for ts, x in enumerate([1.0, 1.0, 0.0, 0.0, 1.0]):
+        state["a.j"] = x
+        state.step("advance", t=float(ts), dt=1.0)
+        state.step("evolve", t=float(ts), dt=1.0)
+        weights.append(float(state["Wab.weights"][0, 0]))
+        print(f"   {ts}: input = [{x}] ~> Wab = {state['Wab.weights']}")
+    return {"weights": weights}, {"weights": weights}
+
+
+def stdp():
+    """The trace-STDP window: a post spike at step 0 (pre trigger), a pre
+    spike at step 50 (post trigger), 101 steps; dWeights after each."""
+    model = nf.compile(model_path("stdp"))
+    state = model.state()
+    state.step("reset")
+    n = 101
+    pre, post = np.zeros((n, 1, 1), np.float32), np.zeros((n, 1, 1), np.float32)
+    pre_trig, post_trig = np.zeros((n, 1, 1), np.float32), np.zeros((n, 1, 1), np.float32)
+    post[0], pre[50] = 1.0, 1.0
+    pre_trig[:50], post_trig[50:] = 1.0, 1.0  # the lesson's triggers hold from their switch on
+    out = state.run(["advance", "evolve"], n, drive={"tr0.inputs": pre, "tr1.inputs": post, "W.preSpike": pre_trig,
+                                                     "W.postSpike": post_trig}, record=["W.dWeights"])
+    dw = out["W.dWeights"][:, 0, 0]
+    t = np.concatenate((-np.arange(50), np.arange(51))).astype(np.float64)  # the lesson's t_values
+    numbers = {"dW_at_0": float(dw[0]), "dW_at_50": float(dw[50]), "dW_min": float(np.min(dw)),
+               "dW_max": float(np.max(dw)), "dW_digest": digest(dw)}
+    return {"t": t, "dW": dw}, numbers
+
+
 IZHIKEVICH_TYPES = ["rs", "fs", "ch", "ib", "lts"]
 
 
@@ -324,6 +360,8 @@ LESSONS = {
     "error_cell": (error_cell, 1.0),
     "input_cells": (input_cells, 1.0),
     "traces": (traces, 1.0),
+    "hebbian": (hebbian, 1.0),
+    "stdp": (stdp, 1.0),
     "lif": (lif, 0.1),
     "izhikevich_cell": (izhikevich_cell, 0.01),
     "adex_cell": (adex_cell, 0.1),
@@ -346,9 +384,16 @@ def draw(lesson: str, traces, path: str) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     dt = LESSONS[lesson][1]
-    if lesson == "error_cell":
+    if lesson in ("error_cell", "hebbian"):
         return  # the lesson prints a table and draws no figure
-    if lesson == "rate_cell":
+    if lesson == "stdp":
+        fig, ax = plt.subplots(figsize=(7, 4))
+        ax.plot(traces["t"], traces["dW"], "o", color="tab:red", markersize=3)
+        ax.axhline(0.0, color="grey", lw=0.8)
+        ax.axvline(0.0, color="grey", lw=0.8)
+        ax.set(xlabel="t_post - t_pre (ms)", ylabel="Change in Synaptic Efficacy", title="trace-STDP over Time (ms)")
+        ax.grid()
+    elif lesson == "rate_cell":
         fig, ax = plt.subplots(figsize=(8, 4))
         t = np.arange(len(traces["z"])) * dt
         ax.plot(t, traces["j"], "-", color="tab:grey", label="j")

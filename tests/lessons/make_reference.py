@@ -353,6 +353,45 @@ def var_traces(spikes, tau_tr=30.0):
 
 
 # ---------------------------------------------------------------------------
+# The hebbian lesson (the evolving-synapses walkthrough): stateless
+# RateCells (z = j + j_td + 0, zF = identity(z) * 1) and HebbianSynapse with
+# SGD (w - eta * (sign_value * pre^T post)), no bound, no prior.
+
+
+def hebbian_lesson():
+    w, out = F(1.0), [1.0]
+    for x in (1.0, 1.0, 0.0, 0.0, 1.0):
+        za = F(F(F(x) + F(0.0)) + F(0.0))  # a: _run_cell_stateless(j + j_td)
+        zf_a = F(za * F(1.0))
+        zb = F(F(F(zf_a * w) + F(0.0)) + F(0.0))  # Wab.outputs = inputs @ W (+ biases 0) -> b.j
+        zf_b = F(zb * F(1.0))
+        dw = F(F(zf_a * zf_b) * F(-1.0))  # (pre^T @ post) * sign_value
+        w = F(w - F(dw * F(1.0)))  # SGD: w - eta * dW
+        out.append(float(w))
+    return {"weights": out}
+
+
+# The stdp lesson: VarTrace (tau 8, a_delta 1) and TraceSTDPSynapse's
+# _compute_update (mu 0, pretrace_target 0, A_plus 1, A_minus 0.8), 1 x 1.
+
+
+def stdp_lesson():
+    decay = exp(F(-F(1.0) / F(8.0)))
+    pre_tr, post_tr, dws = F(0.0), F(0.0), []
+    for i in range(101):
+        pre, post = (F(1.0), F(0.0)) if i == 50 else ((F(0.0), F(1.0)) if i == 0 else (F(0.0), F(0.0)))
+        pre_trig, post_trig = (F(1.0), F(0.0)) if i < 50 else (F(0.0), F(1.0))
+        pre_tr = F(F(F(F(1.0) * pre_tr) * decay) + F(pre * F(1.0)))
+        post_tr = F(F(F(F(1.0) * post_tr) * decay) + F(post * F(1.0)))
+        dw_post = F(F(pre_tr - F(0.0)) * F(post_trig * F(1.0)))
+        dw_pre = F(-F(pre_trig * F(post_tr * F(0.8))))
+        dws.append(F(dw_post + dw_pre))
+    dws = np.array(dws, F)
+    return {"dW_at_0": float(dws[0]), "dW_at_50": float(dws[50]), "dW_min": float(np.min(dws)),
+            "dW_max": float(np.max(dws)), "dW_digest": digest(dws)}
+
+
+# ---------------------------------------------------------------------------
 # IzhikevichCell (izhikevichCell.py)
 
 
@@ -519,6 +558,8 @@ LESSONS = {
     "dynamic_synapses": dynamic_synapses_lesson,
     "rate_cell": rate_cell_lesson,
     "error_cell": error_cell_lesson,
+    "hebbian": hebbian_lesson,
+    "stdp": stdp_lesson,
     "lif": lif_lesson,
     "izhikevich_cell": izhikevich_lesson,
     "adex_cell": adex_lesson,

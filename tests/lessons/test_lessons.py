@@ -28,6 +28,11 @@ def test_every_lesson_has_a_reference():
     assert sorted(REFERENCE) == sorted(set(lessons.LESSONS) - {"short_term_plasticity", "traces", "input_cells"})
 
 
+def test_hebbian_prints_the_lessons_table():
+    """The walkthrough prints Wab = 1, 2, 4, 4, 4, 8."""
+    assert lessons.run("hebbian")[1]["weights"] == [1.0, 2.0, 4.0, 4.0, 4.0, 8.0]
+
+
 def test_error_cell_prints_the_lessons_table():
     """The lesson states its output: dmu [2, -2, 0], dtarget [-2, 2, -0], L -4 at every step."""
     _, numbers = lessons.run("error_cell")
@@ -81,5 +86,5 @@ def test_lesson_matches_the_transcription(lesson, tmp_path):
     # Python floats hold the float32 values exactly, so == is bit equality.
     assert numbers == REFERENCE.get(lesson, {})
     lessons.draw(lesson, traces, str(tmp_path / (lesson + ".png")))
-    if lesson != "error_cell":  # a printed table, no figure
+    if lesson not in ("error_cell", "hebbian"):  # a printed table, no figure
         assert (tmp_path / (lesson + ".png")).stat().st_size > 10000
