@@ -53,6 +53,14 @@ def f32(x) -> float:
     return float(np.float32(np.asarray(x).reshape(-1)[-1]))
 
 
+def spiking_numbers(v, w, s) -> dict:
+    """What the two-variable cell lessons show: spikes, the first spike
+    steps, the final voltage and recovery, digests of both traces."""
+    steps = spike_steps(s)
+    return {"spikes": len(steps), "first_spike_steps": steps[:5], "v_final": f32(v), "w_final": f32(w),
+            "v_digest": digest(v), "w_digest": digest(w)}
+
+
 def digest(a) -> str:
     """sha256 of a float32 array's bytes: two runs agree on every bit or not."""
     return hashlib.sha256(np.ascontiguousarray(a, dtype=np.float32).tobytes()).hexdigest()[:16]
@@ -300,9 +308,7 @@ def izhikevich_cell():
     for c in IZHIKEVICH_TYPES:
         v, w, s = out[c + ".v"][:, 0], out[c + ".w"][:, 0], out[c + ".s"][:, 0]
         traces[c] = (v, w)
-        steps = spike_steps(s)
-        numbers[c] = {"spikes": len(steps), "first_spike_steps": steps[:5], "v_final": f32(v), "w_final": f32(w),
-                      "v_digest": digest(v), "w_digest": digest(w)}
+        numbers[c] = spiking_numbers(v, w, s)
     return traces, numbers
 
 
@@ -314,10 +320,7 @@ def adex_cell():
     state["z0.j"] = 19.0
     out = state.run("advance", 10000, record=["z0.v", "z0.w", "z0.s"])
     v, w, s = out["z0.v"][:, 0], out["z0.w"][:, 0], out["z0.s"][:, 0]
-    steps = spike_steps(s)
-    numbers = {"spikes": len(steps), "first_spike_steps": steps[:5], "v_final": f32(v), "w_final": f32(w),
-               "v_digest": digest(v), "w_digest": digest(w)}
-    return {"v": v, "w": w}, numbers
+    return {"v": v, "w": w}, spiking_numbers(v, w, s)
 
 
 def fitzhugh_nagumo_cell():

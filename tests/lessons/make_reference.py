@@ -54,6 +54,13 @@ def digest(a):
     return hashlib.sha256(np.ascontiguousarray(a, dtype=F).tobytes()).hexdigest()[:16]
 
 
+def spiking_numbers(vs, ws, ss):
+    vs, ws = np.array(vs, F), np.array(ws, F)
+    steps = spike_steps(ss)
+    return {"spikes": len(steps), "first_spike_steps": steps[:5], "v_final": float(vs[-1]), "w_final": float(ws[-1]),
+            "v_digest": digest(vs), "w_digest": digest(ws)}
+
+
 def spike_steps(s):
     return [int(k) for k in np.flatnonzero(np.asarray(s) > 0)]
 
@@ -418,10 +425,7 @@ def izhikevich(tau_w, v_reset, w_reset, b, i_app=10.0, T=20000, dt=0.01, tau_m=1
         vs.append(v)
         ws.append(w)
         ss.append(s)
-    vs, ws = np.array(vs, F), np.array(ws, F)
-    steps = spike_steps(ss)
-    return {"spikes": len(steps), "first_spike_steps": steps[:5], "v_final": float(vs[-1]), "w_final": float(ws[-1]),
-            "v_digest": digest(vs), "w_digest": digest(ws)}
+    return spiking_numbers(vs, ws, ss)
 
 
 def izhikevich_lesson():
@@ -458,10 +462,7 @@ def adex_lesson(T=10000, dt=0.1, i_app=19.0, tau_m=15.0, R=1.0, tau_w=400.0, sha
         vs.append(v)
         ws.append(w)
         ss.append(s)
-    vs, ws = np.array(vs, F), np.array(ws, F)
-    steps = spike_steps(ss)
-    return {"spikes": len(steps), "first_spike_steps": steps[:5], "v_final": float(vs[-1]), "w_final": float(ws[-1]),
-            "v_digest": digest(vs), "w_digest": digest(ws)}
+    return spiking_numbers(vs, ws, ss)
 
 
 # ---------------------------------------------------------------------------
