@@ -245,10 +245,14 @@ int run_command(const std::vector<std::string>& args) {
   for (const Scheduled& e : scheduled) known(e.process);
   std::vector<std::string> param_names;
   for (const ir::Parameter& q : m.program.params) param_names.push_back(q.name);
-  for (const auto& [name, v] : sets)
-    if (!m.program.find_param(name))
-      throw Error("the model has no run-time parameter '" + name + "'" + did_you_mean(name, param_names) +
-                  " (parameters that decide a shape or a static() 'if' are fixed when the model is built; see neurofuse check)");
+  for (const auto& [name, v] : sets) {
+    if (m.program.find_param(name)) continue;
+    if (m.program.find_compartment(name))  // e.g. ngclearn's eta: an argument that is a compartment's initial value
+      throw Error("'" + name + "' is a compartment, not a run-time parameter: set it from a .npy file of its shape, "
+                  "--set " + name + "=FILE.npy");
+    throw Error("the model has no run-time parameter '" + name + "'" + did_you_mean(name, param_names) +
+                " (parameters that decide a shape or a static() 'if' are fixed when the model is built; see neurofuse check)");
+  }
   if (specialize) {
     // Parameters given with --set are folded with their new values.
     for (const auto& [name, v] : sets)

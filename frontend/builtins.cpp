@@ -23,11 +23,14 @@ std::vector<std::string> builtin_names() {
 }  // namespace
 
 // int(x) and float(x) of a number known when the model is built: int
-// truncates (Python's int()); float is the number's binary32 value, as
-// float(p) of a float parameter is (a whole number below 2^24 is unchanged,
-// so 1 / float(n) of an int parameter is still Python's quotient).
+// truncates (Python's int()). float is Python's float() where the model's
+// structure is decided (dimensions, initial values, static conditions), and
+// in a method the number's binary32 value, as float(p) of a float parameter
+// is there (a whole number below 2^24 is the same either way, so
+// 1 / float(n) of an int parameter stays Python's quotient).
 Value Elaborator::static_cast_number(const std::string& name, const Value& x, const SourceLoc& loc) const {
   if (name == "int") return integer(std::trunc(x.number), loc);
+  if (!process_ || static_mode_) return Value::number_of(x.number, false);
   return Value::number_of(double(float(x.number)), false);
 }
 
@@ -93,7 +96,15 @@ Value Elaborator::call_builtin(const std::string& name, const Expr& e, Scope& sc
     // parameters (the branches differ in structure; changing the parameter
     // then needs a new build). Its parameters become constants.
     arg_count(1, 1);
-    return eval_static(*e.items[0], scope, "the argument of static()");
+    ++explicit_static_;
+    try {
+      Value v = eval_static(*e.items[0], scope, "the argument of static()");
+      --explicit_static_;
+      return v;
+    } catch (...) {
+      --explicit_static_;
+      throw;
+    }
   }
   if (name == "reject") {
     // reject(PARAM, "why"): the model is refused, at the argument that gave

@@ -31,6 +31,13 @@ std::pair<const MethodDecl*, size_t> Instance::find_method(const std::string& na
   return {nullptr, 0};
 }
 
+bool Instance::declares_compartment(const std::string& name) const {
+  for (const ComponentDecl* c : chain)
+    for (const CompartmentDecl& x : c->compartments)
+      if (x.name == name) return true;
+  return false;
+}
+
 Elaborator::Elaborator(const ModelDecl& model, const std::map<std::string, const ComponentDecl*>& components)
     : model_(model), components_(components) {}
 
@@ -171,6 +178,8 @@ void Elaborator::bind_instance(const InstanceDecl& decl) {
       std::set<std::string> before = std::move(static_params_);
       static_params_.clear();
       Value init = static_value(*c.initial, inst, "an initial value");
+      // A subclass's declaration replaces its parent's, run-time part included.
+      std::erase_if(runtime_inits_, [&](const RuntimeInit& r) { return r.instance == inst.name && r.compartment == c.name; });
       if (!static_params_.empty() && c.dtype == ir::DType::F32) {
         runtime_inits_.push_back({inst.name, c.name, c.initial.get()});
         static_params_ = std::move(before);
@@ -377,7 +386,7 @@ ir::Program Elaborator::run() {
     // initial value, known when the model is built: the compartment is
     // what runs (and what a host sets).
     for (const auto& [p, slot] : inst.params)
-      if (slot.type == "float" && !inst.compartments.count(p)) program_.param(name + "." + p, slot.value.number);
+      if (slot.type == "float" && !inst.declares_compartment(p)) program_.param(name + "." + p, slot.value.number);
   }
   // Wired compartments keep their names, as aliases of what they read.
   for (const std::string& name : instance_order_) {
@@ -413,7 +422,10 @@ ir::Program Elaborator::run() {
       Scope scope;
       scope.instance = &inst;
       scope.method = ir::kInitializeProcess;
-      write_compartment(inst, r.compartment, eval(*r.initial, scope), r.initial->loc);
+      initial_value_mode_ = true;
+      Value init = eval(*r.initial, scope);
+      initial_value_mode_ = false;
+      write_compartment(inst, r.compartment, init, r.initial->loc);
     }
     for (Instance* inst : initialized) lower_method(*inst, "initialize", model_.loc);
   }

@@ -101,6 +101,8 @@ struct Instance {
   const ComponentDecl& component() const { return *chain.front(); }
   // The method `name` as seen from chain level `from` (0: the component itself).
   std::pair<const MethodDecl*, size_t> find_method(const std::string& name, size_t from = 0) const;
+  // Whether the component or an ancestor declares a compartment `name`.
+  bool declares_compartment(const std::string& name) const;
 };
 
 // Names visible while lowering one method call.
@@ -199,6 +201,8 @@ class Elaborator {
   std::string branch_path_;        // "/if1.then", "/if0.else/if2.then": the branches being lowered
   std::string method_occurrence_;  // "", or "@k" for the k-th run of a method in one process
   bool static_mode_ = false;
+  int explicit_static_ = 0;          // inside static(...): a name shared by a parameter is the parameter
+  bool initial_value_mode_ = false;  // evaluating a compartment's initial value in initialize
   std::set<std::string> static_params_;  // IR parameters that decided structure
   // Initial values that read float parameters: recomputed by initialize.
   struct RuntimeInit {

@@ -63,19 +63,21 @@ class ComponentTable {
       // parent's), except that a compartment may share its name with a
       // parameter, its initial value (ngclearn's constructor arguments that
       // become compartments, such as eta and thr).
-      std::map<std::string, SourceLoc> members;
+      std::map<std::string, SourceLoc> members, compartments;
       std::set<std::string> params;
-      auto member = [&](const std::string& name, const SourceLoc& loc) {
-        auto [it, fresh] = members.emplace(name, loc);
+      auto declare = [&](std::map<std::string, SourceLoc>& names, const std::string& name, const SourceLoc& loc) {
+        auto [it, fresh] = names.emplace(name, loc);
         if (!fresh)
           throw Error(std::vector<Diagnostic>{{loc, "'" + name + "' is already declared in component '" + c.name +
                                                         "' at line " + std::to_string(it->second.line)}});
       };
-      for (const ParamDecl& p : c.params) member(p.name, p.loc), params.insert(p.name);
-      for (const AliasDecl& a : c.aliases) member(a.name, a.loc);
-      for (const CompartmentDecl& x : c.compartments)
-        if (!params.count(x.name)) member(x.name, x.loc);
-      for (const MethodDecl& m : c.methods) member(m.name, m.loc);
+      for (const ParamDecl& p : c.params) declare(members, p.name, p.loc), params.insert(p.name);
+      for (const AliasDecl& a : c.aliases) declare(members, a.name, a.loc);
+      for (const CompartmentDecl& x : c.compartments) {
+        declare(compartments, x.name, x.loc);
+        if (!params.count(x.name)) declare(members, x.name, x.loc);
+      }
+      for (const MethodDecl& m : c.methods) declare(members, m.name, m.loc);
       auto [it, fresh] = components_.emplace(c.name, &c);
       if (!fresh)
         throw Error(std::vector<Diagnostic>{{c.loc, "component '" + c.name + "' is already defined at " +

@@ -244,19 +244,23 @@ Value Elaborator::eval_name(const Expr& e, Scope& scope) {
   std::string param = inst.aliases.count(name) ? inst.aliases.at(name) : name;
   auto p = inst.params.find(param);
   // A name that is a parameter and a compartment (ngclearn's `eta`, `thr`):
-  // where the value must be known when the model is built (a shape, an
-  // initial value, a static condition) it is the parameter, as a constant;
-  // in a method it is the compartment.
-  const bool shadowed = p != inst.params.end() && inst.compartments.count(param);
-  if (shadowed && static_mode_) {
+  // in a compartment's dimensions and initial value it is the parameter, a
+  // constant; in a method it is the compartment, and a condition decided
+  // when the model is built cannot read it unless static(...) says so.
+  const bool shared = p != inst.params.end() && inst.declares_compartment(param);
+  if (shared && (initial_value_mode_ || (static_mode_ && (!process_ || explicit_static_ > 0)))) {
     if (p->second.type == "float") return Value::number_of(p->second.value.number, false);
     return p->second.value;
   }
-  if (inst.compartments.count(name)) {
+  if (shared && static_mode_)
+    fail(e.loc, "'" + name + "' is a compartment in a method (the parameter of that name is only its initial value): "
+                "its value is known while the model runs, so it cannot decide this when the model is built; for an "
+                "element-wise choice use where(condition, a, b), or static(...) to decide on the parameter");
+  if (inst.compartments.count(param) && (shared || param == name)) {
     if (static_mode_)
       fail(e.loc, "'" + name + "' is a compartment: its value is only known while the model runs, so it cannot decide "
                   "an 'if', a shape or a parameter; for an element-wise choice use where(condition, a, b)");
-    return Value::tensor_of(read_compartment(inst, name, e.loc));
+    return Value::tensor_of(read_compartment(inst, param, e.loc));
   }
   if (p != inst.params.end()) {
     if (p->second.type != "float") return p->second.value;

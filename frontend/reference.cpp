@@ -17,17 +17,17 @@ std::string trim(const std::string& s) {
   return a == std::string::npos ? "" : s.substr(a, b - a + 1);
 }
 
-// The comment lines before the first declaration, without '#' and one space.
-std::vector<std::string> opening_comment(const std::string& text) {
+// The comment block right above line `line` (1-based), without '#' and one
+// space: a component's opening comment.
+std::vector<std::string> comment_above(const SourceFile& file, int line) {
   std::vector<std::string> lines;
-  size_t at = 0;
-  while (at < text.size() && text[at] == '#') {
-    size_t end = text.find('\n', at);
-    if (end == std::string::npos) end = text.size();
-    std::string line = text.substr(at + 1, end - at - 1);
-    if (!line.empty() && line[0] == ' ') line.erase(0, 1);
-    lines.push_back(line);
-    at = end + 1;
+  for (int at = line - 1; at >= 1; --at) {
+    std::string text = file.line_text(at);
+    size_t first = text.find_first_not_of(" \t");
+    if (first == std::string::npos || text[first] != '#') break;
+    text.erase(0, first + 1);
+    if (!text.empty() && text[0] == ' ') text.erase(0, 1);
+    lines.insert(lines.begin(), text);
   }
   return lines;
 }
@@ -69,18 +69,57 @@ const ComponentDecl* find_component(const std::string& name) {
   return nullptr;
 }
 
-std::string line_of(const SourceLoc& loc) { return trim(loc.file->line_text(loc.line)); }
+// The whole declaration at `loc` as written: from its keyword (the start of
+// its line, or the ';' before it) to the end of the statement, across lines
+// while brackets are open, with a comment that ends it.
+std::string line_of(const SourceLoc& loc) {
+  const std::string& text = loc.file->text;
+  size_t at = 0;
+  for (int line = 1; line < loc.line && at != std::string::npos; ++line) at = text.find('\n', at) + 1;
+  size_t name = at + size_t(loc.col - 1);
+  size_t start = text.find_last_of(";\n", name == 0 ? 0 : name - 1);
+  start = start == std::string::npos ? 0 : start + 1;
+  std::string out;
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = start; i < text.size(); ++i) {
+    char ch = text[i];
+    if (in_string) {
+      in_string = ch != '"';
+    } else if (ch == '"') {
+      in_string = true;
+    } else if (ch == '(' || ch == '[') {
+      ++depth;
+    } else if (ch == ')' || ch == ']') {
+      --depth;
+    } else if (ch == '#') {
+      size_t end = text.find('\n', i);
+      out += text.substr(i, end == std::string::npos ? std::string::npos : end - i);
+      if (depth <= 0) break;
+      i = end == std::string::npos ? text.size() : end - 1;
+      continue;
+    } else if ((ch == ';' || ch == '\n') && depth <= 0) {
+      break;
+    } else if (ch == '\n') {
+      out += ' ';
+      while (i + 1 < text.size() && (text[i + 1] == ' ' || text[i + 1] == '\t')) ++i;
+      continue;
+    }
+    out += ch;
+  }
+  return trim(out);
+}
 
 // The declarations of `c` whose names `seen` does not hold yet (a subclass's
 // own declaration replaces its parent's), in the order written.
 void declarations(const ComponentDecl& c, std::set<std::string>& seen, std::vector<std::string>& params,
                   std::vector<std::string>& compartments, std::vector<std::string>& methods) {
-  std::map<int, std::string> by_line;  // params and aliases in the order written
+  std::map<std::pair<int, int>, std::string> in_order;  // params and aliases in the order written
   for (const ParamDecl& p : c.params)
-    if (seen.insert("param " + p.name).second) by_line[p.loc.line] = line_of(p.loc);
+    if (seen.insert("param " + p.name).second) in_order[{p.loc.line, p.loc.col}] = line_of(p.loc);
   for (const AliasDecl& a : c.aliases)
-    if (seen.insert("param " + a.name).second) by_line[a.loc.line] = line_of(a.loc);
-  for (const auto& [line, text] : by_line) params.push_back(text);
+    if (seen.insert("param " + a.name).second) in_order[{a.loc.line, a.loc.col}] = line_of(a.loc);
+  for (const auto& [where, text] : in_order) params.push_back(text);
   for (const CompartmentDecl& x : c.compartments)
     if (seen.insert("compartment " + x.name).second) compartments.push_back(line_of(x.loc));
   for (const MethodDecl& m : c.methods) {
@@ -95,7 +134,7 @@ ComponentReference reference_of(const ComponentDecl& c) {
   ComponentReference r;
   r.name = c.name;
   r.parent = c.parent;
-  r.comment = opening_comment(c.loc.file->text);
+  r.comment = comment_above(*c.loc.file, c.loc.line);
   r.summary = summary_of(c.name, r.comment);
   std::set<std::string> seen;
   declarations(c, seen, r.params, r.compartments, r.methods);
@@ -123,6 +162,13 @@ std::vector<ComponentReference> stdlib_reference() {
   std::vector<ComponentReference> out;
   for (const auto& [file, parsed] : parsed_stdlib())
     for (const ComponentDecl& c : parsed.ast.components) out.push_back(reference_of(c));
+  return out;
+}
+
+std::vector<ComponentReference> component_reference(std::shared_ptr<const SourceFile> source) {
+  FileAst ast = parse_file(std::move(source));
+  std::vector<ComponentReference> out;
+  for (const ComponentDecl& c : ast.components) out.push_back(reference_of(c));
   return out;
 }
 

@@ -4,8 +4,11 @@
 // declarations as written).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "ir/diagnostic.h"
 
 namespace nf::frontend {
 
@@ -22,6 +25,10 @@ struct ComponentReference {
 
 // Every component of the standard library, by name.
 std::vector<ComponentReference> stdlib_reference();
+
+// The components of one .nf source, in order (parents looked up in the
+// standard library).
+std::vector<ComponentReference> component_reference(std::shared_ptr<const SourceFile> source);
 
 // One component as `neurofuse components NAME` prints it; throws nf::Error
 // (with a suggestion) for a name the library does not have.

@@ -760,3 +760,80 @@ model m {
   // 0.3 / 0.1 is 2.9999999999999996 in binary64: int() truncates it to 2.
   CHECK(s.get("x.window").type.shape == ir::Shape{{3, 2}});
 }
+
+// The reference reads each component's own comment and whole declarations:
+// two components in one file, a declaration over several lines, two on one line.
+TEST_CASE("the component reference reads comments and declarations as written", "[frontend]") {
+  auto refs = frontend::component_reference(std::make_shared<const SourceFile>(SourceFile{"two.nf", R"(# First: the first component.
+# Its equations.
+component First {
+  param a = 1.0; param b = 2.0   # two on a line
+  param w: init = uniform(low=0.1,
+                          high=1.0)
+  state x[1, 2] = 0
+}
+
+# Second: the second one. More text.
+component Second extends DenseSynapse {
+  param c = 3.0
+}
+)"}));
+  REQUIRE(refs.size() == 2);
+  CHECK(refs[0].summary == "the first component.");
+  CHECK(refs[0].comment == std::vector<std::string>{"First: the first component.", "Its equations."});
+  CHECK(refs[0].params == std::vector<std::string>{"param a = 1.0", "param b = 2.0   # two on a line",
+                                                   "param w: init = uniform(low=0.1, high=1.0)"});
+  CHECK(refs[0].compartments == std::vector<std::string>{"state x[1, 2] = 0"});
+  CHECK(refs[1].summary == "the second one.");
+  CHECK(refs[1].parent == "DenseSynapse");
+  CHECK(!refs[1].inherited_params.empty());
+}
+
+// Where a name shared by a parameter and a compartment means which.
+TEST_CASE("a shared name: initial values, aliases, conditions, duplicates, subclasses", "[frontend]") {
+  ir::Program prog = frontend::compile_model_text(R"(
+component C {
+  param eta = 0.5
+  param tau = 2.0
+  alias lr = eta
+  state eta = eta * 0.5
+  state k = eta * tau
+  state y = 0
+  def advance_state() {
+    y = y + lr
+    if static(eta > 0) {
+      y = y + 10
+    }
+  }
+}
+component P {
+  param tau = 3.0
+  state x = tau * 2
+}
+component Q extends P {
+  state x = 0
+}
+model m {
+  c = C()
+  q = Q()
+  process advance = c.advance_state
+}
+)", "m.nf");
+  ir::State s = ir::create_state(prog, 0);
+  CHECK(scalar(s, "c.eta") == 0.25f);  // the parameter 0.5, halved once
+  CHECK(scalar(s, "c.k") == 1.0f);     // the parameter eta times tau
+  CHECK(scalar(s, "q.x") == 0.0f);     // the subclass's initial value, not the parent's recomputed
+  ir::run_process(prog, "advance", s, 0.0f, 1.0f);
+  CHECK(scalar(s, "c.y") == 10.25f);   // the alias reads the compartment; static() the parameter
+  auto component = [](const std::string& body) {
+    return "component C {\n  param eta = -1.0\n  state eta = eta\n" + body + "}\nmodel m {\n  c = C()\n  process p = c.f\n}\n";
+  };
+  CHECK_THAT(rejection(component("  state y = 0\n  def f() {\n    if eta > 0 {\n      y = 1\n    }\n  }\n")),
+             Contains("m.nf:6:8: error: 'eta' is a compartment in a method"));
+  CHECK_THAT(rejection(component("  state eta[1, 3] = 2.0\n  def f() {\n  }\n")),
+             Contains("m.nf:4:9: error: 'eta' is already declared in component 'C' at line 3"));
+  // float() where the structure is decided is Python's: 1.0 / 0.1 is 10.0.
+  ir::Program sized = frontend::compile_model_text(
+      "component C {\n  param h = 0.1\n  state y[1, int(1.0 / float(h))] = 0\n}\nmodel m {\n  c = C()\n}\n", "m.nf");
+  CHECK(sized.compartments[0].type.shape == ir::Shape{{1, 10}});
+}
