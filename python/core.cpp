@@ -28,6 +28,7 @@
 #include "compiler/build.h"
 #include "compiler/jit.h"
 #include "frontend/frontend.h"
+#include "frontend/reference.h"
 #include "frontend/stdlib_sources.h"
 #include "ir/fold_params.h"
 #include "ir/parser.h"
@@ -471,6 +472,7 @@ PYBIND11_MODULE(_core, m) {
 
   m.def("abi_version", &nf_abi_version);
   m.def("component_sources", [] { return nf::frontend::stdlib_sources(); });
+  m.def("component_reference", &nf::frontend::component_reference_text);
   m.def("compile", &compile, py::arg("source"), py::arg("is_file"), py::arg("model"), py::arg("backend"),
         py::arg("specialize"), py::arg("opt_level"), py::arg("target_cpu"));
   m.def("load", &load);

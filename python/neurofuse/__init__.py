@@ -72,18 +72,14 @@ def load(path):
 
 class Component:
     """A component of the standard library. Its documentation (help(c), c.doc)
-    is the comment that opens its source: equations, parameters and their
-    defaults, compartments, and where it follows ngclearn's source."""
+    is what `neurofuse components NAME` prints: the comment that opens its
+    source (equations, parameters and their defaults, compartments, and where
+    it follows ngclearn's source), then its declarations as written."""
 
     def __init__(self, name, source):
         self.name = name
         self.source = source
-        lines = []
-        for line in source.splitlines():
-            if not line.startswith("#"):
-                break
-            lines.append(line[2:] if line.startswith("# ") else line[1:])
-        self.doc = "\n".join(lines)
+        self.doc = _core.component_reference(name)
         self.__doc__ = self.doc
 
     def __repr__(self):

@@ -180,8 +180,8 @@ RESULTS: list[tuple[str, str, str, str, harness.Diff]] = []  # case, component, 
 
 def _params():
     out = []
-    for c in CASES:
-        for math in MATH:
+    for math in MATH:  # every [xla] case, then every [cr] case (harness.traces_for clears JAX's caches once)
+        for c in CASES:
             marks = []
             reason = XFAIL.get((c.name, math)) or XFAIL.get(c.name)
             if reason:

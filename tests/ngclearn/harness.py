@@ -322,14 +322,7 @@ def correctly_rounded_math():
         # not a math function; only other exponents are pow.
         return jnp.power(x, y) if isinstance(y, int) else cr(np.power)(x, y)
     proxy = _JnpProxy(jnp, {"exp": exp, "log": log, "power": power})
-    # expKernel's _apply_kernel is jitted on its own: its traces are cached
-    # across contexts, so a trace made with XLA's exp would be reused here
-    # (and one made here afterwards); clear them on entry and exit.
-    import ngclearn.components.other.expKernel as ek
-    ek._apply_kernel.clear_cache()
-    # So are model_utils' jitted functions (sigmoid, clamp_min, ...) and
-    # latencyCell's helpers: clear every trace on entry and exit.
-    jax.clear_caches()
+    traces_for("cr")
     saved = [(sys.modules[m], sys.modules[m].jnp) for m in _MATH_MODULES]
     saved_mu = (mu.tanh, mu.d_tanh)
     try:
@@ -342,8 +335,23 @@ def correctly_rounded_math():
         for mod, j in saved:
             mod.jnp = j
         mu.tanh, mu.d_tanh = saved_mu
-        ek._apply_kernel.clear_cache()
+
+
+# Which math JAX's cached traces were made with. Functions that ngclearn
+# jits on their own (expKernel's _apply_kernel, model_utils' sigmoid,
+# latencyCell's helpers, the ode_utils steppers) keep their traces across
+# contexts, so a trace made with XLA's exp would be reused under
+# correctly_rounded_math() and the other way round: the caches are cleared
+# whenever the math changes (diff_test.py runs every [xla] case first, then
+# every [cr] case, so that happens once).
+_TRACES_MADE_WITH = ["xla"]
+
+
+def traces_for(math: str) -> None:
+    if _TRACES_MADE_WITH[0] != math:
+        import jax
         jax.clear_caches()
+        _TRACES_MADE_WITH[0] = math
 
 
 def run_ngclearn(case: Case, math: str = "xla") -> dict[str, np.ndarray]:
@@ -351,6 +359,7 @@ def run_ngclearn(case: Case, math: str = "xla") -> dict[str, np.ndarray]:
     if math == "cr":
         with correctly_rounded_math():
             return _run_ngclearn(case)
+    traces_for("xla")
     return _run_ngclearn(case)
 
 

@@ -66,6 +66,9 @@ def test_compile_and_introspect(spiking):
     library = nf.components()
     assert "LIFCell" in library and "MSTDPETSynapse" in library
     assert library["LIFCell"].doc.startswith("LIFCell") and "tau_m" in library["LIFCell"].doc
+    # the same reference as the CLI's
+    assert library["LIFCell"].doc == subprocess.run([CLI, "components", "LIFCell"], check=True, capture_output=True,
+                                                    text=True).stdout
     assert "component LIFCell" in library["LIFCell"].source
 
 
