@@ -322,7 +322,7 @@ def correctly_rounded_math():
         # not a math function; only other exponents are pow.
         return jnp.power(x, y) if isinstance(y, int) else cr(np.power)(x, y)
     proxy = _JnpProxy(jnp, {"exp": exp, "log": log, "power": power})
-    traces_for("cr")
+    jax.clear_caches()  # no trace made with XLA's math may be reused here
     saved = [(sys.modules[m], sys.modules[m].jnp) for m in _MATH_MODULES]
     saved_mu = (mu.tanh, mu.d_tanh)
     try:
@@ -337,30 +337,24 @@ def correctly_rounded_math():
         mu.tanh, mu.d_tanh = saved_mu
 
 
-# Which math JAX's cached traces were made with. Functions that ngclearn
-# jits on their own (expKernel's _apply_kernel, model_utils' sigmoid,
-# latencyCell's helpers, the ode_utils steppers) keep their traces across
-# contexts, so a trace made with XLA's exp would be reused under
-# correctly_rounded_math() and the other way round: the caches are cleared
-# whenever the math changes (diff_test.py runs every [xla] case first, then
-# every [cr] case, so that happens once).
-_TRACES_MADE_WITH = ["xla"]
-
-
-def traces_for(math: str) -> None:
-    if _TRACES_MADE_WITH[0] != math:
-        import jax
-        jax.clear_caches()
-        _TRACES_MADE_WITH[0] = math
-
-
 def run_ngclearn(case: Case, math: str = "xla") -> dict[str, np.ndarray]:
-    """math: "xla" runs ngclearn as it is; "cr" with correctly_rounded_math()."""
-    if math == "cr":
-        with correctly_rounded_math():
-            return _run_ngclearn(case)
-    traces_for("xla")
-    return _run_ngclearn(case)
+    """math: "xla" runs ngclearn as it is; "cr" with correctly_rounded_math().
+
+    JAX's trace caches are cleared after every run: functions that ngclearn
+    jits on their own (expKernel's _apply_kernel, model_utils' sigmoid,
+    latencyCell's helpers, the ode_utils steppers) keep their traces across
+    contexts, so a trace made with XLA's exp would be reused under
+    correctly_rounded_math() and the other way round; and the compiled
+    processes of hundreds of cases would otherwise stay in memory (tens of
+    GB)."""
+    import jax
+    try:
+        if math == "cr":
+            with correctly_rounded_math():
+                return _run_ngclearn(case)
+        return _run_ngclearn(case)
+    finally:
+        jax.clear_caches()
 
 
 def _run_ngclearn(case: Case) -> dict[str, np.ndarray]:

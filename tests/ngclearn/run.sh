@@ -6,7 +6,9 @@
 #   tests/ngclearn/run.sh NEUROFUSE_BINARY
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-scripts/ngclearn-venv.sh
+# Several parts of the suite may start at once: one makes the environment.
+mkdir -p build
+flock build/.ngclearn-venv.lock scripts/ngclearn-venv.sh
 status=$?
 if [ "$status" -ne 0 ]; then
   [ "$status" -eq 77 ] && echo "skipped: the ngclearn reference environment cannot be made here (see above)"
