@@ -97,14 +97,11 @@ Value Elaborator::call_builtin(const std::string& name, const Expr& e, Scope& sc
     // then needs a new build). Its parameters become constants.
     arg_count(1, 1);
     ++explicit_static_;
-    try {
-      Value v = eval_static(*e.items[0], scope, "the argument of static()");
-      --explicit_static_;
-      return v;
-    } catch (...) {
-      --explicit_static_;
-      throw;
-    }
+    struct Leave {
+      int& depth;
+      ~Leave() { --depth; }
+    } leave{explicit_static_};
+    return eval_static(*e.items[0], scope, "the argument of static()");
   }
   if (name == "reject") {
     // reject(PARAM, "why"): the model is refused, at the argument that gave
@@ -173,12 +170,15 @@ Value Elaborator::call_builtin(const std::string& name, const Expr& e, Scope& sc
     return v;
   }
 
-  if ((name == "float" || name == "int") && !process_) {
-    // Of a number known when the model is built (a dimension such as
-    // int(nu / dt) + 1): plain arithmetic, no method needed.
+  if (name == "float" || name == "int") {
+    // Of a number known when the model is built (also in a dimension such as
+    // int(nu / dt) + 1, outside any method), else a cast of a tensor.
     arg_count(1, 1);
     Value x = eval(*e.items[0], scope);
     if (x.kind == Value::Kind::Number) return static_cast_number(name, x, e.loc);
+    NodeRef n = to_tensor(x, e.items[0]->loc);
+    DType to = name == "float" ? DType::F32 : DType::I32;
+    return Value::tensor_of(n->type.dtype == to ? n : process_->cast(n, to));
   }
   if (!process_) fail(e.loc, name + "() is only available inside a method");
   static const std::map<std::string, Op> unary = {
@@ -268,14 +268,6 @@ Value Elaborator::call_builtin(const std::string& name, const Expr& e, Scope& sc
       v = float(f.number);
     }
     return Value::tensor_of(process_->constant(v, s));
-  }
-  if (name == "float" || name == "int") {
-    arg_count(1, 1);
-    Value x = eval(*e.items[0], scope);
-    if (x.kind == Value::Kind::Number) return static_cast_number(name, x, e.loc);
-    NodeRef n = to_tensor(x, e.items[0]->loc);
-    DType to = name == "float" ? DType::F32 : DType::I32;
-    return Value::tensor_of(n->type.dtype == to ? n : process_->cast(n, to));
   }
   if (name == "uniform" || name == "normal" || name == "bernoulli") {
     bool bern = name == "bernoulli";

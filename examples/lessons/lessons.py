@@ -30,6 +30,21 @@ def model_path(lesson: str) -> str:
     return os.path.join(HERE, lesson, lesson + ".nf")
 
 
+def fresh_state(lesson: str, model: str | None = None):
+    """A state of the lesson's model, reset as the lesson resets it first."""
+    state = nf.compile(model_path(lesson), model=model).state()
+    state.step("reset")
+    return state
+
+
+def constant_current(lesson: str, current: float, steps: int):
+    """v, w and s of the one cell z0 of a lesson driven by a constant current."""
+    state = fresh_state(lesson)
+    state["z0.j"] = current
+    out = state.run("advance", steps, record=["z0.v", "z0.w", "z0.s"])
+    return out["z0.v"][:, 0], out["z0.w"][:, 0], out["z0.s"][:, 0]
+
+
 def spike_steps(s) -> list[int]:
     """Steps (0-based) at which a one-unit spike train holds 1."""
     return [int(k) for k in np.flatnonzero(np.asarray(s).reshape(len(s), -1)[:, 0] > 0)]
@@ -74,9 +89,7 @@ def digest(a) -> str:
 
 def lif():
     """A step current, 0 for 10 steps then 0.3, for 200 steps of 0.1 ms."""
-    model = nf.compile(model_path("lif"))
-    state = model.state()
-    state.step("reset")
+    state = fresh_state("lif")
     current = np.concatenate((np.zeros(10), np.full(190, 0.3))).astype(np.float32)
     out = state.run("advance", 200, drive={"z0.j": current.reshape(200, 1, 1)},
                     record=["z0.v", "z0.s", "z0.thr_theta"])
@@ -89,9 +102,7 @@ def lif():
 
 def simple_leaky_integrator():
     """A step current, 0 for 10 steps then 0.3, into a SLIF cell, 200 steps of 1e-3."""
-    model = nf.compile(model_path("simple_leaky_integrator"))
-    state = model.state()
-    state.step("reset")
+    state = fresh_state("simple_leaky_integrator")
     current = np.concatenate((np.zeros(10), np.full(190, 0.3))).astype(np.float32)
     out = state.run("advance", 200, drive={"z0.j": current.reshape(200, 1, 1)}, record=["z0.v", "z0.s"])
     v, s = out["z0.v"][:, 0], out["z0.s"][:, 0]
@@ -129,9 +140,7 @@ def dynamic_synapses():
     """One pre-synaptic pulse at 1 ms into three dynamic synapses (81 steps
     of 0.1 ms); then 80 excitatory and 20 inhibitory Poisson sources at
     10 Hz into a LIF neuron through conductance synapses (10,000 steps)."""
-    model = nf.compile(model_path("dynamic_synapses"), model="dynamic_synapses")
-    state = model.state()
-    state.step("reset")
+    state = fresh_state("dynamic_synapses", model="dynamic_synapses")
     pulse = np.zeros((81, 1, 1), np.float32)
     pulse[10] = 1.0  # the lesson's `t * dt == 1.`
     out = state.run("advance", 81, dt=0.1, drive={w + ".inputs": pulse for w in SYNAPSES},
@@ -143,8 +152,7 @@ def dynamic_synapses():
         numbers[w] = {"peak_step": int(np.argmax(g)), "g_peak": f32(np.max(g)), "g_final": f32(g),
                       "g_digest": digest(g)}
 
-    ei = nf.compile(model_path("dynamic_synapses"), model="ei_circuit").state()
-    ei.step("reset")
+    ei = fresh_state("dynamic_synapses", model="ei_circuit")
     ei["pre_exc.inputs"] = 1.0
     ei["pre_inh.inputs"] = 1.0
     ei["post_exc.v"] = -65.0  # the lesson's initial condition
@@ -166,9 +174,7 @@ STP_SYSTEMS = {"stf2": ("STF dominated", 2.0), "stf20": ("STF dominated", 20.0),
 def short_term_plasticity():
     """A Poisson source (2 or 20 Hz) into a LIF neuron through a
     facilitating or a depressing STP synapse, 5,000 steps of 1 ms from t = 1."""
-    model = nf.compile(model_path("short_term_plasticity"))
-    state = model.state()
-    state.step("reset")
+    state = fresh_state("short_term_plasticity")
     for k in STP_SYSTEMS:
         state[f"z0_{k}.inputs"] = 1.0
     record = [f"{c}_{k}.{x}" for k in STP_SYSTEMS for c, x in (("W", "u"), ("W", "x"), ("W", "Wdyn"), ("z0", "outputs"),
@@ -189,9 +195,7 @@ def short_term_plasticity():
 
 def rate_cell():
     """Two pulses of 1.006 into a graded rate cell, 210 steps of 1 ms."""
-    model = nf.compile(model_path("rate_cell"))
-    state = model.state()
-    state.step("reset")
+    state = fresh_state("rate_cell")
     current = np.concatenate((np.zeros(10), np.full(50, 1.006), np.zeros(50), np.full(50, 1.006),
                               np.zeros(50))).astype(np.float32)
     out = state.run("advance", 210, drive={"z0.j": current.reshape(210, 1, 1)}, record=["z0.z", "z0.zF"])
@@ -203,9 +207,7 @@ def rate_cell():
 
 def error_cell():
     """A fixed guess and answer into a Gaussian error cell, 5 steps."""
-    model = nf.compile(model_path("error_cell"))
-    state = model.state()
-    state.step("reset")
+    state = fresh_state("error_cell")
     guess, answer = np.array([[-1.0, 1.0, 1.0]], np.float32), np.array([[1.0, -1.0, 1.0]], np.float32)
     rows = []
     for ts in range(5):
@@ -224,9 +226,7 @@ BERNOULLI_PROBS = [0.8, 0.2, 0.0, 0.55, 0.9, 0.0, 0.15, 0.0, 0.6, 0.77]
 
 def input_cells():
     """A Bernoulli raster (100 steps) and a Poisson cell's mean firing rate (30 trials of 1 s)."""
-    model = nf.compile(model_path("input_cells"))
-    state = model.state()
-    state.step("reset")
+    state = fresh_state("input_cells")
     state["bern.inputs"] = np.array([BERNOULLI_PROBS], np.float32)
     raster = state.run("bernoulli", 100, record=["bern.outputs"])["bern.outputs"][:, 0, :]
     counts = []
@@ -243,9 +243,7 @@ def input_cells():
 
 def traces():
     """Poisson spikes (input 0.35) into an additive and a gated trace, 200 steps."""
-    model = nf.compile(model_path("traces"))
-    state = model.state()
-    state.step("reset")
+    state = fresh_state("traces")
     state["z0.inputs"] = 0.35
     out = state.run("advance", 200, record=["z0.outputs", "tr0.trace", "tr1.trace"])
     s = out["z0.outputs"][:, 0, 0]
@@ -258,9 +256,7 @@ def traces():
 
 def hebbian():
     """The input sequence 1, 1, 0, 0, 1 through a -> Wab -> b, Wab.evolve after each step."""
-    model = nf.compile(model_path("hebbian"))
-    state = model.state()
-    state.step("reset")
+    state = fresh_state("hebbian")
     weights = [float(state["Wab.weights"][0, 0])]
     print(f"  -1: Wab = {state['Wab.weights']}")
     for ts, x in enumerate([1.0, 1.0, 0.0, 0.0, 1.0]):
@@ -275,9 +271,7 @@ def hebbian():
 def stdp():
     """The trace-STDP window: a post spike at step 0 (pre trigger), a pre
     spike at step 50 (post trigger), 101 steps; dWeights after each."""
-    model = nf.compile(model_path("stdp"))
-    state = model.state()
-    state.step("reset")
+    state = fresh_state("stdp")
     n = 101
     pre, post = np.zeros((n, 1, 1), np.float32), np.zeros((n, 1, 1), np.float32)
     pre_trig, post_trig = np.zeros((n, 1, 1), np.float32), np.zeros((n, 1, 1), np.float32)
@@ -297,9 +291,7 @@ IZHIKEVICH_TYPES = ["rs", "fs", "ch", "ib", "lts"]
 
 def izhikevich_cell():
     """Five neuron classes, a constant current of 10, 20,000 steps of 0.01 ms."""
-    model = nf.compile(model_path("izhikevich_cell"))
-    state = model.state()
-    state.step("reset")
+    state = fresh_state("izhikevich_cell")
     for c in IZHIKEVICH_TYPES:
         state[c + ".j"] = 10.0
     record = [f"{c}.{x}" for c in IZHIKEVICH_TYPES for x in ("v", "w", "s")]
@@ -314,23 +306,13 @@ def izhikevich_cell():
 
 def adex_cell():
     """A constant current of 19, 10,000 steps of 0.1 ms."""
-    model = nf.compile(model_path("adex_cell"))
-    state = model.state()
-    state.step("reset")
-    state["z0.j"] = 19.0
-    out = state.run("advance", 10000, record=["z0.v", "z0.w", "z0.s"])
-    v, w, s = out["z0.v"][:, 0], out["z0.w"][:, 0], out["z0.s"][:, 0]
+    v, w, s = constant_current("adex_cell", 19.0, 10000)
     return {"v": v, "w": w}, spiking_numbers(v, w, s)
 
 
 def fitzhugh_nagumo_cell():
     """A constant current of 0.23, 1,500 steps of 200/1499 ms."""
-    model = nf.compile(model_path("fitzhugh_nagumo_cell"))
-    state = model.state()
-    state.step("reset")
-    state["z0.j"] = 0.23
-    out = state.run("advance", 1500, record=["z0.v", "z0.w", "z0.s"])
-    v, w, s = out["z0.v"][:, 0], out["z0.w"][:, 0], out["z0.s"][:, 0]
+    v, w, s = constant_current("fitzhugh_nagumo_cell", 0.23, 1500)
     numbers = {"pulses": len(onsets(s)), "pulse_onset_steps": onsets(s), "steps_above_threshold": len(spike_steps(s)),
                "v_final": f32(v), "w_final": f32(w), "v_digest": digest(v), "w_digest": digest(w)}
     return {"v": v, "w": w}, numbers
@@ -338,9 +320,7 @@ def fitzhugh_nagumo_cell():
 
 def hodgkin_huxley_cell():
     """A square pulse of 50 from step 7,000 to 12,999, 20,000 steps of 0.01 ms."""
-    model = nf.compile(model_path("hodgkin_huxley_cell"))
-    state = model.state()
-    state.step("reset")
+    state = fresh_state("hodgkin_huxley_cell")
     stim = np.zeros(20000, np.float32)
     stim[7000:13000] = 50.0
     out = state.run("advance", 20000, drive={"z0.j": stim.reshape(20000, 1, 1)},
