@@ -132,7 +132,10 @@ bool splittable(const Kernel& k) {
          k.kind == KernelKind::RowSweep;
 }
 
+// A sparse kernel runs whole on one thread: the connections of a row scatter
+// into any column.
 int64_t split_extent(const Kernel& k) {
+  if (k.kind == KernelKind::Sparse) return 1;
   if (k.kind == KernelKind::MatMul) return k.domain[0] > 1 ? k.domain[0] : k.domain[1];
   if (k.kind == KernelKind::RowSweep) return k.domain[1];
   return k.domain.rank() >= 1 ? k.domain[0] : 1;
@@ -249,6 +252,7 @@ void KernelEmitter::emit_versions(const std::vector<const ir::Node*>& switches, 
       case KernelKind::RowSweep: row_sweep_kernel(); break;
       case KernelKind::Reduce: reduce_kernel(); break;
       case KernelKind::Concat: concat_kernel(); break;
+      case KernelKind::Sparse: sparse_kernel(); break;
     }
     return;
   }
@@ -414,6 +418,74 @@ void KernelEmitter::event_products(const ir::Node* x, const ir::Node* w, llvm::V
       });
     });
   }, lo_);
+}
+
+// A table of connectivity `name` as a constant global of the module: the
+// structure is the program's, shared by every state.
+llvm::Value* KernelEmitter::connectivity_table(const std::string& name, const char* table,
+                                               const std::vector<int32_t>& values) {
+  const std::string symbol = "connectivity." + name + "." + table;
+  if (llvm::GlobalVariable* g = module_.getNamedGlobal(symbol)) return g;
+  llvm::Constant* data = llvm::ConstantDataArray::get(module_.getContext(), llvm::ArrayRef<int32_t>(values));
+  auto* g = new llvm::GlobalVariable(module_, data->getType(), true, llvm::GlobalValue::PrivateLinkage, data, symbol);
+  g->setAlignment(llvm::Align(kAlignment));
+  g->setUnnamedAddr(llvm::GlobalValue::UnnamedAddr::Global);
+  return g;
+}
+
+// sparse_matmul: every output starts at +0; then, for each batch row b and
+// input row r in ascending order whose input is not a zero, each connection
+// (r, j) adds x[b, r] * value to output j (docs/SEMANTICS.md), so a step
+// reads the connections of the inputs that spiked and nothing else.
+// gather: out[e] = x[row(e), column(e)], the matrix computed only at the
+// connections (an initializer's draws included).
+void KernelEmitter::sparse_kernel() {
+  const ir::Node* n = kernel_.outputs[0].node;
+  const ir::ConnectivityTables& t = *plan_.connectivities.at(n->attrs.name);
+  llvm::Value* out = buffer(kernel_.outputs[0].dest);
+  llvm::Value* row_start = connectivity_table(n->attrs.name, "row_start", t.row_start);
+  llvm::Value* column = t.entries() ? connectivity_table(n->attrs.name, "column", t.column) : nullptr;
+  llvm::Value* value_index = t.value.empty() ? nullptr : connectivity_table(n->attrs.name, "value", t.value);
+  auto table_at = [&](llvm::Value* table, llvm::Value* i) {
+    return b_.CreateSExt(b_.CreateLoad(b_.getInt32Ty(), b_.CreateInBoundsGEP(b_.getInt32Ty(), table, i)), b_.getInt64Ty());
+  };
+  // The connections of row r: for e in [row_start[r], row_start[r + 1]).
+  auto connections = [&](llvm::Value* r, const std::function<void(llvm::Value*)>& body) {
+    if (!column) return;
+    llvm::Value* begin = table_at(row_start, r);
+    llvm::Value* end = table_at(row_start, b_.CreateAdd(r, i64(1)));
+    emit_loop(b_, begin, end, [&](llvm::Value* e) {
+      auto saved = cache_;
+      body(e);
+      cache_ = std::move(saved);
+    });
+  };
+  if (n->op == ir::Op::Gather) {
+    const ir::Node* x = n->operands[0].get();
+    loops({i64(t.rows)}, [&](const Index& r) {
+      connections(r[0], [&](llvm::Value* e) {
+        store(out, n->type, {e}, value(x, {r[0], table_at(column, e)}));
+      });
+    });
+    return;
+  }
+  const ir::Node* x = n->operands[0].get();
+  const ir::Node* values = n->operands[1].get();
+  const int64_t B = n->type.shape[0];
+  loops(extents_of(b_, n->type.shape), [&](const Index& at) {
+    store(out, n->type, at, llvm::ConstantFP::get(b_.getFloatTy(), 0.0));
+  });
+  loops({i64(B), i64(t.rows)}, [&](const Index& br) {
+    llvm::Value* xr = value(x, br);
+    emit_if(b_, b_.CreateFCmpUNE(xr, llvm::ConstantFP::get(b_.getFloatTy(), 0.0)), [&] {
+      connections(br[1], [&](llvm::Value* e) {
+        llvm::Value* slot = value_index ? table_at(value_index, e) : e;
+        llvm::Value* w = value(values, unravel(slot, values->type.shape));
+        const Index o = {br[0], table_at(column, e)};
+        store(out, n->type, o, b_.CreateFAdd(load(out, n->type, o), b_.CreateFMul(xr, w)));
+      });
+    });
+  });
 }
 
 // An element-wise loop over [K,N] whose iteration (k, j) also adds row k's

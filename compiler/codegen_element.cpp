@@ -342,6 +342,7 @@ llvm::Value* KernelEmitter::compute(const ir::Node* n, const Index& idx) {
     case ir::OpClass::Write:   // defines no value
     case ir::OpClass::Reduce:  // whole rows: reduce_kernel
     case ir::OpClass::Concat:  // whole blocks: concat_kernel
+    case ir::OpClass::Sparse:  // whole connectivities: sparse_kernel
       break;
   }
   throw Error("internal compiler error: op '" + std::string(ir::op_name(n->op)) + "' cannot be computed element-wise");

@@ -53,6 +53,8 @@ class KernelEmitter {
   void row_sweep_kernel();
   void reduce_kernel();
   void concat_kernel();
+  void sparse_kernel();
+  llvm::Value* connectivity_table(const std::string& name, const char* table, const std::vector<int32_t>& values);
   llvm::Type* register_type(ir::DType d);
 
   llvm::Module& module_;

@@ -25,7 +25,7 @@ bool is_leaf(const ir::Node& n) {
 // Whether a node can be computed element by element inside a loop.
 bool is_fusable(const ir::Node& n) {
   switch (ir::op_class(n.op)) {
-    case ir::OpClass::Reduce: case ir::OpClass::Concat: return false;
+    case ir::OpClass::Reduce: case ir::OpClass::Concat: case ir::OpClass::Sparse: return false;
     case ir::OpClass::MatMul: return is_outer_product(n);
     default: return true;
   }
@@ -48,6 +48,7 @@ KernelKind kind_of(const ir::Node& n) {
   switch (ir::op_class(n.op)) {
     case ir::OpClass::MatMul: return KernelKind::MatMul;
     case ir::OpClass::Concat: return KernelKind::Concat;
+    case ir::OpClass::Sparse: return KernelKind::Sparse;
     default: return KernelKind::Reduce;
   }
 }
@@ -428,6 +429,7 @@ const char* kind_name(KernelKind k) {
   switch (k) {
     case KernelKind::Elementwise: return "elementwise";
     case KernelKind::MatMul: return "matmul";
+    case KernelKind::Sparse: return "sparse";
     case KernelKind::Reduce: return "reduce";
     case KernelKind::Concat: return "concat";
     case KernelKind::RowSweep: return "row-sweep";
@@ -460,6 +462,7 @@ Plan plan_program(const ir::Program& program, const std::vector<EventMatrix>& ev
       for (const EventMatrix& e : plan.events)
         if (e.name == operand->first && e.scale == operand->second) k.events = e;
     }
+  for (const ir::Connectivity& c : program.connectivities) plan.connectivities[c.name] = c.tables;
   plan.layout = make_layout(program, scratch);
   return plan;
 }

@@ -44,7 +44,9 @@ struct Buffer {
 // RowSweep: an element-wise loop over [K,N] that also accumulates one or more
 // [1,K] @ [K,N] products, row k of the matrix added to every output at
 // iteration k (so each output still sums k in ascending order).
-enum class KernelKind { Elementwise, MatMul, Reduce, Concat, RowSweep };
+// Sparse: one sparse_matmul or gather over a connectivity (ir/connectivity.h),
+// its operands computed where the connections need them.
+enum class KernelKind { Elementwise, MatMul, Reduce, Concat, RowSweep, Sparse };
 
 struct KernelOutput {
   const ir::Node* node;
@@ -78,6 +80,7 @@ struct Plan {
   Layout layout;
   std::vector<ProcessPlan> processes;
   std::vector<EventMatrix> events;  // the matrices whose products may skip rows
+  std::map<std::string, std::shared_ptr<const ir::ConnectivityTables>> connectivities;  // by name
 };
 
 Plan plan_program(const ir::Program& program, const std::vector<EventMatrix>& events = {});

@@ -69,6 +69,15 @@ struct AliasDecl {
   SourceLoc loc;
 };
 
+// connectivity NAME = EXPR: a sparse structure decided when the model is
+// built (bernoulli_connectivity, local_connectivity), evaluated the first time
+// the instance names it.
+struct ConnectivityDecl {
+  std::string name;
+  ExprP value;
+  SourceLoc loc;
+};
+
 struct CompartmentDecl {
   ir::Role role;
   std::string name;
@@ -91,6 +100,7 @@ struct ComponentDecl {
   std::vector<ParamDecl> params;
   std::vector<AliasDecl> aliases;
   std::vector<CompartmentDecl> compartments;
+  std::vector<ConnectivityDecl> connectivities;
   std::vector<MethodDecl> methods;
   SourceLoc loc;
 };

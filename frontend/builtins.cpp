@@ -17,7 +17,8 @@ std::vector<std::string> builtin_names() {
   return {"exp", "log", "sqrt", "tanh", "sigmoid", "sin", "cos", "abs", "sign", "floor", "minimum", "maximum",
           "clip", "where", "sum", "mean", "max", "argmax", "transpose", "concat", "reshape", "one_hot", "zeros",
           "ones", "full", "float", "int", "uniform", "normal", "bernoulli", "wired", "reject", "static", "gaussian", "constant",
-          "fan_in_uniform", "fan_in_gaussian", "integrate", "integrator_code"};
+          "fan_in_uniform", "fan_in_gaussian", "integrate", "integrator_code", "bernoulli_connectivity",
+          "local_connectivity", "sparse_matmul", "gather"};
 }
 
 }  // namespace
@@ -90,6 +91,7 @@ Value Elaborator::call_builtin(const std::string& name, const Expr& e, Scope& sc
                            name == "fan_in_gaussian";
   const bool takes_keywords = (static_mode_ && initializer) || name == "sum" || name == "mean" || name == "max" ||
                               name == "argmax" || name == "concat";
+  if (std::optional<Value> v = call_connectivity_builtin(name, e, scope)) return *v;
   if (!takes_keywords) check_kwargs({});
   if (name == "static") {
     // static(COND): decided when the model is built, even on run-time

@@ -20,6 +20,7 @@ std::string Value::describe() const {
     case Kind::None: return "none";
     case Kind::Param: return "parameter " + param_local;
     case Kind::Tensor: return "a tensor " + tensor->type.str();
+    case Kind::Connectivity: return "connectivity " + text;
   }
   return "?";
 }
@@ -168,10 +169,15 @@ void Elaborator::bind_instance(const InstanceDecl& decl) {
       slot.decl = &c;
       slot.type.dtype = c.dtype;
       for (const ExprP& d : c.dims) {
+        // A tuple gives several dimensions: a shape chosen as a whole
+        // (`(n, m) if storage == "dense" else conn.shape`).
         Value v = static_value(*d, inst, "a dimension");
-        if (v.kind != Value::Kind::Number || !v.is_int || v.number < 0)
-          fail(d->loc, "a dimension of compartment '" + c.name + "' must be a non-negative integer, got " + v.describe());
-        slot.type.shape.dims.push_back(int64_t(v.number));
+        std::vector<Value> dims = v.kind == Value::Kind::Tuple ? v.items : std::vector<Value>{v};
+        for (const Value& x : dims) {
+          if (x.kind != Value::Kind::Number || !x.is_int || x.number < 0)
+            fail(d->loc, "a dimension of compartment '" + c.name + "' must be a non-negative integer, got " + x.describe());
+          slot.type.shape.dims.push_back(int64_t(x.number));
+        }
       }
       // The initial value at the model's parameter values; float parameters
       // it reads stay run-time values, and initialize recomputes it from them.

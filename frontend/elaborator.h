@@ -31,7 +31,7 @@ struct InitSpec {
 // A value during elaboration: known when the model is built (number, bool,
 // string, tuple, init, none), a run-time parameter, or an IR tensor.
 struct Value {
-  enum class Kind { Number, Bool, String, Tuple, Init, None, Param, Tensor };
+  enum class Kind { Number, Bool, String, Tuple, Init, None, Param, Tensor, Connectivity };
   Kind kind = Kind::None;
   double number = 0;
   bool is_int = false;
@@ -41,6 +41,9 @@ struct Value {
   InitSpec init;               // Init
   std::string param_local;     // Param: the name in its component
   ir::NodeRef tensor;          // Tensor
+  // Connectivity: its tables; `text` is its name in the program, `items` the
+  // shape of its values tensor.
+  std::shared_ptr<const ir::ConnectivityTables> connectivity;
 
   static Value number_of(double v, bool is_int) {
     Value x;
@@ -150,6 +153,13 @@ class Elaborator {
   // integrate(STEPPER, RHS, x, args...): one step of an ngclearn ODE stepper (integrate.cpp).
   Value integrate(const Expr& call, Scope& scope);
   Value call_builtin(const std::string& name, const Expr& call, Scope& scope);
+  // Connectivities (connectivity.cpp): an instance's declaration by name (null
+  // when it has none), its value (built once, registered with the program),
+  // the builtins that make and use them, and their attributes.
+  const ConnectivityDecl* find_connectivity(const Instance& inst, const std::string& name) const;
+  Value connectivity_value(Instance& inst, const ConnectivityDecl& decl);
+  std::optional<Value> call_connectivity_builtin(const std::string& name, const Expr& call, Scope& scope);
+  Value connectivity_attribute(const Value& conn, const Expr& e);
   Value static_cast_number(const std::string& name, const Value& x, const SourceLoc& loc) const;
   // `param`: the parameter that named the function, so that a bad name is
   // reported at the model argument that gave it.
@@ -212,6 +222,8 @@ class Elaborator {
   std::vector<RuntimeInit> runtime_inits_;
   double dt_ = 1.0;
   uint64_t seed_ = 0;
+  std::map<std::string, Value> connectivities_;  // by program name, once built
+  std::string building_connectivity_;            // the one being evaluated, for its draws' stream
   std::optional<int64_t> batch_size_;
 };
 

@@ -223,7 +223,11 @@ Value Elaborator::eval_expr(const Expr& e, Scope& scope) {
           fail(e.loc, ".T needs a matrix, got " + x.describe());
         return Value::tensor_of(process_->transpose(x.tensor));
       }
-      fail(e.loc, "unknown attribute '." + e.text + "' (only .T is an attribute; .deriv and super. go with calls)");
+      if (e.base->kind == Expr::Kind::Name && find_connectivity(*scope.instance, e.base->text) &&
+          !scope.locals.count(e.base->text))
+        return connectivity_attribute(eval(*e.base, scope), e);
+      fail(e.loc, "unknown attribute '." + e.text + "' (only .T is an attribute, and a connectivity's .rows, .columns, "
+                  ".connections and .shape; .deriv and super. go with calls)");
     }
     case Expr::Kind::Slice: fail(e.loc, "a slice a:b is only allowed inside [ ]");
     case Expr::Kind::Choice: {
@@ -275,6 +279,7 @@ Value Elaborator::eval_name(const Expr& e, Scope& scope) {
     v.param_local = param;
     return v;
   }
+  if (const ConnectivityDecl* c = find_connectivity(inst, name)) return connectivity_value(inst, *c);
   if (name == "t" || name == "dt") {
     if (static_mode_) fail(e.loc, "'" + name + "' is only known while the model runs");
     if (!process_) fail(e.loc, "'" + name + "' is only available inside a method");

@@ -192,9 +192,10 @@ class Parser {
       if (at_name("param")) c.params.push_back(parse_param());
       else if (at_name("alias")) c.aliases.push_back(parse_alias());
       else if (at_name("input") || at_name("state") || at_name("output")) c.compartments.push_back(parse_compartment());
+      else if (at_name("connectivity")) c.connectivities.push_back(parse_connectivity());
       else if (at_name("def")) c.methods.push_back(parse_method());
-      else fail("expected 'param', 'alias', 'input', 'state', 'output' or 'def' in component '" + c.name +
-                "', found " + describe(peek()));
+      else fail("expected 'param', 'alias', 'input', 'state', 'output', 'connectivity' or 'def' in component '" +
+                c.name + "', found " + describe(peek()));
     }
     take();
     return c;
@@ -237,6 +238,19 @@ class Parser {
     a.target = expect_name("the parameter the alias names").text;
     expect_end_of_statement("the alias");
     return a;
+  }
+
+  // connectivity NAME = EXPR
+  ConnectivityDecl parse_connectivity() {
+    take();
+    ConnectivityDecl d;
+    Token name = expect_name("a connectivity name");
+    d.name = name.text;
+    d.loc = name.loc;
+    expect_punct("=", "after the connectivity name");
+    d.value = parse_expr();
+    expect_end_of_statement("the connectivity");
+    return d;
   }
 
   // ROLE NAME ['[' dims ']'] [: DTYPE] = EXPR

@@ -120,6 +120,9 @@ void declarations(const ComponentDecl& c, std::set<std::string>& seen, std::vect
   for (const AliasDecl& a : c.aliases)
     if (seen.insert("param " + a.name).second) in_order[{a.loc.line, a.loc.col}] = line_of(a.loc);
   for (const auto& [where, text] : in_order) params.push_back(text);
+  // A connectivity decides compartments' shapes: it is listed with them, first.
+  for (const ConnectivityDecl& x : c.connectivities)
+    if (seen.insert("connectivity " + x.name).second) compartments.push_back(line_of(x.loc));
   for (const CompartmentDecl& x : c.compartments)
     if (seen.insert("compartment " + x.name).second) compartments.push_back(line_of(x.loc));
   for (const MethodDecl& m : c.methods) {

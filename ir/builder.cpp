@@ -132,6 +132,23 @@ NodeRef ProcessBuilder::one_hot(const NodeRef& indices, int64_t depth) {
   return emit(Op::OneHot, {indices}, {}, Type{DType::F32, Shape(dims)});
 }
 
+NodeRef ProcessBuilder::sparse_matmul(const NodeRef& x, const NodeRef& values, const std::string& name) {
+  const Connectivity* c = program_.find_connectivity(name);
+  if (!c) throw Error("no connectivity '" + name + "'");
+  Attrs a;
+  a.name = name;
+  const int64_t batch = x && x->type.shape.rank() == 2 ? x->type.shape[0] : 1;
+  return emit(Op::SparseMatMul, {x, values}, a, Type{DType::F32, Shape{batch, c->tables->columns}});
+}
+
+NodeRef ProcessBuilder::gather(const NodeRef& x, const std::string& name) {
+  const Connectivity* c = program_.find_connectivity(name);
+  if (!c) throw Error("no connectivity '" + name + "'");
+  Attrs a;
+  a.name = name;
+  return emit(Op::Gather, {x}, a, Type{x ? x->type.dtype : DType::F32, Shape{c->tables->entries()}});
+}
+
 NodeRef ProcessBuilder::iota(Shape shape, int axis) {
   Attrs a;
   a.axis = axis;

@@ -61,6 +61,9 @@ class ProcessBuilder {
   NodeRef uniform(const NodeRef& counter, Shape shape, const std::string& stream);
   NodeRef normal(const NodeRef& counter, Shape shape, const std::string& stream);
   NodeRef bernoulli(const NodeRef& p, const NodeRef& counter, Shape shape, const std::string& stream);
+  // Over the program's connectivity `name` (ir/connectivity.h), which must exist.
+  NodeRef sparse_matmul(const NodeRef& x, const NodeRef& values, const std::string& name);
+  NodeRef gather(const NodeRef& x, const std::string& name);
 
   // The general factory the others use.
   NodeRef emit(Op op, std::vector<NodeRef> operands, Attrs attrs = {},
@@ -90,6 +93,8 @@ class ProgramBuilder {
   void param(const std::string& name, double default_value);
   // An alias (program.h): `terms` in postfix order.
   void alias(const std::string& name, std::vector<std::string> terms);
+  void connectivity(Connectivity c) { program_.connectivities.push_back(std::move(c)); }
+  const Connectivity* find_connectivity(const std::string& name) const { return program_.find_connectivity(name); }
   void defaults(double dt, uint64_t seed) {
     program_.default_dt = dt;
     program_.default_seed = seed;

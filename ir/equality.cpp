@@ -44,6 +44,11 @@ bool structurally_equal(const Program& a, const Program& b) {
     if (a.params[i].name != b.params[i].name ||
         std::bit_cast<uint64_t>(a.params[i].default_value) != std::bit_cast<uint64_t>(b.params[i].default_value))
       return false;
+  if (a.connectivities.size() != b.connectivities.size()) return false;
+  for (size_t i = 0; i < a.connectivities.size(); ++i) {
+    const Connectivity &x = a.connectivities[i], &y = b.connectivities[i];
+    if (x.name != y.name || !x.tables != !y.tables || (x.tables && !(*x.tables == *y.tables))) return false;
+  }
   for (size_t i = 0; i < a.processes.size(); ++i)
     if (!same_process(a.processes[i], b.processes[i])) return false;
   return true;

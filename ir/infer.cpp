@@ -34,6 +34,7 @@ Accepts accepted_dtypes(Op op) {
     // check operands themselves. The others are not element-wise.
     case Op::Select: case Op::Cast:
     NF_OPS_LEAF(NF_OP_CASE) NF_OPS_MATRIX(NF_OP_CASE) NF_OPS_SHAPE(NF_OP_CASE) NF_OPS_RANDOM(NF_OP_CASE)
+    NF_OPS_SPARSE(NF_OP_CASE)
       return Accepts::F32;
   }
   return Accepts::F32;
@@ -283,6 +284,29 @@ Inferred infer_unchecked(Op op, const std::vector<OperandInfo>& ops, const Attrs
         if (p.type.dtype != DType::F32 || !broadcasts_to(p.type.shape, declared->shape))
           return fail("bernoulli probability " + describe(p) + " must be f32 and broadcast to " +
                       declared->str());
+      }
+      return ok(*declared);
+    }
+    // The connectivity's sizes are checked by the verifier, which sees it.
+    case OpClass::Sparse: {
+      if (attrs.name.empty()) return fail(name_of(op) + " needs a connectivity name");
+      if (!declared) return need_declared(op, declared);
+      if (op == Op::SparseMatMul) {
+        if (!(e = check_operands(op, ops, 2)).empty()) return fail(e);
+        if (ops[0].type.dtype != DType::F32 || ops[0].type.shape.rank() != 2)
+          return fail("sparse_matmul needs f32 [B, rows] inputs, got " + describe(ops[0]));
+        if (ops[1].type.dtype != DType::F32) return fail("sparse_matmul needs f32 values, got " + describe(ops[1]));
+        if (declared->dtype != DType::F32 || declared->shape.rank() != 2 ||
+            declared->shape[0] != ops[0].type.shape[0])
+          return fail("sparse_matmul of " + describe(ops[0]) + " gives f32 [B, columns] with the inputs' B, declared " +
+                      declared->str());
+      } else {
+        if (!(e = check_operands(op, ops, 1)).empty()) return fail(e);
+        if (ops[0].type.shape.rank() != 2 || ops[0].type.dtype == DType::F64)
+          return fail("gather needs a [rows, columns] matrix, got " + describe(ops[0]));
+        if (declared->dtype != ops[0].type.dtype || declared->shape.rank() != 1)
+          return fail("gather of " + describe(ops[0]) + " gives one " + dtype_name(ops[0].type.dtype) +
+                      " per connection, [connections], declared " + declared->str());
       }
       return ok(*declared);
     }

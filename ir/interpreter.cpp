@@ -136,6 +136,35 @@ Tensor matmul(const Node& n, const Tensor& a, const Tensor& b) {
   return out;
 }
 
+// out[b, j] = +0, plus x[b, r] * values[value(e)] for every connection e =
+// (r, j) in ascending r whose input x[b, r] is not a zero: each product
+// rounded, then added. A sum that starts at +0 never becomes -0, so the
+// skipped zero inputs would have changed nothing (unless their weight is
+// infinite or NaN): a step reads only the rows of the inputs that spiked.
+Tensor sparse_matmul(const Node& n, const Tensor& x, const Tensor& values, const ConnectivityTables& t) {
+  Tensor out(n.type, std::bit_cast<uint32_t>(0.0f));
+  const int64_t B = x.type.shape[0], N = n.type.shape[1];
+  for (int64_t b = 0; b < B; ++b)
+    for (int64_t r = 0; r < t.rows; ++r) {
+      const float xr = x.f32(size_t(b * t.rows + r));
+      if (xr == 0.0f) continue;
+      for (int32_t e = t.row_start[size_t(r)]; e < t.row_start[size_t(r) + 1]; ++e) {
+        uint32_t& acc = out.words[size_t(b * N + t.column[size_t(e)])];
+        acc = std::bit_cast<uint32_t>(std::bit_cast<float>(acc) + xr * values.f32(size_t(t.value_of(e))));
+      }
+    }
+  return out;
+}
+
+// out[e] = x[row(e), column(e)] for every connection e, in entry order.
+Tensor gather(const Node& n, const Tensor& x, const ConnectivityTables& t) {
+  Tensor out(n.type);
+  for (int64_t r = 0; r < t.rows; ++r)
+    for (int32_t e = t.row_start[size_t(r)]; e < t.row_start[size_t(r) + 1]; ++e)
+      out.words[size_t(e)] = x.words[size_t(r * t.columns + t.column[size_t(e)])];
+  return out;
+}
+
 Tensor transpose(const Node& n, const Tensor& x) {
   Tensor out(n.type);
   const std::vector<int64_t> in_strides = x.type.shape.strides();
@@ -355,6 +384,12 @@ void run_process(const Program& program, const std::string& name, State& state, 
         break;
       }
       case OpClass::Random: result = draw(n, in, state.seed); break;
+      case OpClass::Sparse: {
+        const Connectivity* c = program.find_connectivity(n.attrs.name);
+        if (!c) throw Error("program has no connectivity '" + n.attrs.name + "'");
+        result = n.op == Op::SparseMatMul ? sparse_matmul(n, *in[0], *in[1], *c->tables) : gather(n, *in[0], *c->tables);
+        break;
+      }
     }
     values[&n] = std::move(result);
   }

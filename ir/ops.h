@@ -34,6 +34,7 @@ enum class OpClass {
   OneHot,     // i32 indices -> f32 rows of length = last result dim
   Iota,       // each element's index along an axis (attribute axis), i32
   Random,     // counter-based draw (attribute stream); operands end with the counter
+  Sparse,     // over a program's connectivity (attribute connectivity, ir/connectivity.h)
 };
 
 // NF_OPS(X) expands X(Enum, "text name", Class) for every kind, group by
@@ -108,7 +109,13 @@ enum class OpClass {
   X(Normal, "normal", Random)           \
   X(Bernoulli, "bernoulli", Random)
 
-#define NF_OPS(X) NF_OPS_LEAF(X) NF_OPS_ELEMENTWISE(X) NF_OPS_MATRIX(X) NF_OPS_REDUCE(X) NF_OPS_SHAPE(X) NF_OPS_RANDOM(X)
+// products and gathers over a sparse connectivity
+#define NF_OPS_SPARSE(X) \
+  X(SparseMatMul, "sparse_matmul", Sparse) \
+  X(Gather, "gather", Sparse)
+
+#define NF_OPS(X) \
+  NF_OPS_LEAF(X) NF_OPS_ELEMENTWISE(X) NF_OPS_MATRIX(X) NF_OPS_REDUCE(X) NF_OPS_SHAPE(X) NF_OPS_RANDOM(X) NF_OPS_SPARSE(X)
 
 // Case labels for the kinds outside one group, for a switch that evaluates
 // the kinds of that group: listing the others instead of writing `default:`
@@ -117,13 +124,13 @@ enum class OpClass {
 #define NF_OP_CASE(e, name, cls) case ::nf::ir::Op::e:
 #define NF_CASES_EXCEPT_ELEMENTWISE                                                                    \
   NF_OPS_LEAF(NF_OP_CASE) NF_OPS_MATRIX(NF_OP_CASE) NF_OPS_REDUCE(NF_OP_CASE) NF_OPS_SHAPE(NF_OP_CASE) \
-  NF_OPS_RANDOM(NF_OP_CASE)
+  NF_OPS_RANDOM(NF_OP_CASE) NF_OPS_SPARSE(NF_OP_CASE)
 #define NF_CASES_EXCEPT_REDUCE                                                                              \
   NF_OPS_LEAF(NF_OP_CASE) NF_OPS_ELEMENTWISE(NF_OP_CASE) NF_OPS_MATRIX(NF_OP_CASE) NF_OPS_SHAPE(NF_OP_CASE) \
-  NF_OPS_RANDOM(NF_OP_CASE)
+  NF_OPS_RANDOM(NF_OP_CASE) NF_OPS_SPARSE(NF_OP_CASE)
 #define NF_CASES_EXCEPT_RANDOM                                                                              \
   NF_OPS_LEAF(NF_OP_CASE) NF_OPS_ELEMENTWISE(NF_OP_CASE) NF_OPS_MATRIX(NF_OP_CASE) NF_OPS_REDUCE(NF_OP_CASE) \
-  NF_OPS_SHAPE(NF_OP_CASE)
+  NF_OPS_SHAPE(NF_OP_CASE) NF_OPS_SPARSE(NF_OP_CASE)
 
 enum class Op {
 #define NF_OP_ENUM(e, name, cls) e,

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <set>
 
 #include "ir/verifier.h"
 
@@ -130,8 +131,10 @@ class Parser {
       else if (is_name("compartment")) parse_compartment();
       else if (is_name("hidden")) parse_hidden();
       else if (is_name("alias")) parse_alias();
+      else if (is_name("connectivity")) parse_connectivity();
       else if (is_name("process")) parse_process();
-      else fail("expected 'dt', 'seed', 'param', 'compartment', 'hidden', 'alias' or 'process', found " + describe(tok_));
+      else fail("expected 'dt', 'seed', 'param', 'compartment', 'hidden', 'alias', 'connectivity' or 'process', found " +
+                describe(tok_));
     }
     return std::move(program_);
   }
@@ -381,6 +384,43 @@ class Parser {
     }
   }
 
+  // connectivity NAME : [ROWS, COLUMNS] values N { row_start = [...] column = [...] [value = [...]] }
+  void parse_connectivity() {
+    Connectivity c;
+    c.loc = take().loc;
+    c.name = expect_kind(Tok::Name, "a connectivity name").text;
+    expect_punct(':', "after the connectivity name");
+    std::vector<int64_t> dims = parse_int_list("a dimension");
+    if (dims.size() != 2) lex_.throw_at(c.loc, "a connectivity has two dimensions, [rows, columns]");
+    expect_name("values", "after the connectivity's dimensions");
+    auto t = std::make_shared<ConnectivityTables>();
+    t->rows = dims[0];
+    t->columns = dims[1];
+    t->values = parse_int("the number of values");
+    expect_punct('{', "to open the connectivity's tables");
+    std::set<std::string> seen;
+    while (!is_punct('}')) {
+      Token key = expect_kind(Tok::Name, "row_start, column or value");
+      std::vector<int32_t>* table = key.text == "row_start" ? &t->row_start
+                                    : key.text == "column"  ? &t->column
+                                    : key.text == "value"   ? &t->value
+                                                            : nullptr;
+      if (!table) lex_.throw_at(key.loc, "unknown table '" + key.text + "'; expected row_start, column or value");
+      if (!seen.insert(key.text).second) lex_.throw_at(key.loc, "table '" + key.text + "' given twice");
+      expect_punct('=', "after the table name");
+      for (int64_t v : parse_int_list("an index")) {
+        if (v < std::numeric_limits<int32_t>::min() || v > std::numeric_limits<int32_t>::max())
+          lex_.throw_at(key.loc, "index " + std::to_string(v) + " does not fit in i32");
+        table->push_back(int32_t(v));
+      }
+    }
+    take();
+    for (const char* k : {"row_start", "column"})
+      if (!seen.count(k)) lex_.throw_at(c.loc, std::string("connectivity ") + c.name + " lacks its " + k + " table");
+    c.tables = std::move(t);
+    program_.connectivities.push_back(std::move(c));
+  }
+
   // process NAME { statement* }, or a process the compiler adds:
   // process storage of NAME needs [NAME, ...] | materialize of NAME | derive of parameters
   void parse_process() {
@@ -469,6 +509,7 @@ class Parser {
       case OpClass::Transpose: fail("expected '{perm = [...]}'");
       case OpClass::Slice: fail("expected '{begin = [...], end = [...]}'");
       case OpClass::Random: fail("expected '{stream = \"name\"}'");
+      case OpClass::Sparse: fail("expected '{connectivity = \"name\"}'");
       default: break;
     }
   }
@@ -501,6 +542,9 @@ class Parser {
       } else if (key.text == "stream" && cls == OpClass::Random) {
         a.name = expect_kind(Tok::String, "a quoted stream name").text;
         allowed = true;
+      } else if (key.text == "connectivity" && cls == OpClass::Sparse) {
+        a.name = expect_kind(Tok::String, "a quoted connectivity name").text;
+        allowed = true;
       }
       if (!allowed) lex_.throw_at(key.loc, "attribute '" + key.text + "' does not apply to this operation");
       for (const std::string& s : seen)
@@ -518,6 +562,7 @@ class Parser {
       case OpClass::Transpose: need("perm"); break;
       case OpClass::Slice: need("begin"); need("end"); break;
       case OpClass::Random: need("stream"); break;
+      case OpClass::Sparse: need("connectivity"); break;
       default: lex_.throw_at(open, "this operation takes no attributes");
     }
   }

@@ -27,6 +27,7 @@ std::string attributes(const Node& n) {
     case OpClass::Transpose: return " {perm = " + ints(a.perm) + "}";
     case OpClass::Slice: return " {begin = " + ints(a.begin) + ", end = " + ints(a.end) + "}";
     case OpClass::Random: return " {stream = " + quoted(a.name) + "}";
+    case OpClass::Sparse: return " {connectivity = " + quoted(a.name) + "}";
     default: return "";
   }
 }
@@ -108,6 +109,23 @@ std::string print(const Program& program) {
       }
     }
     out += "alias " + a.name + " = " + (values.size() == 1 ? values[0] : "<malformed>") + "\n";
+  }
+  for (const Connectivity& c : program.connectivities) {
+    const ConnectivityTables& t = *c.tables;
+    auto list = [&](const char* key, const std::vector<int32_t>& v) {
+      out += std::string("  ") + key + " = [";
+      for (size_t i = 0; i < v.size(); ++i) {
+        if (i) out += ", ";
+        out += std::to_string(v[i]);
+      }
+      out += "]\n";
+    };
+    out += "connectivity " + c.name + " : [" + std::to_string(t.rows) + ", " + std::to_string(t.columns) +
+           "] values " + std::to_string(t.values) + " {\n";
+    list("row_start", t.row_start);
+    list("column", t.column);
+    if (!t.value.empty()) list("value", t.value);
+    out += "}\n";
   }
   for (const Process& proc : program.processes) out += "\n" + print(proc);
   return out;

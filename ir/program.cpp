@@ -53,6 +53,12 @@ const Compartment* Program::find_compartment(const std::string& name) const {
   return nullptr;
 }
 
+const Connectivity* Program::find_connectivity(const std::string& name) const {
+  for (const Connectivity& c : connectivities)
+    if (c.name == name) return &c;
+  return nullptr;
+}
+
 const Alias* Program::find_alias(const std::string& name) const {
   for (const Alias& a : aliases)
     if (a.name == name) return &a;

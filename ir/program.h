@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "ir/connectivity.h"
 #include "ir/node.h"
 
 namespace nf::ir {
@@ -95,11 +96,13 @@ struct Program {
   std::vector<Parameter> params;
   std::vector<Process> processes;
   std::vector<Alias> aliases;
+  std::vector<Connectivity> connectivities;  // sparse structures, decided when the program was built
 
   const Compartment* find_compartment(const std::string& name) const;
   const Alias* find_alias(const std::string& name) const;
   const Parameter* find_param(const std::string& name) const;
   const Process* find_process(const std::string& name) const;
+  const Connectivity* find_connectivity(const std::string& name) const;
 };
 
 }  // namespace nf::ir

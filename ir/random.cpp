@@ -102,6 +102,12 @@ float uniform(uint64_t seed, uint32_t stream, uint32_t counter, uint32_t index) 
     return unit_open_above(block[index % 4u]);
 }
 
+std::array<float, 4> uniform4(uint64_t seed, uint32_t stream, uint32_t counter, uint32_t block) {
+    const Block words = philox4x32_10({block, counter, stream, 0u}, seed_key(seed));
+    return {unit_open_above(words[0]), unit_open_above(words[1]), unit_open_above(words[2]),
+            unit_open_above(words[3])};
+}
+
 float normal(uint64_t seed, uint32_t stream, uint32_t counter, uint32_t index) {
     // Two normal elements per Philox block, each from one pair of words.
     const Block block = philox4x32_10({index / 2u, counter, stream, 0u}, seed_key(seed));

@@ -28,6 +28,10 @@ uint32_t stream_id(std::string_view name);
 // top 24 bits scaled by 2^-24 (exact in binary32).
 float uniform(uint64_t seed, uint32_t stream, uint32_t counter, uint32_t index);
 
+// Elements 4*block .. 4*block+3 of the same uniform draw, from one Philox
+// block: for filling many elements at once.
+std::array<float, 4> uniform4(uint64_t seed, uint32_t stream, uint32_t counter, uint32_t block);
+
 // Element `index` of a standard normal draw: Box-Muller on words (2*(index%2),
 // 2*(index%2)+1) of block index/2: u1 in (0,1], u2 in [0,1),
 // z = sqrt(-2*log(u1)) * cos(2*pi*u2), with nf::math's log and cos.

@@ -82,6 +82,17 @@ class Verifier {
         report(p.loc, "parameter '" + p.name + "' clashes with another parameter or compartment");
     }
     for (const Alias& a : program_.aliases) check_alias(a, names);
+    std::set<std::string> connectivity_names;
+    for (const Connectivity& c : program_.connectivities) {
+      const std::string what = "connectivity '" + c.name + "'";
+      if (!is_dotted_name(c.name, 2)) report(c.loc, what + ": the name must have the form component.name");
+      if (!connectivity_names.insert(c.name).second) report(c.loc, what + " is defined twice");
+      if (!c.tables) {
+        report(c.loc, what + " has no tables");
+      } else if (std::string e = check_connectivity(*c.tables); !e.empty()) {
+        report(c.loc, what + ": " + e);
+      }
+    }
   }
 
   const Compartment* public_compartment(const std::string& name) const {
@@ -286,8 +297,39 @@ class Verifier {
       case Op::Bernoulli:
         check_stream(n, where);
         break;
+      case Op::SparseMatMul:
+      case Op::Gather:
+        check_sparse(n, ops, where);
+        break;
       default:
         break;
+    }
+  }
+
+  // A sparse operation's shapes are its connectivity's: sparse_matmul takes
+  // [B, rows] inputs and one value per connection's value slot and gives
+  // [B, columns]; gather takes [rows, columns] and gives [connections].
+  void check_sparse(const Node& n, const std::vector<OperandInfo>& ops, const std::string& where) {
+    const Connectivity* c = program_.find_connectivity(n.attrs.name);
+    if (!c || !c->tables) return report(n.loc, where + "unknown connectivity '" + n.attrs.name + "'");
+    const ConnectivityTables& t = *c->tables;
+    const std::string sizes = std::to_string(t.rows) + " x " + std::to_string(t.columns);
+    if (n.op == Op::SparseMatMul) {
+      if (ops[0].type.shape[1] != t.rows)
+        report(n.loc, where + "inputs " + ops[0].label + " (" + ops[0].type.str() + ") do not match the " + sizes +
+                          " connectivity " + c->name);
+      if (ops[1].type.shape.num_elements() != t.values)
+        report(n.loc, where + "values " + ops[1].label + " (" + ops[1].type.str() + ") must have " +
+                          std::to_string(t.values) + " elements for connectivity " + c->name);
+      if (n.type.shape[1] != t.columns)
+        report(n.loc, where + "result " + n.type.str() + " does not match the " + sizes + " connectivity " + c->name);
+    } else {
+      if (ops[0].type.shape[0] != t.rows || ops[0].type.shape[1] != t.columns)
+        report(n.loc, where + "matrix " + ops[0].label + " (" + ops[0].type.str() + ") does not match the " + sizes +
+                          " connectivity " + c->name);
+      if (n.type.shape[0] != t.entries())
+        report(n.loc, where + "result " + n.type.str() + " must have one element per connection of " + c->name +
+                          " (" + std::to_string(t.entries()) + ")");
     }
   }
 

@@ -6,7 +6,8 @@
 # advance_state, in this order (Euler steps of dh/dt = -h/tau_decay +
 # g_syn_bar * sum_k delta(t - t_k), then dg/dt = -g/tau_decay + h/dt; every
 # compartment [B, n_out]):
-#   out    = inputs @ weights             (no mask, gate or biases)
+#   out    = inputs @ weights             (no mask, gate or biases; with
+#            storage="sparse", DenseSynapse.nf, the product over the connections)
 #   dh     = -h_syn / tau_decay + (out * g_syn_bar) * (1 / dt)
 #   h      = h_syn + dh * dt
 #   dg     = -g_syn / tau_decay + h * (1 / dt)
@@ -77,7 +78,7 @@ component AlphaSynapse extends DenseSynapse {
   }
 
   def advance_state(t, dt) {
-    out = inputs @ weights
+    out = transmit(inputs, weights)
     dh = -h_syn / tau_decay + (out * g_syn_bar) * (1 / dt)
     h = h_syn + dh * dt
     dg = -g_syn / tau_decay + h * (1 / dt)

@@ -22,6 +22,24 @@
 #   p_conn            connection probability, default 1.0
 #   mask_init         initializer of the mask compartment, default none (ones)
 #   batch_size        B, default 1
+#   storage           "dense" (default) or "sparse": how weights are kept
+#
+# storage = "sparse" keeps only the connections: the connectivity
+# `connections` is a Bernoulli(p_conn) draw over (n_in, n_out) decided when
+# the model is built, from the model's seed (every connection when p_conn is
+# not in (0, 1)), and weights (and mask, with mask_init) hold one value per
+# connection, [connections], drawn from weight_init at the connections'
+# positions. The transform is then
+#
+#   outputs = (sparse_matmul(inputs, weights * mask) * gate) * g_conduct_factor + biases
+#
+# where each output sums, from +0 and in ascending input order, the
+# products of the inputs that are not zero: the dense product's value
+# (terms of zero inputs add nothing), event-driven by definition. It differs
+# from dense storage only where the dense sum of all-(-0) terms is -0 (sparse
+# gives +0) and where a zero input meets an infinite weight (dense gives NaN).
+# The structure is part of the model: states with other seeds draw other
+# weights on the same connections.
 #
 # initialize: weights = weight_init((n_in, n_out)); when 0 < p_conn < 1 the
 # weights are multiplied once by a Bernoulli(p_conn) draw of the same shape
@@ -62,31 +80,45 @@ component DenseSynapse {
   param p_conn = 1.0
   param mask_init: init = none
   param batch_size = 1
+  param storage: string = "dense"
+
+  connectivity connections = bernoulli_connectivity(p_conn if p_conn > 0 and p_conn < 1 else 1.0, (shape[0], shape[1]))
 
   input inputs[batch_size, shape[0]] = 0
   output outputs[batch_size, shape[1]] = 0
-  state weights[shape[0], shape[1]] = 0
-  state mask[shape[0] if mask_init != none else 1, shape[1] if mask_init != none else 1] = 1
+  state weights[(shape[0], shape[1]) if storage != "sparse" else connections.shape] = 0
+  state mask[((shape[0], shape[1]) if storage != "sparse" else connections.shape) if mask_init != none else (1, 1)] = 1
   state biases[1, shape[1]] = 0
   input gate[batch_size, shape[1]] = 1
 
+  # The draws keep their places (and so their streams) in either storage:
+  # sparse weights are the dense draw's elements at the connections.
   def initialize() {
     W = weight_init((shape[0], shape[1]))
-    if p_conn > 0 and p_conn < 1 {
+    if p_conn > 0 and p_conn < 1 and storage != "sparse" {
       W = W * bernoulli(int(0), p_conn, (shape[0], shape[1]))
     }
-    weights = W
+    weights = gather(W, connections) if storage == "sparse" else W
     if bias_init != none {
       biases = bias_init((1, shape[1]))
     }
     if mask_init != none {
-      mask = mask_init((shape[0], shape[1]))
+      M = mask_init((shape[0], shape[1]))
+      mask = gather(M, connections) if storage == "sparse" else M
     }
+    if storage != "dense" and storage != "sparse" {
+      reject(storage, "choose \"dense\" or \"sparse\"")
+    }
+  }
+
+  # inputs @ W through the synapse's storage (a helper the subclasses share).
+  def transmit(x, W) {
+    return sparse_matmul(x, W, connections) if storage == "sparse" else x @ W
   }
 
   def advance_state() {
     W = weights * mask
-    outputs = (inputs @ W) * gate * g_conduct_factor + biases
+    outputs = transmit(inputs, W) * gate * g_conduct_factor + biases
   }
 
   def reset() {

@@ -7,7 +7,8 @@
 # g_syn_bar * (1/tau_rise - 1/tau_decay) * A * sum_k delta(t - t_k), then
 # dg/dt = -g/tau_decay + h/dt; every compartment [B, n_out]):
 #   A      = 1.0                          (ngclearn's fixed scale factor)
-#   out    = inputs @ weights             (no mask, gate or biases)
+#   out    = inputs @ weights             (no mask, gate or biases; with
+#            storage="sparse", DenseSynapse.nf, the product over the connections)
 #   dh     = -h_syn / tau_rise + ((out * g_syn_bar) * (1/tau_rise - 1/tau_decay) * A) * (1 / dt)
 #   h      = h_syn + dh * dt
 #   dg     = -g_syn / tau_decay + h * (1 / dt)
@@ -87,7 +88,7 @@ component DoubleExpSynapse extends DenseSynapse {
 
   def advance_state(t, dt) {
     A = 1.0
-    out = inputs @ weights
+    out = transmit(inputs, weights)
     dh = -h_syn / tau_rise + ((out * g_syn_bar) * (1 / tau_rise - 1 / tau_decay) * A) * (1 / dt)
     h = h_syn + dh * dt
     dg = -g_syn / tau_decay + h * (1 / dt)

@@ -4,7 +4,8 @@
 #
 # advance_state, in this order (Euler step of dg/dt = -g/tau_decay +
 # g_syn_bar * sum_k delta(t - t_k); every compartment [B, n_out]):
-#   out    = inputs @ weights             (no mask, gate or biases)
+#   out    = inputs @ weights             (no mask, gate or biases; with
+#            storage="sparse", DenseSynapse.nf, the product over the connections)
 #   dg     = -g_syn / tau_decay + (out * g_syn_bar) * (1 / dt)
 #   g      = g_syn + dg * dt
 #   i      = -(g * g_conduct_factor) * (v - syn_rest)     syn_rest given
@@ -66,7 +67,7 @@ component ExponentialSynapse extends DenseSynapse {
   }
 
   def advance_state(t, dt) {
-    out = inputs @ weights
+    out = transmit(inputs, weights)
     dg = -g_syn / tau_decay + (out * g_syn_bar) * (1 / dt)
     g = g_syn + dg * dt
     if syn_rest != none {

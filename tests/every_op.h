@@ -3,6 +3,7 @@
 #pragma once
 
 #include "ir/builder.h"
+#include "ir/connectivity.h"
 
 namespace nf::ir::test {
 
@@ -16,6 +17,9 @@ inline Program every_op_program() {
   pb.compartment("c.rng", {DType::I32, {}}, Role::State, Literal::i32(-7));
   pb.compartment("c.mask", {DType::Bool, {2, 3}}, Role::State, Literal::boolean(true));
   pb.compartment("c.out", {DType::F32, {2, 3}}, Role::Output);
+  // Connections (0,1) (0,2) (2,0) (2,2) of a 3 x 3 matrix, their weights at
+  // slots 4, 0, 2, 1 of five values (slot 3 unused).
+  pb.connectivity({"c.conn", make_connectivity(3, 3, 5, {{2, 2, 1}, {0, 1, 4}, {2, 0, 2}, {0, 2, 0}}), {}});
   ProcessBuilder& p = pb.process("every");
   NodeRef x = p.read("c.x");
   NodeRef w = p.read("c.w");
@@ -51,7 +55,10 @@ inline Program every_op_program() {
   NodeRef n = p.normal(rng, {2, 3}, "c.normal \"quoted\"");
   NodeRef b = p.bernoulli(u, rng, {2, 3}, "c.bernoulli");
   NodeRef f = p.cast(b, DType::F32);
-  NodeRef out = p.add(p.add(f, n), p.slice(cat, {0, 0}, {2, 3}));
+  NodeRef gathered = p.gather(p.broadcast(p.reshape(p.slice(acc, {0, 0}, {1, 3}), {3}), {3, 3}), "c.conn");
+  NodeRef values = p.concat({gathered, p.constant(-2.5f, {1})}, 0);
+  NodeRef sparse = p.sparse_matmul(acc, values, "c.conn");
+  NodeRef out = p.add(p.add(p.add(f, n), p.slice(cat, {0, 0}, {2, 3})), sparse);
   p.write("c.out", out);
   p.write("c.rng", p.add(rng, p.constant(Literal::i32(1))));
   return pb.build();

@@ -369,7 +369,7 @@ TEST_CASE("diagnostics: syntax", "[frontend][diagnostics]") {
         "                                   ^");
   CHECK_THAT(rejection("component C {\n  state x = (1 + \n}\n"), Contains("m.nf:3:1: error: expected an expression, found '}'"));
   CHECK_THAT(rejection("component C {\n  wire x\n}\n"),
-             Contains("m.nf:2:3: error: expected 'param', 'alias', 'input', 'state', 'output' or 'def' in component 'C', found 'wire'"));
+             Contains("m.nf:2:3: error: expected 'param', 'alias', 'input', 'state', 'output', 'connectivity' or 'def' in component 'C', found 'wire'"));
   CHECK_THAT(rejection("component C {\n  param p: complex\n}\n"), Contains("unknown parameter type 'complex'"));
   CHECK_THAT(rejection("model m {\n  x = \"unterminated\n}\n"), Contains("m.nf:2:7: error: unterminated string"));
   CHECK_THAT(rejection("model m {\n  x = 1 $ 2\n}\n"), Contains("m.nf:2:9: error: unexpected character '$'"));

@@ -337,6 +337,35 @@ TEST_CASE("golden: spiking cells with their own ODEs", "[golden]") {
 }
 
 // Conductance and short-term-plasticity synapses, and the exponential
+// Sparse connectivity: dense synapses kept as their connections (a Bernoulli
+// structure decided when the model is built), and ngclearn's locally
+// connected tensors in every geometry; inputs are 0/1 spikes, so the
+// products skip most rows.
+TEST_CASE("golden: sparse storage and sparse tensor synapses", "[golden]") {
+  const std::vector<std::string> steps = {"advance_state", "reset"};
+  check_component({"DenseSynapse(shape=(20, 12), storage=\"sparse\", p_conn=0.3, weight_init=gaussian(0.1, 0.5), "
+                   "bias_init=uniform(-0.1, 0.1), mask_init=constant(1.0, hollow=true), g_conduct_factor=-2.0, "
+                   "batch_size=2)",
+                   steps, {"inputs", "gate"}, {}, ""});
+  check_component({"StaticSynapse(shape=(60, 40), storage=\"sparse\", p_conn=0.05, weight_init=uniform(-1.0, 1.0))",
+                   steps, {"inputs", "mask"}, {}, ""});
+  check_component({"StaticSynapse(shape=(7, 5), storage=\"sparse\", weight_init=fan_in_uniform())", steps, {"inputs"},
+                   {}, ""});
+  check_component({"ExponentialSynapse(shape=(30, 8), storage=\"sparse\", p_conn=0.2, tau_decay=13.7, g_syn_bar=0.6, "
+                   "syn_rest=-0.4, is_nonplastic=false, weight_init=uniform(0.0, 1.0))",
+                   steps, {"inputs", "v"}, {}, "", 0.1});
+  check_component({"SparseTensorSynapse(n_in_streams=6, K_local=3, O_local=2, P_l=3, normalize=true, p_conn=0.7, "
+                   "bias_init=gaussian(0.0, 0.1), batch_size=2)",
+                   steps, {"inputs"}, {}, ""});
+  check_component({"StaticSparseTensorSynapse(n_in_streams=11, K_local=2, O_local=3, P_l=3, stride=2, dilation=2, "
+                   "g_conduct_factor=0.5)",
+                   steps, {"inputs"}, {}, ""});
+  check_component({"SparseTensorSynapse(n_in_streams=10, K_local=2, O_local=2, P_l=4, convergent_factor=0.6)", steps,
+                   {"inputs"}, {}, ""});
+  check_component({"SparseTensorSynapse(n_in_streams=7, K_local=3, O_local=2, P_l=3, invert_conn=true)", steps,
+                   {"inputs"}, {}, ""});
+}
+
 // kernel (whose window is int(nu / dt) + 1 steps long).
 TEST_CASE("golden: dynamic synapses and ExpKernel", "[golden]") {
   const std::vector<std::string> steps = {"advance_state", "reset"};

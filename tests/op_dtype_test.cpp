@@ -58,7 +58,8 @@ std::optional<size_t> tested_arity(ir::OpClass cls) {
     case ir::OpClass::Concat:
     case ir::OpClass::OneHot:
     case ir::OpClass::Iota:
-    case ir::OpClass::Random: return std::nullopt;
+    case ir::OpClass::Random:
+    case ir::OpClass::Sparse: return std::nullopt;
   }
   return std::nullopt;
 }

@@ -131,5 +131,5 @@ TEST_CASE("syntax errors point at the offending token with a caret", "[text]") {
   CHECK_THAT(rejection("dt = inf\n"), Contains("must be a positive finite number, got inf"));
   CHECK_THAT(rejection("compartment a.x : f32[2] state = 0\nprocess p { %0 = read a.x : f32[2] %1 = sum %0 {axis = 4294967296} : f32[] }"),
              Contains("axis 4294967296 is out of range"));
-  CHECK_THAT(rejection("widget a.x"), Contains("expected 'dt', 'seed', 'param', 'compartment', 'hidden', 'alias' or 'process', found 'widget'"));
+  CHECK_THAT(rejection("widget a.x"), Contains("expected 'dt', 'seed', 'param', 'compartment', 'hidden', 'alias', 'connectivity' or 'process', found 'widget'"));
 }

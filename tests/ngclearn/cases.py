@@ -158,6 +158,23 @@ def dense(cls_name, shape, batch, dt=1.0, steps=30, **kw):
                 Phase(["advance"], steps, drives={"W.inputs": x})])
 
 
+def sparse_tensor(cls_name, wshape, io, batch=1, steps=25, **kw):
+    """A locally connected tensor synapse; wshape and io are ngclearn's
+    weights.shape and io_shape for these parameters (the model's own shapes
+    must agree, or the run fails). Inputs are graded with zeros among them,
+    so that skipped rows and kept rows both occur."""
+    r = rng(31)
+    w = uniform(r, -0.9, 1.1, wshape)
+    x = uniform(r, -2.0, 3.0, (steps, batch, io[0])) * (r.random((steps, batch, io[0])) < 0.6)
+    label = " ".join(f"{k}={v}" for k, v in kw.items())
+    return Case(
+        name=f"{cls_name} {wshape} B={batch} {label}".strip(), component=cls_name, dt=1.0,
+        instances=[inst("W", cls_name, batch_size=batch, **kw)],
+        processes={"advance": ["W.advance_state"], "reset": ["W.reset"]},
+        phases=[Phase(["reset"], sets={"W.weights": w}, record=False),
+                Phase(["advance"], steps, drives={"W.inputs": x.astype(F32)})])
+
+
 # --------------------------------------------------------------------------
 # Trace-based STDP and its modulated forms
 
@@ -1093,6 +1110,17 @@ def all_cases() -> list[Case]:
         dense("DenseSynapse", (7, 5), 1, g_conduct_factor=0.77),
         dense("StaticSynapse", (36, 4), 1),
         dense("DenseSynapse", (7, 5), 2, g_conduct_factor=0.77),
+        sparse_tensor("SparseTensorSynapse", (3, 4, 3, 2), (18, 8), n_in_streams=6, K_local=3, O_local=2, P_l=3,
+                      g_conduct_factor=0.83),
+        sparse_tensor("SparseTensorSynapse", (3, 4, 2, 3), (22, 12), 2, n_in_streams=11, K_local=2, O_local=3,
+                      P_l=3, stride=2, dilation=2),
+        sparse_tensor("SparseTensorSynapse", (3, 10, 2, 2), (20, 20), n_in_streams=10, K_local=2, O_local=2, P_l=3,
+                      convergent_factor=0.6),
+        sparse_tensor("SparseTensorSynapse", (4, 7, 2, 2), (20, 14), n_in_streams=10, K_local=2, O_local=2, P_l=4),
+        sparse_tensor("SparseTensorSynapse", (3, 7, 2, 3), (10, 21), n_in_streams=7, K_local=3, O_local=2, P_l=3,
+                      invert_conn=True),
+        sparse_tensor("StaticSparseTensorSynapse", (3, 4, 3, 2), (18, 8), n_in_streams=6, K_local=3, O_local=2,
+                      P_l=3),
         trace_stdp(), trace_stdp(tau_w=7.7), trace_stdp(mu=0.7),
         mstdpet(1.0, 0.0), mstdpet(0.1, 108.3), mstdpet(1.0, 0.0, tau_w=6007.3), mstdpet(1.0, 108.3, tau_w=6007.3),
         reinforce(batch=1), reinforce(batch=1, act_fx="tanh", mu_act_fx="tanh"), reinforce(batch=1, scalar_stddev=0.43),
