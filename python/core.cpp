@@ -531,6 +531,33 @@ PYBIND11_MODULE(_core, m) {
                              [](const Module& x) { return x.module ? x.info().default_dt : x.program->default_dt; })
       .def_property_readonly("default_seed",
                              [](const Module& x) { return x.module ? x.info().default_seed : x.program->default_seed; })
+      .def("connectivity",
+           [](const Module& x, const std::string& name) {
+             if (!x.program) throw PyError{"StateError", "a module loaded from a file has no IR", "", 0, 0};
+             const nf::ir::Connectivity* c = x.program->find_connectivity(name);
+             if (!c) {
+               std::vector<std::string> names;
+               for (const nf::ir::Connectivity& k : x.program->connectivities) names.push_back(k.name);
+               throw PyError{"StateError", "no connectivity '" + name + "'" + nf::did_you_mean(name, names), "", 0, 0};
+             }
+             const nf::ir::ConnectivityTables& t = *c->tables;
+             const py::ssize_t n = py::ssize_t(t.entries());
+             py::array_t<int32_t> row(n), column(n), value(n);
+             for (int64_t r = 0; r < t.rows; ++r)
+               for (int32_t e = t.row_start[size_t(r)]; e < t.row_start[size_t(r) + 1]; ++e) {
+                 row.mutable_at(e) = int32_t(r);
+                 column.mutable_at(e) = t.column[size_t(e)];
+                 value.mutable_at(e) = int32_t(t.value_of(e));
+               }
+             return py::make_tuple(t.rows, t.columns, t.values, row, column, value);
+           })
+      .def_property_readonly("connectivities",
+                             [](const Module& x) {
+                               std::vector<std::string> out;
+                               if (x.program)
+                                 for (const nf::ir::Connectivity& c : x.program->connectivities) out.push_back(c.name);
+                               return out;
+                             })
       .def("ir",
            [](const Module& x, const std::string& process) {
              if (!x.program) throw PyError{"StateError", "a module loaded from a file has no IR", "", 0, 0};

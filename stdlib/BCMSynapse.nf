@@ -58,6 +58,9 @@ component BCMSynapse extends DenseSynapse {
   state dWeights[shape[0], shape[1]] = 0
 
   def evolve(t, dt) {
+    if storage == "sparse" {
+      reject(storage, "BCMSynapse: its plasticity updates the whole (n_in, n_out) matrix; sparse storage is for the static transforms of DenseSynapse, StaticSynapse, ExponentialSynapse, AlphaSynapse and DoubleExpSynapse")
+    }
     pt = post * (post - theta) * (1 / (theta + 1e-7))
     dW = transpose(pre) @ pt
     if w_bound > 0 {

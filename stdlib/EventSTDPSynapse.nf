@@ -77,6 +77,9 @@ component EventSTDPSynapse extends DenseSynapse {
   }
 
   def evolve(t, dt) {
+    if storage == "sparse" {
+      reject(storage, "EventSTDPSynapse: its plasticity updates the whole (n_in, n_out) matrix; sparse storage is for the static transforms of DenseSynapse, StaticSynapse, ExponentialSynapse, AlphaSynapse and DoubleExpSynapse")
+    }
     dW = compute_update()
     weights = clip(weights + dW * eta, 0.01, w_bound)
     dWeights = dW

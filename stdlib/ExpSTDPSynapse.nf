@@ -88,6 +88,9 @@ component ExpSTDPSynapse extends DenseSynapse {
   }
 
   def evolve() {
+    if storage == "sparse" {
+      reject(storage, "ExpSTDPSynapse: its plasticity updates the whole (n_in, n_out) matrix; sparse storage is for the static transforms of DenseSynapse, StaticSynapse, ExponentialSynapse, AlphaSynapse and DoubleExpSynapse")
+    }
     dW = compute_update()
     W = clip(weights + dW * eta, 0.01, w_bound - 0.01)
     if weight_mask != none {

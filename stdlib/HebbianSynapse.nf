@@ -131,6 +131,9 @@ component HebbianSynapse extends DenseSynapse {
   }
 
   def evolve(t, dt) {
+    if storage == "sparse" {
+      reject(storage, "HebbianSynapse: its plasticity updates the whole (n_in, n_out) matrix; sparse storage is for the static transforms of DenseSynapse, StaticSynapse, ExponentialSynapse, AlphaSynapse and DoubleExpSynapse")
+    }
     dW = compute_dW()
     db = compute_db()
     step = opt_params + 1

@@ -52,6 +52,9 @@ component MSTDPETSynapse extends TraceSTDPSynapse {
   input outmask[1, shape[1]] = 0
 
   def evolve(t, dt) {
+    if storage == "sparse" {
+      reject(storage, "MSTDPETSynapse: its plasticity updates the whole (n_in, n_out) matrix; sparse storage is for the static transforms of DenseSynapse, StaticSynapse, ExponentialSynapse, AlphaSynapse and DoubleExpSynapse")
+    }
     if tau_elg > 0 {
       E = eligibility * exp(-dt / tau_elg) * elg_decay + dWeights / tau_elg
     } else {

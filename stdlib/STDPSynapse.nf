@@ -88,6 +88,9 @@ component STDPSynapse extends DenseSynapse {
   }
 
   def evolve(t, dt) {
+    if storage == "sparse" {
+      reject(storage, "STDPSynapse: its plasticity updates the whole (n_in, n_out) matrix; sparse storage is for the static transforms of DenseSynapse, StaticSynapse, ExponentialSynapse, AlphaSynapse and DoubleExpSynapse")
+    }
     dW = compute_update()
     if tau_w > 0 {
       W = weights + (-weights * dt / tau_w + dW * eta)

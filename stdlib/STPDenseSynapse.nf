@@ -82,6 +82,9 @@ component STPDenseSynapse extends DenseSynapse {
   }
 
   def advance_state(t, dt) {
+    if storage == "sparse" {
+      reject(storage, "STPDenseSynapse: its transform scales the whole (n_in, n_out) matrix; sparse storage is for the static transforms of DenseSynapse, StaticSynapse, ExponentialSynapse, AlphaSynapse and DoubleExpSynapse")
+    }
     s = inputs
     if tau_f > 0 {
       u1 = u - u * (1 / tau_f) + (resources * (1 - u)) * s

@@ -95,6 +95,9 @@ component TraceSTDPSynapse extends DenseSynapse {
   }
 
   def evolve(t, dt) {
+    if storage == "sparse" {
+      reject(storage, "TraceSTDPSynapse: its plasticity updates the whole (n_in, n_out) matrix; sparse storage is for the static transforms of DenseSynapse, StaticSynapse, ExponentialSynapse, AlphaSynapse and DoubleExpSynapse")
+    }
     dW = compute_update()
     W = weights + dW * eta
     if tau_w > 0 {

@@ -91,6 +91,33 @@ def components():
     return {name: Component(name, source) for name, source in sorted(_core.component_sources().items())}
 
 
+class Connectivity:
+    """Which elements of a rows x columns matrix connect: connection e joins
+    row[e] and column[e] (by row, columns ascending), and its weight is
+    element value[e] of the values compartment (read flat)."""
+
+    def __init__(self, name, rows, columns, values, row, column, value):
+        self.name, self.shape, self.values = name, (rows, columns), values
+        self.row, self.column, self.value = row, column, value
+
+    def __len__(self):
+        return len(self.row)
+
+    def dense(self, values, fill=0.0):
+        """The [rows, columns] matrix of `values` (a compartment such as
+        W.weights), `fill` where nothing connects."""
+        import numpy as np
+        flat = np.asarray(values).reshape(-1)
+        if flat.size != self.values:
+            raise ValueError("%s has %d values, given %d" % (self.name, self.values, flat.size))
+        out = np.full(self.shape, fill, dtype=flat.dtype)
+        out[self.row, self.column] = flat[self.value]
+        return out
+
+    def __repr__(self):
+        return "<neurofuse.Connectivity %s: %d connections of %d x %d>" % (self.name, len(self), *self.shape)
+
+
 class Model:
     """A compiled model: its processes, compartments and parameters, and states of it."""
 
@@ -111,6 +138,15 @@ class Model:
     def parameters(self):
         """Run-time parameters and their defaults."""
         return dict(self._core.parameters)
+
+    @property
+    def connectivities(self):
+        """Names of the model's sparse structures (``W.connections``)."""
+        return list(self._core.connectivities)
+
+    def connectivity(self, name):
+        """A sparse structure of the model, decided when it was built (docs/LANGUAGE.md)."""
+        return Connectivity(name, *self._core.connectivity(name))
 
     def ir(self, process=None):
         """The program (or one process) as IR text."""

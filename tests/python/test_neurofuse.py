@@ -304,3 +304,36 @@ def test_quickstart_runs_and_records(tmp_path):
     # The population rate is the mean of the same spikes, step by step.
     counts = np.bincount(spikes[:, 0], minlength=1000)[:1000].astype(np.float32)
     assert np.array_equal(out["rate"], counts / np.float32(40))
+
+
+def test_sparse_storage_reads_as_its_connectivity():
+    # A synapse kept as its connections: the structure maps the weights back
+    # to the matrix, and the product over it is the dense product's value.
+    m = nf.compile("""
+model sparse {
+  seed = 3
+  W = StaticSynapse(shape=(50, 20), storage="sparse", p_conn=0.1, weight_init=uniform(-1.0, 1.0))
+  process advance = W.advance_state
+}
+""")
+    assert m.connectivities == ["W.connections"]
+    conn = m.connectivity("W.connections")
+    s = m.state()
+    assert s["W.weights"].shape == (len(conn),) and conn.shape == (50, 20) and 40 < len(conn) < 170
+    assert np.all(np.diff(conn.row * 20 + conn.column) > 0)
+    x = (np.random.default_rng(2).random((1, 50)) < 0.3).astype(np.float32)
+    s["W.inputs"] = x
+    s.step("advance")
+    dense = conn.dense(s["W.weights"])
+    assert dense.dtype == np.float32 and np.count_nonzero(dense) == len(conn)
+    # Exact: each output adds its few products in ascending row order.
+    want = np.zeros(20, np.float32)
+    for r, c, v in zip(conn.row, conn.column, conn.value):
+        if x[0, r] != 0:
+            want[c] = np.float32(want[c] + np.float32(x[0, r] * s["W.weights"][v]))
+    assert np.array_equal(s["W.outputs"][0], want)
+    assert np.allclose(s["W.outputs"][0], x[0] @ dense, rtol=1e-5, atol=1e-6)
+    with pytest.raises(nf.StateError, match="no connectivity 'W.conections'; did you mean 'W.connections'"):
+        m.connectivity("W.conections")
+    with pytest.raises(ValueError, match="W.connections has %d values, given 3" % len(conn)):
+        conn.dense(np.ones(3))
