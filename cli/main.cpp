@@ -176,6 +176,16 @@ int cmd_check(const std::vector<std::string>& args) {
       fmt::print("  {:<28} <- {}\n", a.name, value);
     }
   }
+  if (!prog.connectivities.empty()) {
+    // Sparse structures, fixed when the model was built (neurofuse ir prints their tables).
+    fmt::print("\nconnectivities:\n");
+    for (const ir::Connectivity& c : prog.connectivities)
+    {
+      const double elements = double(c.tables->rows) * double(c.tables->columns);
+      fmt::print("  {:<28} {} x {}, {} connections ({:.3g}%)\n", c.name, c.tables->rows, c.tables->columns,
+                 c.tables->entries(), elements > 0 ? 100.0 * double(c.tables->entries()) / elements : 0.0);
+    }
+  }
   fmt::print("\nparameters:\n");
   if (prog.params.empty()) fmt::print("  (none)\n");
   for (const ir::Parameter& q : prog.params)

@@ -4,6 +4,9 @@
 # (checked against a NumPy transcription by sparse_check.py).
 # RUN: /usr/bin/python3 %S/sparse_check.py drives %t
 # RUN: neurofuse ir %s --model sparse > %t.ir
+# RUN: neurofuse check %s --model sparse | FileCheck %s --check-prefix=LIST
+# LIST: connectivities:
+# LIST-NEXT: W.connections                40 x 30, {{[0-9]+}} connections ({{[0-9.]+}}%)
 # RUN: for b in interp jit aot; do neurofuse run %s --model sparse --backend $b --process advance --steps 40 --drive W.inputs=%t.x.npy --drive W.gate=%t.gate.npy --record W.outputs --out %t.$b.npz --save-state %t.$b.state.npz; done
 # RUN: neurofuse run %s --model dense --process advance --steps 1 --save-state %t.dense0.npz
 # RUN: /usr/bin/python3 %S/sparse_check.py densify %t
