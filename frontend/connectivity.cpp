@@ -215,11 +215,15 @@ std::optional<Value> Elaborator::call_connectivity_builtin(const std::string& na
     const int64_t total = dims[0] * dims[1];
     std::vector<Connection> connections;
     connections.reserve(size_t(double(total) * std::clamp(p, 0.0, 1.0) * 1.01) + 16);
-    for (int64_t block = 0; block * 4 < total; ++block) {
-      const std::array<float, 4> u = random::uniform4(seed_, stream, 0, uint32_t(block));
-      for (int64_t w = 0; w < 4 && block * 4 + w < total; ++w) {
-        const int64_t i = block * 4 + w;
-        if (u[size_t(w)] < p32) {
+    constexpr int64_t kChunk = 4096;  // blocks drawn at a time
+    std::vector<float> u(size_t(4 * kChunk));
+    const int64_t blocks = (total + 3) / 4;
+    for (int64_t first = 0; first < blocks; first += kChunk) {
+      const int64_t count = std::min(kChunk, blocks - first);
+      random::uniform_blocks(seed_, stream, 0, uint32_t(first), uint32_t(count), u.data());
+      const int64_t end = std::min(total, 4 * (first + count));
+      for (int64_t i = 4 * first; i < end; ++i) {
+        if (u[size_t(i - 4 * first)] < p32) {
           if (connections.size() >= size_t(std::numeric_limits<int32_t>::max()))
             fail(e.loc, "bernoulli_connectivity makes more than 2^31 - 1 connections");
           const int32_t entry = int32_t(connections.size());

@@ -108,6 +108,45 @@ std::array<float, 4> uniform4(uint64_t seed, uint32_t stream, uint32_t counter, 
             unit_open_above(words[3])};
 }
 
+// Philox rounds over kLanes independent counters at once, lane by lane in
+// each step, so that the compiler can keep the lanes in vector registers.
+void uniform_blocks(uint64_t seed, uint32_t stream, uint32_t counter, uint32_t first, uint32_t count, float* out) {
+    constexpr uint32_t kLanes = 16;
+    const Key start = seed_key(seed);
+    for (uint32_t base = 0; base < count; base += kLanes) {
+        uint32_t c0[kLanes], c1[kLanes], c2[kLanes], c3[kLanes];
+        for (uint32_t l = 0; l < kLanes; ++l) {
+            c0[l] = first + base + l;
+            c1[l] = counter;
+            c2[l] = stream;
+            c3[l] = 0u;
+        }
+        Key key = start;
+        for (int r = 0; r < kRounds; ++r) {
+            if (r > 0) {
+                key[0] += kWeyl0;
+                key[1] += kWeyl1;
+            }
+            for (uint32_t l = 0; l < kLanes; ++l) {
+                const uint64_t p0 = static_cast<uint64_t>(kMul0) * c0[l];
+                const uint64_t p1 = static_cast<uint64_t>(kMul1) * c2[l];
+                c0[l] = static_cast<uint32_t>(p1 >> 32) ^ c1[l] ^ key[0];
+                c1[l] = static_cast<uint32_t>(p1);
+                c2[l] = static_cast<uint32_t>(p0 >> 32) ^ c3[l] ^ key[1];
+                c3[l] = static_cast<uint32_t>(p0);
+            }
+        }
+        const uint32_t n = count - base < kLanes ? count - base : kLanes;
+        for (uint32_t l = 0; l < n; ++l) {
+            float* o = out + 4 * static_cast<size_t>(base + l);
+            o[0] = unit_open_above(c0[l]);
+            o[1] = unit_open_above(c1[l]);
+            o[2] = unit_open_above(c2[l]);
+            o[3] = unit_open_above(c3[l]);
+        }
+    }
+}
+
 float normal(uint64_t seed, uint32_t stream, uint32_t counter, uint32_t index) {
     // Two normal elements per Philox block, each from one pair of words.
     const Block block = philox4x32_10({index / 2u, counter, stream, 0u}, seed_key(seed));

@@ -32,6 +32,10 @@ float uniform(uint64_t seed, uint32_t stream, uint32_t counter, uint32_t index);
 // block: for filling many elements at once.
 std::array<float, 4> uniform4(uint64_t seed, uint32_t stream, uint32_t counter, uint32_t block);
 
+// uniform4 of blocks first .. first + count - 1, into out[0 .. 4 * count):
+// the same values, computed many blocks at a time.
+void uniform_blocks(uint64_t seed, uint32_t stream, uint32_t counter, uint32_t first, uint32_t count, float* out);
+
 // Element `index` of a standard normal draw: Box-Muller on words (2*(index%2),
 // 2*(index%2)+1) of block index/2: u1 in (0,1], u2 in [0,1),
 // z = sqrt(-2*log(u1)) * cos(2*pi*u2), with nf::math's log and cos.
