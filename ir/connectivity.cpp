@@ -16,11 +16,13 @@ std::shared_ptr<const ConnectivityTables> make_connectivity(int64_t rows, int64_
       throw Error("connection (" + std::to_string(c.row) + ", " + std::to_string(c.column) + ") -> value " +
                   std::to_string(c.value) + " is outside a " + std::to_string(rows) + " x " + std::to_string(columns) +
                   " connectivity of " + std::to_string(values) + " values");
+  // (A pair given twice is refused below, so the order of equal pairs, here
+  // by value, never shows.)
   auto by_row_then_column = [](const Connection& a, const Connection& b) {
-    return a.row != b.row ? a.row < b.row : a.column < b.column;
+    return a.row != b.row ? a.row < b.row : a.column != b.column ? a.column < b.column : a.value < b.value;
   };
   if (!std::is_sorted(connections.begin(), connections.end(), by_row_then_column))  // a Bernoulli draw comes sorted
-    std::stable_sort(connections.begin(), connections.end(), by_row_then_column);
+    std::sort(connections.begin(), connections.end(), by_row_then_column);
   auto t = std::make_shared<ConnectivityTables>();
   t->rows = rows;
   t->columns = columns;
