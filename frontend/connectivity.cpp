@@ -134,7 +134,17 @@ Value Elaborator::connectivity_value(Instance& inst, const ConnectivityDecl& dec
     fail(decl.loc, "connectivity " + name + " is named while " + building_connectivity_ + " is being decided");
   building_connectivity_ = name;
   const bool saved_static = static_mode_;
-  Value v = static_value(*decl.value, inst, "a connectivity");
+  Value v;
+  try {
+    v = static_value(*decl.value, inst, "a connectivity");
+  } catch (const Error& err) {
+    // Said first at the model's instance, whose arguments decided it.
+    static_mode_ = saved_static;
+    building_connectivity_.clear();
+    fail(inst.loc, "instance '" + inst.name + "' of " + inst.component().name + ": its connectivity '" + decl.name +
+                       "'" + where_declared(decl.loc) + " cannot be made: " +
+                       (err.diagnostics().empty() ? std::string(err.what()) : err.diagnostics().front().message));
+  }
   static_mode_ = saved_static;
   building_connectivity_.clear();
   if (v.kind != Value::Kind::Connectivity)
@@ -213,8 +223,19 @@ std::optional<Value> Elaborator::call_connectivity_builtin(const std::string& na
     const float p32 = float(p);
     const uint32_t stream = random::stream_id(building_connectivity_);
     const int64_t total = dims[0] * dims[1];
-    std::vector<Connection> connections;
-    connections.reserve(size_t(double(total) * std::clamp(p, 0.0, 1.0) * 1.01) + 16);
+    // Refused before drawing when the connections could not be indexed by
+    // i32: the expected count, six standard deviations up, past 2^31 - 1.
+    const double q = std::clamp(double(p32), 0.0, 1.0);
+    const double expected = double(total) * q;
+    if (expected + 6.0 * std::sqrt(expected * (1.0 - q)) > double(std::numeric_limits<int32_t>::max()))
+      fail(e.loc, "bernoulli_connectivity would make about " + std::to_string(int64_t(expected)) +
+                      " connections; at most 2^31 - 1 can be indexed");
+    // The tables are built as the draws come, already by row and column.
+    auto t = std::make_shared<ir::ConnectivityTables>();
+    t->rows = dims[0];
+    t->columns = dims[1];
+    t->row_start.assign(size_t(dims[0]) + 1, 0);
+    t->column.reserve(size_t(expected * 1.01) + 16);
     constexpr int64_t kChunk = 4096;  // blocks drawn at a time
     std::vector<float> u(size_t(4 * kChunk));
     const int64_t blocks = (total + 3) / 4;
@@ -224,15 +245,17 @@ std::optional<Value> Elaborator::call_connectivity_builtin(const std::string& na
       const int64_t end = std::min(total, 4 * (first + count));
       for (int64_t i = 4 * first; i < end; ++i) {
         if (u[size_t(i - 4 * first)] < p32) {
-          if (connections.size() >= size_t(std::numeric_limits<int32_t>::max()))
+          if (t->column.size() >= size_t(std::numeric_limits<int32_t>::max()))
             fail(e.loc, "bernoulli_connectivity makes more than 2^31 - 1 connections");
-          const int32_t entry = int32_t(connections.size());
-          connections.push_back({int32_t(i / dims[1]), int32_t(i % dims[1]), entry});
+          ++t->row_start[size_t(i / dims[1]) + 1];
+          t->column.push_back(int32_t(i % dims[1]));
         }
       }
     }
-    const int64_t count = int64_t(connections.size());
-    return made(ir::make_connectivity(dims[0], dims[1], count, std::move(connections)), {count});
+    for (size_t r = 0; r < size_t(dims[0]); ++r) t->row_start[r + 1] += t->row_start[r];
+    t->values = t->entries();
+    const int64_t count = t->entries();
+    return made(std::move(t), {count});
   }
 
   if (name == "local_connectivity") {

@@ -31,7 +31,9 @@
 # RUN: not neurofuse check %s --model wrong_inputs 2>&1 | FileCheck %s --check-prefix=SHAPE
 # SHAPE: error: sparse_matmul needs inputs [B, 6] for b.c, got f32[1,5]
 # RUN: not neurofuse check %s --model bad_geometry 2>&1 | FileCheck %s --check-prefix=GEOMETRY
-# GEOMETRY: error: local_connectivity: the receptive field spans 5 inputs, more than the 4 incoming streams (ngclearn's geometry error)
+# GEOMETRY: sparse.nf:{{[0-9]+}}:3: error: instance 'W' of SparseTensorSynapse: its connectivity 'connections' (declared at stdlib/SparseTensorSynapse.nf:{{[0-9]+}}) cannot be made: local_connectivity: the receptive field spans 5 inputs, more than the 4 incoming streams (ngclearn's geometry error)
+# RUN: not neurofuse check %s --model too_many 2>&1 | FileCheck %s --check-prefix=MANY
+# MANY: sparse.nf:{{[0-9]+}}:3: error: instance 'W' of StaticSynapse: its connectivity 'connections' (declared at stdlib/DenseSynapse.nf:{{[0-9]+}}) cannot be made: bernoulli_connectivity would make about 2576980480 connections; at most 2^31 - 1 can be indexed
 
 model sparse {
   seed = 21
@@ -95,5 +97,10 @@ model wrong_inputs {
 
 model bad_geometry {
   W = SparseTensorSynapse(n_in_streams=4, K_local=2, O_local=2, P_l=3, dilation=2)
+  process advance = W.advance_state
+}
+
+model too_many {
+  W = StaticSynapse(shape=(65536, 65536), storage="sparse", p_conn=0.6)
   process advance = W.advance_state
 }
