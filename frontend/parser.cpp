@@ -227,28 +227,27 @@ class Parser {
     return p;
   }
 
+  // `KEYWORD NAME =` of a declaration whose name is `described` ("an alias
+  // name"): NAME's token.
+  Token declared_name(const std::string& described) {
+    take();
+    Token name = expect_name(described);
+    expect_punct("=", "after the " + described.substr(described.find(' ') + 1));
+    return name;
+  }
+
   // alias NAME = NAME
   AliasDecl parse_alias() {
-    take();
-    AliasDecl a;
-    Token name = expect_name("an alias name");
-    a.name = name.text;
-    a.loc = name.loc;
-    expect_punct("=", "after the alias name");
-    a.target = expect_name("the parameter the alias names").text;
+    Token name = declared_name("an alias name");
+    AliasDecl a{name.text, expect_name("the parameter the alias names").text, name.loc};
     expect_end_of_statement("the alias");
     return a;
   }
 
   // connectivity NAME = EXPR
   ConnectivityDecl parse_connectivity() {
-    take();
-    ConnectivityDecl d;
-    Token name = expect_name("a connectivity name");
-    d.name = name.text;
-    d.loc = name.loc;
-    expect_punct("=", "after the connectivity name");
-    d.value = parse_expr();
+    Token name = declared_name("a connectivity name");
+    ConnectivityDecl d{name.text, parse_expr(), name.loc};
     expect_end_of_statement("the connectivity");
     return d;
   }
