@@ -102,12 +102,6 @@ float uniform(uint64_t seed, uint32_t stream, uint32_t counter, uint32_t index) 
     return unit_open_above(block[index % 4u]);
 }
 
-std::array<float, 4> uniform4(uint64_t seed, uint32_t stream, uint32_t counter, uint32_t block) {
-    const Block words = philox4x32_10({block, counter, stream, 0u}, seed_key(seed));
-    return {unit_open_above(words[0]), unit_open_above(words[1]), unit_open_above(words[2]),
-            unit_open_above(words[3])};
-}
-
 // Philox rounds over kLanes independent counters at once, lane by lane in
 // each step, so that the compiler can keep the lanes in vector registers.
 void uniform_blocks(uint64_t seed, uint32_t stream, uint32_t counter, uint32_t first, uint32_t count, float* out) {

@@ -28,12 +28,9 @@ uint32_t stream_id(std::string_view name);
 // top 24 bits scaled by 2^-24 (exact in binary32).
 float uniform(uint64_t seed, uint32_t stream, uint32_t counter, uint32_t index);
 
-// Elements 4*block .. 4*block+3 of the same uniform draw, from one Philox
-// block: for filling many elements at once.
-std::array<float, 4> uniform4(uint64_t seed, uint32_t stream, uint32_t counter, uint32_t block);
-
-// uniform4 of blocks first .. first + count - 1, into out[0 .. 4 * count):
-// the same values, computed many blocks at a time.
+// Elements 4 * first .. 4 * (first + count) - 1 of a uniform draw (the
+// values uniform() gives), into out[0 .. 4 * count): many Philox blocks at a
+// time.
 void uniform_blocks(uint64_t seed, uint32_t stream, uint32_t counter, uint32_t first, uint32_t count, float* out);
 
 // Element `index` of a standard normal draw: Box-Muller on words (2*(index%2),

@@ -348,3 +348,13 @@ TEST_CASE("bernoulli is uniform < p", "[random]") {
     // Binomial standard error sqrt(0.05 * 0.95 / 1e6) = 2.18e-4; 5 of them.
     CHECK(std::abs(freq - 0.05) < 1.1e-3);
 }
+
+TEST_CASE("uniform_blocks gives uniform()'s elements, whole and partial lane groups", "[random]") {
+  for (uint32_t count : {1u, 15u, 16u, 37u}) {
+    std::vector<float> out(4 * count);
+    nf::random::uniform_blocks(0x123456789abcdefull, 77u, 5u, 1000u, count, out.data());
+    for (uint32_t i = 0; i < 4 * count; ++i)
+      CHECK(std::bit_cast<uint32_t>(out[i]) ==
+            std::bit_cast<uint32_t>(nf::random::uniform(0x123456789abcdefull, 77u, 5u, 4000u + i)));
+  }
+}
