@@ -565,6 +565,52 @@ TEST_CASE("golden: the example and test models", "[golden]") {
   }
 }
 
+// ngc-museum's exhibits (examples/dcsnn, examples/pcn).
+TEST_CASE("golden: the ngc-museum exhibits", "[golden]") {
+  auto file = [](const std::string& rel) { return std::string(NF_SOURCE_DIR) + "/" + rel; };
+  {
+    // Diehl & Cook's network: three 50-step images with random 0/1 pixels,
+    // learning and renormalizing W1 every step.
+    frontend::Model m = frontend::load_model_file(file("examples/dcsnn/dcsnn.nf"), {"dcsnn_100"});
+    GoldenRun run;
+    run.steps = 150;
+    run.processes = {"advance", "evolve", "norm"};
+    run.reset = "reset";
+    run.reset_every = 50;
+    run.spike_p = 0.5;
+    run.driven = {"z0.inputs"};
+    auto ones = run_golden(m.program, run, {"z0.outputs", "z1e.s", "z1i.s"});
+    CHECK(ones["z0.outputs"] > 0);
+    CHECK(ones["z1e.s"] > 0);
+  }
+  {
+    // The 400-unit network: fewer steps, no shared library (its per-step
+    // snapshots would be large; the code is the same generator's).
+    frontend::Model m = frontend::load_model_file(file("examples/dcsnn/dcsnn.nf"), {"dcsnn_400"});
+    GoldenRun run;
+    run.steps = 60;
+    run.processes = {"advance", "evolve"};
+    run.reset = "reset";
+    run.reset_every = 30;
+    run.spike_p = 0.5;
+    run.driven = {"z0.inputs"};
+    run.aot = false;
+    auto ones = run_golden(m.program, run, {"z1e.s"});
+    CHECK(ones["z1e.s"] > 0);
+  }
+  {
+    // The predictive-coding network with its mini-batch of 250: projection,
+    // E-step and Adam's M-step on random 0/1 images and labels.
+    frontend::Model m = frontend::load_model_file(file("examples/pcn/pcn.nf"));
+    GoldenRun run;
+    run.steps = 3;
+    run.processes = {"project", "advance", "evolve"};
+    run.spike_p = 0.5;
+    run.driven = {"z0.j", "q0.j", "z3.j", "eq3.target"};
+    run_golden(m.program, run);
+  }
+}
+
 TEST_CASE("golden: NoisyLIFCell, with spikes and noise", "[golden]") {
   check_component({"NoisyLIFCell(n_units=10, tau_m=100.0, v_reset=-65.0, eps_scale=0.3, tau_theta=50.0, "
                    "refract_time=2.0)", {"advance_state", "reset"}, {"j"}, {}, "s"});
