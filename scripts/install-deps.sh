@@ -15,6 +15,7 @@ packages=(
   python3-dev pybind11-dev  # the Python package (python/): pybind11 from Debian, like the rest of the toolchain
   python3-pytest python3-tqdm  # its tests; its progress bars
   dataset-fashion-mnist  # the data of examples/dcsnn (Diehl & Cook on Fashion-MNIST)
+  python3-sklearn  # sklearn baselines of examples/fashion_mnist
   clang-19 libclang-rt-19-dev libfuzzer-19-dev  # the sanitizer build and the fuzz targets (scripts/sanitize.sh)
 )
 
