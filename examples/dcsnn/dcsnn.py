@@ -13,7 +13,8 @@ units (the class whose units spike most on average).
   python3 examples/dcsnn/dcsnn.py --hidden 400 --all      # all 60,000
 
 Needs the Debian package dataset-fashion-mnist (scripts/install-deps.sh).
-Writes results.json, receptive_fields.png and confusion.png to --out.
+Writes results_N.json, receptive_fields_N.png and confusion_N.png (N: the
+excitatory units) to --out.
 """
 import argparse
 import json
@@ -104,7 +105,7 @@ def draw(weights, matrix, out, hidden):
         if k < hidden:
             ax.imshow(weights[:, k].reshape(28, 28), cmap="gray_r", interpolation="nearest")
     fig.suptitle(f"W1 receptive fields, {hidden} excitatory units")
-    fig.savefig(os.path.join(out, "receptive_fields.png"), dpi=110, bbox_inches="tight")
+    fig.savefig(os.path.join(out, f"receptive_fields_{hidden}.png"), dpi=110, bbox_inches="tight")
     plt.close(fig)
     fig, ax = plt.subplots(figsize=(7, 6))
     im = ax.imshow(matrix, cmap="Blues")
@@ -115,7 +116,7 @@ def draw(weights, matrix, out, hidden):
     for (i, j), v in np.ndenumerate(matrix):
         ax.text(j, i, str(v), ha="center", va="center", fontsize=7, color="white" if v > matrix.max() / 2 else "black")
     fig.colorbar(im)
-    fig.savefig(os.path.join(out, "confusion.png"), dpi=110, bbox_inches="tight")
+    fig.savefig(os.path.join(out, f"confusion_{hidden}.png"), dpi=110, bbox_inches="tight")
     plt.close(fig)
 
 
