@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "compiler/build.h"
 #include "ir/fold_params.h"
+#include "ir/precision.h"
 
 namespace nf::cli {
 
@@ -26,6 +27,7 @@ const char* kCompileHelp =
     "  -O0 .. -O3            optimization level (default -O2)\n"
     "  --target-cpu CPU      host (default), generic, or an LLVM CPU name (x86-64-v2, ...)\n"
     "  --specialize          fold every run-time parameter into the code\n"
+    "  --precision P         exact (default: as the model says) or fast (docs/SEMANTICS.md)\n"
     "  --no-cache            do not read or write the object cache\n"
     "  --time                print the time of each stage\n"
     "  --model NAME          which model of a file with several\n";
@@ -38,6 +40,7 @@ int compile_command(const std::vector<std::string>& args) {
   std::string file, out, model, emit = "so";
   compiler::BuildOptions options;
   bool specialize = false, time = false;
+  ir::Precision precision = ir::Precision::Exact;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&]() -> const std::string& {
@@ -49,6 +52,7 @@ int compile_command(const std::vector<std::string>& args) {
     else if (a == "--target-cpu") options.target_cpu = value();
     else if (a == "--model") model = value();
     else if (a == "--specialize") specialize = true;
+    else if (a == "--precision") precision = ir::parse_precision(value());
     else if (a == "--no-cache") options.use_cache = false;
     else if (a == "--time") time = true;
     else if (a.size() == 3 && a[0] == '-' && a[1] == 'O' && a[2] >= '0' && a[2] <= '3') options.opt_level = a[2] - '0';
@@ -67,6 +71,7 @@ int compile_command(const std::vector<std::string>& args) {
   auto start = std::chrono::steady_clock::now();
   Loaded m = load(file, model);
   double front_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  m.program = ir::apply_precision(m.program, precision);
   if (specialize) m.program = ir::fold_all_params(m.program);
   options.model_name = m.model_name.empty() ? "model" : m.model_name;
   compiler::BuildTimes times;

@@ -15,6 +15,7 @@
 #include "compiler/target_info.h"
 #include "frontend/reference.h"
 #include "ir/parser.h"
+#include "ir/precision.h"
 #include "ir/printer.h"
 
 namespace nf::cli {
@@ -73,7 +74,7 @@ const char* kCheckHelp =
     "processes. Errors are printed with file:line:col, the line and a caret.\n";
 
 const char* kIrHelp =
-    "usage: neurofuse ir FILE [--process NAME] [--model NAME] [--stage NAME]\n"
+    "usage: neurofuse ir FILE [--process NAME] [--model NAME] [--stage NAME] [--precision fast]\n"
     "\n"
     "Prints the canonical IR text of a model (.nf) or of IR text (.nfir), whole or\n"
     "only one process, or what a stage of the compiler makes of it. Every stage but\n"
@@ -202,8 +203,9 @@ int cmd_ir(const std::vector<std::string>& args) {
     for (const compiler::StageInfo& s : compiler::stages()) fmt::print("  {:<9} {}\n", s.name, s.summary);
     return 0;
   }
-  Parsed p = parse_simple(args, {"--process", "--model", "--stage"});
+  Parsed p = parse_simple(args, {"--process", "--model", "--stage", "--precision"});
   Loaded m = load(p.file, p.options["--model"]);
+  if (p.options.count("--precision")) m.program = ir::apply_precision(m.program, ir::parse_precision(p.options["--precision"]));
   std::string stage = p.options.count("--stage") ? p.options["--stage"] : "ir";
   if (p.options.count("--process") && !m.program.find_process(p.options["--process"]))
     throw Error("'" + p.file + "' has no process '" + p.options["--process"] + "'");

@@ -21,6 +21,7 @@
 #include "cli/record_spec.h"
 #include "common/suggest.h"
 #include "ir/fold_params.h"
+#include "ir/precision.h"
 #include "ir/interpreter.h"
 #include "runtime/npz.h"
 
@@ -73,6 +74,7 @@ const char* kRunHelp =
     "  --backend B           jit (default), interp (the reference interpreter), or aot\n"
     "                        (a shared library compiled and loaded with dlopen)\n"
     "  --specialize          fold every run-time parameter into the code\n"
+    "  --precision P         exact (default: as the model says) or fast (docs/SEMANTICS.md)\n"
     "  -O0 .. -O3            LLVM optimization level (default -O2)\n"
     "  --model NAME          which model of a .nf file with several\n"
     "\n"
@@ -159,6 +161,7 @@ int run_command(const std::vector<std::string>& args) {
   double t0 = 0.0;
   BackendOptions backend_options;
   bool specialize = false;
+  ir::Precision precision = ir::Precision::Exact;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&]() -> const std::string& {
@@ -218,6 +221,8 @@ int run_command(const std::vector<std::string>& args) {
       backend_options.kind = value();
     } else if (a == "--specialize") {
       specialize = true;
+    } else if (a == "--precision") {
+      precision = ir::parse_precision(value());
     } else if (a.size() == 3 && a[0] == '-' && a[1] == 'O' && a[2] >= '0' && a[2] <= '3') {
       backend_options.opt_level = a[2] - '0';
     } else if (!a.empty() && a[0] == '-') {
@@ -235,6 +240,7 @@ int run_command(const std::vector<std::string>& args) {
   if (processes.empty() && scheduled.empty()) throw Error("run needs --process");
 
   Loaded m = load(file, model);
+  m.program = ir::apply_precision(m.program, precision);
   std::vector<std::string> process_names;
   for (const ir::Process& q : m.program.processes) process_names.push_back(q.name);
   auto known = [&](const std::string& p) {

@@ -131,7 +131,7 @@ struct ProcessDecl {
 
 struct ModelDecl {
   std::string name;
-  std::vector<std::pair<std::string, ExprP>> defaults;  // dt, seed, batch_size
+  std::vector<std::pair<std::string, ExprP>> defaults;  // dt, seed, batch_size, precision
   std::vector<InstanceDecl> instances;
   std::vector<WireDecl> wires;
   std::vector<ProcessDecl> processes;

@@ -373,6 +373,10 @@ ir::Program Elaborator::run() {
     } else if (name == "seed") {
       if (!is_int) fail(expr->loc, "seed must be a non-negative integer, got " + v.describe());
       seed_ = uint64_t(v.number);
+    } else if (name == "precision") {
+      if (v.kind != Value::Kind::String || (v.text != "exact" && v.text != "fast"))
+        fail(expr->loc, "precision must be \"exact\" or \"fast\", got " + v.describe());
+      precision_ = ir::parse_precision(v.text);
     } else {
       if (!is_int || v.number < 1) fail(expr->loc, "batch_size must be a positive integer, got " + v.describe());
       batch_size_ = int64_t(v.number);
@@ -437,7 +441,7 @@ ir::Program Elaborator::run() {
   }
   process_ = nullptr;
   ir::Program program = program_.build();
-  return ir::drop_unused_params(ir::fold_params(program, static_params_));
+  return ir::apply_precision(ir::drop_unused_params(ir::fold_params(program, static_params_)), precision_);
 }
 
 }  // namespace nf::frontend

@@ -17,6 +17,7 @@
 #include "common/suggest.h"
 #include "frontend/ast.h"
 #include "ir/builder.h"
+#include "ir/precision.h"
 
 namespace nf::frontend {
 
@@ -225,6 +226,7 @@ class Elaborator {
   std::map<std::string, Value> connectivities_;  // by program name, once built
   std::string building_connectivity_;            // the one being evaluated, for its draws' stream
   std::optional<int64_t> batch_size_;
+  ir::Precision precision_ = ir::Precision::Exact;
 };
 
 // ngclearn's get_integrator_code (ode_utils.py): 0 Euler, also for a string

@@ -371,7 +371,7 @@ class Parser {
       } else if (at(Tok::Name) && peek(1).kind == Tok::Punct && peek(1).text == "=") {
         Token name = take();
         take();
-        if (name.text == "dt" || name.text == "seed" || name.text == "batch_size") {
+        if (name.text == "dt" || name.text == "seed" || name.text == "batch_size" || name.text == "precision") {
           m.defaults.push_back({name.text, parse_expr()});
         } else {
           InstanceDecl inst;

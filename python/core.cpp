@@ -31,6 +31,7 @@
 #include "frontend/reference.h"
 #include "frontend/stdlib_sources.h"
 #include "ir/fold_params.h"
+#include "ir/precision.h"
 #include "ir/parser.h"
 #include "ir/printer.h"
 #include "neurofuse/runtime.h"
@@ -123,9 +124,14 @@ nf::ir::Program program_of(const std::string& source, bool is_file, const std::s
 
 std::shared_ptr<Module> compile(const std::string& source, bool is_file, const std::string& model,
                                 const std::string& backend, bool specialize, int opt_level,
-                                const std::string& target_cpu) {
+                                const std::string& target_cpu, const std::string& precision) {
   auto out = std::make_shared<Module>();
   out->program = program_of(source, is_file, model, out->model_name);
+  try {
+    out->program = nf::ir::apply_precision(*out->program, nf::ir::parse_precision(precision));
+  } catch (const nf::Error& e) {
+    throw py::value_error(e.what());
+  }
   if (specialize) out->program = nf::ir::fold_all_params(*out->program);
   out->build.opt_level = opt_level;
   out->build.target_cpu = target_cpu;
@@ -474,7 +480,7 @@ PYBIND11_MODULE(_core, m) {
   m.def("component_sources", [] { return nf::frontend::stdlib_sources(); });
   m.def("component_reference", &nf::frontend::component_reference_text);
   m.def("compile", &compile, py::arg("source"), py::arg("is_file"), py::arg("model"), py::arg("backend"),
-        py::arg("specialize"), py::arg("opt_level"), py::arg("target_cpu"));
+        py::arg("specialize"), py::arg("opt_level"), py::arg("target_cpu"), py::arg("precision"));
   m.def("load", &load);
 
   py::class_<Module, std::shared_ptr<Module>>(m, "Module")

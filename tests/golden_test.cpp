@@ -13,7 +13,9 @@
 #include "compiler/jit.h"
 #include "neurofuse/runtime.hpp"
 #include "frontend/frontend.h"
+#include "ir/equality.h"
 #include "ir/interpreter.h"
+#include "ir/precision.h"
 #include "ir/parser.h"
 #include "tests/every_op.h"
 #include "tests/temp_dir.h"
@@ -47,6 +49,8 @@ struct GoldenRun {
   std::vector<std::string> driven;      // compartments given random 0/1 values each step
   std::map<std::string, float> fixed;   // compartments set to a constant before every step
   bool aot = true;                      // also run a shared library in a process without LLVM
+  bool fast = true;                     // also run the program in fast precision (ir/precision.h)
+  std::string label;                    // names the run in the precision report
 };
 
 // Low-rank factors and event-driven products for matrices of any size, so
@@ -108,10 +112,17 @@ void check_aot(const ir::Program& program, const GoldenRun& run, const std::vect
     }
 }
 
-// Runs `run` on the interpreter and the JIT; returns how many 1.0 values the
-// compartments named `count` held over the run (to show spikes happened).
-std::map<std::string, int64_t> run_golden(const ir::Program& program, const GoldenRun& run,
-                                          const std::vector<std::string>& count = {}) {
+// Snapshots of the interpreter's state after some steps: (step, bytes).
+using Snapshots = std::vector<std::pair<int64_t, std::string>>;
+
+// Runs `run` on the interpreter and the JIT (and, with run.aot, a shared
+// library) in one precision; returns how many 1.0 values the compartments
+// named `count` held over the run (to show spikes happened), and keeps the
+// interpreter's state every `keep_every` steps in `kept` when given.
+
+std::map<std::string, int64_t> run_golden_mode(const ir::Program& program, const GoldenRun& run,
+                                               const std::vector<std::string>& count, Snapshots* kept,
+                                               int64_t keep_every) {
   nf::Module module(compiler::jit_module(program, small_matrices_too()));
   nf::State compiled(module, run.seed);
   // The same code with every splittable loop split over two threads.
@@ -187,7 +198,11 @@ std::map<std::string, int64_t> run_golden(const ir::Program& program, const Gold
       threaded.step(p, t, dt);
       if (!compare(step, p)) return ones;
     }
-    if (run.aot) interp_steps.push_back(snapshot(program, interp));
+    if (run.aot || (kept && step % keep_every == 0)) {
+      std::string bytes = snapshot(program, interp);
+      if (kept && step % keep_every == 0) kept->emplace_back(step, bytes);
+      if (run.aot) interp_steps.push_back(std::move(bytes));
+    }
     for (const std::string& c : count) {
       const ir::Tensor& v = interp.get(c);
       for (size_t i = 0; i < v.size(); ++i) ones[c] += v.f32(i) == 1.0f;
@@ -197,11 +212,67 @@ std::map<std::string, int64_t> run_golden(const ir::Program& program, const Gold
   return ones;
 }
 
+// Distance in binary32 ulps (through the ordered integers of the bit
+// patterns); NaN against a number counts as the largest distance.
+int64_t ulp_distance(uint32_t a, uint32_t b) {
+  float fa = std::bit_cast<float>(a), fb = std::bit_cast<float>(b);
+  if (std::isnan(fa) || std::isnan(fb)) return std::isnan(fa) && std::isnan(fb) ? 0 : INT64_MAX;
+  auto ordered = [](uint32_t w) { return (w & 0x80000000u) ? -int64_t(w & 0x7fffffffu) : int64_t(w); };
+  return std::llabs(ordered(a) - ordered(b));
+}
+
+// How far fast precision moves each f32 compartment from exact precision:
+// the largest ulp distance over the kept steps, appended as
+// "label<TAB>compartment<TAB>ulps" to the file $NF_PRECISION_REPORT when set.
+void report_drift(const ir::Program& program, const std::string& label, const Snapshots& exact,
+                  const Snapshots& fast) {
+  const char* path = std::getenv("NF_PRECISION_REPORT");
+  if (!path || exact.size() != fast.size()) return;
+  std::ofstream out(path, std::ios::app);
+  size_t offset = 0;
+  for (const ir::Compartment& c : program.compartments) {
+    size_t words = size_t(c.type.shape.num_elements());
+    if (c.type.dtype == ir::DType::F32) {
+      int64_t most = 0;
+      for (size_t k = 0; k < exact.size(); ++k)
+        for (size_t w = 0; w < words; ++w) {
+          uint32_t a, b;
+          std::memcpy(&a, exact[k].second.data() + (offset + w) * 4, 4);
+          std::memcpy(&b, fast[k].second.data() + (offset + w) * 4, 4);
+          most = std::max(most, ulp_distance(a, b));
+        }
+      out << (label.empty() ? "program" : label) << '\t' << c.name << '\t' << most << '\n';
+    }
+    offset += words;
+  }
+}
+
+// Runs `run` on the interpreter and the JIT (and a shared library), in exact
+// precision and, unless it changes nothing, in fast precision; returns how
+// many 1.0 values the compartments named `count` held over the exact run.
+std::map<std::string, int64_t> run_golden(const ir::Program& program, const GoldenRun& run,
+                                          const std::vector<std::string>& count = {}) {
+  ir::Program fast = ir::apply_precision(program, ir::Precision::Fast);
+  bool both = run.fast && !ir::structurally_equal(fast, program);
+  // Keep at most about 64 MB of snapshots for the precision report.
+  int64_t row = int64_t(snapshot(program, ir::create_state(program, run.seed)).size());
+  int64_t keep_every = std::max<int64_t>(1, (row * run.steps) / (int64_t(64) << 20) + 1);
+  Snapshots exact_kept, fast_kept;
+  auto ones = run_golden_mode(program, run, count, both ? &exact_kept : nullptr, keep_every);
+  if (both) {
+    INFO("in fast precision");
+    run_golden_mode(fast, run, {}, &fast_kept, keep_every);
+    report_drift(program, run.label, exact_kept, fast_kept);
+  }
+  return ones;
+}
+
 }  // namespace
 
 TEST_CASE("golden: the Poisson-LIF example", "[golden]") {
   frontend::Model m = frontend::load_model_file(std::string(NF_SOURCE_DIR) + "/examples/spiking/poisson_lif.nf");
   GoldenRun run;
+  run.label = "examples/spiking/poisson_lif.nf";
   run.processes = {"advance"};
   run.reset = "reset";
   run.reset_every = 400;
@@ -233,6 +304,7 @@ void check_component(const ComponentCase& c) {
   std::vector<std::string> methods = c.methods;
   ir::Program p = single(c.decl, methods, c.dt);
   GoldenRun run;
+  run.label = c.decl;
   for (const std::string& m : methods)
     if (m != "reset") run.processes.push_back(m);
   if (std::find(methods.begin(), methods.end(), "reset") != methods.end()) {
@@ -451,6 +523,7 @@ TEST_CASE("golden: PoissonCell, BernoulliCell and RewardErrorCell", "[golden]") 
 TEST_CASE("golden: a program using every op", "[golden]") {
   ir::Program p = ir::test::every_op_program();
   GoldenRun run;
+  run.label = "the every-op program";
   run.steps = 50;
   run.processes = {"every"};
   run.driven = {"c.x", "c.mask"};
@@ -462,6 +535,7 @@ TEST_CASE("golden: the example and test models", "[golden]") {
   {
     frontend::Model m = frontend::load_model_file(file("tests/cli/model_run.nf"));
     GoldenRun run;
+    run.label = "tests/cli/model_run.nf";
     run.processes = {"advance"};
     run.driven = {"tr.inputs"};
     run_golden(m.program, run);
@@ -469,6 +543,7 @@ TEST_CASE("golden: the example and test models", "[golden]") {
   {
     frontend::Model m = frontend::load_model_file(file("tests/data/imports/model.nf"));
     GoldenRun run;
+    run.label = "tests/data/imports/model.nf";
     run.steps = 100;  // the counter doubles every step; 100 steps reach inf
     run.processes = {"step"};
     run_golden(m.program, run);
@@ -477,6 +552,7 @@ TEST_CASE("golden: the example and test models", "[golden]") {
     // 1000 steps with spikes from a Bernoulli source through traces and STDP.
     frontend::Model m = frontend::load_model_file(file("tests/cli/compile.nf"));
     GoldenRun run;
+    run.label = "tests/cli/compile.nf";
     run.processes = {"advance", "learn"};
     run.driven = {"z.inputs"};
     auto ones = run_golden(m.program, run, {"z.outputs"});
@@ -491,6 +567,7 @@ TEST_CASE("golden: the example and test models", "[golden]") {
     for (std::vector<std::string> processes : {std::vector<std::string>{"advance", "evolve"}, {"step"}}) {
       INFO(processes[0]);
       GoldenRun run;
+      run.label = "tests/cli/kernels_fusion.nf";
       run.steps = 100;
       run.processes = processes;
       run.driven = {"W.inputs", "W.preSpike", "W.postSpike", "W.preTrace", "W.postTrace", "W.modulator"};
@@ -504,6 +581,7 @@ TEST_CASE("golden: the example and test models", "[golden]") {
     // skipped) feeding a plastic one's dense transform.
     frontend::Model m = frontend::load_model_file(file("tests/cli/events.nf"));
     GoldenRun run;
+    run.label = "tests/cli/events.nf";
     run.steps = 300;
     run.processes = {"advance", "learn"};
     run.driven = {"z0.inputs", "P.preSpike", "P.postSpike", "P.preTrace", "P.postTrace"};
@@ -513,6 +591,7 @@ TEST_CASE("golden: the example and test models", "[golden]") {
   {
     frontend::Model m = frontend::load_model_file(file("examples/mod_stdp/mod_stdp.nf"));
     GoldenRun run;
+    run.label = "examples/mod_stdp/mod_stdp.nf";
     run.processes = {"advance", "evolve"};
     run.reset = "reset";
     run.reset_every = 250;
@@ -523,6 +602,7 @@ TEST_CASE("golden: the example and test models", "[golden]") {
   {
     frontend::Model m = frontend::load_model_file(file("examples/embed_c/model.nf"));
     GoldenRun run;
+    run.label = "examples/embed_c/model.nf";
     run.processes = {"advance"};
     run.driven = {"sensor.inputs"};
     run.spike_p = 0.7;
@@ -532,6 +612,7 @@ TEST_CASE("golden: the example and test models", "[golden]") {
   {
     frontend::Model m = frontend::load_model_file(file("examples/reinforce/reinforce.nf"));
     GoldenRun run;
+    run.label = "examples/reinforce/reinforce.nf";
     run.processes = {"evolve_learned", "evolve_fixed"};
     run.driven = {"learned.inputs", "learned.rewards", "learned.learning_mask", "fixed.inputs", "fixed.rewards",
                   "fixed.learning_mask"};
@@ -542,6 +623,7 @@ TEST_CASE("golden: the example and test models", "[golden]") {
     // modulator and input weights, W2 normalized every step.
     frontend::Model m = frontend::load_model_file(file("examples/tmaze/tmaze.nf"));
     GoldenRun run;
+    run.label = "examples/tmaze/tmaze.nf";
     run.steps = 300;
     run.processes = {"forward", "norm"};
     run.reset = "reset";
@@ -573,6 +655,7 @@ TEST_CASE("golden: the ngc-museum exhibits", "[golden]") {
     // learning and renormalizing W1 every step.
     frontend::Model m = frontend::load_model_file(file("examples/dcsnn/dcsnn.nf"), {"dcsnn_100"});
     GoldenRun run;
+    run.label = "examples/dcsnn/dcsnn.nf:dcsnn_100";
     run.steps = 150;
     run.processes = {"advance", "evolve", "norm"};
     run.reset = "reset";
@@ -588,6 +671,7 @@ TEST_CASE("golden: the ngc-museum exhibits", "[golden]") {
     // snapshots would be large; the code is the same generator's).
     frontend::Model m = frontend::load_model_file(file("examples/dcsnn/dcsnn.nf"), {"dcsnn_400"});
     GoldenRun run;
+    run.label = "examples/dcsnn/dcsnn.nf:dcsnn_400";
     run.steps = 60;
     run.processes = {"advance", "evolve"};
     run.reset = "reset";
@@ -603,6 +687,7 @@ TEST_CASE("golden: the ngc-museum exhibits", "[golden]") {
     // E-step and Adam's M-step on random 0/1 images and labels.
     frontend::Model m = frontend::load_model_file(file("examples/pcn/pcn.nf"));
     GoldenRun run;
+    run.label = "examples/pcn/pcn.nf";
     run.steps = 3;
     run.processes = {"project", "advance", "evolve"};
     run.spike_p = 0.5;

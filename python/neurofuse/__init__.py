@@ -48,19 +48,23 @@ def _looks_like_path(source):
     return "\n" not in source and "{" not in source and (source.endswith(".nf") or source.endswith(".nfir"))
 
 
-def compile(source, model=None, backend="jit", specialize=False, opt_level=2, target_cpu="host"):
+def compile(source, model=None, backend="jit", specialize=False, opt_level=2, target_cpu="host", precision="exact"):
     """Compiles a model: `source` is a path to a .nf or .nfir file, or model text.
 
     backend: "jit" (in process), "aot" (a shared library, loaded as an
     embedding program would) or "interp" (the reference interpreter: the
     same bits, slowly; compartments read as copies). specialize folds every run-time parameter into
-    the code. Raises ModelError for text that does not compile."""
+    the code. precision: "exact" (as the model says) or "fast" (divisions by broadcast values
+    become multiplications by their reciprocal, single-use multiply-adds become fma; defined
+    in docs/SEMANTICS.md, the same bits on every backend). Raises ModelError for text that does
+    not compile."""
     import os
     source = os.fspath(source)
     is_file = _looks_like_path(source)
     if is_file and not os.path.exists(source):
         raise IOError("cannot read '%s': no such file" % source)
-    core = _core.compile(source, is_file, model or "", backend, bool(specialize), int(opt_level), target_cpu)
+    core = _core.compile(source, is_file, model or "", backend, bool(specialize), int(opt_level), target_cpu,
+                         str(precision))
     return Model(core)
 
 

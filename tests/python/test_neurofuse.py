@@ -337,3 +337,33 @@ model sparse {
         m.connectivity("W.conections")
     with pytest.raises(ValueError, match="W.connections has %d values, given 3" % len(conn)):
         conn.dense(np.ones(3))
+
+
+def test_fast_precision_is_the_clis_and_the_same_on_every_backend(tmp_path):
+    """precision="fast" is the CLI's --precision fast: the IR has fma where
+    exact has none, the JIT and the interpreter agree bit for bit, the run
+    equals the CLI's and differs from exact precision's; a precision name
+    that does not exist is refused."""
+    path = os.path.join(ROOT, "tests", "cli", "precision.nf")
+    exact = nf.compile(path, model="flag")
+    fast = nf.compile(path, model="flag", precision="fast")
+    assert "fma" not in exact.ir("step") and "fma" in fast.ir("step")
+    assert fast.ir() == cli("ir", path, "--model", "flag", "--precision", "fast").stdout
+    x = (np.random.default_rng(1).standard_normal((1, 64)) * 3).astype(np.float32)
+    runs = {}
+    for name, model in (("exact", exact), ("fast", fast),
+                        ("fast-interp", nf.compile(path, model="flag", precision="fast", backend="interp"))):
+        s = model.state()
+        s["c.x"] = x
+        s["c.y"] = x[:, ::-1]
+        runs[name] = s.run("step", 20, record=["c.g"])["c.g"]
+    assert np.array_equal(runs["fast"].view(np.uint32), runs["fast-interp"].view(np.uint32))
+    assert not np.array_equal(runs["fast"], runs["exact"])
+    out = tmp_path / "fast.npz"
+    np.save(tmp_path / "x.npy", x)
+    np.save(tmp_path / "y.npy", np.ascontiguousarray(x[:, ::-1]))
+    cli("run", path, "--model", "flag", "--precision", "fast", "--process", "step", "--steps", "20",
+        "--set", f"c.x={tmp_path / 'x.npy'}", "--set", f"c.y={tmp_path / 'y.npy'}", "--record", "c.g", "--out", str(out))
+    assert np.array_equal(np.load(out)["c.g"].view(np.uint32), runs["fast"].view(np.uint32))
+    with pytest.raises(ValueError, match="unknown precision 'quick'"):
+        nf.compile(path, model="flag", precision="quick")
