@@ -54,7 +54,12 @@ void print_stderr(fmt::format_string<T...> format, T&&... args) {
   }
 }
 
-int run_command(const std::vector<std::string>& args);
+// `neurofuse run`; with report false, no progress bar and no closing line
+// on stderr (an ensemble runs it once per member).
+int run_command(const std::vector<std::string>& args, bool report = true);
+// `neurofuse ensemble` (ensemble.cpp): many members of one model, each run as
+// `neurofuse run` runs it, spread over MPI ranks when built with MPI.
+int ensemble_command(const std::vector<std::string>& args);
 int compile_command(const std::vector<std::string>& args);
 
 }  // namespace nf::cli

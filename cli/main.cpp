@@ -60,6 +60,7 @@ const char* kUsage =
     "  ir FILE               print the IR of a model (.nf) or IR text (.nfir)\n"
     "  run FILE              run processes step by step, drive inputs, record outputs\n"
     "  compile MODEL.nf      compile to a native module (shared library, object, ...)\n"
+    "  ensemble FILE         run many seeds and parameter values of a model (over MPI ranks)\n"
     "  components [NAME]     the standard library: every component, or one with its equations,\n"
     "                        parameters, compartments and methods\n"
     "  version               print the version and the LLVM target\n"
@@ -245,6 +246,7 @@ int main(int argc, char** argv) {
     if (cmd == "ir") return cmd_ir(args);
     if (cmd == "run") return run_command(args);
     if (cmd == "compile") return compile_command(args);
+    if (cmd == "ensemble") return ensemble_command(args);
     print_stderr("neurofuse: unknown command '{}'\n{}", cmd, kUsage);
     return 2;
   } catch (const nf::Error& e) {

@@ -144,7 +144,7 @@ void run_with_progress(Backend& backend, const std::vector<std::string>& process
 
 }  // namespace
 
-int run_command(const std::vector<std::string>& args) {
+int run_command(const std::vector<std::string>& args, bool report) {
   for (const std::string& a : args)
     if (a == "--help" || a == "-h") return fmt::print("{}", kRunHelp), 0;
   std::string file, model, out_path;
@@ -401,7 +401,8 @@ int run_command(const std::vector<std::string>& args) {
   for (const RecordSpec& r : records) state->add_monitor(r.compartment, r.spec, spool);
 
   auto start = std::chrono::steady_clock::now();
-  run_with_progress(*state, processes, scheduled, t0, step_dt, steps, drive_streams, drive_rows);
+  if (report) run_with_progress(*state, processes, scheduled, t0, step_dt, steps, drive_streams, drive_rows);
+  else state->run(processes, scheduled, t0, step_dt, 0, steps, drive_streams);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   // Both files or neither: the checkpoint is written beside its name first,
@@ -447,8 +448,9 @@ int run_command(const std::vector<std::string>& args) {
     std::remove(save_temp.c_str());
     throw Error("cannot write '" + save_path + "': " + std::strerror(errno));
   }
-  print_stderr("ran {} steps ({}) in {:.3f} s, {:.0f} steps/s\n", steps, backend_options.kind, seconds,
-               seconds > 0 ? double(steps) / seconds : 0.0);
+  if (report)
+    print_stderr("ran {} steps ({}) in {:.3f} s, {:.0f} steps/s\n", steps, backend_options.kind, seconds,
+                 seconds > 0 ? double(steps) / seconds : 0.0);
   return 0;
 }
 

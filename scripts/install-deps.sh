@@ -16,6 +16,7 @@ packages=(
   python3-pytest python3-tqdm  # its tests; its progress bars
   dataset-fashion-mnist  # the data of examples/dcsnn (Diehl & Cook on Fashion-MNIST)
   python3-sklearn  # sklearn baselines of examples/fashion_mnist
+  libopenmpi-dev openmpi-bin  # neurofuse ensemble over MPI ranks (optional in the build; tested when found)
   clang-19 libclang-rt-19-dev libfuzzer-19-dev  # the sanitizer build and the fuzz targets (scripts/sanitize.sh)
 )
 

@@ -19,6 +19,7 @@
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -28,6 +29,12 @@
 #include <sstream>
 #include <string>
 #include <thread>
+
+#ifdef NF_HAVE_MPI
+#define OMPI_SKIP_MPICXX 1
+#define MPICH_SKIP_MPICXX 1
+#include <mpi.h>
+#endif
 #include <vector>
 
 #include "maze.h"
@@ -217,19 +224,40 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "--expect-learning needs --agent both\n");
     return 2;
   }
+  // Under mpirun (built with MPI), seed k runs on rank k % ranks and each
+  // rank writes its seeds' files; the summary gathers every seed's numbers.
+  int rank = 0, ranks = 1;
+#ifdef NF_HAVE_MPI
+  // MPI only under a launcher (mpirun, srun; they set these): started alone,
+  // the driver runs every seed itself without MPI's start-up.
+  bool launched = false;
+  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"}) launched = launched || std::getenv(v);
+  if (launched) {
+    MPI_Init(&argc, &argv);
+    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+  }
+  struct Finalize {
+    bool active;
+    ~Finalize() {
+      if (active) MPI_Finalize();
+    }
+  } finalize{launched};
+#endif
   try {
     nf::Module module = nf::Module::open(module_path);
     std::filesystem::create_directories(out);  // --out DIR creates DIR
     auto start = std::chrono::steady_clock::now();
     std::map<bool, float> overall;  // completion rate over every episode, per agent
     std::map<bool, float> final;    // trailing-100 completion at the last training episode, per agent
+    int failed = 0;                 // runs (seed and agent) that failed
     for (bool snn : {true, false}) {
       if ((snn && agent == "random") || (!snn && agent == "snn")) continue;
       std::string tag = snn ? "snn" : "random";
       std::vector<History> histories(seeds.size());
       std::vector<std::thread> threads;
       std::vector<std::exception_ptr> failures(seeds.size());
-      for (size_t k = 0; k < seeds.size(); ++k)
+      for (size_t k = size_t(rank); k < seeds.size(); k += size_t(ranks))  // this rank's seeds
         threads.emplace_back([&, k] {
           try {
             histories[k] = run_seed(module, snn, seeds[k], episodes);
@@ -238,26 +266,61 @@ int main(int argc, char** argv) {
           }
         });
       for (std::thread& t : threads) t.join();
-      for (const std::exception_ptr& f : failures)
-        if (f) std::rethrow_exception(f);
-      float completion = 0, ret = 0, eval_complete = 0;
-      for (size_t k = 0; k < seeds.size(); ++k) {
+      // A seed that failed is reported with its error; the others' results
+      // are kept (and every rank reaches the gathering below).
+      for (size_t k = size_t(rank); k < seeds.size(); k += size_t(ranks)) {
+        if (!failures[k]) continue;
+        try {
+          std::rethrow_exception(failures[k]);
+        } catch (const std::exception& e) {
+          std::fprintf(stderr, "tmaze: seed %llu (%s agent) failed: %s\n", (unsigned long long)seeds[k], tag.c_str(),
+                       e.what());
+        }
+        ++failed;
+      }
+      // Per seed: the whole run's completion rate, the trailing-100
+      // completion and return at the last training episode, and the
+      // evaluation episode's completion; each rank fills its own seeds'.
+      std::vector<float> per_seed(4 * seeds.size(), 0.0f);
+      for (size_t k = size_t(rank); k < seeds.size(); k += size_t(ranks)) {
+        if (failures[k]) continue;
         save(out, tag, seeds[k], histories[k]);
-        for (float c : histories[k].completes) overall[snn] += c / float(histories[k].completes.size() * seeds.size());
         size_t last = size_t(episodes) - 1;  // the last training episode
-        completion += trailing(histories[k].completes, last) / float(seeds.size());
-        ret += trailing(histories[k].returns, last) / float(seeds.size());
-        eval_complete += histories[k].completes.back() / float(seeds.size());
+        float whole = 0;
+        for (float c : histories[k].completes) whole += c / float(histories[k].completes.size());
+        per_seed[4 * k] = whole;
+        per_seed[4 * k + 1] = trailing(histories[k].completes, last);
+        per_seed[4 * k + 2] = trailing(histories[k].returns, last);
+        per_seed[4 * k + 3] = histories[k].completes.back();
+      }
+#ifdef NF_HAVE_MPI
+      // Each seed was filled by one rank only: the sum is every seed's value.
+      if (launched) MPI_Allreduce(MPI_IN_PLACE, per_seed.data(), int(per_seed.size()), MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD);
+#endif
+      float completion = 0, ret = 0, eval_complete = 0;
+      for (size_t k = 0; k < seeds.size(); ++k) {  // in seed order, as one process adds them
+        overall[snn] += per_seed[4 * k] / float(seeds.size());
+        completion += per_seed[4 * k + 1] / float(seeds.size());
+        ret += per_seed[4 * k + 2] / float(seeds.size());
+        eval_complete += per_seed[4 * k + 3] / float(seeds.size());
       }
       final[snn] = completion;
-      std::printf("%-6s over %zu seed%s, episode %d: trailing-100 completion %.3f, return %.2f; evaluation episode completed %.2f\n",
+      if (rank == 0)
+        std::printf("%-6s over %zu seed%s, episode %d: trailing-100 completion %.3f, return %.2f; evaluation episode completed %.2f\n",
                   tag.c_str(), seeds.size(), seeds.size() == 1 ? "" : "s", episodes, double(completion), double(ret),
                   double(eval_complete));
     }
+#ifdef NF_HAVE_MPI
+    if (launched) MPI_Allreduce(MPI_IN_PLACE, &failed, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+#endif
+    if (failed) {
+      if (rank == 0) std::fprintf(stderr, "tmaze: %d run%s failed; the others' files are written\n", failed, failed == 1 ? "" : "s");
+      return 1;
+    }
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::printf("wall time %.2f s\n", seconds);
+    if (rank == 0) std::printf("wall time %.2f s (%d rank%s)\n", seconds, ranks, ranks == 1 ? "" : "s");
     if (expect_learning) {
-      std::printf("completion over the whole run: spiking %.3f, random %.3f\n", double(overall[true]), double(overall[false]));
+      if (rank == 0) std::printf("completion over the whole run: spiking %.3f, random %.3f\n", double(overall[true]), double(overall[false]));
       if (!(final[true] >= final[false] + 0.2f)) {
         std::printf("the spiking agent did not beat the random agent by 0.2 in trailing-100 completion\n");
         return 1;
