@@ -157,6 +157,39 @@ void handwritten_step(Layer& l, float t, float dt) {
   for (int64_t j = 0; j < n; ++j) out[j] = out[j] * 1.0f * 1.0f + 0.0f;
 }
 
+// handwritten_row with the expert's liberties: the 1/25 and the constant
+// factors folded, every multiply-add one fma.
+template <bool First>
+void handwritten_fast_row(int64_t n, float a, float c, float decay, float rate, const float* __restrict post_s,
+                          const float* __restrict post_tr, float* __restrict out, float* __restrict wm,
+                          float* __restrict e, float* __restrict dw) {
+  const float inv_tau = 1.0f / 25.0f, half_c = c * 0.5f;
+  for (int64_t j = 0; j < n; ++j) {
+    if constexpr (First) out[j] = c * wm[j];
+    else out[j] = std::fma(c, wm[j], out[j]);
+    const float E = std::fma(e[j], decay, dw[j] * inv_tau);
+    const float Wn = std::fma(E, rate, wm[j]);
+    dw[j] = std::fma(a, post_s[j], -(half_c * post_tr[j]));
+    wm[j] = min1(max0(Wn));
+    e[j] = E;
+  }
+}
+
+void handwritten_fast_step(Layer& l, float t, float dt) {
+  const int64_t n = l.n;
+  sources(l, t, dt);
+  float* __restrict out = l.out.data();
+  const float decay = math::exp(-dt / 25.0f);
+  const float rate = l.modulator * 0.01f;
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t at = i * n;
+    const float a = l.pre_tr[size_t(i)];
+    const float c = l.pre_s[size_t(i)];
+    if (i == 0) handwritten_fast_row<true>(n, a, c, decay, rate, l.post_s.data(), l.post_tr.data(), out, l.w.data() + at, l.e.data() + at, l.dw.data() + at);
+    else handwritten_fast_row<false>(n, a, c, decay, rate, l.post_s.data(), l.post_tr.data(), out, l.w.data() + at, l.e.data() + at, l.dw.data() + at);
+  }
+}
+
 // The naive step's kernels: one vectorizable loop per operation, as NumPy's
 // ufunc inner loops are.
 template <typename F>

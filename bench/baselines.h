@@ -41,6 +41,13 @@ struct Layer {
 // with the compiled code's operation order and no contraction.
 void handwritten_step(Layer& l, float t, float dt);
 
+// The same step fused by hand as an expert without exactness constraints
+// writes it: divisions by constants folded into multiplications by their
+// reciprocal, constant factors folded, and multiply-adds contracted into
+// std::fma. Its results are close to, not equal to, the compiled step's; it
+// is the speed a hand-written loop reaches once it may round differently.
+void handwritten_fast_step(Layer& l, float t, float dt);
+
 // The same step as one loop per IR operation with a temporary array per
 // result, the way an array library executes it (temporaries reused between
 // steps, as a caching allocator does; the new W, E and dW written in place).

@@ -30,6 +30,7 @@
 #include "compiler/jit.h"
 #include "frontend/frontend.h"
 #include "ir/interpreter.h"
+#include "ir/precision.h"
 #include "ir/random.h"
 #include "neurofuse/runtime.hpp"
 
@@ -210,8 +211,32 @@ Result mstdpet_layer(int64_t n, bool quick, double roof, bool baselines) {
     auto interp = [&] { nf::ir::run_process(c.program, "step", is, float(k++), 1.0f); };
     interp_sec = median_seconds(interp, 1, n <= 100 ? 5 : 1);
   }
+  // The expert's loop without exactness constraints, and the compiled step
+  // in fast precision (docs/SEMANTICS.md), on copies of the same state.
+  nf::bench::Layer fl = l;
+  auto hand_fast = [&] {
+    nf::bench::handwritten_fast_step(fl, th, 1.0f);
+    th = th + 1.0f;
+  };
+  double hand_fast_sec = median_seconds(hand_fast, calibrate(hand_fast, target), quick ? 3 : 7);
+  nf::Module fast_module(nf::compiler::jit_module(nf::ir::apply_precision(c.program, nf::ir::Precision::Fast)));
+  nf::State fs(fast_module, 1);
+  for (float& p : fs.f32("pre.inputs")) p = 0.05f;
+  for (float& p : fs.f32("post.inputs")) p = 0.05f;
+  fs.step("reset", 0.0f, 1.0f);
+  float tf = 0.0f;
+  auto fast_step = [&] {
+    fs.step("step", tf, 1.0f);
+    tf = tf + 1.0f;
+  };
+  double fast_sec = median_seconds(fast_step, calibrate(fast_step, target), quick ? 3 : 7);
+  // The exact step again, beside them, for the fast / exact ratio.
+  double exact_sec = median_seconds(compiled_step, calibrate(compiled_step, target), quick ? 3 : 7);
   r.values["handwritten_ns_per_step"] = hand_sec * 1e9;
   r.values["speedup_vs_handwritten"] = hand_sec / sec;
+  r.values["speedup_vs_handwritten_fast"] = hand_fast_sec / exact_sec;
+  r.values["fast_speedup_vs_handwritten_fast"] = hand_fast_sec / fast_sec;
+  r.values["fast_speedup_vs_exact"] = exact_sec / fast_sec;
   if (naive_sec > 0) r.values["speedup_vs_naive"] = naive_sec / sec;
   if (interp_sec > 0) r.values["speedup_vs_interpreter"] = interp_sec / sec;
   return r;
@@ -560,7 +585,8 @@ int main(int argc, char** argv) {
     Result alone = isolated([&] { return mstdpet_layer(n, quick, roof, false); });
     Result with = isolated([&] { return mstdpet_layer(n, quick, roof, true); });
     // Speed and memory from the run alone; ratios from the run beside the baselines.
-    for (const char* k : {"handwritten_ns_per_step", "speedup_vs_handwritten", "speedup_vs_naive", "speedup_vs_interpreter"})
+    for (const char* k : {"handwritten_ns_per_step", "speedup_vs_handwritten", "speedup_vs_naive", "speedup_vs_interpreter",
+                          "speedup_vs_handwritten_fast", "fast_speedup_vs_handwritten_fast", "fast_speedup_vs_exact"})
       if (with.values.count(k)) alone.values[k] = with.values[k];
     alone.text = with.text;
     // A baseline that computes other bits makes its ratios void: the run fails.
@@ -611,6 +637,14 @@ int main(int argc, char** argv) {
   }
   auto value = [](const Result& r, const char* k) { auto it = r.values.find(k); return it == r.values.end() ? NAN : it->second; };
   std::printf("\n");
+  // Against the hand-written loop that may round differently (reciprocals,
+  // fma), and the compiled step in fast precision, side by side in one run.
+  for (const auto& [name, r] : results)
+    if (r.values.count("fast_speedup_vs_exact"))
+      std::printf("%-24s exact vs hand (strict) %.2fx, exact vs hand (fast) %.2fx, fast vs hand (fast) %.2fx, "
+                  "fast vs exact %.2fx\n",
+                  name.c_str(), value(r, "speedup_vs_handwritten"), value(r, "speedup_vs_handwritten_fast"),
+                  value(r, "fast_speedup_vs_handwritten_fast"), value(r, "fast_speedup_vs_exact"));
   for (const auto& [name, o] : results)
     if (o.values.count("scan_ns_per_step"))
       std::printf("fixed cost of a step: %.1f ns through nf_state_step, %.1f ns inside nf_state_scan\n",
