@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages that building and testing neurofuse needs,
+# Installs the Debian 12 packages that building and testing neurofuse needs
+# (with --bench, also the benchmark suite's peers),
 # skipping those already present. Runs as root, non-interactively.
 set -euo pipefail
 
@@ -19,6 +20,11 @@ packages=(
   libopenmpi-dev openmpi-bin  # neurofuse ensemble over MPI ranks (optional in the build; tested when found)
   clang-19 libclang-rt-19-dev libfuzzer-19-dev  # the sanitizer build and the fuzz targets (scripts/sanitize.sh)
 )
+
+# --bench: also the peers the benchmark suite runs beside neurofuse.
+if [ "${1:-}" = "--bench" ]; then
+  packages+=(python3-brian)  # Brian2, for bench/brian2/cuba.py (scripts/bench.sh)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
