@@ -19,14 +19,11 @@
 
 #include <algorithm>
 #include <chrono>
-#include <climits>
 #include <cstdlib>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #ifdef NF_HAVE_MPI
 // MPI's C API only (OpenMPI's and MPICH's mpi.h add deprecated C++ bindings
@@ -38,6 +35,7 @@
 
 #include "cli/cli.h"
 #include "cli/record_spec.h"
+#include "common/read_file.h"
 #include "runtime/npz.h"
 
 namespace nf::cli {
@@ -99,14 +97,6 @@ std::vector<uint64_t> parse_seeds(const std::string& list) {
   return seeds;
 }
 
-std::string read_bytes(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  if (!in) throw Error("cannot read '" + path + "'");
-  return s.str();
-}
-
 Outcome run_member(const std::vector<std::string>& run_args, const std::vector<std::string>& grid_names,
                    const Member& m, const std::string& scratch) {
   Outcome o;
@@ -116,7 +106,7 @@ Outcome run_member(const std::vector<std::string>& run_args, const std::vector<s
   args.insert(args.end(), {"--out", scratch});
   try {
     run_command(args, false);
-    o.bytes = read_bytes(scratch);
+    o.bytes = read_regular_file<std::string>(scratch);
     o.ok = true;
   } catch (const std::bad_alloc&) {
     o.error = "out of memory";
@@ -159,8 +149,14 @@ npz::Entries assemble(const std::vector<Member>& members, const std::vector<std:
         for (size_t i = 0; i < n; ++i) {
           if (!outcomes[i].ok) continue;
           const npz::Array& a = archives[i][e].second;
-          const int32_t* p = reinterpret_cast<const int32_t*>(a.data.data());
-          for (int64_t k = 0; k < a.shape[0]; ++k) rows.insert(rows.end(), {int32_t(i), p[2 * k], p[2 * k + 1]});
+          if (archives[i][e].first != name || a.dtype != npz::DType::I32 || a.shape.size() != 2 || a.shape[1] != 2)
+            throw Error("ensemble: member " + std::to_string(i) + "'s '" + name + "' is not the (step, unit) events "
+                        "its --record asks for");
+          for (int64_t k = 0; k < a.shape[0]; ++k) {
+            int32_t step_unit[2];
+            std::memcpy(step_unit, a.data.data() + 8 * k, 8);
+            rows.insert(rows.end(), {int32_t(i), step_unit[0], step_unit[1]});
+          }
         }
         all.shape = {int64_t(rows.size() / 3), 3};
         all.data.resize(rows.size() * 4);

@@ -255,8 +255,9 @@ std::map<std::string, int64_t> run_golden(const ir::Program& program, const Gold
   ir::Program fast = ir::apply_precision(program, ir::Precision::Fast);
   bool both = run.fast && !ir::structurally_equal(fast, program);
   // Keep at most about 64 MB of snapshots for the precision report.
-  int64_t row = int64_t(snapshot(program, ir::create_state(program, run.seed)).size());
-  int64_t keep_every = std::max<int64_t>(1, (row * run.steps) / (int64_t(64) << 20) + 1);
+  int64_t row = 0;  // bytes of one snapshot
+  for (const ir::Compartment& c : program.compartments) row += 4 * c.type.shape.num_elements();
+  const int64_t keep_every = (row * run.steps) / (int64_t(64) << 20) + 1;
   Snapshots exact_kept, fast_kept;
   auto ones = run_golden_mode(program, run, count, both ? &exact_kept : nullptr, keep_every);
   if (both) {
