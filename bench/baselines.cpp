@@ -190,6 +190,58 @@ void handwritten_fast_step(Layer& l, float t, float dt) {
   }
 }
 
+// handwritten_fast_row reading dWeights from its factors: row i's old dw is
+// fma(a_old, post_s_old[j], -(half_c_old * post_tr_old[j])), the value
+// handwritten_fast_row stored.
+template <bool First>
+void handwritten_factored_row(int64_t n, float c, float a_old, float half_c_old, float decay, float rate,
+                              const float* __restrict post_s_old, const float* __restrict post_tr_old,
+                              float* __restrict out, float* __restrict wm, float* __restrict e) {
+  const float inv_tau = 1.0f / 25.0f;
+  for (int64_t j = 0; j < n; ++j) {
+    if constexpr (First) out[j] = c * wm[j];
+    else out[j] = std::fma(c, wm[j], out[j]);
+    const float dw = std::fma(a_old, post_s_old[j], -(half_c_old * post_tr_old[j]));
+    const float E = std::fma(e[j], decay, dw * inv_tau);
+    const float Wn = std::fma(E, rate, wm[j]);
+    wm[j] = min1(max0(Wn));
+    e[j] = E;
+  }
+}
+
+void keep_factors(Layer& l) {
+  l.dw_pre_tr = l.pre_tr;
+  l.dw_pre_s = l.pre_s;
+  l.dw_post_s = l.post_s;
+  l.dw_post_tr = l.post_tr;
+  l.dw.clear();
+  l.dw.shrink_to_fit();
+}
+
+void handwritten_factored_step(Layer& l, float t, float dt) {
+  const int64_t n = l.n;
+  sources(l, t, dt);
+  float* __restrict out = l.out.data();
+  const float decay = math::exp(-dt / 25.0f);
+  const float rate = l.modulator * 0.01f;
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t at = i * n;
+    const float c = l.pre_s[size_t(i)];
+    const float a_old = l.dw_pre_tr[size_t(i)], half_c_old = l.dw_pre_s[size_t(i)] * 0.5f;
+    if (i == 0)
+      handwritten_factored_row<true>(n, c, a_old, half_c_old, decay, rate, l.dw_post_s.data(), l.dw_post_tr.data(), out,
+                                     l.w.data() + at, l.e.data() + at);
+    else
+      handwritten_factored_row<false>(n, c, a_old, half_c_old, decay, rate, l.dw_post_s.data(), l.dw_post_tr.data(), out,
+                                      l.w.data() + at, l.e.data() + at);
+  }
+  // This step's dWeights: its own vectors (O(n) copies).
+  l.dw_pre_tr = l.pre_tr;
+  l.dw_pre_s = l.pre_s;
+  l.dw_post_s = l.post_s;
+  l.dw_post_tr = l.post_tr;
+}
+
 // The naive step's kernels: one vectorizable loop per operation, as NumPy's
 // ufunc inner loops are.
 template <typename F>

@@ -34,6 +34,9 @@ struct Layer {
   uint64_t seed = 1;
   float modulator = 1.0f;
   std::vector<std::vector<float>> temporaries;  // naive_step's, kept between steps
+  // handwritten_factored_step's dWeights: the vectors of the step that formed
+  // it (pre trace, pre spikes, post spikes, post trace), kept instead of dw.
+  std::vector<float> dw_pre_tr, dw_pre_s, dw_post_s, dw_post_tr;
 };
 
 // One step, fused by hand: the spike sources and traces (O(n)), then one pass
@@ -47,6 +50,15 @@ void handwritten_step(Layer& l, float t, float dt);
 // std::fma. Its results are close to, not equal to, the compiled step's; it
 // is the speed a hand-written loop reaches once it may round differently.
 void handwritten_fast_step(Layer& l, float t, float dt);
+
+// handwritten_fast_step with dWeights kept as its outer-product factors (the
+// previous step's four vectors), recomputed where the eligibility reads it:
+// 16 bytes a synapse instead of 24. It recomputes each element exactly as
+// handwritten_fast_step computes the one it stores, so the two give the same
+// bits. keep_factors(l) takes the factors from a layer whose dw was formed
+// from its current vectors (a state after a step).
+void keep_factors(Layer& l);
+void handwritten_factored_step(Layer& l, float t, float dt);
 
 // The same step as one loop per IR operation with a temporary array per
 // result, the way an array library executes it (temporaries reused between

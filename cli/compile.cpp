@@ -27,7 +27,8 @@ const char* kCompileHelp =
     "  -O0 .. -O3            optimization level (default -O2)\n"
     "  --target-cpu CPU      host (default), generic, or an LLVM CPU name (x86-64-v2, ...)\n"
     "  --specialize          fold every run-time parameter into the code\n"
-    "  --precision P         exact (default: as the model says) or fast (docs/SEMANTICS.md)\n"
+    "  --precision P         exact (default: as the model says), fast, or fast:PROCESS,...\n"
+    "                        for some processes only (docs/SEMANTICS.md)\n"
     "  --no-cache            do not read or write the object cache\n"
     "  --time                print the time of each stage\n"
     "  --model NAME          which model of a file with several\n";
@@ -40,7 +41,7 @@ int compile_command(const std::vector<std::string>& args) {
   std::string file, out, model, emit = "so";
   compiler::BuildOptions options;
   bool specialize = false, time = false;
-  ir::Precision precision = ir::Precision::Exact;
+  ir::PrecisionChoice precision;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&]() -> const std::string& {

@@ -75,7 +75,7 @@ const char* kCheckHelp =
     "processes. Errors are printed with file:line:col, the line and a caret.\n";
 
 const char* kIrHelp =
-    "usage: neurofuse ir FILE [--process NAME] [--model NAME] [--stage NAME] [--precision fast]\n"
+    "usage: neurofuse ir FILE [--process NAME] [--model NAME] [--stage NAME] [--precision fast[:PROCESS,...]]\n"
     "\n"
     "Prints the canonical IR text of a model (.nf) or of IR text (.nfir), whole or\n"
     "only one process, or what a stage of the compiler makes of it. Every stage but\n"

@@ -74,7 +74,8 @@ const char* kRunHelp =
     "  --backend B           jit (default), interp (the reference interpreter), or aot\n"
     "                        (a shared library compiled and loaded with dlopen)\n"
     "  --specialize          fold every run-time parameter into the code\n"
-    "  --precision P         exact (default: as the model says) or fast (docs/SEMANTICS.md)\n"
+    "  --precision P         exact (default: as the model says), fast, or fast:PROCESS,...\n"
+    "                        for some processes only (docs/SEMANTICS.md)\n"
     "  -O0 .. -O3            LLVM optimization level (default -O2)\n"
     "  --model NAME          which model of a .nf file with several\n"
     "\n"
@@ -161,7 +162,7 @@ int run_command(const std::vector<std::string>& args, bool report) {
   double t0 = 0.0;
   BackendOptions backend_options;
   bool specialize = false;
-  ir::Precision precision = ir::Precision::Exact;
+  ir::PrecisionChoice precision;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&]() -> const std::string& {

@@ -374,9 +374,14 @@ ir::Program Elaborator::run() {
       if (!is_int) fail(expr->loc, "seed must be a non-negative integer, got " + v.describe());
       seed_ = uint64_t(v.number);
     } else if (name == "precision") {
-      if (v.kind != Value::Kind::String || (v.text != "exact" && v.text != "fast"))
-        fail(expr->loc, "precision must be \"exact\" or \"fast\", got " + v.describe());
-      precision_ = ir::parse_precision(v.text);
+      if (v.kind != Value::Kind::String)
+        fail(expr->loc, "precision must be \"exact\", \"fast\" or \"fast:PROCESS,...\", got " + v.describe());
+      try {
+        precision_ = ir::parse_precision(v.text);
+      } catch (const Error& e) {
+        fail(expr->loc, e.diagnostics().empty() ? e.what() : e.diagnostics()[0].message);
+      }
+      precision_loc_ = expr->loc;
     } else {
       if (!is_int || v.number < 1) fail(expr->loc, "batch_size must be a positive integer, got " + v.describe());
       batch_size_ = int64_t(v.number);
@@ -441,7 +446,12 @@ ir::Program Elaborator::run() {
   }
   process_ = nullptr;
   ir::Program program = program_.build();
-  return ir::apply_precision(ir::drop_unused_params(ir::fold_params(program, static_params_)), precision_);
+  program = ir::drop_unused_params(ir::fold_params(program, static_params_));
+  try {
+    return ir::apply_precision(program, precision_);
+  } catch (const Error& e) {  // a process the model does not have
+    fail(precision_loc_, e.diagnostics().empty() ? e.what() : e.diagnostics()[0].message);
+  }
 }
 
 }  // namespace nf::frontend

@@ -226,7 +226,8 @@ class Elaborator {
   std::map<std::string, Value> connectivities_;  // by program name, once built
   std::string building_connectivity_;            // the one being evaluated, for its draws' stream
   std::optional<int64_t> batch_size_;
-  ir::Precision precision_ = ir::Precision::Exact;
+  ir::PrecisionChoice precision_;
+  SourceLoc precision_loc_;  // where the model chose it
 };
 
 // ngclearn's get_integrator_code (ode_utils.py): 0 Euler, also for a string

@@ -30,8 +30,7 @@ std::shared_ptr<const SourceFile> read_source(const std::string& path, const Sou
 class ComponentTable {
  public:
   void add_stdlib() {
-    for (const auto& [name, text] : stdlib_sources())
-      add_file(parse(std::make_shared<const SourceFile>(SourceFile{"stdlib/" + name + ".nf", text})));
+    for (const auto& [name, file] : stdlib_files()) add_file(file);
   }
 
   // Adds a file's components after those of the files it imports; returns its syntax tree.
@@ -92,6 +91,16 @@ class ComponentTable {
 };
 
 }  // namespace
+
+const std::map<std::string, FileAst>& stdlib_files() {
+  static const std::map<std::string, FileAst> files = [] {
+    std::map<std::string, FileAst> out;
+    for (const auto& [name, text] : stdlib_sources())
+      out.emplace(name, parse_file(std::make_shared<const SourceFile>(SourceFile{"stdlib/" + name + ".nf", text})));
+    return out;
+  }();
+  return files;
+}
 
 std::vector<std::string> stdlib_components() {
   std::vector<std::string> names;

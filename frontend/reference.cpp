@@ -45,26 +45,9 @@ std::string summary_of(const std::string& name, const std::vector<std::string>& 
   return text;
 }
 
-struct Parsed {
-  std::shared_ptr<const SourceFile> source;
-  FileAst ast;
-};
-
-const std::map<std::string, Parsed>& parsed_stdlib() {
-  static const std::map<std::string, Parsed> files = [] {
-    std::map<std::string, Parsed> out;
-    for (const auto& [name, text] : stdlib_sources()) {
-      auto source = std::make_shared<const SourceFile>(SourceFile{"stdlib/" + name + ".nf", text});
-      out[name] = {source, parse_file(source)};
-    }
-    return out;
-  }();
-  return files;
-}
-
 const ComponentDecl* find_component(const std::string& name) {
-  for (const auto& [file, parsed] : parsed_stdlib())
-    for (const ComponentDecl& c : parsed.ast.components)
+  for (const auto& [file, parsed] : stdlib_files())
+    for (const ComponentDecl& c : parsed.components)
       if (c.name == name) return &c;
   return nullptr;
 }
@@ -163,8 +146,8 @@ void section(std::string& out, const char* title, const std::vector<std::string>
 
 std::vector<ComponentReference> stdlib_reference() {
   std::vector<ComponentReference> out;
-  for (const auto& [file, parsed] : parsed_stdlib())
-    for (const ComponentDecl& c : parsed.ast.components) out.push_back(reference_of(c));
+  for (const auto& [file, parsed] : stdlib_files())
+    for (const ComponentDecl& c : parsed.components) out.push_back(reference_of(c));
   return out;
 }
 

@@ -1,8 +1,10 @@
 #include "ir/precision.h"
 
+#include <algorithm>
 #include <unordered_map>
 #include <unordered_set>
 
+#include "common/suggest.h"
 #include "ir/diagnostic.h"
 #include "ir/interpreter.h"
 #include "ir/rewrite.h"
@@ -64,19 +66,46 @@ Process contract_multiply_adds(const Process& process) {
 
 }  // namespace
 
-Precision parse_precision(const std::string& name) {
-  if (name == "exact") return Precision::Exact;
-  if (name == "fast") return Precision::Fast;
-  throw Error("unknown precision '" + name + "' (choose exact or fast)");
+PrecisionChoice parse_precision(const std::string& text) {
+  const size_t colon = text.find(':');
+  const std::string mode = text.substr(0, colon);
+  PrecisionChoice choice;
+  if (mode == "fast") choice.precision = Precision::Fast;
+  else if (mode != "exact" || colon != std::string::npos)
+    throw Error("unknown precision '" + text + "' (choose exact, fast, or fast:PROCESS,... for some processes)");
+  if (colon == std::string::npos) return choice;
+  const std::string list = text.substr(colon + 1);
+  for (size_t start = 0;;) {
+    const size_t comma = list.find(',', start);
+    const std::string name = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+    if (name.empty()) throw Error("precision '" + text + "' has an empty process name");
+    choice.processes.push_back(name);
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return choice;
 }
 
 const char* precision_name(Precision precision) { return precision == Precision::Fast ? "fast" : "exact"; }
 
-Program apply_precision(const Program& program, Precision precision) {
-  if (precision == Precision::Exact) return program;
+Program apply_precision(const Program& program, const PrecisionChoice& choice) {
+  if (choice.precision == Precision::Exact) return program;
+  std::vector<std::string> names;
+  for (const Process& p : program.processes)
+    if (p.name != kInitializeProcess) names.push_back(p.name);
+  for (const std::string& name : choice.processes)
+    if (std::find(names.begin(), names.end(), name) == names.end())
+      throw Error(name == kInitializeProcess
+                      ? std::string("the initialize process is always exact (both precisions start from the same state)")
+                      : "fast precision names process '" + name + "', which the model does not have" +
+                            did_you_mean(name, names));
+  auto chosen = [&](const std::string& name) {
+    return choice.processes.empty() || std::find(choice.processes.begin(), choice.processes.end(), name) !=
+                                           choice.processes.end();
+  };
   Program out = program;
   for (Process& p : out.processes)
-    if (p.name != kInitializeProcess) p = contract_multiply_adds(fold_reciprocals(p));
+    if (p.name != kInitializeProcess && chosen(p.name)) p = contract_multiply_adds(fold_reciprocals(p));
   return out;
 }
 

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "ir/program.h"
 
@@ -20,12 +21,24 @@ namespace nf::ir {
 
 enum class Precision { Exact, Fast };
 
-// "exact" or "fast"; throws nf::Error naming the choices otherwise.
-Precision parse_precision(const std::string& name);
+// A precision for a program: one mode for every process, or fast mode for the
+// named processes only (the others stay exact).
+struct PrecisionChoice {
+  Precision precision = Precision::Exact;
+  std::vector<std::string> processes;  // empty: every process
+};
+
+// "exact", "fast", or "fast:P1,P2,..." (fast for processes P1, P2, ...
+// only); throws nf::Error naming the choices otherwise.
+PrecisionChoice parse_precision(const std::string& text);
 const char* precision_name(Precision precision);
 
-// The program with fast mode's rules applied to every process (the program
-// itself for Exact).
-Program apply_precision(const Program& program, Precision precision);
+// The program with fast mode's rules applied to the chosen processes (the
+// program itself for Exact). Throws nf::Error for a process it does not have
+// (or `initialize`, which is always exact), suggesting a name.
+Program apply_precision(const Program& program, const PrecisionChoice& choice);
+inline Program apply_precision(const Program& program, Precision precision) {
+  return apply_precision(program, PrecisionChoice{precision, {}});
+}
 
 }  // namespace nf::ir

@@ -54,7 +54,8 @@ def compile(source, model=None, backend="jit", specialize=False, opt_level=2, ta
     backend: "jit" (in process), "aot" (a shared library, loaded as an
     embedding program would) or "interp" (the reference interpreter: the
     same bits, slowly; compartments read as copies). specialize folds every run-time parameter into
-    the code. precision: "exact" (as the model says) or "fast" (divisions by broadcast values
+    the code. precision: "exact" (as the model says), "fast", or "fast:P1,P2" for
+    processes P1 and P2 only ("fast": divisions by broadcast values
     become multiplications by their reciprocal, single-use multiply-adds become fma; defined
     in docs/SEMANTICS.md, the same bits on every backend). Raises ModelError for text that does
     not compile."""

@@ -23,6 +23,18 @@
 # NUMPY: step 0 [True, True, True, True, True]
 # RUN: not neurofuse run %s --model flag --precision quick --process step --steps 1 2>&1 | FileCheck %s --check-prefix=BADFLAG
 # RUN: not neurofuse check %s --model bad 2>&1 | FileCheck %s --check-prefix=BADMODEL
+# Per process: fast:step makes `step` fast and leaves `other` exact, from the
+# command line or from the model; a process the model lacks is an error with
+# a suggestion (and the model text's location).
+# RUN: neurofuse ir %s --model two --precision fast:step | FileCheck %s --check-prefix=SOME
+# RUN: neurofuse ir %s --model two --precision fast:step | sed 1d > %t.some.nfir
+# RUN: neurofuse ir %s --model asks_some | sed 1d > %t.asks_some.nfir
+# RUN: cmp %t.some.nfir %t.asks_some.nfir
+# RUN: neurofuse ir %s --model two --precision fast:step,other | FileCheck %s --check-prefix=BOTH
+# RUN: not neurofuse ir %s --model two --precision fast:stpe 2>&1 | FileCheck %s --check-prefix=BADPROCESS
+# RUN: not neurofuse ir %s --model two --precision fast:initialize 2>&1 | FileCheck %s --check-prefix=BADINIT
+# RUN: not neurofuse ir %s --model two --precision fast: 2>&1 | FileCheck %s --check-prefix=EMPTY
+# RUN: not neurofuse check %s --model asks_missing 2>&1 | FileCheck %s --check-prefix=BADMODELPROCESS
 #
 # a = v + x*y -> fma(x, y, v); b = x*y - v -> fma(x, y, -v); c = v - x*y ->
 # fma(-x, y, v); d = v / k (k one element) -> v * (1 / k); e = m + m*2 with
@@ -67,8 +79,21 @@
 # EXACT-NOT: fma
 # INIT-NOT: fma
 # DIFFER: differ ['c.a', 'c.b', 'c.c', 'c.d', 'c.g']
-# BADFLAG: unknown precision 'quick' (choose exact or fast)
-# BADMODEL: precision must be "exact" or "fast", got
+# BADFLAG: unknown precision 'quick' (choose exact, fast, or fast:PROCESS,... for some processes)
+# BADMODEL: precision.nf:[[@LINE+58]]:15: error: unknown precision 'quick'
+# SOME-LABEL: process step {
+# SOME: fma
+# SOME-LABEL: process other {
+# SOME-NOT: fma
+# SOME: }
+# BOTH-LABEL: process step {
+# BOTH: fma
+# BOTH-LABEL: process other {
+# BOTH: fma
+# BADPROCESS: fast precision names process 'stpe', which the model does not have; did you mean 'step'?
+# BADINIT: the initialize process is always exact
+# EMPTY: precision 'fast:' has an empty process name
+# BADMODELPROCESS: precision.nf:[[@LINE+64]]:15: error: fast precision names process 'evlove', which the model does not have
 
 component Contractions {
   param n = 64
@@ -96,6 +121,9 @@ component Contractions {
     g = x * y + v * w
     v = v * 0.5 + a * 0.25
   }
+  def other() {
+    a = v + x * y
+  }
 }
 
 model flag {
@@ -111,6 +139,25 @@ model asks {
 
 model bad {
   precision = "quick"
+  c = Contractions()
+  process step = c.step
+}
+
+model two {
+  c = Contractions()
+  process step = c.step
+  process other = c.other
+}
+
+model asks_some {
+  precision = "fast:step"
+  c = Contractions()
+  process step = c.step
+  process other = c.other
+}
+
+model asks_missing {
+  precision = "fast:evlove"
   c = Contractions()
   process step = c.step
 }

@@ -367,3 +367,15 @@ def test_fast_precision_is_the_clis_and_the_same_on_every_backend(tmp_path):
     assert np.array_equal(np.load(out)["c.g"].view(np.uint32), runs["fast"].view(np.uint32))
     with pytest.raises(ValueError, match="unknown precision 'quick'"):
         nf.compile(path, model="flag", precision="quick")
+
+
+def test_fast_precision_for_some_processes():
+    """precision="fast:step" makes `step` fast and leaves `other` exact, as
+    the CLI's --precision fast:step does; an unknown process is refused with
+    a suggestion."""
+    path = os.path.join(ROOT, "tests", "cli", "precision.nf")
+    some = nf.compile(path, model="two", precision="fast:step")
+    assert "fma" in some.ir("step") and "fma" not in some.ir("other")
+    assert some.ir() == cli("ir", path, "--model", "two", "--precision", "fast:step").stdout
+    with pytest.raises(ValueError, match="did you mean 'step'"):
+        nf.compile(path, model="two", precision="fast:stpe")
