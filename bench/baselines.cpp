@@ -21,6 +21,11 @@ namespace {
 inline float max0(float x) { return x > 0.0f ? x : (x <= 0.0f ? 0.0f : x); }
 inline float min1(float x) { return x < 1.0f ? x : (x >= 1.0f ? 1.0f : x); }
 
+// clip(x, 0, 1) as an expert writes it without exactness constraints: one
+// maxps and one minps (x86 max/min return their second operand when either
+// is NaN, which the exact clip above does not).
+inline float clip01(float x) { return std::min(std::max(x, 0.0f), 1.0f); }
+
 double now() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
 
 // GB/s of `body` over [0, floats) split among `threads` threads, each
@@ -170,7 +175,7 @@ void handwritten_fast_row(int64_t n, float a, float c, float decay, float rate, 
     const float E = std::fma(e[j], decay, dw[j] * inv_tau);
     const float Wn = std::fma(E, rate, wm[j]);
     dw[j] = std::fma(a, post_s[j], -(half_c * post_tr[j]));
-    wm[j] = min1(max0(Wn));
+    wm[j] = clip01(Wn);
     e[j] = E;
   }
 }
@@ -204,7 +209,7 @@ void handwritten_factored_row(int64_t n, float c, float a_old, float half_c_old,
     const float dw = std::fma(a_old, post_s_old[j], -(half_c_old * post_tr_old[j]));
     const float E = std::fma(e[j], decay, dw * inv_tau);
     const float Wn = std::fma(E, rate, wm[j]);
-    wm[j] = min1(max0(Wn));
+    wm[j] = clip01(Wn);
     e[j] = E;
   }
 }

@@ -1,6 +1,42 @@
 #include "threads.h"
 
+#include <chrono>
+
 namespace nf::runtime {
+
+namespace {
+
+// How long a worker waits for the next task, and the caller for the
+// workers, spinning before it sleeps: long enough to span the gap between
+// the split loops of consecutive steps, short enough that an idle state's
+// workers soon stop using their cores.
+constexpr std::chrono::microseconds kSpin{500};
+
+// Spins until `ready()` or kSpin has passed; true if ready.
+template <class Ready>
+bool spin_until(Ready ready) {
+  const auto give_up = std::chrono::steady_clock::now() + kSpin;
+  for (int k = 0;; ++k) {
+    if (ready()) return true;
+    if (k % 64 == 63) {
+      if (std::chrono::steady_clock::now() > give_up) return false;
+      std::this_thread::yield();  // gives way to another runnable thread on this core
+    }
+  }
+}
+
+// Where range k of `rows` starts when `threads` share it: an even share,
+// rounded down to a multiple of 16 rows when each share holds at least 16.
+// A row sweep is split by columns, so two threads write the same matrix
+// rows side by side; a split on a 16-float (64-byte) boundary keeps them off
+// each other's cache lines.
+int64_t split_point(int64_t rows, int k, int threads) {
+  const int64_t even = rows * k / threads;
+  if (k == threads || rows / threads < 16) return even;
+  return even / 16 * 16;
+}
+
+}  // namespace
 
 Pool::Pool(int threads, int64_t min_elements) : threads_(threads), min_elements_(min_elements) {
   try {
@@ -26,23 +62,21 @@ void Pool::stop() {
 void Pool::work(int index) {
   uint64_t seen = 0;
   while (true) {
-    void (*body)(void*, int64_t, int64_t);
-    void* arg;
-    int64_t rows;
-    {
+    auto published = [&] { return stop_.load(std::memory_order_acquire) || generation_.load(std::memory_order_acquire) != seen; };
+    if (!spin_until(published)) {
       std::unique_lock<std::mutex> lock(mutex_);
-      start_.wait(lock, [&] { return stop_ || generation_ != seen; });
-      if (stop_) return;
-      seen = generation_;
-      body = body_;
-      arg = arg_;
-      rows = rows_;
+      start_.wait(lock, published);
     }
-    int64_t lo = rows * index / threads_, hi = rows * (index + 1) / threads_;
-    if (lo < hi) body(arg, lo, hi);
-    {
-      std::lock_guard<std::mutex> lock(mutex_);
-      if (--remaining_ == 0) done_.notify_one();
+    if (stop_.load(std::memory_order_acquire)) return;
+    seen = generation_.load(std::memory_order_acquire);
+    // The task's fields were written before generation_ moved on, and stay
+    // until every worker has counted itself done.
+    const int64_t rows = rows_;
+    const int64_t lo = split_point(rows, index, threads_), hi = split_point(rows, index + 1, threads_);
+    if (lo < hi) body_(arg_, lo, hi);
+    if (remaining_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      std::lock_guard<std::mutex> lock(mutex_);  // the caller may be about to sleep
+      done_.notify_one();
     }
   }
 }
@@ -53,19 +87,22 @@ void Pool::run(void* pool, void (*body)(void*, int64_t, int64_t), void* arg, int
     body(arg, 0, rows);
     return;
   }
+  p.body_ = body;
+  p.arg_ = arg;
+  p.rows_ = rows;
+  p.remaining_.store(p.threads_ - 1, std::memory_order_relaxed);
   {
     std::lock_guard<std::mutex> lock(p.mutex_);
-    p.body_ = body;
-    p.arg_ = arg;
-    p.rows_ = rows;
-    p.remaining_ = p.threads_ - 1;
-    ++p.generation_;
+    p.generation_.fetch_add(1, std::memory_order_release);
   }
   p.start_.notify_all();
-  int64_t hi = rows / p.threads_;
+  const int64_t hi = split_point(rows, 1, p.threads_);
   if (hi > 0) body(arg, 0, hi);
-  std::unique_lock<std::mutex> lock(p.mutex_);
-  p.done_.wait(lock, [&] { return p.remaining_ == 0; });
+  auto finished = [&] { return p.remaining_.load(std::memory_order_acquire) == 0; };
+  if (!spin_until(finished)) {
+    std::unique_lock<std::mutex> lock(p.mutex_);
+    p.done_.wait(lock, finished);
+  }
 }
 
 }  // namespace nf::runtime

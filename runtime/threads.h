@@ -2,6 +2,7 @@
 // host side of the nf_parallel hook of neurofuse/module.h.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -30,11 +31,16 @@ class Pool {
   const int threads_;
   const int64_t min_elements_;
   std::vector<std::thread> workers_;
+  // A task is published by bumping generation_ (under mutex_, so a worker
+  // about to sleep cannot miss it); workers spin on it for a while before
+  // they sleep, and the caller spins on remaining_ likewise, because waking
+  // a sleeping core costs a large part of a millisecond step on a virtual
+  // machine.
   std::mutex mutex_;
   std::condition_variable start_, done_;
-  uint64_t generation_ = 0;
-  int remaining_ = 0;
-  bool stop_ = false;
+  std::atomic<uint64_t> generation_{0};
+  std::atomic<int> remaining_{0};
+  std::atomic<bool> stop_{false};
   void (*body_)(void*, int64_t, int64_t) = nullptr;
   void* arg_ = nullptr;
   int64_t rows_ = 0;
