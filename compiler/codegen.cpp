@@ -475,15 +475,52 @@ void KernelEmitter::sparse_kernel() {
   loops(extents_of(b_, n->type.shape), [&](const Index& at) {
     store(out, n->type, at, llvm::ConstantFP::get(b_.getFloatTy(), 0.0));
   });
-  loops({i64(B), i64(t.rows)}, [&](const Index& br) {
-    llvm::Value* xr = value(x, br);
-    emit_if(b_, b_.CreateFCmpUNE(xr, llvm::ConstantFP::get(b_.getFloatTy(), 0.0)), [&] {
-      connections(br[1], [&](llvm::Value* e) {
-        llvm::Value* slot = value_index ? table_at(value_index, e) : e;
-        llvm::Value* w = value(values, unravel(slot, values->type.shape));
-        const Index o = {br[0], table_at(column, e)};
-        store(out, n->type, o, b_.CreateFAdd(load(out, n->type, o), b_.CreateFMul(xr, w)));
-      });
+  // The rows go by in blocks of kScanBlock: a branch-free pass over a
+  // block's inputs (vector compares) finds whether any is not a zero, and
+  // only such a block is visited row by row. With spikes as inputs most
+  // blocks are skipped at a few instructions each, where a row-by-row scan
+  // costs a compare and a branch per row. The rows added, and their order,
+  // are the same.
+  constexpr int64_t kScanBlock = 16;
+  const int64_t blocks = (t.rows + kScanBlock - 1) / kScanBlock;
+  auto not_zero = [&](llvm::Value* v) { return b_.CreateFCmpUNE(v, llvm::ConstantFP::get(b_.getFloatTy(), 0.0)); };
+  loops({i64(B), i64(blocks)}, [&](const Index& bk) {
+    llvm::Value* first = b_.CreateMul(bk[1], i64(kScanBlock));
+    llvm::Value* last = b_.CreateBinaryIntrinsic(llvm::Intrinsic::smin, b_.CreateAdd(first, i64(kScanBlock)), i64(t.rows));
+    llvm::Value* any;
+    if (t.rows % kScanBlock == 0) {
+      // A full block: its inputs as one OR of compares, which LLVM turns into vector code.
+      any = b_.getFalse();
+      for (int64_t k = 0; k < kScanBlock; ++k) {
+        auto saved = cache_;
+        any = b_.CreateOr(any, not_zero(value(x, {bk[0], b_.CreateAdd(first, i64(k))})));
+        cache_ = std::move(saved);
+      }
+    } else {
+      llvm::AllocaInst* flag;
+      {
+        llvm::IRBuilder<> at_entry(&fn_->getEntryBlock(), fn_->getEntryBlock().begin());
+        flag = at_entry.CreateAlloca(b_.getInt1Ty());
+      }
+      b_.CreateStore(b_.getFalse(), flag);
+      loops({last}, [&](const Index& r) {
+        b_.CreateStore(b_.CreateOr(b_.CreateLoad(b_.getInt1Ty(), flag), not_zero(value(x, {bk[0], r[0]}))), flag);
+      }, first);
+      any = b_.CreateLoad(b_.getInt1Ty(), flag);
+    }
+    emit_if(b_, any, [&] {
+      loops({last}, [&](const Index& r) {
+        const Index br = {bk[0], r[0]};
+        llvm::Value* xr = value(x, br);
+        emit_if(b_, not_zero(xr), [&] {
+          connections(br[1], [&](llvm::Value* e) {
+            llvm::Value* slot = value_index ? table_at(value_index, e) : e;
+            llvm::Value* w = value(values, unravel(slot, values->type.shape));
+            const Index o = {br[0], table_at(column, e)};
+            store(out, n->type, o, b_.CreateFAdd(load(out, n->type, o), b_.CreateFMul(xr, w)));
+          });
+        });
+      }, first);
     });
   });
 }

@@ -12,6 +12,18 @@
 # RUN: /usr/bin/python3 %S/sparse_check.py densify %t
 # RUN: neurofuse run %s --model dense --process advance --steps 40 --drive W.inputs=%t.x.npy --drive W.gate=%t.gate.npy --set W.weights=%t.dw.npy --set W.mask=%t.dm.npy --record W.outputs --out %t.dense.npz
 # RUN: /usr/bin/python3 %S/sparse_check.py check %t | FileCheck %s
+# The same with 48 rows, whole blocks of the compiled product's row scan.
+# RUN: /usr/bin/python3 %S/sparse_check.py drives %t.b 48
+# RUN: neurofuse ir %s --model sparse48 > %t.b.ir
+# RUN: for b in interp jit aot; do neurofuse run %s --model sparse48 --backend $b --process advance --steps 40 --drive W.inputs=%t.b.x.npy --drive W.gate=%t.b.gate.npy --record W.outputs --out %t.b.$b.npz --save-state %t.b.$b.state.npz; done
+# RUN: neurofuse run %s --model dense48 --process advance --steps 1 --save-state %t.b.dense0.npz
+# RUN: /usr/bin/python3 %S/sparse_check.py densify %t.b 48
+# RUN: neurofuse run %s --model dense48 --process advance --steps 40 --drive W.inputs=%t.b.x.npy --drive W.gate=%t.b.gate.npy --set W.weights=%t.b.dw.npy --set W.mask=%t.b.dm.npy --record W.outputs --out %t.b.dense.npz
+# RUN: /usr/bin/python3 %S/sparse_check.py check %t.b 48 | FileCheck %s --check-prefix=BLOCKS
+# BLOCKS: connections {{[0-9]+}} of 1440
+# BLOCKS: outputs: interp, jit and aot agree bit for bit
+# BLOCKS-NEXT: outputs: the NumPy transcription, bit for bit
+# BLOCKS: ok
 # CHECK: connections {{[0-9]+}} of 1200, expected 180 +- 12.4
 # CHECK-NEXT: weights and mask: the dense draws at the connections
 # CHECK-NEXT: outputs: interp, jit and aot agree bit for bit
@@ -45,6 +57,20 @@ model sparse {
 model dense {
   seed = 21
   W = DenseSynapse(shape=(40, 30), weight_init=gaussian(0.1, 0.5),
+                   bias_init=uniform(-0.1, 0.1), mask_init=uniform(0.5, 1.5), g_conduct_factor=-1.7, batch_size=2)
+  process advance = W.advance_state
+}
+
+model sparse48 {
+  seed = 21
+  W = DenseSynapse(shape=(48, 30), storage="sparse", p_conn=0.15, weight_init=gaussian(0.1, 0.5),
+                   bias_init=uniform(-0.1, 0.1), mask_init=uniform(0.5, 1.5), g_conduct_factor=-1.7, batch_size=2)
+  process advance = W.advance_state
+}
+
+model dense48 {
+  seed = 21
+  W = DenseSynapse(shape=(48, 30), weight_init=gaussian(0.1, 0.5),
                    bias_init=uniform(-0.1, 0.1), mask_init=uniform(0.5, 1.5), g_conduct_factor=-1.7, batch_size=2)
   process advance = W.advance_state
 }

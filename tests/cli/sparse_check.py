@@ -2,9 +2,12 @@
 against an independent NumPy transcription of the sparse product
 (docs/SEMANTICS.md, stdlib/DenseSynapse.nf) and against the dense synapse.
 
-  sparse_check.py drives PREFIX    writes the drives (PREFIX.x.npy, PREFIX.gate.npy)
-  sparse_check.py densify PREFIX   writes the sparse weights and mask as dense matrices
-  sparse_check.py check PREFIX     compares and prints what it checked
+  sparse_check.py drives PREFIX [ROWS]    writes the drives (PREFIX.x.npy, PREFIX.gate.npy)
+  sparse_check.py densify PREFIX [ROWS]   writes the sparse weights and mask as dense matrices
+  sparse_check.py check PREFIX [ROWS]     compares and prints what it checked
+
+ROWS (default 40) is the synapse's row count: 40 rows end in a part block of
+the compiled product's 16-row scan, 48 rows make three whole blocks.
 """
 import re
 import sys
@@ -37,6 +40,10 @@ def main(mode, prefix):
         graded = r.uniform(-2.0, 2.0, (STEPS, BATCH, ROWS)).astype(F32)
         x = np.where(r.random((STEPS, BATCH, ROWS)) < 0.5, spikes, graded * spikes)
         x[3] = -0.0  # a step of negative zeros: every row skipped
+        x[5, :, 16:32] = 0.0  # a whole block of 16 zero rows, the rows around it not
+        x[5, :, 15] = x[5, :, 32] = 1.0
+        x[6, :, 32:] = 0.0  # the last block (a part block of 40 rows) zero
+        x[6, :, 31] = 1.0
         np.save(prefix + ".x.npy", x.astype(F32))
         np.save(prefix + ".gate.npy", r.uniform(0.5, 1.5, (STEPS, BATCH, COLUMNS)).astype(F32))
         return
@@ -92,4 +99,6 @@ def main(mode, prefix):
 
 
 if __name__ == "__main__":
+    if len(sys.argv) > 3:
+        ROWS = int(sys.argv[3])
     main(sys.argv[1], sys.argv[2])
