@@ -180,19 +180,23 @@ void handwritten_fast_row(int64_t n, float a, float c, float decay, float rate, 
   }
 }
 
-void handwritten_fast_step(Layer& l, float t, float dt) {
-  const int64_t n = l.n;
+// The expert's step: sources and traces, then `row(i, at, c, decay, rate)`
+// for each row i of the matrices (at = i * n, c = row i's pre spike).
+template <typename Row>
+void expert_step(Layer& l, float t, float dt, Row row) {
   sources(l, t, dt);
-  float* __restrict out = l.out.data();
   const float decay = math::exp(-dt / 25.0f);
   const float rate = l.modulator * 0.01f;
-  for (int64_t i = 0; i < n; ++i) {
-    const int64_t at = i * n;
+  for (int64_t i = 0; i < l.n; ++i) row(i, i * l.n, l.pre_s[size_t(i)], decay, rate);
+}
+
+void handwritten_fast_step(Layer& l, float t, float dt) {
+  float* __restrict out = l.out.data();
+  expert_step(l, t, dt, [&](int64_t i, int64_t at, float c, float decay, float rate) {
     const float a = l.pre_tr[size_t(i)];
-    const float c = l.pre_s[size_t(i)];
-    if (i == 0) handwritten_fast_row<true>(n, a, c, decay, rate, l.post_s.data(), l.post_tr.data(), out, l.w.data() + at, l.e.data() + at, l.dw.data() + at);
-    else handwritten_fast_row<false>(n, a, c, decay, rate, l.post_s.data(), l.post_tr.data(), out, l.w.data() + at, l.e.data() + at, l.dw.data() + at);
-  }
+    if (i == 0) handwritten_fast_row<true>(l.n, a, c, decay, rate, l.post_s.data(), l.post_tr.data(), out, l.w.data() + at, l.e.data() + at, l.dw.data() + at);
+    else handwritten_fast_row<false>(l.n, a, c, decay, rate, l.post_s.data(), l.post_tr.data(), out, l.w.data() + at, l.e.data() + at, l.dw.data() + at);
+  });
 }
 
 // handwritten_fast_row reading dWeights from its factors: row i's old dw is
@@ -214,37 +218,32 @@ void handwritten_factored_row(int64_t n, float c, float a_old, float half_c_old,
   }
 }
 
-void keep_factors(Layer& l) {
+// This step's dWeights: the vectors that formed it (O(n) copies).
+static void remember_factors(Layer& l) {
   l.dw_pre_tr = l.pre_tr;
   l.dw_pre_s = l.pre_s;
   l.dw_post_s = l.post_s;
   l.dw_post_tr = l.post_tr;
+}
+
+void keep_factors(Layer& l) {
+  remember_factors(l);
   l.dw.clear();
   l.dw.shrink_to_fit();
 }
 
 void handwritten_factored_step(Layer& l, float t, float dt) {
-  const int64_t n = l.n;
-  sources(l, t, dt);
   float* __restrict out = l.out.data();
-  const float decay = math::exp(-dt / 25.0f);
-  const float rate = l.modulator * 0.01f;
-  for (int64_t i = 0; i < n; ++i) {
-    const int64_t at = i * n;
-    const float c = l.pre_s[size_t(i)];
+  expert_step(l, t, dt, [&](int64_t i, int64_t at, float c, float decay, float rate) {
     const float a_old = l.dw_pre_tr[size_t(i)], half_c_old = l.dw_pre_s[size_t(i)] * 0.5f;
     if (i == 0)
-      handwritten_factored_row<true>(n, c, a_old, half_c_old, decay, rate, l.dw_post_s.data(), l.dw_post_tr.data(), out,
-                                     l.w.data() + at, l.e.data() + at);
+      handwritten_factored_row<true>(l.n, c, a_old, half_c_old, decay, rate, l.dw_post_s.data(), l.dw_post_tr.data(),
+                                     out, l.w.data() + at, l.e.data() + at);
     else
-      handwritten_factored_row<false>(n, c, a_old, half_c_old, decay, rate, l.dw_post_s.data(), l.dw_post_tr.data(), out,
-                                      l.w.data() + at, l.e.data() + at);
-  }
-  // This step's dWeights: its own vectors (O(n) copies).
-  l.dw_pre_tr = l.pre_tr;
-  l.dw_pre_s = l.pre_s;
-  l.dw_post_s = l.post_s;
-  l.dw_post_tr = l.post_tr;
+      handwritten_factored_row<false>(l.n, c, a_old, half_c_old, decay, rate, l.dw_post_s.data(), l.dw_post_tr.data(),
+                                      out, l.w.data() + at, l.e.data() + at);
+  });
+  remember_factors(l);
 }
 
 // The naive step's kernels: one vectorizable loop per operation, as NumPy's
