@@ -77,6 +77,9 @@ struct Compiled {
   // cached compile's front end.
   double front_ms = 0, cached_front_ms = 0, jit_link_ms = 0;
   nf::compiler::BuildTimes stages;
+  // Tiered (compiler/jit.h), empty cache: parse to the first tier's loaded
+  // code, and the background build's time to the optimized code after that.
+  double tiered_ms = 0, tiered_optimized_after_ms = 0;
 };
 
 // Compiles a model twice through a fresh cache, cold then cached, to time
@@ -90,6 +93,19 @@ Compiled compile(const std::string& model, const nf::compiler::BuildOptions& opt
   }
   std::string cache = "/tmp/nf_bench_cache_" + std::to_string(getpid());
   setenv("NEUROFUSE_CACHE_DIR", cache.c_str(), 1);
+  {
+    nf::compiler::BuildOptions tiered = options;
+    tiered.tiered = true;
+    auto t = Clock::now();
+    nf::ir::Program program = nf::frontend::load_model_file(source_dir() + "/" + model).program;
+    nf_module* first = nf::compiler::jit_module(program, tiered);
+    c.tiered_ms = seconds_since(t) * 1e3;
+    t = Clock::now();
+    if (!nf::compiler::wait_for_optimized_code(first)) throw std::runtime_error("the optimized tier failed");
+    c.tiered_optimized_after_ms = seconds_since(t) * 1e3;
+    nf_module_close(first);
+    std::filesystem::remove_all(cache);  // the cold compile below starts from an empty cache too
+  }
   auto t = Clock::now();
   c.program = nf::frontend::load_model_file(source_dir() + "/" + model).program;
   c.front_ms = seconds_since(t) * 1e3;
@@ -119,6 +135,8 @@ void add_compile_times(Result& r, const Compiled& c) {
   r.values["compile_machine_code_ms"] = c.stages.object_ms;
   r.values["compile_jit_link_ms"] = c.jit_link_ms;
   r.values["compile_cached_front_ms"] = c.cached_front_ms;
+  r.values["compile_tiered_ms"] = c.tiered_ms;
+  r.values["compile_tiered_optimized_after_ms"] = c.tiered_optimized_after_ms;
 }
 
 // The stream id of the only draw of `instance.method` in `process`.
@@ -639,8 +657,10 @@ void print_targets(const std::vector<std::pair<std::string, Result>>& results) {
     }
     std::printf("\n");
   }
-  for (const auto& [what, key, bound] : {std::tuple{"cold compile <= 100 ms", "compile_cold_ms", 100.0},
-                                         std::tuple{"cached compile <= 5 ms", "compile_cached_ms", 5.0}}) {
+  for (const auto& [what, key, bound] :
+       {std::tuple{"cold compile <= 100 ms, to the first tier's code (tiered)", "compile_tiered_ms", 100.0},
+        std::tuple{"cold compile <= 100 ms, to optimized code", "compile_cold_ms", 100.0},
+        std::tuple{"cached compile <= 5 ms", "compile_cached_ms", 5.0}}) {
     std::printf("  %s:", what);
     for (const auto& [name, r] : results) {
       const double ms = value(r, key);
@@ -779,13 +799,14 @@ int main(int argc, char** argv) {
                   r.text.count("factored_same_as_fast") ? r.text.at("factored_same_as_fast").c_str() : "-");
   // Where the compile time goes, model by model (cold: empty object cache).
   std::printf("\ncompile (ms)              front end  plan  LLVM IR  optimize  machine code  JIT link  cold   | cached: "
-              "front end  total\n");
+              "front end  total | tiered: first code, optimized after\n");
   for (const auto& [name, r] : results)
     if (r.values.count("compile_front_ms"))
-      std::printf("%-24s %10.1f %5.1f %8.1f %9.1f %13.1f %9.1f %6.1f   | %17.1f %6.1f\n", name.c_str(),
+      std::printf("%-24s %10.1f %5.1f %8.1f %9.1f %13.1f %9.1f %6.1f   | %17.1f %6.1f | %19.1f %10.1f\n", name.c_str(),
                   value(r, "compile_front_ms"), value(r, "compile_plan_ms"), value(r, "compile_llvm_ir_ms"),
                   value(r, "compile_optimize_ms"), value(r, "compile_machine_code_ms"), value(r, "compile_jit_link_ms"),
-                  value(r, "compile_cold_ms"), value(r, "compile_cached_front_ms"), value(r, "compile_cached_ms"));
+                  value(r, "compile_cold_ms"), value(r, "compile_cached_front_ms"), value(r, "compile_cached_ms"),
+                  value(r, "compile_tiered_ms"), value(r, "compile_tiered_optimized_after_ms"));
   for (const auto& [name, r] : results)
     if (r.text.count("roof") && r.text.at("roof") == "dram")
       std::printf("%s: its matrices exceed the last-level cache; its roof%% is of the DRAM roof\n", name.c_str());

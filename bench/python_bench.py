@@ -38,14 +38,14 @@ def main():
     parser.add_argument("--bench", default=os.path.join(ROOT, "build", "bin", "bench"))
     args = parser.parse_args()
 
-    one = nf.compile(os.path.join(ROOT, "bench", "models", "overhead.nf")).state()
+    one = nf.compile(os.path.join(ROOT, "bench", "models", "overhead.nf"), tiered=False).state()
     process = one.model.processes[0]
     name = one.model.compartments[0].name
     run_us = median_seconds(lambda: one.run(process, 1), 2000) * 1e6
     get_us = median_seconds(lambda: one[name], 20000) * 1e6
     print("Python: s.run(%r, 1) %.2f us, s[%r] %.2f us" % (process, run_us, name, get_us))
 
-    tmaze = nf.compile(os.path.join(ROOT, "examples", "tmaze", "tmaze.nf")).state(1)
+    tmaze = nf.compile(os.path.join(ROOT, "examples", "tmaze", "tmaze.nf"), tiered=False).state(1)
     tmaze["z0.inputs"] = (np.arange(270) % 9 < 3).astype(np.float32).reshape(1, 270)
     i = np.arange(270 * 36).reshape(270, 36)
     tmaze["W1.weights"] = np.where(i % 6 == 0, 1.0, np.where(i % 6 == 1, -1.0, 0.0))

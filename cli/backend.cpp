@@ -190,6 +190,7 @@ class Compiled : public Backend {
   Compiled(const ir::Program& program, const BackendOptions& options) {
     compiler::BuildOptions build;
     build.opt_level = options.opt_level;
+    build.tiered = options.tiered;
     try {
       if (options.kind == "jit") {
         module_ = compiler::jit_module(program, build);

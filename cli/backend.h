@@ -66,6 +66,9 @@ struct BackendOptions {
   std::string kind = "jit";  // interp, jit or aot
   uint64_t seed = 0;
   int opt_level = 2;
+  // jit: start on unoptimized code while the optimized build is made
+  // (compiler/jit.h, tiered compilation).
+  bool tiered = true;
 };
 
 // The NumPy dtype of a compartment's, and a tensor as a NumPy array (bool

@@ -77,6 +77,8 @@ const char* kRunHelp =
     "  --precision P         exact (default: as the model says), fast, or fast:PROCESS,...\n"
     "                        for some processes only (docs/SEMANTICS.md)\n"
     "  -O0 .. -O3            LLVM optimization level (default -O2)\n"
+    "  --no-tier             jit: wait for the optimized code instead of starting on\n"
+    "                        unoptimized code while it is built (the same bits)\n"
     "  --model NAME          which model of a .nf file with several\n"
     "\n"
     "Every output is checked before the first step; nothing is written when the\n"
@@ -222,6 +224,8 @@ int run_command(const std::vector<std::string>& args, bool report) {
       backend_options.kind = value();
     } else if (a == "--specialize") {
       specialize = true;
+    } else if (a == "--no-tier") {
+      backend_options.tiered = false;
     } else if (a == "--precision") {
       precision = ir::parse_precision(value());
     } else if (a.size() == 3 && a[0] == '-' && a[1] == 'O' && a[2] >= '0' && a[2] <= '3') {

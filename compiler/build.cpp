@@ -30,13 +30,16 @@ std::unique_ptr<llvm::Module> make_module(const ir::Program& program, const Buil
   Lowered lowered = lower(program, options);
   if (times) times->plan_ms += ms_since(start);
   start = Clock::now();
-  std::unique_ptr<llvm::Module> m = generate_module(lowered.plan, context);
-  emit_module_abi(*m, lowered.kept, lowered.plan, options.model_name, target.description, target.features);
+  // The first tier (jit.h) is one version of each kernel, quickly optimized.
+  std::unique_ptr<llvm::Module> m = generate_module(lowered.plan, context, !options.tier_table);
+  emit_module_abi(*m, lowered.kept, lowered.plan, options.model_name, target.description, target.features,
+                  options.tier_table);
   m->setDataLayout(target.machine->createDataLayout());
   m->setTargetTriple(target.machine->getTargetTriple().str());
   if (times) times->codegen_ms += ms_since(start);
   start = Clock::now();
-  optimize_module(*m, target, options.opt_level);
+  if (options.tier_table) optimize_first_tier(*m, target);
+  else optimize_module(*m, target, options.opt_level);
   if (times) times->optimize_ms += ms_since(start);
   return m;
 }
@@ -46,7 +49,8 @@ std::unique_ptr<llvm::Module> make_module(const ir::Program& program, const Buil
 std::string build_object(const ir::Program& program, const BuildOptions& options, BuildTimes* times) {
   Target target = make_target(options);
   const std::string key_text = cache_key_text(program, options, target);
-  if (options.use_cache) {
+  const bool use_cache = options.use_cache && !options.tier_table;  // a first tier is never kept
+  if (use_cache) {
     if (std::string object = cached_object(key_text); !object.empty()) {
       if (times) times->cached = true;
       return object;
@@ -57,8 +61,14 @@ std::string build_object(const ir::Program& program, const BuildOptions& options
   auto start = Clock::now();
   std::string object = emit_object(*m, target);
   if (times) times->object_ms += ms_since(start);
-  if (options.use_cache) store_object(key_text, object);
+  if (use_cache) store_object(key_text, object);
   return object;
+}
+
+std::string cached_build(const ir::Program& program, const BuildOptions& options) {
+  if (!options.use_cache || options.tier_table) return "";
+  Target target = make_target(options);
+  return cached_object(cache_key_text(program, options, target));
 }
 
 std::string build_text(const ir::Program& program, Emit emit, const BuildOptions& options) {

@@ -29,6 +29,10 @@ enum class Emit { SharedLibrary, Object, Assembly, LLVM, Header };
 // stored there after a build. Throws nf::Error when LLVM fails.
 std::string build_object(const ir::Program& program, const BuildOptions& options, BuildTimes* times = nullptr);
 
+// The object the cache holds for `program` and `options`, or "" (none, or
+// options that are never cached).
+std::string cached_build(const ir::Program& program, const BuildOptions& options);
+
 // Writes `program` to `path` in the form `emit` asks for. A shared library is
 // linked by the system C compiler (`cc`, or $CC) from the object; the file is
 // written atomically (a temporary in the same directory, then renamed).

@@ -192,8 +192,8 @@ void KernelEmitter::loops(const std::vector<llvm::Value*>& extents, const std::f
   level(0);
 }
 
-void KernelEmitter::emit_body() {
-  emit_versions(runtime_switches(), 0);
+void KernelEmitter::emit_body(bool versions) {
+  emit_versions(versions ? runtime_switches() : std::vector<const ir::Node*>{}, 0);
   b_.CreateRetVoid();
 }
 
@@ -660,7 +660,7 @@ void KernelEmitter::concat_kernel() {
   }
 }
 
-std::unique_ptr<llvm::Module> generate_module(const Plan& plan, llvm::LLVMContext& context) {
+std::unique_ptr<llvm::Module> generate_module(const Plan& plan, llvm::LLVMContext& context, bool versions) {
   auto module = std::make_unique<llvm::Module>("neurofuse", context);
   llvm::IRBuilder<> b(context);
   llvm::Type* ptr = b.getPtrTy();
@@ -700,7 +700,7 @@ std::unique_ptr<llvm::Module> generate_module(const Plan& plan, llvm::LLVMContex
       }
       fn->addFnAttr(llvm::Attribute::NoUnwind);
       b.SetInsertPoint(llvm::BasicBlock::Create(context, "entry", fn));
-      KernelEmitter(*module, b, plan, pp, kernel, fn).emit_body();
+      KernelEmitter(*module, b, plan, pp, kernel, fn).emit_body(versions);
 
       Emitted e{fn, nullptr, nullptr, buffers, split_extent(kernel), work_of(kernel), &kernel};
       if (splittable(kernel) && e.rows > 1) {

@@ -31,7 +31,10 @@ std::string process_symbol(const std::string& process);
 std::string body_symbol(const std::string& process);
 
 // Builds and verifies the module; throws nf::Error if LLVM's verifier rejects
-// a function (a compiler bug, reported with the function's name).
-std::unique_ptr<llvm::Module> generate_module(const Plan& plan, llvm::LLVMContext& context);
+// a function (a compiler bug, reported with the function's name). With
+// `versions` false, a kernel computes its run-time choices element by element
+// instead of compiling a loop per outcome (the same values, less code: the
+// JIT's first tier, jit.h).
+std::unique_ptr<llvm::Module> generate_module(const Plan& plan, llvm::LLVMContext& context, bool versions = true);
 
 }  // namespace nf::compiler

@@ -22,7 +22,7 @@ class KernelEmitter {
   KernelEmitter(llvm::Module& module, llvm::IRBuilder<>& b, const Plan& plan, const ProcessPlan& process,
                 const Kernel& kernel, llvm::Function* fn);
 
-  void emit_body();
+  void emit_body(bool versions);
 
  private:
   // ---- elements (codegen_element.cpp) ----

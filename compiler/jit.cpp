@@ -1,6 +1,12 @@
 #include "compiler/jit.h"
 
+#include <atomic>
+#include <condition_variable>
+#include <cstring>
+#include <map>
 #include <memory>
+#include <mutex>
+#include <thread>
 
 #include <llvm/ExecutionEngine/Orc/LLJIT.h>
 #include <llvm/Support/MemoryBuffer.h>
@@ -9,23 +15,181 @@
 
 namespace nf::compiler {
 
-nf_module* jit_module(const ir::Program& program, const BuildOptions& options, BuildTimes* times) {
-  // build_object initializes LLVM's native target, which the JIT needs too.
-  std::string object = build_object(program, options, times);
+namespace {
+
+// An object linked into this process by its own LLJIT, and its descriptor.
+struct Linked {
+  std::unique_ptr<llvm::orc::LLJIT> jit;
+  const nf_module_info* info = nullptr;
+};
+
+Linked link(const std::string& object, const std::string& name) {
   auto created = llvm::orc::LLJITBuilder().create();
   if (!created) throw Error("LLVM cannot create the JIT: " + llvm::toString(created.takeError()));
-  std::unique_ptr<llvm::orc::LLJIT> jit = std::move(*created);
-  if (llvm::Error e = jit->addObjectFile(llvm::MemoryBuffer::getMemBufferCopy(object, options.model_name)))
+  Linked l{std::move(*created), nullptr};
+  if (llvm::Error e = l.jit->addObjectFile(llvm::MemoryBuffer::getMemBufferCopy(object, name)))
     throw Error("LLVM cannot load the compiled object: " + llvm::toString(std::move(e)));
-  auto symbol = jit->lookup("nf_module");
+  auto symbol = l.jit->lookup("nf_module");
   if (!symbol) throw Error("the compiled object has no nf_module: " + llvm::toString(symbol.takeError()));
-  // The runtime checks the descriptor (ABI version, sizes) and owns the JIT from here.
+  l.info = symbol->toPtr<const nf_module_info*>();
+  return l;
+}
+
+nf_module* adopt(const nf_module_info* info, void (*release)(void*), void* context) {
+  // The runtime checks the descriptor (ABI version, sizes) and owns the code from here.
   nf_module* m = nullptr;
-  nf_status s = nf_module_adopt(symbol->toPtr<const nf_module_info*>(),
-                                [](void* p) { delete static_cast<llvm::orc::LLJIT*>(p); }, jit.get(), &m);
-  if (s != NF_OK) throw Error(std::string("the runtime refused the compiled module: ") + nf_last_error());
-  jit.release();
+  if (nf_module_adopt(info, release, context, &m) != NF_OK)
+    throw Error(std::string("the runtime refused the compiled module: ") + nf_last_error());
   return m;
+}
+
+// Whether two descriptors describe the same state: the optimized build may
+// replace the first tier's code only then (they come from one plan, so this
+// is a check, not a choice).
+bool same_state(const nf_module_info& a, const nf_module_info& b) {
+  if (a.state_size != b.state_size || a.seed_offset != b.seed_offset || a.hooks_offset != b.hooks_offset ||
+      a.n_compartments != b.n_compartments || a.n_params != b.n_params || a.n_processes != b.n_processes)
+    return false;
+  for (int32_t i = 0; i < a.n_compartments; ++i)
+    if (std::strcmp(a.compartments[i].name, b.compartments[i].name) != 0 ||
+        a.compartments[i].offset != b.compartments[i].offset || a.compartments[i].bytes != b.compartments[i].bytes ||
+        a.compartments[i].form_offset != b.compartments[i].form_offset || a.compartments[i].kept != b.compartments[i].kept)
+      return false;
+  for (int32_t i = 0; i < a.n_params; ++i)
+    if (std::strcmp(a.params[i].name, b.params[i].name) != 0 || a.params[i].offset != b.params[i].offset) return false;
+  for (int32_t i = 0; i < a.n_processes; ++i)
+    if (std::strcmp(a.processes[i].name, b.processes[i].name) != 0) return false;
+  return true;
+}
+
+// A tiered module: the first tier's code (unoptimized, entry points jumping
+// through its nf_tier_table), and the thread that builds the optimized
+// object (through the object cache), links it and repoints the table.
+struct Tiers {
+  Linked first, optimized;
+  std::thread builder;
+  std::mutex mutex;
+  std::condition_variable finished_cv;
+  bool finished = false;
+  bool switched = false;
+  std::string error;  // why the optimized build did not replace the first tier
+
+  void build(ir::Program program, BuildOptions options) {
+    try {
+      options.tier_table = false;
+      Linked l = link(build_object(program, options), options.model_name);
+      if (!same_state(*first.info, *l.info)) throw Error("the optimized build describes another state");
+      auto symbol = first.jit->lookup("nf_tier_table");
+      if (!symbol) throw Error("the first tier has no nf_tier_table: " + llvm::toString(symbol.takeError()));
+      void** table = symbol->toPtr<void**>();
+      const nf_module_info& o = *l.info;
+      std::vector<void*> targets;
+      for (int32_t i = 0; i < o.n_processes; ++i) targets.push_back(reinterpret_cast<void*>(o.processes[i].step));
+      for (void* p : {reinterpret_cast<void*>(o.scan), reinterpret_cast<void*>(o.materialize),
+                      reinterpret_cast<void*>(o.derive), reinterpret_cast<void*>(o.invalidate),
+                      reinterpret_cast<void*>(o.share)})
+        targets.push_back(p);
+      // The acquire loads of the jumps (module_abi.h) pair with these stores.
+      for (size_t i = 0; i < targets.size(); ++i)
+        std::atomic_ref<void*>(table[i]).store(targets[i], std::memory_order_release);
+      std::lock_guard<std::mutex> lock(mutex);
+      optimized = std::move(l);
+      switched = true;
+    } catch (const std::exception& e) {
+      std::lock_guard<std::mutex> lock(mutex);
+      error = e.what();  // the first tier's code stays: the same bits, slower
+    }
+    std::lock_guard<std::mutex> lock(mutex);
+    finished = true;
+    finished_cv.notify_all();
+  }
+
+  void wait() {
+    std::unique_lock<std::mutex> lock(mutex);
+    finished_cv.wait(lock, [&] { return finished; });
+  }
+
+  ~Tiers() {
+    if (builder.joinable()) builder.join();  // the optimized build may still run: its code must not outlive us
+  }
+};
+
+// The tiered modules alive, so a host can wait for their optimized code.
+// Made on first use, after LLVM's own statics, so it is destroyed before
+// them: a process that exits with a tiered module still open waits for its
+// optimized build there instead of tearing LLVM down under it.
+struct Registry {
+  std::mutex mutex;
+  std::map<const nf_module*, Tiers*> modules;
+  ~Registry() {
+    std::lock_guard<std::mutex> lock(mutex);
+    for (auto& [module, tiers] : modules) tiers->wait();
+  }
+};
+Registry& registry() {
+  static Registry r;
+  return r;
+}
+
+}  // namespace
+
+nf_module* jit_module(const ir::Program& program, const BuildOptions& options, BuildTimes* times) {
+  // build_object initializes LLVM's native target, which the JIT needs too.
+  std::string object;
+  if (options.tiered && options.opt_level > 0) object = cached_build(program, options);
+  if (!options.tiered || options.opt_level == 0 || !object.empty()) {
+    if (object.empty()) object = build_object(program, options, times);
+    else if (times) times->cached = true;
+    Linked l = link(object, options.model_name);
+    nf_module* m = adopt(l.info, [](void* p) { delete static_cast<llvm::orc::LLJIT*>(p); }, l.jit.get());
+    l.jit.release();
+    return m;
+  }
+  // Tiered: the unoptimized build now, the optimized one on a thread.
+  BuildOptions first = options;
+  first.opt_level = 0;
+  first.tier_table = true;
+  auto tiers = std::make_unique<Tiers>();
+  tiers->first = link(build_object(program, first, times), options.model_name);
+  Tiers* t = tiers.get();
+  // Should adopting fail, destroying `tiers` waits for the thread.
+  t->builder = std::thread([t, program, options] { t->build(program, options); });
+  nf_module* m = adopt(
+      t->first.info,
+      [](void* p) {
+        Tiers* tiers = static_cast<Tiers*>(p);
+        {
+          Registry& r = registry();
+          std::lock_guard<std::mutex> lock(r.mutex);
+          for (auto it = r.modules.begin(); it != r.modules.end(); ++it)
+            if (it->second == tiers) {
+              r.modules.erase(it);
+              break;
+            }
+        }
+        delete tiers;
+      },
+      t);
+  tiers.release();  // the module owns it now
+  Registry& r = registry();
+  std::lock_guard<std::mutex> lock(r.mutex);
+  r.modules[m] = t;
+  return m;
+}
+
+bool wait_for_optimized_code(const nf_module* module, std::string* why_not) {
+  Tiers* t = nullptr;
+  {
+    Registry& r = registry();
+    std::lock_guard<std::mutex> lock(r.mutex);
+    auto it = r.modules.find(module);
+    if (it == r.modules.end()) return true;  // not tiered: its code is the optimized build
+    t = it->second;
+  }
+  t->wait();
+  std::lock_guard<std::mutex> lock(t->mutex);
+  if (why_not) *why_not = t->error;
+  return t->switched;
 }
 
 }  // namespace nf::compiler

@@ -399,8 +399,48 @@ Kept kept_of(const KeptProgram& f, const Layout& layout, const std::string& comp
   return {NF_KEPT_PLAIN, -1};
 }
 
+// Tiered code (jit.h): every entry point the descriptor names becomes a
+// jump through `nf_tier_table`, an exported array of function pointers that
+// starts at this module's own functions and that the JIT repoints, entry by
+// entry (an atomic store), at an optimized build's. The loads are acquire
+// loads, so a step that sees the new entry sees its code. The scan's calls
+// of the steps go through the table too, so a long scan switches code
+// between two steps.
+std::vector<llvm::Function*> route_through_table(llvm::Module& m, const std::vector<llvm::Function*>& entries) {
+  llvm::LLVMContext& c = m.getContext();
+  llvm::IRBuilder<> b(c);
+  std::vector<llvm::Function*> jumps;
+  std::vector<llvm::Constant*> own;
+  for (llvm::Function* fn : entries) {
+    const std::string name = fn->getName().str();
+    fn->setName(name + ".own");
+    fn->setLinkage(llvm::GlobalValue::InternalLinkage);
+    llvm::Function* jump = llvm::Function::Create(fn->getFunctionType(), llvm::GlobalValue::ExternalLinkage, name, m);
+    jump->addFnAttr(llvm::Attribute::NoUnwind);
+    fn->replaceAllUsesWith(jump);  // the descriptor's fields and the scan's calls
+    jumps.push_back(jump);
+    own.push_back(fn);
+  }
+  llvm::ArrayType* table_ty = llvm::ArrayType::get(b.getPtrTy(), own.size());
+  auto* table = new llvm::GlobalVariable(m, table_ty, false, llvm::GlobalValue::ExternalLinkage,
+                                         llvm::ConstantArray::get(table_ty, own), "nf_tier_table");
+  table->setAlignment(llvm::Align(8));
+  for (size_t i = 0; i < jumps.size(); ++i) {
+    llvm::Function* jump = jumps[i];
+    b.SetInsertPoint(llvm::BasicBlock::Create(c, "entry", jump));
+    llvm::LoadInst* target = b.CreateAlignedLoad(b.getPtrTy(), b.CreateConstInBoundsGEP2_64(table_ty, table, 0, i), llvm::Align(8));
+    target->setAtomic(llvm::AtomicOrdering::Acquire);
+    std::vector<llvm::Value*> args;
+    for (llvm::Argument& a : jump->args()) args.push_back(&a);
+    llvm::CallInst* call = b.CreateCall(jump->getFunctionType(), target, args);
+    if (jump->getReturnType()->isVoidTy()) b.CreateRetVoid();
+    else b.CreateRet(call);
+  }
+  return jumps;
+}
+
 void emit_module_abi(llvm::Module& m, const KeptProgram& f, const Plan& plan, const std::string& model_name,
-                     const std::string& target, const std::string& features) {
+                     const std::string& target, const std::string& features, bool tier_table) {
   const ir::Program& program = f.program;
   llvm::LLVMContext& c = m.getContext();
   llvm::IRBuilder<> b(c);
@@ -418,6 +458,18 @@ void emit_module_abi(llvm::Module& m, const KeptProgram& f, const Plan& plan, co
   llvm::Function* share = emit_share(m, f, plan, materialize);
   llvm::Function* scan = emit_scan(m, f, plan);
   llvm::Function* derive = emit_derive(m);
+  if (tier_table) {
+    std::vector<llvm::Function*> entries;
+    for (const ProcessVariants& p : f.processes) entries.push_back(m.getFunction(process_symbol(p.name)));
+    for (llvm::Function* fn : {scan, materialize, derive, invalidate, share}) entries.push_back(fn);
+    const std::vector<llvm::Function*> jumps = route_through_table(m, entries);
+    const size_t n = f.processes.size();
+    scan = jumps[n];
+    materialize = jumps[n + 1];
+    derive = jumps[n + 2];
+    invalidate = jumps[n + 3];
+    share = jumps[n + 4];
+  }
 
   const AbiTypes abi = abi_types(c);
   llvm::StructType* comp_ty = abi.compartment;

@@ -61,7 +61,12 @@ Kept kept_of(const KeptProgram& factored, const Layout& layout, const std::strin
 // must already define the bodies of every process of `plan` (codegen.h).
 // `target` names what the code is for ("triple cpu"), `features` the CPU
 // features it may use ("+avx2,+fma,..."), which the runtime checks at load.
+// With `tier_table`, every entry point the descriptor names jumps through
+// the exported array `nf_tier_table` (processes in order, then scan,
+// materialize, derive, invalidate, share), which the JIT may repoint at an
+// optimized build's functions (jit.h).
 void emit_module_abi(llvm::Module& module, const KeptProgram& factored, const Plan& plan,
-                     const std::string& model_name, const std::string& target, const std::string& features);
+                     const std::string& model_name, const std::string& target, const std::string& features,
+                     bool tier_table = false);
 
 }  // namespace nf::compiler

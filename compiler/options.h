@@ -18,6 +18,13 @@ struct BuildOptions {
   // Vector-matrix products skip the rows of +0 inputs for static matrices of
   // at least this many elements (events.h).
   int64_t event_min_elements = 65536;
+  // The JIT's tiered compilation (jit.h): when the object is not cached,
+  // load unoptimized code at once and switch to the optimized build when
+  // it is ready. Only jit_module reads it.
+  bool tiered = false;
+  // Entry points jump through `nf_tier_table` (module_abi.h); set by the
+  // JIT for its first tier, never cached.
+  bool tier_table = false;
 };
 
 }  // namespace nf::compiler

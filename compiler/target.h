@@ -32,6 +32,11 @@ Target make_target(const BuildOptions& options);
 // target (vectorizers on, no fast-math); nothing at level 0.
 void optimize_module(llvm::Module& module, const Target& target, int opt_level);
 
+// The first tier's few passes (jit.h): values out of stack slots, common
+// subexpressions, local simplification; no loop passes, no vectorizers.
+// Code several times faster than -O0's for a few milliseconds more.
+void optimize_first_tier(llvm::Module& module, const Target& target);
+
 // The module as an ELF object, or as assembly text.
 std::string emit_object(llvm::Module& module, const Target& target);
 std::string emit_assembly(llvm::Module& module, const Target& target);

@@ -124,7 +124,7 @@ nf::ir::Program program_of(const std::string& source, bool is_file, const std::s
 
 std::shared_ptr<Module> compile(const std::string& source, bool is_file, const std::string& model,
                                 const std::string& backend, bool specialize, int opt_level,
-                                const std::string& target_cpu, const std::string& precision) {
+                                const std::string& target_cpu, const std::string& precision, bool tiered) {
   auto out = std::make_shared<Module>();
   out->program = program_of(source, is_file, model, out->model_name);
   try {
@@ -135,6 +135,7 @@ std::shared_ptr<Module> compile(const std::string& source, bool is_file, const s
   if (specialize) out->program = nf::ir::fold_all_params(*out->program);
   out->build.opt_level = opt_level;
   out->build.target_cpu = target_cpu;
+  out->build.tiered = tiered;
   out->build.model_name = out->model_name.empty() ? "model" : out->model_name;
   try {
     py::gil_scoped_release unlocked;  // LLVM runs without the interpreter
@@ -480,11 +481,17 @@ PYBIND11_MODULE(_core, m) {
   m.def("component_sources", [] { return nf::frontend::stdlib_sources(); });
   m.def("component_reference", &nf::frontend::component_reference_text);
   m.def("compile", &compile, py::arg("source"), py::arg("is_file"), py::arg("model"), py::arg("backend"),
-        py::arg("specialize"), py::arg("opt_level"), py::arg("target_cpu"), py::arg("precision"));
+        py::arg("specialize"), py::arg("opt_level"), py::arg("target_cpu"), py::arg("precision"), py::arg("tiered"));
   m.def("load", &load);
 
   py::class_<Module, std::shared_ptr<Module>>(m, "Module")
       .def_property_readonly("model_name", [](const Module& x) { return x.model_name; })
+      .def("wait_optimized",
+           [](const Module& x) {
+             if (!x.module) return true;  // the interpreter's
+             py::gil_scoped_release unlocked;
+             return nf::compiler::wait_for_optimized_code(x.module.get());
+           })
       .def_property_readonly("processes",
                              [](const Module& x) {
                                std::vector<std::string> out;

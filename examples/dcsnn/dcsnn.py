@@ -36,7 +36,7 @@ class DCSNN:
 
     def __init__(self, hidden, seed=None, threads=1):
         import neurofuse as nf
-        self.model = nf.compile(os.path.join(HERE, "dcsnn.nf"), model=f"dcsnn_{hidden}")
+        self.model = nf.compile(os.path.join(HERE, "dcsnn.nf"), model=f"dcsnn_{hidden}", tiered=False)
         self.state = self.model.state(seed)
         self.state.threads = threads
         self.hidden = hidden

@@ -62,7 +62,7 @@ def neurofuse_train(x, hidden, steps, seed):
     (compile seconds, run seconds, z1e spikes)."""
     import neurofuse as nf
     t0 = time.perf_counter()
-    m = nf.compile(os.path.join(HERE, "dcsnn.nf"), model=f"dcsnn_{hidden}")
+    m = nf.compile(os.path.join(HERE, "dcsnn.nf"), model=f"dcsnn_{hidden}", tiered=False)
     s = m.state(seed)
     compile_s = time.perf_counter() - t0
     spikes = 0.0

@@ -45,7 +45,7 @@ class PCN:
 
     def __init__(self, seed=None, threads=1, T=20, backend="jit"):
         import neurofuse as nf
-        self.model = nf.compile(os.path.join(HERE, "pcn.nf"), model="pcn", backend=backend)
+        self.model = nf.compile(os.path.join(HERE, "pcn.nf"), model="pcn", backend=backend, tiered=False)
         self.state = self.model.state(seed)
         self.state.threads = threads
         self.T = T

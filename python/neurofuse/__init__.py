@@ -48,7 +48,8 @@ def _looks_like_path(source):
     return "\n" not in source and "{" not in source and (source.endswith(".nf") or source.endswith(".nfir"))
 
 
-def compile(source, model=None, backend="jit", specialize=False, opt_level=2, target_cpu="host", precision="exact"):
+def compile(source, model=None, backend="jit", specialize=False, opt_level=2, target_cpu="host", precision="exact",
+            tiered=True):
     """Compiles a model: `source` is a path to a .nf or .nfir file, or model text.
 
     backend: "jit" (in process), "aot" (a shared library, loaded as an
@@ -57,15 +58,17 @@ def compile(source, model=None, backend="jit", specialize=False, opt_level=2, ta
     the code. precision: "exact" (as the model says), "fast", or "fast:P1,P2" for
     processes P1 and P2 only ("fast": divisions by broadcast values
     become multiplications by their reciprocal, single-use multiply-adds become fma; defined
-    in docs/SEMANTICS.md, the same bits on every backend). Raises ModelError for text that does
-    not compile."""
+    in docs/SEMANTICS.md, the same bits on every backend). tiered (jit, when the optimized code
+    is not cached yet): return at once with quickly compiled code and switch to the optimized
+    code when a background build finishes (the same bits; Model.wait_optimized() waits for
+    it). Raises ModelError for text that does not compile."""
     import os
     source = os.fspath(source)
     is_file = _looks_like_path(source)
     if is_file and not os.path.exists(source):
         raise IOError("cannot read '%s': no such file" % source)
     core = _core.compile(source, is_file, model or "", backend, bool(specialize), int(opt_level), target_cpu,
-                         str(precision))
+                         str(precision), bool(tiered))
     return Model(core)
 
 
@@ -152,6 +155,11 @@ class Model:
     def connectivity(self, name):
         """A sparse structure of the model, decided when it was built (docs/LANGUAGE.md)."""
         return Connectivity(name, *self._core.connectivity(name))
+
+    def wait_optimized(self):
+        """Waits until a tiered model runs its optimized code (compile's tiered); True when it
+        does, False if the optimized build failed and the model keeps its first code."""
+        return self._core.wait_optimized()
 
     def ir(self, process=None):
         """The program (or one process) as IR text."""

@@ -379,3 +379,19 @@ def test_fast_precision_for_some_processes():
     assert some.ir() == cli("ir", path, "--model", "two", "--precision", "fast:step").stdout
     with pytest.raises(ValueError, match="did you mean 'step'"):
         nf.compile(path, model="two", precision="fast:stpe")
+
+
+def test_tiered_compile_gives_the_optimized_bits(tmp_path, monkeypatch):
+    """compile(tiered=True) with an empty cache returns quickly compiled code
+    that switches to the optimized build; a run across the switch gives the
+    bits of the optimized build alone, and wait_optimized() reports the switch."""
+    monkeypatch.setenv("NEUROFUSE_CACHE_DIR", str(tmp_path / "cache"))
+    path = os.path.join(ROOT, "tests", "cli", "tiered.nf")
+    tiered = nf.compile(path)
+    runs = {}
+    for name, model in (("tiered", tiered), ("alone", nf.compile(path, tiered=False))):
+        s = model.state()
+        runs[name] = s.run("step", 300, record=["W.weights:sum", "z.v"])
+    for k in runs["alone"]:
+        assert np.array_equal(runs["tiered"][k].view(np.uint32), runs["alone"][k].view(np.uint32)), k
+    assert tiered.wait_optimized()
