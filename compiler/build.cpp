@@ -48,8 +48,8 @@ std::unique_ptr<llvm::Module> make_module(const ir::Program& program, const Buil
 
 std::string build_object(const ir::Program& program, const BuildOptions& options, BuildTimes* times) {
   Target target = make_target(options);
-  const std::string key_text = cache_key_text(program, options, target);
   const bool use_cache = options.use_cache && !options.tier_table;  // a first tier is never kept
+  const std::string key_text = use_cache ? cache_key_text(program, options, target) : "";
   if (use_cache) {
     if (std::string object = cached_object(key_text); !object.empty()) {
       if (times) times->cached = true;

@@ -1,6 +1,9 @@
 #include "compiler/jit.h"
 
+#include <unistd.h>
+
 #include <atomic>
+#include <cstdlib>
 #include <condition_variable>
 #include <cstring>
 #include <map>
@@ -67,12 +70,16 @@ bool same_state(const nf_module_info& a, const nf_module_info& b) {
 // object (through the object cache), links it and repoints the table.
 struct Tiers {
   Linked first, optimized;
-  std::thread builder;
+  std::unique_ptr<std::thread> builder;
+  const pid_t owner = getpid();  // a forked child has these objects but not the thread
   std::mutex mutex;
   std::condition_variable finished_cv;
   bool finished = false;
   bool switched = false;
   std::string error;  // why the optimized build did not replace the first tier
+
+  bool forked() const { return getpid() != owner; }
+  bool on_builder() const { return builder && builder->get_id() == std::this_thread::get_id(); }
 
   void build(ir::Program program, BuildOptions options) {
     try {
@@ -104,31 +111,63 @@ struct Tiers {
     finished_cv.notify_all();
   }
 
-  void wait() {
+  // Whether the optimized code is in, once the build has ended; with
+  // `why_not` its failure. In a forked child (no thread, the lock possibly
+  // held forever) or on the builder itself (LLVM exiting from it), at once.
+  bool wait(std::string* why_not) {
+    if (forked() || on_builder()) {
+      if (why_not) *why_not = finished ? error : "the optimized build did not finish in this process";
+      return finished && switched;
+    }
     std::unique_lock<std::mutex> lock(mutex);
     finished_cv.wait(lock, [&] { return finished; });
+    if (why_not) *why_not = error;
+    return switched;
   }
 
   ~Tiers() {
-    if (builder.joinable()) builder.join();  // the optimized build may still run: its code must not outlive us
+    // The optimized build may still run: its code must not outlive us.
+    if (builder && builder->joinable() && !on_builder()) builder->join();
   }
 };
 
 // The tiered modules alive, so a host can wait for their optimized code.
-// Made on first use, after LLVM's own statics, so it is destroyed before
-// them: a process that exits with a tiered module still open waits for its
-// optimized build there instead of tearing LLVM down under it.
+// Never destroyed (a module closed by a static destructor still finds it);
+// at exit, a handler waits for the builds of modules still open, so LLVM is
+// not torn down under a running build.
 struct Registry {
   std::mutex mutex;
   std::map<const nf_module*, Tiers*> modules;
-  ~Registry() {
-    std::lock_guard<std::mutex> lock(mutex);
-    for (auto& [module, tiers] : modules) tiers->wait();
-  }
 };
 Registry& registry() {
-  static Registry r;
+  static Registry& r = *new Registry;
+  static const bool waits_at_exit = [] {
+    std::atexit([] {
+      Registry& r = registry();
+      std::lock_guard<std::mutex> lock(r.mutex);
+      for (auto& [module, tiers] : r.modules) tiers->wait(nullptr);
+    });
+    return true;
+  }();
+  (void)waits_at_exit;
   return r;
+}
+
+// Releases a tiered module's code. In a forked child the thread does not
+// exist and LLVM's locks may be held: everything is left as it is.
+void release_tiers(void* p) {
+  Tiers* tiers = static_cast<Tiers*>(p);
+  {
+    Registry& r = registry();
+    std::lock_guard<std::mutex> lock(r.mutex);
+    for (auto it = r.modules.begin(); it != r.modules.end(); ++it)
+      if (it->second == tiers) {
+        r.modules.erase(it);
+        break;
+      }
+  }
+  if (tiers->forked()) return;
+  delete tiers;
 }
 
 }  // namespace
@@ -152,26 +191,11 @@ nf_module* jit_module(const ir::Program& program, const BuildOptions& options, B
   auto tiers = std::make_unique<Tiers>();
   tiers->first = link(build_object(program, first, times), options.model_name);
   Tiers* t = tiers.get();
+  Registry& r = registry();  // made before the thread: see Registry
   // Should adopting fail, destroying `tiers` waits for the thread.
-  t->builder = std::thread([t, program, options] { t->build(program, options); });
-  nf_module* m = adopt(
-      t->first.info,
-      [](void* p) {
-        Tiers* tiers = static_cast<Tiers*>(p);
-        {
-          Registry& r = registry();
-          std::lock_guard<std::mutex> lock(r.mutex);
-          for (auto it = r.modules.begin(); it != r.modules.end(); ++it)
-            if (it->second == tiers) {
-              r.modules.erase(it);
-              break;
-            }
-        }
-        delete tiers;
-      },
-      t);
+  t->builder = std::make_unique<std::thread>([t, program, options] { t->build(program, options); });
+  nf_module* m = adopt(t->first.info, release_tiers, t);
   tiers.release();  // the module owns it now
-  Registry& r = registry();
   std::lock_guard<std::mutex> lock(r.mutex);
   r.modules[m] = t;
   return m;
@@ -183,13 +207,13 @@ bool wait_for_optimized_code(const nf_module* module, std::string* why_not) {
     Registry& r = registry();
     std::lock_guard<std::mutex> lock(r.mutex);
     auto it = r.modules.find(module);
-    if (it == r.modules.end()) return true;  // not tiered: its code is the optimized build
+    if (it == r.modules.end()) {
+      if (why_not) why_not->clear();
+      return true;  // not tiered: its code is the optimized build
+    }
     t = it->second;
   }
-  t->wait();
-  std::lock_guard<std::mutex> lock(t->mutex);
-  if (why_not) *why_not = t->error;
-  return t->switched;
+  return t->wait(why_not);
 }
 
 }  // namespace nf::compiler

@@ -395,3 +395,29 @@ def test_tiered_compile_gives_the_optimized_bits(tmp_path, monkeypatch):
     for k in runs["alone"]:
         assert np.array_equal(runs["tiered"][k].view(np.uint32), runs["alone"][k].view(np.uint32)), k
     assert tiered.wait_optimized()
+
+
+def test_tiered_model_in_a_forked_child(tmp_path, monkeypatch):
+    """A process forked while the optimized build runs (multiprocessing's
+    default on Linux) has the model's code but not the build's thread: it
+    steps, wait_optimized() answers at once, and closing the model there
+    neither hangs nor crashes; the parent's build goes on."""
+    import gc
+    monkeypatch.setenv("NEUROFUSE_CACHE_DIR", str(tmp_path / "cache"))
+    model = nf.compile(os.path.join(ROOT, "tests", "cli", "tiered.nf"))
+    pid = os.fork()
+    if pid == 0:
+        code = 5
+        try:
+            s = model.state()
+            s.run("step", 20, record=["z.v"])
+            model.wait_optimized()
+            del s
+            del model  # closes it here
+            gc.collect()
+            code = 0
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+    assert model.wait_optimized()
