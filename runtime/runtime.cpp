@@ -371,6 +371,7 @@ nf_status nf_state_create(nf_module* m, uint64_t seed, nf_state** out) {
 
 void nf_state_destroy(nf_state* s) {
   if (!s) return;
+  if (s->pool && s->pool->forked()) (void)s->pool.release();  // its threads are the parent's (threads.h)
   for (nf_monitor* m : s->monitors) delete m;
   std::free(s->block);
   delete s;
@@ -389,6 +390,7 @@ nf_status nf_state_set_threads(nf_state* s, int32_t threads, int64_t min_element
       return fail(s, NF_ERROR_OUT_OF_MEMORY, std::string("cannot start threads: ") + e.what());
     }
   }
+  if (s->pool && s->pool->forked()) (void)s->pool.release();  // its threads are the parent's (threads.h)
   s->pool = std::move(pool);
   install_hook(s);
   return NF_OK;

@@ -1,5 +1,7 @@
 #include "threads.h"
 
+#include <pthread.h>
+
 #include <chrono>
 
 namespace nf::runtime {
@@ -36,9 +38,20 @@ int64_t split_point(int64_t rows, int k, int threads) {
   return even / 16 * 16;
 }
 
+// Forks of this process so far (counted in the child), so a pool can tell
+// that its threads stayed behind in the parent.
+std::atomic<uint64_t> forks{0};
+uint64_t fork_count() {
+  static const bool counted = pthread_atfork(nullptr, nullptr, [] { forks.fetch_add(1); }) == 0;
+  (void)counted;
+  return forks.load(std::memory_order_relaxed);
+}
+
 }  // namespace
 
-Pool::Pool(int threads, int64_t min_elements) : threads_(threads), min_elements_(min_elements) {
+bool Pool::forked() const { return forks.load(std::memory_order_relaxed) != born_; }
+
+Pool::Pool(int threads, int64_t min_elements) : born_(fork_count()), threads_(threads), min_elements_(min_elements) {
   try {
     for (int k = 1; k < threads_; ++k) workers_.emplace_back([this, k] { work(k); });
   } catch (...) {
@@ -83,7 +96,7 @@ void Pool::work(int index) {
 
 void Pool::run(void* pool, void (*body)(void*, int64_t, int64_t), void* arg, int64_t rows, int64_t elements) {
   Pool& p = *static_cast<Pool*>(pool);
-  if (rows < 2 || elements < p.min_elements_) {  // a pool exists only for two or more threads
+  if (rows < 2 || elements < p.min_elements_ || p.forked()) {  // a pool exists only for two or more threads
     body(arg, 0, rows);
     return;
   }

@@ -24,10 +24,17 @@ class Pool {
   // [0, rows), one range per thread, returning when all are done.
   static void run(void* pool, void (*body)(void*, int64_t, int64_t), void* arg, int64_t rows, int64_t elements);
 
+  // Whether this process is a fork of the one that started the pool: the
+  // child has the pool's memory but not its threads (and its locks may be
+  // held forever). Such a pool runs every loop on the caller, and its owner
+  // must leak it rather than destroy it.
+  bool forked() const;
+
  private:
   void work(int index);
   void stop();  // wakes and joins the workers
 
+  const uint64_t born_;  // the process's fork count when the pool started
   const int threads_;
   const int64_t min_elements_;
   std::vector<std::thread> workers_;

@@ -399,16 +399,23 @@ def test_tiered_compile_gives_the_optimized_bits(tmp_path, monkeypatch):
 
 def test_tiered_model_in_a_forked_child(tmp_path, monkeypatch):
     """A process forked while the optimized build runs (multiprocessing's
-    default on Linux) has the model's code but not the build's thread: it
-    steps, wait_optimized() answers at once, and closing the model there
-    neither hangs nor crashes; the parent's build goes on."""
+    default on Linux) has the model's code but not the build's thread, nor
+    a state's worker threads: it steps, wait_optimized() answers at once,
+    and destroying the state and closing the model there neither hangs nor
+    crashes (destroying a two-thread state hung before); the parent's build
+    goes on."""
     import gc
     monkeypatch.setenv("NEUROFUSE_CACHE_DIR", str(tmp_path / "cache"))
     model = nf.compile(os.path.join(ROOT, "tests", "cli", "tiered.nf"))
+    threaded = model.state()
+    threaded.threads = 2
+    threaded.run("step", 5)
     pid = os.fork()
     if pid == 0:
         code = 5
         try:
+            threaded.run("step", 5)
+            del threaded
             s = model.state()
             s.run("step", 20, record=["z.v"])
             model.wait_optimized()
@@ -418,6 +425,17 @@ def test_tiered_model_in_a_forked_child(tmp_path, monkeypatch):
             code = 0
         finally:
             os._exit(code)
-    _, status = os.waitpid(pid, 0)
+    import signal
+    import time
+    deadline = time.monotonic() + 60
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            raise AssertionError("the forked child hung")
+        time.sleep(0.05)
     assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
     assert model.wait_optimized()
