@@ -13,30 +13,9 @@
 #include "compiler/jit.h"
 #include "frontend/frontend.h"
 #include "neurofuse/runtime.hpp"
+#include "temp_dir.h"
 
 namespace {
-
-// An MSTDP-ET layer large enough that the first tier's scan of 600 steps
-// outlasts the optimized build, so the switch falls inside it.
-const char* kLayer = R"(
-model tiered_layer {
-  seed = 5
-  pre = BernoulliCell(n_units=160)
-  post = BernoulliCell(n_units=120)
-  tr_pre = VarTrace(n_units=160, tau_tr=20.0, a_delta=1.0)
-  tr_post = VarTrace(n_units=120, tau_tr=20.0, a_delta=1.0)
-  W = MSTDPETSynapse(shape=(160, 120), tau_elg=25.0, eta=0.01, A_plus=1.0, A_minus=0.5, weight_init=uniform(0.0, 1.0))
-  pre.outputs >> W.inputs
-  pre.outputs >> W.preSpike
-  post.outputs >> W.postSpike
-  pre.outputs >> tr_pre.inputs
-  post.outputs >> tr_post.inputs
-  tr_pre.trace >> W.preTrace
-  tr_post.trace >> W.postTrace
-  process step = pre.advance_state >> post.advance_state >> tr_pre.advance_state >> tr_post.advance_state >> W.advance_state >> W.evolve
-  process reset = W.reset
-}
-)";
 
 // Every compartment's words (a factored one materialized by the module).
 std::vector<std::vector<uint32_t>> everything(nf::State& s, const nf::Module& m) {
@@ -46,22 +25,23 @@ std::vector<std::vector<uint32_t>> everything(nf::State& s, const nf::Module& m)
 }
 
 void prepare(nf::State& s) {
-  for (float& p : s.f32("pre.inputs")) p = 0.2f;
+  for (float& p : s.f32("pre.inputs")) p = 0.5f;
   for (float& p : s.f32("post.inputs")) p = 0.2f;
   s.f32("W.modulator")[0] = 1.0f;
-  s.step("reset", 0.0, 1.0);
 }
 
 }  // namespace
 
 TEST_CASE("tiered: the first tier's code then the optimized code give the optimized build's bits") {
-  const std::string cache = std::filesystem::temp_directory_path() / ("nf_tiered_test_" + std::to_string(getpid()));
-  std::filesystem::remove_all(cache);
+  nf::test::TempDir cache;
   const char* saved = std::getenv("NEUROFUSE_CACHE_DIR");
   const std::string saved_value = saved ? saved : "";
-  setenv("NEUROFUSE_CACHE_DIR", cache.c_str(), 1);
+  setenv("NEUROFUSE_CACHE_DIR", cache.path.c_str(), 1);
 
-  nf::ir::Program program = nf::frontend::compile_model_text(kLayer, "tiered.nf");
+  // An MSTDP-ET layer into LIF units (tests/cli/tiered.nf), large enough
+  // that the first tier's scan of 600 steps outlasts the optimized build,
+  // so the switch falls inside it.
+  nf::ir::Program program = nf::frontend::load_model_file(std::string(NF_SOURCE_DIR) + "/tests/cli/tiered.nf").program;
   nf::compiler::BuildOptions options;
   options.factor_min_elements = 0;  // dWeights kept as factors: materialize goes through the table too
   nf::compiler::BuildOptions alone = options;
@@ -91,5 +71,4 @@ TEST_CASE("tiered: the first tier's code then the optimized code give the optimi
 
   if (saved) setenv("NEUROFUSE_CACHE_DIR", saved_value.c_str(), 1);
   else unsetenv("NEUROFUSE_CACHE_DIR");
-  std::filesystem::remove_all(cache);
 }
