@@ -26,11 +26,7 @@
 #include <map>
 
 #ifdef NF_HAVE_MPI
-// MPI's C API only (OpenMPI's and MPICH's mpi.h add deprecated C++ bindings
-// for C++ otherwise).
-#define OMPI_SKIP_MPICXX 1
-#define MPICH_SKIP_MPICXX 1
-#include <mpi.h>
+#include "common/mpi_session.h"
 #endif
 
 #include "cli/cli.h"
@@ -220,14 +216,6 @@ npz::Entries assemble(const std::vector<Member>& members, const std::vector<std:
 }
 
 #ifdef NF_HAVE_MPI
-// Whether a launcher started this process as one of its ranks: OpenMPI's
-// mpirun, PMI and PMIx launchers (MPICH's, Slurm's) set these.
-bool launched_by_mpi() {
-  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"})
-    if (std::getenv(v)) return true;
-  return false;
-}
-
 // MPI's counts are int: an archive is sent in pieces of at most 1 GiB.
 void send_bytes(const std::string& bytes, int to) {
   int64_t size = int64_t(bytes.size());
@@ -323,18 +311,9 @@ int ensemble_command(const std::vector<std::string>& args) {
 #ifdef NF_HAVE_MPI
   // MPI only under a launcher (mpirun, srun): started alone, the members run
   // in this process without MPI's start-up.
-  const bool launched = launched_by_mpi();
-  if (launched) {
-    MPI_Init(nullptr, nullptr);
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &ranks);
-  }
-  struct Finalize {
-    bool active;
-    ~Finalize() {
-      if (active) MPI_Finalize();
-    }
-  } finalize{launched};
+  const MpiSession mpi;
+  rank = mpi.rank();
+  ranks = mpi.ranks();
 #endif
 
   auto start = std::chrono::steady_clock::now();
@@ -346,7 +325,7 @@ int ensemble_command(const std::vector<std::string>& args) {
 
 #ifdef NF_HAVE_MPI
   // Every rank's outcomes to rank 0, in member order: ok, the error, the bytes.
-  for (size_t i = 0; launched && i < members.size(); ++i) {
+  for (size_t i = 0; mpi.active() && i < members.size(); ++i) {
     int owner = int(i % size_t(ranks));
     if (owner == 0) continue;
     if (rank == owner) {

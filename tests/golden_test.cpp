@@ -25,6 +25,9 @@ using Catch::Contains;
 
 namespace {
 
+// A file of the repository, by its path from the root.
+std::string source_file(const std::string& rel) { return std::string(NF_SOURCE_DIR) + "/" + rel; }
+
 bool same_words(const ir::Tensor& a, const ir::Tensor& b, size_t& where) {
   if (a.type != b.type) return false;
   for (size_t i = 0; i < a.size(); ++i) {
@@ -271,7 +274,7 @@ std::map<std::string, int64_t> run_golden(const ir::Program& program, const Gold
 }  // namespace
 
 TEST_CASE("golden: the Poisson-LIF example", "[golden]") {
-  frontend::Model m = frontend::load_model_file(std::string(NF_SOURCE_DIR) + "/examples/spiking/poisson_lif.nf");
+  frontend::Model m = frontend::load_model_file(source_file("examples/spiking/poisson_lif.nf"));
   GoldenRun run;
   run.label = "examples/spiking/poisson_lif.nf";
   run.processes = {"advance"};
@@ -532,9 +535,8 @@ TEST_CASE("golden: a program using every op", "[golden]") {
 }
 
 TEST_CASE("golden: the example and test models", "[golden]") {
-  auto file = [](const std::string& rel) { return std::string(NF_SOURCE_DIR) + "/" + rel; };
   {
-    frontend::Model m = frontend::load_model_file(file("tests/cli/model_run.nf"));
+    frontend::Model m = frontend::load_model_file(source_file("tests/cli/model_run.nf"));
     GoldenRun run;
     run.label = "tests/cli/model_run.nf";
     run.processes = {"advance"};
@@ -542,7 +544,7 @@ TEST_CASE("golden: the example and test models", "[golden]") {
     run_golden(m.program, run);
   }
   {
-    frontend::Model m = frontend::load_model_file(file("tests/data/imports/model.nf"));
+    frontend::Model m = frontend::load_model_file(source_file("tests/data/imports/model.nf"));
     GoldenRun run;
     run.label = "tests/data/imports/model.nf";
     run.steps = 100;  // the counter doubles every step; 100 steps reach inf
@@ -551,7 +553,7 @@ TEST_CASE("golden: the example and test models", "[golden]") {
   }
   {
     // 1000 steps with spikes from a Bernoulli source through traces and STDP.
-    frontend::Model m = frontend::load_model_file(file("tests/cli/compile.nf"));
+    frontend::Model m = frontend::load_model_file(source_file("tests/cli/compile.nf"));
     GoldenRun run;
     run.label = "tests/cli/compile.nf";
     run.processes = {"advance", "learn"};
@@ -564,7 +566,7 @@ TEST_CASE("golden: the example and test models", "[golden]") {
     // interpreter's share and the per-step snapshots small. Transform and
     // update as two processes, then as one ("step"), where the transform's
     // product is accumulated inside the update's loop.
-    frontend::Model m = frontend::load_model_file(file("tests/cli/kernels_fusion.nf"));
+    frontend::Model m = frontend::load_model_file(source_file("tests/cli/kernels_fusion.nf"));
     for (std::vector<std::string> processes : {std::vector<std::string>{"advance", "evolve"}, {"step"}}) {
       INFO(processes[0]);
       GoldenRun run;
@@ -580,7 +582,7 @@ TEST_CASE("golden: the example and test models", "[golden]") {
   {
     // A static synapse's event-driven transform (rows of silent inputs
     // skipped) feeding a plastic one's dense transform.
-    frontend::Model m = frontend::load_model_file(file("tests/cli/events.nf"));
+    frontend::Model m = frontend::load_model_file(source_file("tests/cli/events.nf"));
     GoldenRun run;
     run.label = "tests/cli/events.nf";
     run.steps = 300;
@@ -590,7 +592,7 @@ TEST_CASE("golden: the example and test models", "[golden]") {
     run_golden(m.program, run, {"z0.outputs"});
   }
   {
-    frontend::Model m = frontend::load_model_file(file("examples/mod_stdp/mod_stdp.nf"));
+    frontend::Model m = frontend::load_model_file(source_file("examples/mod_stdp/mod_stdp.nf"));
     GoldenRun run;
     run.label = "examples/mod_stdp/mod_stdp.nf";
     run.processes = {"advance", "evolve"};
@@ -601,7 +603,7 @@ TEST_CASE("golden: the example and test models", "[golden]") {
     run_golden(m.program, run);
   }
   {
-    frontend::Model m = frontend::load_model_file(file("examples/embed_c/model.nf"));
+    frontend::Model m = frontend::load_model_file(source_file("examples/embed_c/model.nf"));
     GoldenRun run;
     run.label = "examples/embed_c/model.nf";
     run.processes = {"advance"};
@@ -611,7 +613,7 @@ TEST_CASE("golden: the example and test models", "[golden]") {
     CHECK(ones["motor.s"] > 0);
   }
   {
-    frontend::Model m = frontend::load_model_file(file("examples/reinforce/reinforce.nf"));
+    frontend::Model m = frontend::load_model_file(source_file("examples/reinforce/reinforce.nf"));
     GoldenRun run;
     run.label = "examples/reinforce/reinforce.nf";
     run.processes = {"evolve_learned", "evolve_fixed"};
@@ -622,7 +624,7 @@ TEST_CASE("golden: the example and test models", "[golden]") {
   {
     // The T-maze network: three 100-step windows with random images,
     // modulator and input weights, W2 normalized every step.
-    frontend::Model m = frontend::load_model_file(file("examples/tmaze/tmaze.nf"));
+    frontend::Model m = frontend::load_model_file(source_file("examples/tmaze/tmaze.nf"));
     GoldenRun run;
     run.label = "examples/tmaze/tmaze.nf";
     run.steps = 300;
@@ -636,7 +638,7 @@ TEST_CASE("golden: the example and test models", "[golden]") {
   }
   for (const char* ir_file : {"examples/ir/spiking_trace.nfir", "tests/cli/run_record.nfir", "tests/cli/row_sweep.nfir"}) {
     INFO(ir_file);
-    std::ifstream in(file(ir_file));
+    std::ifstream in(source_file(ir_file));
     std::stringstream text;
     text << in.rdbuf();
     ir::Program p = ir::parse_program(text.str(), ir_file);
@@ -648,55 +650,53 @@ TEST_CASE("golden: the example and test models", "[golden]") {
   }
 }
 
-// ngc-museum's exhibits (examples/dcsnn, examples/pcn).
+// ngc-museum's exhibits (examples/dcsnn, examples/pcn): a model of an
+// exhibit's file, run `steps` steps of `processes` on random 0/1 `driven`
+// inputs.
+namespace {
+struct Exhibit {
+  ir::Program program;
+  GoldenRun run;
+};
+Exhibit exhibit(const std::string& file, const std::string& model, int steps, std::vector<std::string> processes,
+                std::vector<std::string> driven) {
+  Exhibit e{frontend::load_model_file(source_file(file), {model}).program, {}};
+  e.run.label = model.empty() ? file : file + ":" + model;
+  e.run.steps = steps;
+  e.run.processes = std::move(processes);
+  e.run.spike_p = 0.5;
+  e.run.driven = std::move(driven);
+  return e;
+}
+}  // namespace
+
 TEST_CASE("golden: ngc-museum's Diehl and Cook network with 100 units", "[golden]") {
-  auto file = [](const std::string& rel) { return std::string(NF_SOURCE_DIR) + "/" + rel; };
   // Diehl & Cook's network: three 30-step images with random 0/1 pixels,
   // learning and renormalizing W1 every step.
-  frontend::Model m = frontend::load_model_file(file("examples/dcsnn/dcsnn.nf"), {"dcsnn_100"});
-  GoldenRun run;
-  run.label = "examples/dcsnn/dcsnn.nf:dcsnn_100";
-  run.steps = 90;
-  run.processes = {"advance", "evolve", "norm"};
-  run.reset = "reset";
-  run.reset_every = 30;
-  run.spike_p = 0.5;
-  run.driven = {"z0.inputs"};
-  auto ones = run_golden(m.program, run, {"z0.outputs", "z1e.s", "z1i.s"});
+  Exhibit e = exhibit("examples/dcsnn/dcsnn.nf", "dcsnn_100", 90, {"advance", "evolve", "norm"}, {"z0.inputs"});
+  e.run.reset = "reset";
+  e.run.reset_every = 30;
+  auto ones = run_golden(e.program, e.run, {"z0.outputs", "z1e.s", "z1i.s"});
   CHECK(ones["z0.outputs"] > 0);
   CHECK(ones["z1e.s"] > 0);
 }
 
 TEST_CASE("golden: ngc-museum's Diehl and Cook network with 400 units", "[golden]") {
-  auto file = [](const std::string& rel) { return std::string(NF_SOURCE_DIR) + "/" + rel; };
   // The 400-unit network: fewer steps, no shared library (its per-step
   // snapshots would be large; the code is the same generator's).
-  frontend::Model m = frontend::load_model_file(file("examples/dcsnn/dcsnn.nf"), {"dcsnn_400"});
-  GoldenRun run;
-  run.label = "examples/dcsnn/dcsnn.nf:dcsnn_400";
-  run.steps = 36;
-  run.processes = {"advance", "evolve"};
-  run.reset = "reset";
-  run.reset_every = 18;
-  run.spike_p = 0.5;
-  run.driven = {"z0.inputs"};
-  run.aot = false;
-  auto ones = run_golden(m.program, run, {"z1e.s"});
+  Exhibit e = exhibit("examples/dcsnn/dcsnn.nf", "dcsnn_400", 36, {"advance", "evolve"}, {"z0.inputs"});
+  e.run.reset = "reset";
+  e.run.reset_every = 18;
+  e.run.aot = false;
+  auto ones = run_golden(e.program, e.run, {"z1e.s"});
   CHECK(ones["z1e.s"] > 0);
 }
 
 TEST_CASE("golden: ngc-museum's predictive-coding network", "[golden]") {
-  auto file = [](const std::string& rel) { return std::string(NF_SOURCE_DIR) + "/" + rel; };
   // The predictive-coding network with its mini-batch of 250: projection,
   // E-step and Adam's M-step on random 0/1 images and labels.
-  frontend::Model m = frontend::load_model_file(file("examples/pcn/pcn.nf"));
-  GoldenRun run;
-  run.label = "examples/pcn/pcn.nf";
-  run.steps = 3;
-  run.processes = {"project", "advance", "evolve"};
-  run.spike_p = 0.5;
-  run.driven = {"z0.j", "q0.j", "z3.j", "eq3.target"};
-  run_golden(m.program, run);
+  Exhibit e = exhibit("examples/pcn/pcn.nf", "", 3, {"project", "advance", "evolve"}, {"z0.j", "q0.j", "z3.j", "eq3.target"});
+  run_golden(e.program, e.run);
 }
 
 TEST_CASE("golden: NoisyLIFCell, with spikes and noise", "[golden]") {

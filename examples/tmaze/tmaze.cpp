@@ -31,9 +31,7 @@
 #include <thread>
 
 #ifdef NF_HAVE_MPI
-#define OMPI_SKIP_MPICXX 1
-#define MPICH_SKIP_MPICXX 1
-#include <mpi.h>
+#include "common/mpi_session.h"
 #endif
 #include <vector>
 
@@ -228,21 +226,11 @@ int main(int argc, char** argv) {
   // rank writes its seeds' files; the summary gathers every seed's numbers.
   int rank = 0, ranks = 1;
 #ifdef NF_HAVE_MPI
-  // MPI only under a launcher (mpirun, srun; they set these): started alone,
-  // the driver runs every seed itself without MPI's start-up.
-  bool launched = false;
-  for (const char* v : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"}) launched = launched || std::getenv(v);
-  if (launched) {
-    MPI_Init(&argc, &argv);
-    MPI_Comm_rank(MPI_COMM_WORLD, &rank);
-    MPI_Comm_size(MPI_COMM_WORLD, &ranks);
-  }
-  struct Finalize {
-    bool active;
-    ~Finalize() {
-      if (active) MPI_Finalize();
-    }
-  } finalize{launched};
+  // MPI only under a launcher (mpirun, srun): started alone, the driver runs
+  // every seed itself without MPI's start-up.
+  const nf::MpiSession mpi;
+  rank = mpi.rank();
+  ranks = mpi.ranks();
 #endif
   try {
     nf::Module module = nf::Module::open(module_path);
@@ -295,7 +283,7 @@ int main(int argc, char** argv) {
       }
 #ifdef NF_HAVE_MPI
       // Each seed was filled by one rank only: the sum is every seed's value.
-      if (launched) MPI_Allreduce(MPI_IN_PLACE, per_seed.data(), int(per_seed.size()), MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD);
+      if (mpi.active()) MPI_Allreduce(MPI_IN_PLACE, per_seed.data(), int(per_seed.size()), MPI_FLOAT, MPI_SUM, MPI_COMM_WORLD);
 #endif
       float completion = 0, ret = 0, eval_complete = 0;
       for (size_t k = 0; k < seeds.size(); ++k) {  // in seed order, as one process adds them
@@ -311,7 +299,7 @@ int main(int argc, char** argv) {
                   double(eval_complete));
     }
 #ifdef NF_HAVE_MPI
-    if (launched) MPI_Allreduce(MPI_IN_PLACE, &failed, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
+    if (mpi.active()) MPI_Allreduce(MPI_IN_PLACE, &failed, 1, MPI_INT, MPI_SUM, MPI_COMM_WORLD);
 #endif
     if (failed) {
       if (rank == 0) std::fprintf(stderr, "tmaze: %d run%s failed; the others' files are written\n", failed, failed == 1 ? "" : "s");
