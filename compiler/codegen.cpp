@@ -475,54 +475,43 @@ void KernelEmitter::sparse_kernel() {
   loops(extents_of(b_, n->type.shape), [&](const Index& at) {
     store(out, n->type, at, llvm::ConstantFP::get(b_.getFloatTy(), 0.0));
   });
-  // The rows go by in blocks of kScanBlock: a branch-free pass over a
-  // block's inputs (vector compares) finds whether any is not a zero, and
-  // only such a block is visited row by row. With spikes as inputs most
-  // blocks are skipped at a few instructions each, where a row-by-row scan
-  // costs a compare and a branch per row. The rows added, and their order,
-  // are the same.
-  constexpr int64_t kScanBlock = 16;
-  const int64_t blocks = (t.rows + kScanBlock - 1) / kScanBlock;
-  auto not_zero = [&](llvm::Value* v) { return b_.CreateFCmpUNE(v, llvm::ConstantFP::get(b_.getFloatTy(), 0.0)); };
-  loops({i64(B), i64(blocks)}, [&](const Index& bk) {
-    llvm::Value* first = b_.CreateMul(bk[1], i64(kScanBlock));
-    llvm::Value* last = b_.CreateBinaryIntrinsic(llvm::Intrinsic::smin, b_.CreateAdd(first, i64(kScanBlock)), i64(t.rows));
-    llvm::Value* any;
-    if (t.rows % kScanBlock == 0) {
-      // A full block: its inputs as one OR of compares, which LLVM turns into vector code.
-      any = b_.getFalse();
-      for (int64_t k = 0; k < kScanBlock; ++k) {
-        auto saved = cache_;
-        any = b_.CreateOr(any, not_zero(value(x, {bk[0], b_.CreateAdd(first, i64(k))})));
-        cache_ = std::move(saved);
-      }
-    } else {
-      llvm::AllocaInst* flag;
-      {
-        llvm::IRBuilder<> at_entry(&fn_->getEntryBlock(), fn_->getEntryBlock().begin());
-        flag = at_entry.CreateAlloca(b_.getInt1Ty());
-      }
-      b_.CreateStore(b_.getFalse(), flag);
-      loops({last}, [&](const Index& r) {
-        b_.CreateStore(b_.CreateOr(b_.CreateLoad(b_.getInt1Ty(), flag), not_zero(value(x, {bk[0], r[0]}))), flag);
-      }, first);
-      any = b_.CreateLoad(b_.getInt1Ty(), flag);
-    }
-    emit_if(b_, any, [&] {
-      loops({last}, [&](const Index& r) {
-        const Index br = {bk[0], r[0]};
-        llvm::Value* xr = value(x, br);
-        emit_if(b_, not_zero(xr), [&] {
-          connections(br[1], [&](llvm::Value* e) {
-            llvm::Value* slot = value_index ? table_at(value_index, e) : e;
-            llvm::Value* w = value(values, unravel(slot, values->type.shape));
-            const Index o = {br[0], table_at(column, e)};
-            store(out, n->type, o, b_.CreateFAdd(load(out, n->type, o), b_.CreateFMul(xr, w)));
-          });
+  // Row r of batch row b adds its connections when its input is not a zero.
+  auto visit = [&](llvm::Value* b, llvm::Value* first, llvm::Value* last) {
+    loops({last}, [&](const Index& r) {
+      const Index br = {b, r[0]};
+      llvm::Value* xr = value(x, br);
+      emit_if(b_, b_.CreateFCmpUNE(xr, llvm::ConstantFP::get(b_.getFloatTy(), 0.0)), [&] {
+        connections(br[1], [&](llvm::Value* e) {
+          llvm::Value* slot = value_index ? table_at(value_index, e) : e;
+          llvm::Value* w = value(values, unravel(slot, values->type.shape));
+          const Index o = {br[0], table_at(column, e)};
+          store(out, n->type, o, b_.CreateFAdd(load(out, n->type, o), b_.CreateFMul(xr, w)));
         });
-      }, first);
-    });
+      });
+    }, first);
+  };
+  // Whole blocks of kScanBlock rows first: one branch-free OR of the
+  // block's compares (vector code) decides whether any of its rows adds,
+  // and only such a block is visited row by row. With spikes as inputs most
+  // blocks are skipped for a few instructions, where a row-by-row scan
+  // costs a compare and a branch per row. The rows after the last whole
+  // block are visited one by one. Each output still adds its rows in
+  // ascending order.
+  constexpr int64_t kScanBlock = 16;
+  const int64_t whole = t.rows / kScanBlock;
+  loops({i64(B), i64(whole)}, [&](const Index& bk) {
+    llvm::Value* first = b_.CreateMul(bk[1], i64(kScanBlock));
+    llvm::Value* any = b_.getFalse();
+    for (int64_t k = 0; k < kScanBlock; ++k) {
+      auto saved = cache_;
+      llvm::Value* xr = value(x, {bk[0], b_.CreateAdd(first, i64(k))});
+      any = b_.CreateOr(any, b_.CreateFCmpUNE(xr, llvm::ConstantFP::get(b_.getFloatTy(), 0.0)));
+      cache_ = std::move(saved);
+    }
+    emit_if(b_, any, [&] { visit(bk[0], first, b_.CreateAdd(first, i64(kScanBlock))); });
   });
+  if (t.rows % kScanBlock != 0)
+    loops({i64(B)}, [&](const Index& b) { visit(b[0], i64(whole * kScanBlock), i64(t.rows)); });
 }
 
 // An element-wise loop over [K,N] whose iteration (k, j) also adds row k's
