@@ -203,6 +203,7 @@ class Compiled : public Backend {
         check(nf_module_open(so.c_str(), &module_));
       }
       check(nf_state_create(module_, options.seed, &state_));
+      if (options.partition) check(nf_state_set_partition(state_, options.partition));
     } catch (...) {
       release();  // no destructor runs for a half-built object
       throw;

@@ -13,6 +13,7 @@
 #include "ir/tensor.h"
 #include "runtime/monitor.h"
 #include "runtime/npz.h"
+#include "neurofuse/runtime.h"
 
 namespace nf::cli {
 
@@ -69,6 +70,8 @@ struct BackendOptions {
   // jit: start on unoptimized code while the optimized build is made
   // (compiler/jit.h, tiered compilation).
   bool tiered = true;
+  // jit, aot: the state's steps split over MPI ranks (nf_state_set_partition).
+  const nf_partition* partition = nullptr;
 };
 
 // The NumPy dtype of a compartment's, and a tensor as a NumPy array (bool

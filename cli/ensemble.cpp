@@ -268,11 +268,14 @@ int ensemble_command(const std::vector<std::string>& args) {
       out_path = value();
     } else if (a == "--seed" || a == "--save-state") {
       throw Error("ensemble: " + a + " is per member; give the seeds with --seeds (members do not save states)");
+    } else if (a == "--partition") {
+      throw Error("ensemble: --partition splits one network over the ranks, and an ensemble spreads its members "
+                  "over them; run a partitioned member with neurofuse run --partition");
     } else {
       run_args.push_back(a);
       // Options of `run` that take a value pass it on; --record's are kept
       // to tell events (concatenated) from the rest (stacked).
-      bool flag = a == "--specialize" || (a.size() == 3 && a[0] == '-' && a[1] == 'O') || a.empty() || a[0] != '-';
+      bool flag = a == "--specialize" || a == "--no-tier" || (a.size() == 3 && a[0] == '-' && a[1] == 'O') || a.empty() || a[0] != '-';
       if (!flag) {
         const std::string& v = value();
         run_args.push_back(v);
@@ -353,7 +356,8 @@ int ensemble_command(const std::vector<std::string>& args) {
     }
   npz::write_npz(out_path, assemble(members, grid_names, outcomes, is_events));
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  print_stderr("ran {} members on {} rank{} in {:.3f} s{}\n", members.size(), ranks, ranks == 1 ? "" : "s", seconds,
+  print_stderr("ran {} member{} on {} rank{} in {:.3f} s{}\n", members.size(), members.size() == 1 ? "" : "s", ranks,
+               ranks == 1 ? "" : "s", seconds,
                failed ? fmt::format("; {} failed", failed) : std::string());
   return failed ? 1 : 0;
 }

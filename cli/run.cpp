@@ -18,6 +18,7 @@
 
 #include "cli/backend.h"
 #include "cli/cli.h"
+#include "cli/partition.h"
 #include "cli/record_spec.h"
 #include "common/suggest.h"
 #include "ir/fold_params.h"
@@ -80,6 +81,10 @@ const char* kRunHelp =
     "  --no-tier             jit: wait for the optimized code instead of starting on\n"
     "                        unoptimized code while it is built (the same bits)\n"
     "  --model NAME          which model of a .nf file with several\n"
+    "  --partition           under mpirun: split every loop of the network over the\n"
+    "                        ranks, exchanging what each rank's loops write once a\n"
+    "                        step; the single process's bits (docs/SCALING.md).\n"
+    "                        Rank 0 writes --out and --save-state\n"
     "\n"
     "Every output is checked before the first step; nothing is written when the\n"
     "run fails. See docs/RECORDING.md.\n";
@@ -157,6 +162,7 @@ int run_command(const std::vector<std::string>& args, bool report) {
   std::vector<std::pair<std::string, double>> sets;
   std::vector<std::pair<std::string, std::string>> compartment_files;
   std::string load_path, save_path;
+  bool partitioned = false;
   std::vector<std::pair<std::string, std::string>> drive_files;
   int64_t steps = 1;
   std::optional<double> dt;
@@ -226,6 +232,8 @@ int run_command(const std::vector<std::string>& args, bool report) {
       specialize = true;
     } else if (a == "--no-tier") {
       backend_options.tiered = false;
+    } else if (a == "--partition") {
+      partitioned = true;
     } else if (a == "--precision") {
       precision = ir::parse_precision(value());
     } else if (a.size() == 3 && a[0] == '-' && a[1] == 'O' && a[2] >= '0' && a[2] <= '3') {
@@ -243,6 +251,12 @@ int run_command(const std::vector<std::string>& args, bool report) {
     throw Error("--load-state cannot be combined with --specialize: the checkpoint holds run-time parameters, "
                 "which --specialize folds into the code (give their values with --set instead)");
   if (processes.empty() && scheduled.empty()) throw Error("run needs --process");
+  if (partitioned && backend_options.kind == "interp")
+    throw Error("--partition splits compiled loops over MPI ranks; it runs with --backend jit or aot");
+  // MPI starts before anything else runs (the same on every rank).
+  std::unique_ptr<Partition> partition = partitioned ? Partition::start() : nullptr;
+  const bool root = !partition || partition->rank() == 0;
+  report = report && root;
 
   Loaded m = load(file, model);
   m.program = ir::apply_precision(m.program, precision);
@@ -393,6 +407,29 @@ int run_command(const std::vector<std::string>& args, bool report) {
                               free_bytes));
   }
 
+  // Every rank computes and records as one process would; rank 0 writes
+  // the outputs, the others write theirs to temporary files they remove.
+  std::vector<std::string> rank_files;
+  if (!root) {
+    const char* tmp = std::getenv("TMPDIR");
+    const std::string dir = tmp && *tmp ? tmp : "/tmp";
+    for (std::string* path : {&out_path, &save_path})
+      if (!path->empty()) {
+        *path = fmt::format("{}/neurofuse-rank{}-{}-{}.npz", dir, partition->rank(), getpid(), rank_files.size());
+        rank_files.push_back(*path);
+      }
+  }
+  struct RemoveRankFiles {
+    std::vector<std::string>& files;
+    ~RemoveRankFiles() {
+      for (const std::string& f : files) std::remove(f.c_str());
+    }
+  } remove_rank_files{rank_files};
+  nf_partition hooks{};
+  if (partition) {
+    hooks = partition->hooks();
+    backend_options.partition = &hooks;
+  }
   backend_options.seed = seed.value_or(program.default_seed);
   std::unique_ptr<Backend> state = make_backend(program, backend_options);
   if (!load_path.empty()) state->load_state(load_path);
@@ -406,8 +443,15 @@ int run_command(const std::vector<std::string>& args, bool report) {
   for (const RecordSpec& r : records) state->add_monitor(r.compartment, r.spec, spool);
 
   auto start = std::chrono::steady_clock::now();
-  if (report) run_with_progress(*state, processes, scheduled, t0, step_dt, steps, drive_streams, drive_rows);
-  else state->run(processes, scheduled, t0, step_dt, 0, steps, drive_streams);
+  try {
+    if (report) run_with_progress(*state, processes, scheduled, t0, step_dt, steps, drive_streams, drive_rows);
+    else state->run(processes, scheduled, t0, step_dt, 0, steps, drive_streams);
+  } catch (const std::exception& e) {
+    if (!partition || partition->ranks() == 1) throw;
+    // The other ranks would wait for this one's next exchange forever.
+    print_stderr("error: rank {}: {}\n", partition->rank(), e.what());
+    partition->abort_all(1);
+  }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   // Both files or neither: the checkpoint is written beside its name first,
@@ -422,7 +466,7 @@ int run_command(const std::vector<std::string>& args, bool report) {
       std::vector<std::string> names;
       for (const RecordSpec& r : records) names.push_back(r.entry);
       state->save_monitors(out_path, names);
-    } else if (!records.empty()) {
+    } else if (!records.empty() && root) {
       // Values recorded at the same steps (checked above): a line per step.
       std::string header = "step,t";
       std::vector<std::vector<int64_t>> units;
@@ -452,6 +496,17 @@ int run_command(const std::vector<std::string>& args, bool report) {
   if (!save_temp.empty() && std::rename(save_temp.c_str(), save_path.c_str()) != 0) {
     std::remove(save_temp.c_str());
     throw Error("cannot write '" + save_path + "': " + std::strerror(errno));
+  }
+  if (partition) {
+    // What the ranks exchanged, per step: the most any rank sent and received.
+    const int64_t sent = partition->max_over_ranks(partition->bytes_sent());
+    const int64_t received = partition->max_over_ranks(partition->bytes_received());
+    const int64_t calls = partition->max_over_ranks(partition->exchanges());
+    if (report && steps > 0)
+      print_stderr("partitioned over {} ranks: per step and rank, at most {:.0f} bytes sent, {:.0f} received, "
+                   "in {:.3g} exchanges\n",
+                   partition->ranks(), double(sent) / double(steps), double(received) / double(steps),
+                   double(calls) / double(steps));
   }
   if (report)
     print_stderr("ran {} steps ({}) in {:.3f} s, {:.0f} steps/s\n", steps, backend_options.kind, seconds,

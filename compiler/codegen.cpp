@@ -127,25 +127,6 @@ llvm::Function* emit_check(llvm::Module& m, const Plan& plan, const EventMatrix&
 
 }  // namespace
 
-bool splittable(const Kernel& k) {
-  return (k.kind == KernelKind::Elementwise && k.domain.rank() >= 1) || k.kind == KernelKind::MatMul ||
-         k.kind == KernelKind::RowSweep;
-}
-
-// A sparse kernel runs whole on one thread: the connections of a row scatter
-// into any column.
-int64_t split_extent(const Kernel& k) {
-  if (k.kind == KernelKind::Sparse) return 1;
-  if (k.kind == KernelKind::MatMul) return k.domain[0] > 1 ? k.domain[0] : k.domain[1];
-  if (k.kind == KernelKind::RowSweep) return k.domain[1];
-  return k.domain.rank() >= 1 ? k.domain[0] : 1;
-}
-
-int64_t work_of(const Kernel& k) {
-  int64_t n = k.domain.num_elements();
-  return k.kind == KernelKind::MatMul ? n * k.outputs[0].node->operands[0]->type.shape[1] : n;
-}
-
 KernelEmitter::KernelEmitter(llvm::Module& module, llvm::IRBuilder<>& b, const Plan& plan, const ProcessPlan& process,
                              const Kernel& kernel, llvm::Function* fn)
     : module_(module), b_(b), plan_(plan), process_(process), kernel_(kernel), fn_(fn) {
@@ -653,7 +634,30 @@ std::unique_ptr<llvm::Module> generate_module(const Plan& plan, llvm::LLVMContex
   auto module = std::make_unique<llvm::Module>("neurofuse", context);
   llvm::IRBuilder<> b(context);
   llvm::Type* ptr = b.getPtrTy();
-  llvm::StructType* parallel = abi_types(context).parallel;  // the host's nf_parallel hook
+  const AbiTypes abi = abi_types(context);
+  llvm::StructType* parallel = abi.parallel;  // the host's nf_parallel hook
+  const std::map<const Kernel*, KernelSplit> splits = describe_splits(plan);
+  // A hooked kernel's nf_split (neurofuse/module.h): what it writes, for
+  // hosts that run its ranges in separate processes.
+  auto split_table = [&](const Kernel& kernel, const std::string& name) -> llvm::Constant* {
+    const KernelSplit& split = splits.at(&kernel);
+    std::vector<llvm::Constant*> outputs;
+    for (const SplitOutput& o : split.outputs)
+      outputs.push_back(llvm::ConstantStruct::get(
+          abi.split_output, {b.getInt64(uint64_t(o.offset)), b.getInt64(uint64_t(o.blocks)),
+                             b.getInt64(uint64_t(o.stride)), b.getInt64(uint64_t(o.unit)),
+                             b.getInt32(o.exchange ? 1 : 0), b.getInt32(0)}));
+    llvm::Constant* list = llvm::ConstantPointerNull::get(b.getPtrTy());
+    if (!outputs.empty()) {
+      llvm::ArrayType* type = llvm::ArrayType::get(abi.split_output, outputs.size());
+      list = new llvm::GlobalVariable(*module, type, true, llvm::GlobalValue::PrivateLinkage,
+                                      llvm::ConstantArray::get(type, outputs), name + "_outputs");
+    }
+    return new llvm::GlobalVariable(
+        *module, abi.split, true, llvm::GlobalValue::PrivateLinkage,
+        llvm::ConstantStruct::get(abi.split, {b.getInt32(split.whole ? 1 : 0), b.getInt32(int32_t(outputs.size())), list}),
+        name + "_split");
+  };
   std::map<std::string, llvm::Function*> checks;
   for (const EventMatrix& e : plan.events) checks[e.name] = emit_check(*module, plan, e);
   for (const ProcessPlan& pp : plan.processes) {
@@ -665,6 +669,7 @@ std::unique_ptr<llvm::Module> generate_module(const Plan& plan, llvm::LLVMContex
     struct Emitted {
       llvm::Function* fn;
       llvm::Function* trampoline;  // (pack, lo, hi) -> fn, for the host's parallel hook
+      llvm::Constant* split;       // its nf_split, when it has a trampoline
       llvm::StructType* pack;
       std::vector<Buffer> buffers;
       int64_t rows, work;
@@ -691,8 +696,9 @@ std::unique_ptr<llvm::Module> generate_module(const Plan& plan, llvm::LLVMContex
       b.SetInsertPoint(llvm::BasicBlock::Create(context, "entry", fn));
       KernelEmitter(*module, b, plan, pp, kernel, fn).emit_body(versions);
 
-      Emitted e{fn, nullptr, nullptr, buffers, split_extent(kernel), work_of(kernel), &kernel};
+      Emitted e{fn, nullptr, nullptr, nullptr, buffers, split_extent(kernel), work_of(kernel), &kernel};
       if (splittable(kernel) && e.rows > 1) {
+        e.split = split_table(kernel, name);
         std::vector<llvm::Type*> fields = {ptr, b.getDoubleTy(), b.getDoubleTy()};
         fields.insert(fields.end(), buffers.size(), ptr);
         e.pack = llvm::StructType::get(context, fields);
@@ -726,7 +732,7 @@ std::unique_ptr<llvm::Module> generate_module(const Plan& plan, llvm::LLVMContex
     llvm::Value* run = b.CreateLoad(ptr, b.CreateStructGEP(parallel, hook, 0));
     llvm::Value* run_context = b.CreateLoad(ptr, b.CreateStructGEP(parallel, hook, 1));
     llvm::FunctionType* run_ty =
-        llvm::FunctionType::get(b.getVoidTy(), {ptr, ptr, ptr, b.getInt64Ty(), b.getInt64Ty()}, false);
+        llvm::FunctionType::get(b.getVoidTy(), {ptr, ptr, ptr, b.getInt64Ty(), b.getInt64Ty(), ptr, ptr}, false);
     for (Emitted& e : kernels) {
       if (const std::optional<EventMatrix>& events = e.kernel->events) {
         // An unchecked matrix is checked before its first product.
@@ -765,7 +771,8 @@ std::unique_ptr<llvm::Module> generate_module(const Plan& plan, llvm::LLVMContex
       std::vector<llvm::Value*> fields = {step->getArg(0), step->getArg(1), step->getArg(2)};
       fields.insert(fields.end(), bufs.begin(), bufs.end());
       for (unsigned i = 0; i < fields.size(); ++i) b.CreateStore(fields[i], b.CreateStructGEP(e.pack, pack, i));
-      b.CreateCall(run_ty, run, {run_context, e.trampoline, pack, b.getInt64(uint64_t(e.rows)), b.getInt64(uint64_t(e.work))});
+      b.CreateCall(run_ty, run, {run_context, e.trampoline, pack, b.getInt64(uint64_t(e.rows)),
+                                 b.getInt64(uint64_t(e.work)), step->getArg(0), e.split});
       b.CreateBr(next);
       b.SetInsertPoint(next);
     }

@@ -8,6 +8,7 @@
 #include <llvm/IR/IRBuilder.h>
 #include <llvm/IR/Module.h>
 
+#include "compiler/partition.h"
 #include "compiler/plan.h"
 
 namespace nf::compiler {
@@ -83,12 +84,5 @@ void emit_loop(llvm::IRBuilderBase& b, llvm::Value* begin, llvm::Value* end,
 // if (cond) then(); the builder is left after it.
 void emit_if(llvm::IRBuilderBase& b, llvm::Value* cond, const std::function<void()>& then);
 
-// Kernels whose iterations split into independent ranges of one axis (rows
-// of an element-wise loop; rows of a matmul, or its columns when it has one
-// row; columns of a row sweep): each output element is still computed whole, in its own order, by one
-// call. The extent of that axis, and an estimate of the kernel's work.
-bool splittable(const Kernel& k);
-int64_t split_extent(const Kernel& k);
-int64_t work_of(const Kernel& k);
 
 }  // namespace nf::compiler

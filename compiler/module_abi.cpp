@@ -348,6 +348,8 @@ AbiTypes abi_types(llvm::LLVMContext& c) {
   t.stream = llvm::StructType::get(c, {i64, i64, ptr});  // offset, bytes, data
   t.observer = llvm::StructType::get(c, {ptr, ptr});     // after_step, context
   t.alias = llvm::StructType::get(c, {ptr, ptr, i32});   // name, terms, n_terms
+  t.split_output = llvm::StructType::get(c, {i64, i64, i64, i64, i32, i32});  // offset, blocks, stride, unit, exchange, reserved
+  t.split = llvm::StructType::get(c, {i32, i32, ptr});  // whole, n_outputs, outputs
   t.parallel = llvm::StructType::get(c, {ptr, ptr});     // run, context
   // abi_version, struct_size, model_name, target, features, state_size, alignment, seed_offset, hooks_offset,
   // default_seed, default_dt, n_compartments, n_params, n_processes, compartments, params, processes, scan,
@@ -366,7 +368,8 @@ std::vector<AbiLayout> abi_layouts() {
   const std::pair<const char*, llvm::StructType*> all[] = {
       {"nf_compartment_info", t.compartment}, {"nf_param_info", t.param}, {"nf_process_info", t.process},
       {"nf_stream", t.stream}, {"nf_observer", t.observer}, {"nf_alias_info", t.alias},
-      {"nf_parallel", t.parallel}, {"nf_module_info", t.module_info}};
+      {"nf_split_output", t.split_output}, {"nf_split", t.split}, {"nf_parallel", t.parallel},
+      {"nf_module_info", t.module_info}};
   for (const auto& [name, type] : all) {
     const llvm::StructLayout* l = layout.getStructLayout(type);
     AbiLayout a{name, l->getSizeInBytes(), {}};

@@ -30,6 +30,8 @@ struct AbiTypes {
   llvm::StructType* stream;       // nf_stream
   llvm::StructType* observer;     // nf_observer
   llvm::StructType* alias;        // nf_alias_info
+  llvm::StructType* split_output; // nf_split_output
+  llvm::StructType* split;        // nf_split
   llvm::StructType* parallel;     // nf_parallel
   llvm::StructType* module_info;  // nf_module_info
 };

@@ -42,6 +42,7 @@ struct nf_state {
   nf_module* module = nullptr;
   uint8_t* block = nullptr;  // module->info->state_size bytes, aligned
   std::unique_ptr<nf::runtime::Pool> pool;  // installed as the block's nf_parallel hook
+  nf_partition partition{};  // when run is set, installed instead of the pool (nf_state_set_partition)
   std::vector<const nf_compartment_info*> shared;  // kept compartments the host holds pointers to (module.h, share)
   std::vector<nf_monitor*> monitors;  // recording in every scan, in creation order
   std::string error;

@@ -151,7 +151,8 @@ void scan_observed(nf_state* s, const int32_t* processes, int32_t n_processes, d
   Observation o{s, first, &records, {}, {}, NF_OK, -1, {}};
   for (nf_monitor* mon : s->monitors) {
     const View& v = mon->view;
-    const bool plain = !v.computed && v.compartment->kept != NF_KEPT_FACTORED;
+    // A partitioned state gathers a compartment before each read (runtime.h).
+    const bool plain = !v.computed && v.compartment->kept != NF_KEPT_FACTORED && !s->partition.gather;
     o.active.push_back({mon, plain ? reinterpret_cast<const uint32_t*>(s->block + v.compartment->offset) : nullptr});
   }
   nf_observer observer{&after_step, &o};

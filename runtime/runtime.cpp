@@ -70,6 +70,7 @@ const char* dtype_name(int32_t dtype) {
 const uint8_t* current(nf_state* s, const nf_compartment_info& c) {
   const nf_module_info& m = *s->module->info;
   if (c.kept == NF_KEPT_FACTORED) m.materialize(s->block, int32_t(&c - m.compartments));
+  if (s->partition.gather) s->partition.gather(s->partition.context, s->block, c.offset, c.bytes);
   return s->block + c.offset;
 }
 
@@ -191,9 +192,11 @@ nf_status check_info(const nf_module_info* info, std::string* error) {
   return NF_OK;
 }
 
-// Writes the state's thread pool (or none) into the block's hook.
+// Writes the state's partition, or its thread pool, or none into the block's
+// hook.
 void install_hook(nf_state* s) {
   nf_parallel hook{s->pool ? &Pool::run : nullptr, s->pool.get()};
+  if (s->partition.run) hook = {s->partition.run, s->partition.context};
   std::memcpy(s->block + s->module->info->hooks_offset, &hook, sizeof hook);
 }
 
@@ -377,6 +380,13 @@ void nf_state_destroy(nf_state* s) {
   delete s;
 }
 
+nf_status nf_state_set_partition(nf_state* s, const nf_partition* partition) {
+  if (!s) return invalid(s, "state");
+  s->partition = partition && partition->run ? *partition : nf_partition{};
+  install_hook(s);
+  return NF_OK;
+}
+
 nf_status nf_state_set_threads(nf_state* s, int32_t threads, int64_t min_elements) {
   if (!s) return invalid(s, "state");
   if (threads < 1 || min_elements < 0)
@@ -421,6 +431,8 @@ nf_status nf_state_compartment(nf_state* s, const char* name, void** data, int32
     m.share(s->block, int32_t(c - m.compartments));
     if (std::find(s->shared.begin(), s->shared.end(), c) == s->shared.end()) s->shared.push_back(c);
   }
+  // A partitioned state's compartment is current as of this call.
+  if (data && s->partition.gather) s->partition.gather(s->partition.context, s->block, c->offset, c->bytes);
   if (data) *data = s->block + c->offset;
   if (dtype) *dtype = c->dtype;
   if (n) *n = count(*c);

@@ -4,6 +4,8 @@
 
 #include <chrono>
 
+#include "common/split.h"
+
 namespace nf::runtime {
 
 namespace {
@@ -25,17 +27,6 @@ bool spin_until(Ready ready) {
       std::this_thread::yield();  // gives way to another runnable thread on this core
     }
   }
-}
-
-// Where range k of `rows` starts when `threads` share it: an even share,
-// rounded down to a multiple of 16 rows when each share holds at least 16.
-// A row sweep is split by columns, so two threads write the same matrix
-// rows side by side; a split on a 16-float (64-byte) boundary keeps them off
-// each other's cache lines.
-int64_t split_point(int64_t rows, int k, int threads) {
-  const int64_t even = rows * k / threads;
-  if (k == threads || rows / threads < 16) return even;
-  return even / 16 * 16;
 }
 
 // Forks of this process so far (counted in the child), so a pool can tell
@@ -94,7 +85,8 @@ void Pool::work(int index) {
   }
 }
 
-void Pool::run(void* pool, void (*body)(void*, int64_t, int64_t), void* arg, int64_t rows, int64_t elements) {
+void Pool::run(void* pool, void (*body)(void*, int64_t, int64_t), void* arg, int64_t rows, int64_t elements, uint8_t*,
+               const nf_split*) {
   Pool& p = *static_cast<Pool*>(pool);
   if (rows < 2 || elements < p.min_elements_ || p.forked()) {  // a pool exists only for two or more threads
     body(arg, 0, rows);

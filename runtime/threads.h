@@ -9,6 +9,8 @@
 #include <thread>
 #include <vector>
 
+#include "neurofuse/module.h"
+
 namespace nf::runtime {
 
 class Pool {
@@ -22,7 +24,10 @@ class Pool {
 
   // nf_parallel.run: body(arg, lo, hi) over consecutive ranges covering
   // [0, rows), one range per thread, returning when all are done.
-  static void run(void* pool, void (*body)(void*, int64_t, int64_t), void* arg, int64_t rows, int64_t elements);
+  // The state and the loop's nf_split are for hosts that run ranges in other
+  // processes; threads share the block and need neither.
+  static void run(void* pool, void (*body)(void*, int64_t, int64_t), void* arg, int64_t rows, int64_t elements,
+                  uint8_t* state, const nf_split* split);
 
   // Whether this process is a fork of the one that started the pool: the
   // child has the pool's memory but not its threads (and its locks may be

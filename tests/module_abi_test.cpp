@@ -36,7 +36,7 @@ void check_layout(const std::vector<nf::compiler::AbiLayout>& mirrors, const std
 
 TEST_CASE("the LLVM mirror of every module ABI struct has the C layout, field by field", "[abi]") {
   const std::vector<nf::compiler::AbiLayout> t = nf::compiler::abi_layouts();
-  CHECK(t.size() == 8);  // every struct of neurofuse/module.h
+  CHECK(t.size() == 10);  // every struct of neurofuse/module.h
   check_layout(t, "nf_compartment_info", sizeof(nf_compartment_info),
                {NF_FIELD(nf_compartment_info, name), NF_FIELD(nf_compartment_info, shape),
                 NF_FIELD(nf_compartment_info, offset), NF_FIELD(nf_compartment_info, bytes),
@@ -53,6 +53,12 @@ TEST_CASE("the LLVM mirror of every module ABI struct has the C layout, field by
                {NF_FIELD(nf_observer, after_step), NF_FIELD(nf_observer, context)});
   check_layout(t, "nf_alias_info", sizeof(nf_alias_info),
                {NF_FIELD(nf_alias_info, name), NF_FIELD(nf_alias_info, terms), NF_FIELD(nf_alias_info, n_terms)});
+  check_layout(t, "nf_split_output", sizeof(nf_split_output),
+               {NF_FIELD(nf_split_output, offset), NF_FIELD(nf_split_output, blocks), NF_FIELD(nf_split_output, stride),
+                NF_FIELD(nf_split_output, unit), NF_FIELD(nf_split_output, exchange),
+                NF_FIELD(nf_split_output, reserved)});
+  check_layout(t, "nf_split", sizeof(nf_split),
+               {NF_FIELD(nf_split, whole), NF_FIELD(nf_split, n_outputs), NF_FIELD(nf_split, outputs)});
   check_layout(t, "nf_parallel", sizeof(nf_parallel),
                {NF_FIELD(nf_parallel, run), NF_FIELD(nf_parallel, context)});
   check_layout(t, "nf_module_info", sizeof(nf_module_info),

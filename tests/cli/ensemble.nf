@@ -12,6 +12,10 @@
 # RUN: not neurofuse ensemble %s --seeds 1 --seed 3 --process advance --out %t.x.npz 2>&1 | FileCheck %s --check-prefix=SEED
 # RUN: not neurofuse ensemble %s --seeds 4:4 --process advance --out %t.x.npz 2>&1 | FileCheck %s --check-prefix=EMPTY
 # RUN: not neurofuse ensemble %s --seeds 1 --process advance 2>&1 | FileCheck %s --check-prefix=NOOUT
+# RUN: not neurofuse ensemble %s --seeds 1 --process advance --partition --out %t.x.npz 2>&1 | FileCheck %s --check-prefix=PARTITION
+# --no-tier is a flag: the --record after it is still a recording.
+# RUN: neurofuse ensemble %s --seeds 1 --process advance --steps 3 --no-tier --record z.v --out %t.nt.npz 2>&1 | FileCheck %s --check-prefix=NOTIER
+# RUN: /usr/bin/python3 -c "import numpy as np; print('z.v', np.load('%t.nt.npz')['z.v'].shape)" | FileCheck %s --check-prefix=NOTIERV
 # RAN: ran 6 members on 1 rank in
 # SAME: 6 members: values, sums and events equal the single runs
 # SAME: seeds [1, 1, 2, 2, 7, 7] tau_m [10.0, 20.5, 10.0, 20.5, 10.0, 20.5]
@@ -22,6 +26,9 @@
 # SEED: error: ensemble: --seed is per member; give the seeds with --seeds
 # EMPTY: error: --seeds: the range '4:4' is empty (A:B runs A to B - 1)
 # NOOUT: error: ensemble needs --out FILE.npz
+# PARTITION: error: ensemble: --partition splits one network over the ranks
+# NOTIER: ran 1 member on 1 rank in
+# NOTIERV: z.v (1, 3, 1, 6)
 model m {
   seed = 3
   z0 = PoissonCell(n_units=20, target_freq=200.0)

@@ -64,7 +64,7 @@ extern "C" {
 
 /* Version of the layout of the structures below. A runtime must refuse a
  * module whose abi_version differs from the one it was built with. */
-#define NF_MODULE_ABI_VERSION 7
+#define NF_MODULE_ABI_VERSION 8
 
 enum { NF_F32 = 0, NF_I32 = 1, NF_BOOL = 2 };
 enum { NF_INPUT = 0, NF_STATE = 1, NF_OUTPUT = 2 };
@@ -73,17 +73,44 @@ enum { NF_KEPT_PLAIN = 0, NF_KEPT_FACTORED = 1, NF_KEPT_CHECKED = 2 };
 
 typedef void (*nf_step_fn)(uint8_t* state, double t, double dt);
 
+/* What a split loop writes, for hosts that run the ranges of one loop in
+ * separate processes (neurofuse's MPI partition) and must hand each process
+ * the elements the others computed. Output i of a loop over `rows` split
+ * indices occupies, for split index r, the `blocks` runs of `unit` bytes at
+ * state + offset + b * stride + r * unit (b = 0 .. blocks - 1): a loop split
+ * by rows writes whole rows (blocks = 1), a loop split by columns writes the
+ * same columns of every row of a matrix. `exchange` is 0 when every later
+ * reader of the output, in every process of the module, reads only elements
+ * of the split indices it computes itself: a partitioned host may then leave
+ * the others' elements stale until the host reads the compartment. `whole`
+ * is 1 when the loop must run over all rows in every process. */
+typedef struct {
+  int64_t offset;
+  int64_t blocks;
+  int64_t stride;
+  int64_t unit;
+  int32_t exchange;
+  int32_t reserved; /* 0 */
+} nf_split_output;
+
+typedef struct {
+  int32_t whole;
+  int32_t n_outputs;
+  const nf_split_output* outputs;
+} nf_split;
+
 /* How a host lets a step use several threads. A step function that has a
- * large loop calls `run(context, body, arg, rows, elements)` instead of
- * running it: `run` must call body(arg, lo, hi) for consecutive ranges [lo, hi)
- * that together cover [0, rows), possibly at the same time on several
- * threads, and return when all have finished; `elements` estimates the work.
+ * large loop calls `run(context, body, arg, rows, elements, state, split)`
+ * instead of running it: `run` must call body(arg, lo, hi) for consecutive
+ * ranges [lo, hi) that together cover [0, rows), possibly at the same time on
+ * several threads, and return when all have finished; `elements` estimates
+ * the work, and `split` describes what the loop writes in `state` (above).
  * Every element is computed by exactly one call in the same order as in one
  * call over [0, rows), so the results do not depend on how `run` splits.
  * With `run` NULL (the zeroed hook) the step runs the loop itself. */
 typedef struct {
   void (*run)(void* context, void (*body)(void* arg, int64_t lo, int64_t hi), void* arg, int64_t rows,
-              int64_t elements);
+              int64_t elements, uint8_t* state, const nf_split* split);
   void* context;
 } nf_parallel;
 

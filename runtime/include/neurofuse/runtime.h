@@ -139,6 +139,24 @@ NF_API nf_status nf_state_reinitialize(nf_state* state, uint64_t seed);
  * OUT_OF_MEMORY (threads could not be started). */
 NF_API nf_status nf_state_set_threads(nf_state* state, int32_t threads, int64_t min_elements);
 
+/* A host that runs each split loop's ranges in separate processes, each
+ * holding a whole copy of the state (neurofuse's MPI partition, docs/SCALING.md):
+ * `run` is the step's nf_parallel hook (neurofuse/module.h), which computes
+ * this process's range and hands the others' outputs where the loop's
+ * nf_split says; `gather(context, block, offset, bytes)` is called before the
+ * runtime reads a compartment for the host (reads, monitors, checkpoints),
+ * and must make those bytes current in this process. Every process must make
+ * the same calls in the same order. While a partition is set, threads are not
+ * used. NULL, or a NULL run, removes it.
+ * Errors: INVALID_ARGUMENT (NULL state). */
+typedef struct {
+  void (*run)(void* context, void (*body)(void* arg, int64_t lo, int64_t hi), void* arg, int64_t rows,
+              int64_t elements, uint8_t* state, const nf_split* split);
+  void (*gather)(void* context, uint8_t* block, int64_t offset, int64_t bytes);
+  void* context;
+} nf_partition;
+NF_API nf_status nf_state_set_partition(nf_state* state, const nf_partition* partition);
+
 /* The message of the state's most recent failure ("" if none). */
 NF_API const char* nf_state_last_error(const nf_state* state);
 

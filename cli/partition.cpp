@@ -1,0 +1,131 @@
+// The MPI host of a partitioned run (partition.h).
+#include "cli/partition.h"
+
+#include <cstdlib>
+#include <map>
+#include <tuple>
+#include <vector>
+
+#include "common/split.h"
+#include "ir/diagnostic.h"
+
+#ifdef NF_HAVE_MPI
+#include "common/mpi_session.h"
+#endif
+
+namespace nf::cli {
+
+#ifdef NF_HAVE_MPI
+namespace {
+
+class MpiPartition final : public Partition {
+ public:
+  ~MpiPartition() override {
+    if (session_.active())
+      for (auto& [key, type] : types_) MPI_Type_free(&type);
+  }
+  int rank() const override { return session_.rank(); }
+  int ranks() const override { return session_.ranks(); }
+  nf_partition hooks() override { return {&MpiPartition::run, &MpiPartition::gather, this}; }
+  int64_t bytes_sent() const override { return sent_; }
+  int64_t bytes_received() const override { return received_; }
+  int64_t exchanges() const override { return exchanges_; }
+  int64_t max_over_ranks(int64_t value) const override {
+    if (!session_.active()) return value;
+    int64_t out = 0;
+    MPI_Allreduce(&value, &out, 1, MPI_INT64_T, MPI_MAX, MPI_COMM_WORLD);
+    return out;
+  }
+  [[noreturn]] void abort_all(int status) override {
+    if (session_.active() && ranks() > 1) MPI_Abort(MPI_COMM_WORLD, status);
+    std::exit(status);
+  }
+
+ private:
+  // An output a loop left with the ranks that own its split indices.
+  struct Stale {
+    nf_split_output where;
+    int64_t rows;
+  };
+
+  // nf_parallel.run: this rank's range, then the outputs others read.
+  static void run(void* context, void (*body)(void*, int64_t, int64_t), void* arg, int64_t rows, int64_t,
+                  uint8_t* state, const nf_split* split) {
+    auto& p = *static_cast<MpiPartition*>(context);
+    if (p.ranks() == 1 || !split || split->whole) {
+      body(arg, 0, rows);
+      return;
+    }
+    const int64_t lo = split_point(rows, p.rank(), p.ranks()), hi = split_point(rows, p.rank() + 1, p.ranks());
+    if (lo < hi) body(arg, lo, hi);
+    for (int32_t i = 0; i < split->n_outputs; ++i) {
+      const nf_split_output& o = split->outputs[i];
+      if (o.exchange) {
+        p.stale_.erase(o.offset);
+        p.exchange(state, o, rows);
+      } else {
+        p.stale_[o.offset] = {o, rows};
+      }
+    }
+  }
+
+  // nf_partition.gather: the stale outputs inside [offset, offset + bytes).
+  static void gather(void* context, uint8_t* block, int64_t offset, int64_t bytes) {
+    auto& p = *static_cast<MpiPartition*>(context);
+    for (auto it = p.stale_.lower_bound(offset); it != p.stale_.end() && it->first < offset + bytes;) {
+      p.exchange(block, it->second.where, it->second.rows);
+      it = p.stale_.erase(it);
+    }
+  }
+
+  // Every rank's range of the output, from its owner to every other rank:
+  // one MPI_Allgatherv in place, whose element is one split index's
+  // elements (a strided column of a matrix split by columns).
+  void exchange(uint8_t* state, const nf_split_output& o, int64_t rows) {
+    const int n = ranks();
+    std::vector<int> counts(static_cast<size_t>(n)), displacements(static_cast<size_t>(n));
+    for (int r = 0; r < n; ++r) {
+      const int64_t lo = split_point(rows, r, n), hi = split_point(rows, r + 1, n);
+      counts[size_t(r)] = int(hi - lo);
+      displacements[size_t(r)] = int(lo);
+    }
+    const int64_t index_bytes = o.blocks * o.unit;
+    const int64_t mine = counts[size_t(rank())];
+    sent_ += mine * index_bytes * (n - 1);
+    received_ += (rows - mine) * index_bytes;
+    ++exchanges_;
+    MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, state + o.offset, counts.data(), displacements.data(),
+                   type_of(o), MPI_COMM_WORLD);
+  }
+
+  // The datatype of one split index: `blocks` runs of `unit` bytes,
+  // `stride` apart, whose extent is one unit (so index r starts at r units).
+  MPI_Datatype type_of(const nf_split_output& o) {
+    auto key = std::make_tuple(o.blocks, o.stride, o.unit);
+    auto it = types_.find(key);
+    if (it != types_.end()) return it->second;
+    MPI_Datatype runs = MPI_DATATYPE_NULL, type = MPI_DATATYPE_NULL;
+    MPI_Type_create_hvector(int(o.blocks), int(o.unit), MPI_Aint(o.stride), MPI_BYTE, &runs);
+    MPI_Type_create_resized(runs, 0, MPI_Aint(o.unit), &type);
+    MPI_Type_free(&runs);
+    MPI_Type_commit(&type);
+    return types_[key] = type;
+  }
+
+  MpiSession session_;
+  std::map<int64_t, Stale> stale_;  // by offset in the block
+  std::map<std::tuple<int64_t, int64_t, int64_t>, MPI_Datatype> types_;
+  int64_t sent_ = 0, received_ = 0, exchanges_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Partition> Partition::start() { return std::make_unique<MpiPartition>(); }
+#else
+std::unique_ptr<Partition> Partition::start() {
+  throw Error("--partition splits a network over MPI ranks, and this neurofuse was built without MPI "
+              "(install libopenmpi-dev and build again)");
+}
+#endif
+
+}  // namespace nf::cli

@@ -1,0 +1,91 @@
+// The split tables partitioned hosts read (compiler/partition.h): where each
+// split loop's outputs lie for a split index, and which of them the other
+// ranks need after the loop.
+#include <catch2/catch.hpp>
+
+#include "compiler/partition.h"
+#include "compiler/pipeline.h"
+#include "frontend/frontend.h"
+
+using namespace nf;
+
+namespace {
+
+compiler::Lowered lower_model(const std::string& relative, const std::string& model) {
+  frontend::Options options;
+  options.model = model;
+  return compiler::lower(frontend::load_model_file(std::string(NF_SOURCE_DIR) + "/" + relative, options).program, {});
+}
+
+const compiler::ProcessPlan& process(const compiler::Plan& plan, const std::string& name) {
+  for (const compiler::ProcessPlan& p : plan.processes)
+    if (p.name == name) return p;
+  FAIL("no process " << name);
+  throw;
+}
+
+// The split output of `kernel` stored to `dest` (a compartment, or "" for scratch).
+using Splits = std::map<const compiler::Kernel*, compiler::KernelSplit>;
+
+const compiler::SplitOutput& output(const Splits& splits, const compiler::Kernel& kernel, const std::string& dest) {
+  const compiler::KernelSplit& split = splits.at(&kernel);
+  REQUIRE(!split.whole);
+  for (size_t i = 0; i < kernel.outputs.size(); ++i) {
+    const compiler::Buffer& b = kernel.outputs[i].dest;
+    if (dest.empty() ? b.scratch : !b.scratch && b.compartment == dest) return split.outputs.at(i);
+  }
+  FAIL("no output " << dest);
+  throw;
+}
+
+}  // namespace
+
+TEST_CASE("a synapse updated and read by one row sweep keeps its matrices by columns", "[partition]") {
+  compiler::Lowered l = lower_model("bench/models/mstdpet_layer_100.nf", "");
+  const auto splits = compiler::describe_splits(l.plan);
+  const compiler::ProcessPlan& step = process(l.plan, "step");
+  const compiler::Kernel* sweep = nullptr;
+  for (const compiler::Kernel& k : step.kernels)
+    if (k.kind == compiler::KernelKind::RowSweep) sweep = &k;
+  REQUIRE(sweep);
+  CHECK(compiler::splits_by_columns(*sweep));
+  for (const char* matrix : {"W.weights", "W.eligibility", "W.dWeights"}) {
+    INFO(matrix);
+    const compiler::SplitOutput& o = output(splits, *sweep, matrix);
+    CHECK(!o.exchange);
+    CHECK(o.offset == l.plan.layout.compartment(matrix).offset);
+    CHECK(o.blocks == 100);  // every row of the matrix ...
+    CHECK(o.stride == 400);  // ... 100 floats apart ...
+    CHECK(o.unit == 4);      // ... one float of each for a column
+  }
+  // The product's [1,100] outputs are read whole by the next loop.
+  const compiler::SplitOutput& product = output(splits, *sweep, "");
+  CHECK(product.exchange);
+  CHECK(product.blocks == 1);
+  CHECK(product.unit == 4);
+  // reset clears the matrices by rows: every rank needs every row after it.
+  for (const compiler::Kernel& k : process(l.plan, "reset").kernels)
+    if (splits.count(&k))
+      for (const compiler::SplitOutput& o : splits.at(&k).outputs) CHECK(o.exchange);
+}
+
+TEST_CASE("a matrix that a loop reads across the columns is exchanged after every write", "[partition]") {
+  // DC-SNN: advance reads W1 through its product, by columns; evolve updates
+  // it by rows; norm sums its columns in a reduction that runs whole.
+  compiler::Lowered l = lower_model("examples/dcsnn/dcsnn.nf", "dcsnn_100");
+  const auto splits = compiler::describe_splits(l.plan);
+  bool updated = false;
+  for (const compiler::Kernel& k : process(l.plan, "evolve").kernels) {
+    if (!(k.domain == ir::Shape{784, 100})) continue;
+    REQUIRE(splits.count(&k));
+    CHECK(!compiler::splits_by_columns(k));
+    const compiler::SplitOutput& o = output(splits, k, "W1.weights");
+    CHECK(o.exchange);
+    CHECK(o.blocks == 1);
+    CHECK(o.unit == 100 * 4);  // a row of 100 floats per split index
+    updated = true;
+  }
+  CHECK(updated);
+  for (const auto& [kernel, split] : splits)
+    for (const compiler::SplitOutput& o : split.outputs) CHECK(o.exchange);
+}
