@@ -155,7 +155,7 @@ llvm::Value* KernelEmitter::buffer(const Buffer& buf) { return buffers_.at(buffe
 // receives the induction variables. Each body is emitted once, in its own
 // value-cache scope.
 void KernelEmitter::loops(const std::vector<llvm::Value*>& extents, const std::function<void(const Index&)>& body,
-                          llvm::Value* start0) {
+                          llvm::Value* start, size_t start_axis) {
   Index idx;
   std::function<void(size_t)> level = [&](size_t d) {
     if (d == extents.size()) {
@@ -164,7 +164,7 @@ void KernelEmitter::loops(const std::vector<llvm::Value*>& extents, const std::f
       cache_ = std::move(saved);
       return;
     }
-    emit_loop(b_, d == 0 ? start0 : nullptr, extents[d], [&](llvm::Value* i) {
+    emit_loop(b_, d == start_axis ? start : nullptr, extents[d], [&](llvm::Value* i) {
       idx.push_back(i);
       level(d + 1);
       idx.pop_back();
@@ -282,7 +282,9 @@ bool KernelEmitter::unchanged(const KernelOutput& o) const {
 
 void KernelEmitter::elementwise_kernel() {
   std::vector<llvm::Value*> extents = extents_of(b_, kernel_.domain);
-  if (!extents.empty()) extents[0] = hi_;  // this call's rows: [lo, hi)
+  // This call's rows, or columns: [lo, hi) of the split axis.
+  const size_t axis = kernel_.split_columns ? extents.size() - 1 : 0;
+  if (!extents.empty()) extents[axis] = hi_;
   loops(extents, [&](const Index& idx) {
     std::vector<llvm::Value*> results;
     for (const KernelOutput& o : kernel_.outputs) {
@@ -292,7 +294,7 @@ void KernelEmitter::elementwise_kernel() {
     }
     for (size_t k = 0; k < results.size(); ++k)
       if (results[k]) store(buffer(kernel_.outputs[k].dest), kernel_.outputs[k].node->type, idx, results[k]);
-  }, extents.empty() ? nullptr : lo_);
+  }, extents.empty() ? nullptr : lo_, axis);
 }
 
 // out[i, j] = sum over k ascending of a[i, k] * b[k, j], the sum starting at
@@ -452,17 +454,60 @@ void KernelEmitter::sparse_kernel() {
   }
   const ir::Node* x = n->operands[0].get();
   const ir::Node* values = n->operands[1].get();
-  const int64_t B = n->type.shape[0];
-  loops(extents_of(b_, n->type.shape), [&](const Index& at) {
+  const int64_t B = n->type.shape[0], N = n->type.shape[1];
+  // This call computes columns [lo, hi). A row's connections are in
+  // ascending column order, so those into [lo, hi) are one run of them,
+  // found by two binary searches (none for a call over all columns).
+  // The first connection in [first, last) whose column is at least
+  // `target`; `known` instead when `skip` holds.
+  auto first_at_least = [&](llvm::Value* first, llvm::Value* last, llvm::Value* target, llvm::Value* skip,
+                            llvm::Value* known) {
+    llvm::LLVMContext& c = b_.getContext();
+    llvm::BasicBlock* pre = b_.GetInsertBlock();
+    llvm::BasicBlock* header = llvm::BasicBlock::Create(c, "search", fn_);
+    llvm::BasicBlock* probe = llvm::BasicBlock::Create(c, "probe", fn_);
+    llvm::BasicBlock* found = llvm::BasicBlock::Create(c, "found", fn_);
+    b_.CreateCondBr(skip, found, header);
+    b_.SetInsertPoint(header);
+    llvm::PHINode* lo = b_.CreatePHI(b_.getInt64Ty(), 2);
+    llvm::PHINode* hi = b_.CreatePHI(b_.getInt64Ty(), 2);
+    lo->addIncoming(first, pre);
+    hi->addIncoming(last, pre);
+    b_.CreateCondBr(b_.CreateICmpSLT(lo, hi), probe, found);
+    b_.SetInsertPoint(probe);
+    llvm::Value* mid = b_.CreateLShr(b_.CreateAdd(lo, hi), 1);
+    llvm::Value* below = b_.CreateICmpSLT(table_at(column, mid), target);
+    lo->addIncoming(b_.CreateSelect(below, b_.CreateAdd(mid, i64(1)), lo), probe);
+    hi->addIncoming(b_.CreateSelect(below, hi, mid), probe);
+    b_.CreateBr(header);
+    b_.SetInsertPoint(found);
+    llvm::PHINode* at = b_.CreatePHI(b_.getInt64Ty(), 2);
+    at->addIncoming(known, pre);
+    at->addIncoming(lo, header);
+    return static_cast<llvm::Value*>(at);
+  };
+  auto own_connections = [&](llvm::Value* r, const std::function<void(llvm::Value*)>& body) {
+    if (!column) return;
+    llvm::Value* row_end = table_at(row_start, b_.CreateAdd(r, i64(1)));
+    llvm::Value* row_begin = table_at(row_start, r);
+    llvm::Value* begin = first_at_least(row_begin, row_end, lo_, b_.CreateICmpSLE(lo_, i64(0)), row_begin);
+    llvm::Value* end = first_at_least(begin, row_end, hi_, b_.CreateICmpSGE(hi_, i64(N)), row_end);
+    emit_loop(b_, begin, end, [&](llvm::Value* e) {
+      auto saved = cache_;
+      body(e);
+      cache_ = std::move(saved);
+    });
+  };
+  loops({i64(B), hi_}, [&](const Index& at) {
     store(out, n->type, at, llvm::ConstantFP::get(b_.getFloatTy(), 0.0));
-  });
+  }, lo_, 1);
   // Row r of batch row b adds its connections when its input is not a zero.
   auto visit = [&](llvm::Value* b, llvm::Value* first, llvm::Value* last) {
     loops({last}, [&](const Index& r) {
       const Index br = {b, r[0]};
       llvm::Value* xr = value(x, br);
       emit_if(b_, b_.CreateFCmpUNE(xr, llvm::ConstantFP::get(b_.getFloatTy(), 0.0)), [&] {
-        connections(br[1], [&](llvm::Value* e) {
+        own_connections(br[1], [&](llvm::Value* e) {
           llvm::Value* slot = value_index ? table_at(value_index, e) : e;
           llvm::Value* w = value(values, unravel(slot, values->type.shape));
           const Index o = {br[0], table_at(column, e)};

@@ -39,9 +39,10 @@ class KernelEmitter {
   llvm::Value* scalar_arg(const ir::Node* n);
 
   // ---- loops and kernels (codegen.cpp) ----
-  // Nested counted loops; the outermost starts at `start0` (0 when null).
+  // Nested counted loops, outermost first; the loop over `start_axis`
+  // starts at `start` (every loop at 0 when null).
   void loops(const std::vector<llvm::Value*>& extents, const std::function<void(const Index&)>& body,
-             llvm::Value* start0 = nullptr);
+             llvm::Value* start = nullptr, size_t start_axis = 0);
   llvm::Value* i64(int64_t v) { return b_.getInt64(uint64_t(v)); }
   llvm::Value* buffer(const Buffer& buf);
   bool costly(const ir::Node* n, std::set<const ir::Node*>& seen) const;

@@ -8,17 +8,50 @@
 
 namespace nf::compiler {
 
-bool splittable(const Kernel& k) {
-  return (k.kind == KernelKind::Elementwise && k.domain.rank() >= 1) || k.kind == KernelKind::MatMul ||
-         k.kind == KernelKind::RowSweep;
+namespace {
+
+bool is_matrix(const ir::Shape& s) { return s.rank() == 2 && s[0] > 1; }
+
+// Rank 2 with more than one column: a matrix, or a population's [1,N].
+bool has_columns(const ir::Shape& s) { return s.rank() == 2 && s[1] > 1; }
+
+// The values a kernel computes in its loop.
+std::set<const ir::Node*> computed_in(const Kernel& kernel) {
+  std::set<const ir::Node*> computed(kernel.fused.begin(), kernel.fused.end());
+  for (const KernelOutput& o : kernel.outputs) computed.insert(o.node);
+  for (const ir::Node* n : kernel.swept) computed.insert(n);
+  return computed;
 }
 
-// A sparse kernel runs whole on one thread: the connections of a row scatter
-// into any column.
+// The compartment a value the kernel does not compute is loaded from: an
+// earlier kernel of the process stored it there ("" for scratch or none).
+std::string loaded_from(const ProcessPlan& pp, const ir::Node* n) {
+  auto it = pp.materialized.find(n);
+  return it == pp.materialized.end() || it->second.scratch ? "" : it->second.compartment;
+}
+
+// Every compartment a kernel loads: those it reads as they were at the
+// start of the process, and those an earlier kernel of the process wrote.
+std::set<std::string> loads_of(const ProcessPlan& pp, const Kernel& kernel) {
+  std::set<std::string> loads(kernel.reads.begin(), kernel.reads.end());
+  const std::set<const ir::Node*> computed = computed_in(kernel);
+  for (const ir::Node* n : computed)
+    for (const ir::NodeRef& op : n->operands)
+      if (!computed.count(op.get()))
+        if (std::string from = loaded_from(pp, op.get()); !from.empty()) loads.insert(from);
+  return loads;
+}
+
+}  // namespace
+
+bool splittable(const Kernel& k) {
+  return (k.kind == KernelKind::Elementwise && k.domain.rank() >= 1) || k.kind == KernelKind::MatMul ||
+         k.kind == KernelKind::RowSweep || (k.kind == KernelKind::Sparse && k.split_columns);
+}
+
 int64_t split_extent(const Kernel& k) {
+  if (k.split_columns) return k.domain[k.domain.rank() - 1];
   if (k.kind == KernelKind::Sparse) return 1;
-  if (k.kind == KernelKind::MatMul) return k.domain[0] > 1 ? k.domain[0] : k.domain[1];
-  if (k.kind == KernelKind::RowSweep) return k.domain[1];
   return k.domain.rank() >= 1 ? k.domain[0] : 1;
 }
 
@@ -27,31 +60,52 @@ int64_t work_of(const Kernel& k) {
   return k.kind == KernelKind::MatMul ? n * k.outputs[0].node->operands[0]->type.shape[1] : n;
 }
 
-bool splits_by_columns(const Kernel& k) {
-  return k.kind == KernelKind::RowSweep || (k.kind == KernelKind::MatMul && k.domain[0] == 1);
+void choose_split_axes(Plan& plan) {
+  std::set<std::string> read_by_columns;  // matrices a column-split loop reads
+  for (ProcessPlan& pp : plan.processes)
+    for (Kernel& k : pp.kernels) {
+      const ir::Shape& d = k.domain;
+      switch (k.kind) {
+        case KernelKind::RowSweep: k.split_columns = true; break;
+        case KernelKind::MatMul: k.split_columns = d[0] == 1; break;
+        // A sparse product scatters its rows' connections into its output
+        // columns (a gather's output is indexed by connection: whole).
+        case KernelKind::Sparse: k.split_columns = k.outputs[0].node->op == ir::Op::SparseMatMul && d.rank() == 2; break;
+        case KernelKind::Elementwise: k.split_columns = d.rank() == 2 && d[0] == 1 && d[1] > 1; break;
+        default: break;
+      }
+      if (k.split_columns && k.kind != KernelKind::Sparse)
+        for (const std::string& name : loads_of(pp, k))
+          if (is_matrix(plan.layout.compartment(name).type.shape)) read_by_columns.insert(name);
+    }
+  for (ProcessPlan& pp : plan.processes)
+    for (Kernel& k : pp.kernels) {
+      if (k.kind != KernelKind::Elementwise || k.domain.rank() != 2 || k.domain[0] == 1) continue;
+      for (const std::string& name : loads_of(pp, k)) k.split_columns = k.split_columns || read_by_columns.count(name) > 0;
+      for (const KernelOutput& o : k.outputs)
+        k.split_columns = k.split_columns || (!o.dest.scratch && read_by_columns.count(o.dest.compartment) > 0);
+    }
 }
 
 namespace {
 
 bool hooked(const Kernel& k) { return splittable(k) && split_extent(k) > 1; }
 
-bool is_matrix(const ir::Shape& s) { return s.rank() == 2 && s[0] > 1; }
-
-// Whether `kernel` reads compartment `name` (a matrix) only in the columns
-// it computes: it is split by columns, and every value it computes from the
-// matrix is element-wise at the matrix's own shape, or a vector-matrix
-// product with the matrix on the right (which adds row k of column j into
-// output j).
-bool reads_own_columns(const Kernel& kernel, const std::string& name, const ir::Shape& shape) {
-  if (!hooked(kernel) || !splits_by_columns(kernel)) return false;
-  if (kernel.kind == KernelKind::RowSweep && !(kernel.domain == shape)) return false;
-  std::set<const ir::Node*> computed(kernel.fused.begin(), kernel.fused.end());
-  for (const KernelOutput& o : kernel.outputs) computed.insert(o.node);
-  for (const ir::Node* n : kernel.swept) computed.insert(n);
+// Whether `kernel` reads compartment `name` ([M,N]) only in the columns it
+// computes: it is split by columns over a domain of N columns, and every
+// value it computes from the compartment is element-wise (NumPy's
+// broadcasting keeps the last axis last, so column j stays column j), or a
+// vector-matrix or outer product with the compartment on the right. A
+// sparse product reads its input by rows.
+bool reads_own_columns(const ProcessPlan& pp, const Kernel& kernel, const std::string& name, const ir::Shape& shape) {
+  if (!hooked(kernel) || !splits_by_columns(kernel) || kernel.kind == KernelKind::Sparse) return false;
+  const int64_t columns = shape[1];
+  if (kernel.domain[kernel.domain.rank() - 1] != columns) return false;
+  const std::set<const ir::Node*> computed = computed_in(kernel);
   std::map<const ir::Node*, bool> memo;
   std::function<bool(const ir::Node*)> depends = [&](const ir::Node* n) {
     if (n->op == ir::Op::Read) return n->attrs.name == name;
-    if (!computed.count(n)) return false;  // loaded from the buffer another kernel stored
+    if (!computed.count(n)) return loaded_from(pp, n) == name;
     auto [it, fresh] = memo.emplace(n, false);
     if (!fresh) return it->second;
     bool d = false;
@@ -67,11 +121,12 @@ bool reads_own_columns(const Kernel& kernel, const std::string& name, const ir::
       case ir::OpClass::Ternary:
       case ir::OpClass::Cast:
       case ir::OpClass::Broadcast:
-        if (!(n->type.shape == shape)) return false;
+        if (!has_columns(n->type.shape) || n->type.shape[1] != columns) return false;
         break;
       case ir::OpClass::MatMul:
-        if (!is_vector_matrix(*n) || depends(n->operands[0].get()) || !(n->operands[1]->type.shape == shape))
-          return false;
+        // x @ W adds W[k, j] into output j; an outer product u @ v
+        // ([M,1] @ [1,N]) multiplies v[j] into column j.
+        if (!(is_vector_matrix(*n) || is_outer_product(*n)) || depends(n->operands[0].get())) return false;
         break;
       default:
         return false;
@@ -80,21 +135,22 @@ bool reads_own_columns(const Kernel& kernel, const std::string& name, const ir::
   return true;
 }
 
-// The matrices a partitioned host may leave stale outside the columns each
-// process owns: every kernel of every process that reads them reads only
-// its own columns, no copy reads them, and no product skips rows by their
-// facts (whose check reads the whole matrix).
+// The compartments with columns ([M,N], N > 1) a partitioned host may leave
+// stale outside the columns each process owns: every kernel of every
+// process that reads them reads only its own columns, no copy reads them,
+// and no product skips rows by their facts (whose check reads the whole
+// matrix).
 std::set<std::string> kept_by_columns(const Plan& plan) {
   std::set<std::string> kept;
   for (const Slot& s : plan.layout.compartments)
-    if (is_matrix(s.type.shape)) kept.insert(s.name);
+    if (has_columns(s.type.shape)) kept.insert(s.name);
   for (const EventMatrix& e : plan.events) kept.erase(e.name);
   for (const ProcessPlan& pp : plan.processes) {
     for (const Copy& c : pp.copies)
       if (!c.from.scratch) kept.erase(c.from.compartment);
     for (const Kernel& k : pp.kernels)
-      for (const std::string& name : k.reads)
-        if (kept.count(name) && !reads_own_columns(k, name, plan.layout.compartment(name).type.shape))
+      for (const std::string& name : loads_of(pp, k))
+        if (kept.count(name) && !reads_own_columns(pp, k, name, plan.layout.compartment(name).type.shape))
           kept.erase(name);
   }
   return kept;

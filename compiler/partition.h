@@ -30,19 +30,23 @@ struct KernelSplit {
   std::vector<SplitOutput> outputs;
 };
 
-// Kernels whose iterations split into independent ranges of one axis (rows
-// of an element-wise loop; rows of a matmul, or its columns when it has one
-// row; columns of a row sweep): each output element is still computed whole,
-// in its own order, by one call. The extent of that axis, and an estimate of
-// the kernel's work. A kernel calls the host's hook when it is splittable
-// and the extent is above 1.
+// Kernels whose iterations split into independent ranges of one axis: each
+// output element is still computed whole, in its own order, by one call.
+// The axis is the first (rows) or, with Kernel::split_columns, the last
+// (columns: the post-synaptic units). The extent of that axis, and an
+// estimate of the kernel's work. A kernel calls the host's hook when it is
+// splittable and the extent is above 1.
 bool splittable(const Kernel& k);
 int64_t split_extent(const Kernel& k);
 int64_t work_of(const Kernel& k);
+inline bool splits_by_columns(const Kernel& k) { return k.split_columns; }
 
-// Whether a kernel that calls the host's hook splits along its last axis
-// (columns: row sweeps and vector-matrix products) rather than its first.
-bool splits_by_columns(const Kernel& kernel);
+// Sets each kernel's split axis. By columns: row sweeps, vector-matrix
+// products, sparse products, element-wise loops over [1,N] (a population's
+// units), and element-wise loops over a matrix that a loop split by columns
+// also reads (a synapse's evolve, its initializers and its reset), so that
+// the matrix is split the same way in every process. By rows: the others.
+void choose_split_axes(Plan& plan);
 
 // For every kernel that calls the host's hook (splittable, more than one row).
 std::map<const Kernel*, KernelSplit> describe_splits(const Plan& plan);

@@ -6,6 +6,7 @@
 #include "compiler/events.h"
 #include "compiler/factor.h"
 #include "compiler/forward.h"
+#include "compiler/partition.h"
 #include "ir/printer.h"
 #include "ir/verifier.h"
 
@@ -59,6 +60,7 @@ Lowered lower(const ir::Program& program, const BuildOptions& options, const Sta
   }
   Lowered l{describe_kept(std::move(p)), {}};
   l.plan = plan_program(l.kept.program, l.kept.events);
+  choose_split_axes(l.plan);
   return l;
 }
 

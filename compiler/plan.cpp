@@ -1,5 +1,7 @@
 #include "compiler/plan.h"
 
+#include "compiler/partition.h"
+
 #include "compiler/events.h"
 
 #include <algorithm>
@@ -469,6 +471,7 @@ Plan plan_program(const ir::Program& program, const std::vector<EventMatrix>& ev
 
 std::string print_plan(const ir::Program& program, const Plan& plan) {
   std::string out;
+  const std::map<const Kernel*, KernelSplit> splits = describe_splits(plan);
   for (const ProcessPlan& pp : plan.processes) {
     const ir::Process& proc = *program.find_process(pp.name);
     std::map<const ir::Node*, int> id;
@@ -492,6 +495,19 @@ std::string print_plan(const ir::Program& program, const Plan& plan) {
       out += "\n    writes:";
       for (const KernelOutput& o : k.outputs) out += " " + label(o.node) + "->" + where(o.dest);
       out += "\n";
+      // How a loop that may split splits, and what a partitioned run hands
+      // the other ranks after it (partition.h).
+      if (auto s = splits.find(&k); s != splits.end()) {
+        out += std::string("    split by ") + (splits_by_columns(k) ? "columns" : "rows");
+        if (s->second.whole) {
+          out += ", whole on every rank\n";
+          continue;
+        }
+        std::string exchanged;
+        for (size_t o = 0; o < k.outputs.size(); ++o)
+          if (s->second.outputs[o].exchange) exchanged += " " + label(k.outputs[o].node);
+        out += exchanged.empty() ? ", nothing exchanged\n" : "; exchanged:" + exchanged + "\n";
+      }
     }
     for (const Copy& c : pp.copies) out += "  copy " + where(c.from) + " -> " + c.to + "\n";
   }

@@ -61,6 +61,7 @@ struct Kernel {
   std::vector<std::string> reads;      // compartments loaded (sorted, unique)
   std::vector<const ir::Node*> swept;  // RowSweep: the outputs that are row-swept products
   std::optional<EventMatrix> events;   // MatMul [1,K] @ [K,N] of this matrix: rows of +0 inputs skipped (events.h)
+  bool split_columns = false;          // its ranges are ranges of the domain's last axis (partition.h)
 };
 
 struct Copy {

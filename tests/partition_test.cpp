@@ -63,29 +63,63 @@ TEST_CASE("a synapse updated and read by one row sweep keeps its matrices by col
   CHECK(product.exchange);
   CHECK(product.blocks == 1);
   CHECK(product.unit == 4);
-  // reset clears the matrices by rows: every rank needs every row after it.
+  // reset clears the matrices by columns too: nothing to exchange.
+  int cleared = 0;
   for (const compiler::Kernel& k : process(l.plan, "reset").kernels)
-    if (splits.count(&k))
-      for (const compiler::SplitOutput& o : splits.at(&k).outputs) CHECK(o.exchange);
+    if (k.domain == ir::Shape{100, 100}) {
+      CHECK(compiler::splits_by_columns(k));
+      CHECK(!output(splits, k, "W.eligibility").exchange);
+      ++cleared;
+    }
+  CHECK(cleared == 1);
+}
+
+TEST_CASE("a population's vectors stay by columns unless a loop reads them across the columns", "[partition]") {
+  compiler::Lowered l = lower_model("bench/models/mstdpet_layer_100.nf", "");
+  const auto splits = compiler::describe_splits(l.plan);
+  const compiler::ProcessPlan& step = process(l.plan, "step");
+  const compiler::Kernel* cells = nullptr;
+  for (const compiler::Kernel& k : step.kernels)
+    if (k.kind == compiler::KernelKind::Elementwise && k.domain == ir::Shape{1, 100}) {
+      cells = &k;
+      break;
+    }
+  REQUIRE(cells);
+  CHECK(compiler::splits_by_columns(*cells));
+  // The presynaptic spikes feed the product's rows: every rank needs them.
+  CHECK(output(splits, *cells, "pre.outputs").exchange);
+  // The postsynaptic spikes meet column j of the matrix only.
+  CHECK(!output(splits, *cells, "post.outputs").exchange);
+  // A trace is copied whole to the population's outputs.
+  CHECK(output(splits, *cells, "tr_post.trace").exchange);
 }
 
 TEST_CASE("a matrix that a loop reads across the columns is exchanged after every write", "[partition]") {
   // DC-SNN: advance reads W1 through its product, by columns; evolve updates
-  // it by rows; norm sums its columns in a reduction that runs whole.
+  // it, by columns too; norm sums its columns in a reduction that runs whole.
   compiler::Lowered l = lower_model("examples/dcsnn/dcsnn.nf", "dcsnn_100");
   const auto splits = compiler::describe_splits(l.plan);
-  bool updated = false;
-  for (const compiler::Kernel& k : process(l.plan, "evolve").kernels) {
-    if (!(k.domain == ir::Shape{784, 100})) continue;
-    REQUIRE(splits.count(&k));
-    CHECK(!compiler::splits_by_columns(k));
-    const compiler::SplitOutput& o = output(splits, k, "W1.weights");
-    CHECK(o.exchange);
-    CHECK(o.blocks == 1);
-    CHECK(o.unit == 100 * 4);  // a row of 100 floats per split index
-    updated = true;
-  }
-  CHECK(updated);
-  for (const auto& [kernel, split] : splits)
-    for (const compiler::SplitOutput& o : split.outputs) CHECK(o.exchange);
+  int updates = 0;
+  for (const char* name : {"evolve", "norm"})
+    for (const compiler::Kernel& k : process(l.plan, name).kernels) {
+      if (!(k.domain == ir::Shape{784, 100})) continue;
+      REQUIRE(splits.count(&k));
+      CHECK(compiler::splits_by_columns(k));
+      const compiler::SplitOutput& o = output(splits, k, "W1.weights");
+      CHECK(o.exchange);
+      CHECK(o.blocks == 784);
+      CHECK(o.stride == 100 * 4);
+      CHECK(o.unit == 4);
+      ++updates;
+    }
+  CHECK(updates == 2);
+  // The excitatory cells' voltage is read by their own loop only.
+  bool voltage = false;
+  for (const compiler::Kernel& k : process(l.plan, "advance").kernels)
+    for (const compiler::KernelOutput& o : k.outputs)
+      if (!o.dest.scratch && o.dest.compartment == "z1e.v") {
+        CHECK(!output(splits, k, "z1e.v").exchange);
+        voltage = true;
+      }
+  CHECK(voltage);
 }
