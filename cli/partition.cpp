@@ -65,6 +65,11 @@ class MpiPartition final : public Partition {
         p.exchange(state, o, rows);
       } else {
         p.stale_[o.offset] = {o, rows};
+        if (o.copied_to >= 0) {
+          nf_split_output copy = o;
+          copy.offset = o.copied_to;
+          p.stale_[copy.offset] = {copy, rows};
+        }
       }
     }
   }

@@ -691,7 +691,7 @@ std::unique_ptr<llvm::Module> generate_module(const Plan& plan, llvm::LLVMContex
       outputs.push_back(llvm::ConstantStruct::get(
           abi.split_output, {b.getInt64(uint64_t(o.offset)), b.getInt64(uint64_t(o.blocks)),
                              b.getInt64(uint64_t(o.stride)), b.getInt64(uint64_t(o.unit)),
-                             b.getInt32(o.exchange ? 1 : 0), b.getInt32(0)}));
+                             b.getInt64(uint64_t(o.copied_to)), b.getInt32(o.exchange ? 1 : 0), b.getInt32(0)}));
     llvm::Constant* list = llvm::ConstantPointerNull::get(b.getPtrTy());
     if (!outputs.empty()) {
       llvm::ArrayType* type = llvm::ArrayType::get(abi.split_output, outputs.size());

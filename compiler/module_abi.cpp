@@ -348,7 +348,8 @@ AbiTypes abi_types(llvm::LLVMContext& c) {
   t.stream = llvm::StructType::get(c, {i64, i64, ptr});  // offset, bytes, data
   t.observer = llvm::StructType::get(c, {ptr, ptr});     // after_step, context
   t.alias = llvm::StructType::get(c, {ptr, ptr, i32});   // name, terms, n_terms
-  t.split_output = llvm::StructType::get(c, {i64, i64, i64, i64, i32, i32});  // offset, blocks, stride, unit, exchange, reserved
+  // offset, blocks, stride, unit, copied_to, exchange, reserved
+  t.split_output = llvm::StructType::get(c, {i64, i64, i64, i64, i64, i32, i32});
   t.split = llvm::StructType::get(c, {i32, i32, ptr});  // whole, n_outputs, outputs
   t.parallel = llvm::StructType::get(c, {ptr, ptr});     // run, context
   // abi_version, struct_size, model_name, target, features, state_size, alignment, seed_offset, hooks_offset,

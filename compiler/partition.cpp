@@ -1,6 +1,7 @@
 // describe_splits (partition.h): the nf_split table of every hooked kernel.
 #include "compiler/partition.h"
 
+#include <algorithm>
 #include <functional>
 #include <set>
 
@@ -91,21 +92,21 @@ namespace {
 
 bool hooked(const Kernel& k) { return splittable(k) && split_extent(k) > 1; }
 
-// Whether `kernel` reads compartment `name` ([M,N]) only in the columns it
-// computes: it is split by columns over a domain of N columns, and every
-// value it computes from the compartment is element-wise (NumPy's
-// broadcasting keeps the last axis last, so column j stays column j), or a
-// vector-matrix or outer product with the compartment on the right. A
-// sparse product reads its input by rows.
-bool reads_own_columns(const ProcessPlan& pp, const Kernel& kernel, const std::string& name, const ir::Shape& shape) {
+// Whether `kernel` reads a value with `columns` columns only in the columns
+// it computes. The value's leaves in the kernel are the nodes `is_source`
+// accepts (a Read of a compartment, or a value an earlier kernel stored and
+// this one loads). The kernel must be split by columns over a domain of
+// that many columns, and every value it computes from the source must be
+// element-wise (NumPy's broadcasting keeps the last axis last, so column j
+// stays column j), or a vector-matrix or outer product with the source on
+// the right. A sparse product reads its input by rows.
+bool reads_own_columns(const Kernel& kernel, const std::function<bool(const ir::Node*)>& is_source, int64_t columns) {
   if (!hooked(kernel) || !splits_by_columns(kernel) || kernel.kind == KernelKind::Sparse) return false;
-  const int64_t columns = shape[1];
   if (kernel.domain[kernel.domain.rank() - 1] != columns) return false;
   const std::set<const ir::Node*> computed = computed_in(kernel);
   std::map<const ir::Node*, bool> memo;
   std::function<bool(const ir::Node*)> depends = [&](const ir::Node* n) {
-    if (n->op == ir::Op::Read) return n->attrs.name == name;
-    if (!computed.count(n)) return loaded_from(pp, n) == name;
+    if (n->op == ir::Op::Read || !computed.count(n)) return is_source(n);
     auto [it, fresh] = memo.emplace(n, false);
     if (!fresh) return it->second;
     bool d = false;
@@ -137,23 +138,75 @@ bool reads_own_columns(const ProcessPlan& pp, const Kernel& kernel, const std::s
 
 // The compartments with columns ([M,N], N > 1) a partitioned host may leave
 // stale outside the columns each process owns: every kernel of every
-// process that reads them reads only its own columns, no copy reads them,
-// and no product skips rows by their facts (whose check reads the whole
-// matrix).
+// process that reads them reads only its own columns; no product skips rows
+// by their facts (whose check reads the whole matrix); and a copy of one at
+// the end of a process goes to another such compartment of its shape, which
+// is then stale in the same columns (at most one copy of each).
 std::set<std::string> kept_by_columns(const Plan& plan) {
   std::set<std::string> kept;
   for (const Slot& s : plan.layout.compartments)
     if (has_columns(s.type.shape)) kept.insert(s.name);
   for (const EventMatrix& e : plan.events) kept.erase(e.name);
+  for (const ProcessPlan& pp : plan.processes)
+    for (const Kernel& k : pp.kernels)
+      for (const std::string& name : loads_of(pp, k)) {
+        if (!kept.count(name)) continue;
+        auto is_source = [&](const ir::Node* n) {
+          return n->op == ir::Op::Read ? n->attrs.name == name : loaded_from(pp, n) == name;
+        };
+        if (!reads_own_columns(k, is_source, plan.layout.compartment(name).type.shape[1])) kept.erase(name);
+      }
+  // A copy's source and destination over all processes, the processes
+  // that copy, and those that write the source by columns: every one of
+  // those must copy too, so that the host learns that both are stale when
+  // it learns that the source is.
+  std::map<std::string, std::set<std::string>> copies, copied_in, written_in;
   for (const ProcessPlan& pp : plan.processes) {
     for (const Copy& c : pp.copies)
-      if (!c.from.scratch) kept.erase(c.from.compartment);
+      if (!c.from.scratch) {
+        copies[c.from.compartment].insert(c.to);
+        copied_in[c.from.compartment].insert(pp.name);
+      }
     for (const Kernel& k : pp.kernels)
-      for (const std::string& name : loads_of(pp, k))
-        if (kept.count(name) && !reads_own_columns(pp, k, name, plan.layout.compartment(name).type.shape))
-          kept.erase(name);
+      if (hooked(k) && splits_by_columns(k))
+        for (const KernelOutput& o : k.outputs)
+          if (!o.dest.scratch) written_in[o.dest.compartment].insert(pp.name);
+  }
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (const auto& [from, to] : copies) {
+      if (!kept.count(from)) continue;
+      const std::string& dest = *to.begin();
+      const std::set<std::string>& writers = written_in[from];
+      if (to.size() == 1 && kept.count(dest) &&
+          plan.layout.compartment(dest).type.shape == plan.layout.compartment(from).type.shape &&
+          std::includes(copied_in[from].begin(), copied_in[from].end(), writers.begin(), writers.end()))
+        continue;
+      kept.erase(from);
+      changed = true;
+    }
   }
   return kept;
+}
+
+// Whether the value `node` a kernel stored in scratch may stay with the
+// ranks that own its columns: every later kernel of the process that loads
+// it reads only its own columns, and no copy reads its buffer.
+bool scratch_kept(const ProcessPlan& pp, const ir::Node* node) {
+  if (!has_columns(node->type.shape)) return false;
+  const Buffer& buffer = pp.materialized.at(node);
+  for (const Copy& c : pp.copies)
+    if (c.from.scratch && c.from.offset == buffer.offset) return false;
+  for (const Kernel& k : pp.kernels) {
+    const std::set<const ir::Node*> computed = computed_in(k);
+    if (computed.count(node)) continue;
+    bool loads = false;
+    for (const ir::Node* n : computed)
+      for (const ir::NodeRef& op : n->operands) loads = loads || op.get() == node;
+    if (loads && !reads_own_columns(k, [&](const ir::Node* n) { return n == node; }, node->type.shape[1]))
+      return false;
+  }
+  return true;
 }
 
 // Where output `o` of a kernel split into `rows` indices keeps index r's
@@ -192,7 +245,16 @@ std::map<const Kernel*, KernelSplit> describe_splits(const Plan& plan) {
           split = KernelSplit{true, {}};
           break;
         }
-        placed->exchange = !(splits_by_columns(k) && !o.dest.scratch && kept.count(o.dest.compartment));
+        if (!splits_by_columns(k)) {
+          placed->exchange = true;
+        } else if (o.dest.scratch) {
+          placed->exchange = !scratch_kept(pp, o.node);
+        } else {
+          placed->exchange = !kept.count(o.dest.compartment);
+          for (const Copy& c : pp.copies)
+            if (!placed->exchange && !c.from.scratch && c.from.compartment == o.dest.compartment)
+              placed->copied_to = plan.layout.compartment(c.to).offset;
+        }
         split.outputs.push_back(*placed);
       }
       splits[&k] = std::move(split);

@@ -22,6 +22,7 @@ namespace nf::compiler {
 struct SplitOutput {
   int64_t offset = 0;  // bytes from the start of the state block
   int64_t blocks = 1, stride = 0, unit = 0;
+  int64_t copied_to = -1;  // where the process copies it at its end (same shape), or -1
   bool exchange = true;
 };
 

@@ -55,7 +55,8 @@ TEST_CASE("the LLVM mirror of every module ABI struct has the C layout, field by
                {NF_FIELD(nf_alias_info, name), NF_FIELD(nf_alias_info, terms), NF_FIELD(nf_alias_info, n_terms)});
   check_layout(t, "nf_split_output", sizeof(nf_split_output),
                {NF_FIELD(nf_split_output, offset), NF_FIELD(nf_split_output, blocks), NF_FIELD(nf_split_output, stride),
-                NF_FIELD(nf_split_output, unit), NF_FIELD(nf_split_output, exchange),
+                NF_FIELD(nf_split_output, unit), NF_FIELD(nf_split_output, copied_to),
+                NF_FIELD(nf_split_output, exchange),
                 NF_FIELD(nf_split_output, reserved)});
   check_layout(t, "nf_split", sizeof(nf_split),
                {NF_FIELD(nf_split, whole), NF_FIELD(nf_split, n_outputs), NF_FIELD(nf_split, outputs)});

@@ -6,7 +6,8 @@
 #    (MSTDP-ET: the matrices stay by columns with their ranks), with a reset;
 #  - DC-SNN, whose weights are updated by rows in one process, read by
 #    columns in another and normalized by a reduction (exchanged whole);
-#  - CUBA: sparse synapses fed by spikes, and spiking cells;
+#  - CUBA: sparse synapses fed by spikes, and spiking cells (150 ms: its
+#    first spikes come after 50 ms);
 # with the JIT (tiered and not) and an AOT module.
 #   tests/mpi_partition.sh NEUROFUSE_BINARY
 set -euo pipefail
@@ -48,7 +49,7 @@ mstdpet=$root/bench/models/mstdpet_layer_100.nf
 inputs=(--set pre.inputs="$tmp/p.npy" --set post.inputs="$tmp/p.npy" --set W.gate="$tmp/gate.npy"
         --drive W.modulator="$tmp/reward.npy")
 same mstdpet "1 2 3 4" "$mstdpet" --before reset --process step --steps 60 --no-tier "${inputs[@]}" \
-  --record W.weights:every=20 --record W.outputs --record W.eligibility[0:250:7]
+  --record W.weights:every=20 --record W.outputs --record W.eligibility[0:250:7] --record tr_post.outputs
 # Nothing but the split outputs crossed between the ranks: the matrices
 # stayed with the ranks that own their columns.
 grep -q "partitioned over 2 ranks: per step and rank, at most" "$tmp/mstdpet.2.log"
@@ -60,7 +61,8 @@ same dcsnn "1 2 4" "$dcsnn" --model dcsnn_100 --process advance,evolve --every 5
   --record z1e.s:events --record z1e.v[0:100:9]
 
 cuba=$root/bench/models/cuba_4000.nf
-same cuba "1 2 4" "$cuba" --process advance --steps 300 --no-tier --record E.s:events --record I.v[0:800:37]
+same cuba "1 2 4" "$cuba" --process advance --steps 1500 --no-tier --record E.s:events --record I.v[0:800:37] \
+  --record EE.i_syn[0:3200:41]
 
 # Without a launcher, a partitioned run is one rank: the single process.
 "$neurofuse" run "$mstdpet" --before reset --process step --steps 60 --no-tier "${inputs[@]}" --partition \

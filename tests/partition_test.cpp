@@ -58,9 +58,10 @@ TEST_CASE("a synapse updated and read by one row sweep keeps its matrices by col
     CHECK(o.stride == 400);  // ... 100 floats apart ...
     CHECK(o.unit == 4);      // ... one float of each for a column
   }
-  // The product's [1,100] outputs are read whole by the next loop.
+  // The product's [1,100] output, in scratch, is read by the next loop in
+  // its own columns only.
   const compiler::SplitOutput& product = output(splits, *sweep, "");
-  CHECK(product.exchange);
+  CHECK(!product.exchange);
   CHECK(product.blocks == 1);
   CHECK(product.unit == 4);
   // reset clears the matrices by columns too: nothing to exchange.
@@ -90,8 +91,14 @@ TEST_CASE("a population's vectors stay by columns unless a loop reads them acros
   CHECK(output(splits, *cells, "pre.outputs").exchange);
   // The postsynaptic spikes meet column j of the matrix only.
   CHECK(!output(splits, *cells, "post.outputs").exchange);
-  // A trace is copied whole to the population's outputs.
-  CHECK(output(splits, *cells, "tr_post.trace").exchange);
+  // The presynaptic trace feeds the rows too (through a transpose).
+  CHECK(output(splits, *cells, "tr_pre.trace").exchange);
+  // The postsynaptic trace is copied to the population's outputs at the
+  // end of the step: both are stale outside the rank's columns.
+  const compiler::SplitOutput& trace = output(splits, *cells, "tr_post.trace");
+  CHECK(!trace.exchange);
+  CHECK(trace.copied_to == l.plan.layout.compartment("tr_post.outputs").offset);
+  CHECK(output(splits, *cells, "tr_pre.trace").copied_to == -1);
 }
 
 TEST_CASE("a matrix that a loop reads across the columns is exchanged after every write", "[partition]") {

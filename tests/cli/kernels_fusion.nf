@@ -81,7 +81,7 @@
 # STEP-NEXT: ops: {{.*}}=matmul {{.*}}=matmul {{.*}}=matmul
 # STEP-NEXT: reads: W.dWeights W.dWeights@factor0 W.dWeights@factor1 W.dWeights@factor2 W.dWeights@factor3 W.dWeights@factor4 W.eligibility W.inputs W.mask W.modulator W.outmask W.postSpike W.postTrace W.weights parameters@value{{.*}}
 # STEP-NEXT: writes: {{.*}}->W.eligibility {{.*}}->W.weights {{.*}}->scratch+{{[0-9]+}} {{.*}}->W.dWeights
-# STEP-NEXT: split by columns; exchanged: %{{[0-9]+}}
+# STEP-NEXT: split by columns, nothing exchanged
 # STEP-NEXT: kernel 3: elementwise over [1,200]
 # STEP-NEXT: ops:
 # STEP-NEXT: reads: W.biases W.gate W.postSpike W.postTrace parameters@value{{[0-9]+}} parameters@value{{[0-9]+}} z1.rfr z1.thr_theta z1.tols z1.v z1.v_thr

@@ -82,13 +82,17 @@ typedef void (*nf_step_fn)(uint8_t* state, double t, double dt);
  * same columns of every row of a matrix. `exchange` is 0 when every later
  * reader of the output, in every process of the module, reads only elements
  * of the split indices it computes itself: a partitioned host may then leave
- * the others' elements stale until the host reads the compartment. `whole`
- * is 1 when the loop must run over all rows in every process. */
+ * the others' elements stale until the host reads the compartment; then
+ * `copied_to` is -1, or the offset of a compartment of the same shape that
+ * the process copies this output to at its end, which is stale in the same
+ * elements. `whole` is 1 when the loop must run over all rows in every
+ * process. */
 typedef struct {
   int64_t offset;
   int64_t blocks;
   int64_t stride;
   int64_t unit;
+  int64_t copied_to;
   int32_t exchange;
   int32_t reserved; /* 0 */
 } nf_split_output;
