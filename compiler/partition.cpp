@@ -11,7 +11,7 @@ namespace nf::compiler {
 
 namespace {
 
-bool is_matrix(const ir::Shape& s) { return s.rank() == 2 && s[0] > 1; }
+bool is_matrix(const ir::Shape& s) { return s.rank() == 2 && s[0] > 1 && s[1] > 1; }
 
 // Rank 2 with more than one column: a matrix, or a population's [1,N].
 bool has_columns(const ir::Shape& s) { return s.rank() == 2 && s[1] > 1; }
@@ -229,6 +229,27 @@ std::optional<SplitOutput> place(const Plan& plan, const Kernel& k, const Kernel
   return out;
 }
 
+// Whether a loop over a vector ([1,N], [K,1]) whose outputs every rank
+// needs whole is better run whole on every rank: its inputs are whole
+// everywhere (it loads nothing kept by columns), and computing a vector
+// costs less than a collective's latency. Loops over matrices are still
+// split and exchanged: their work grows with the synapses.
+bool runs_whole(const ProcessPlan& pp, const Kernel& k, const KernelSplit& split, const std::set<std::string>& kept) {
+  const ir::Shape& d = k.domain;
+  if (!(d.rank() == 1 || (d.rank() == 2 && (d[0] == 1 || d[1] == 1)))) return false;
+  for (const SplitOutput& o : split.outputs)
+    if (!o.exchange) return false;
+  for (const std::string& name : loads_of(pp, k))
+    if (kept.count(name)) return false;
+  const std::set<const ir::Node*> computed = computed_in(k);
+  for (const ir::Node* n : computed)
+    for (const ir::NodeRef& op : n->operands)
+      if (!computed.count(op.get()) && pp.materialized.count(op.get()) && pp.materialized.at(op.get()).scratch &&
+          scratch_kept(pp, op.get()))
+        return false;
+  return true;
+}
+
 }  // namespace
 
 std::map<const Kernel*, KernelSplit> describe_splits(const Plan& plan) {
@@ -257,6 +278,7 @@ std::map<const Kernel*, KernelSplit> describe_splits(const Plan& plan) {
         }
         split.outputs.push_back(*placed);
       }
+      if (!split.whole && runs_whole(pp, k, split, kept)) split.whole = true;
       splits[&k] = std::move(split);
     }
   return splits;

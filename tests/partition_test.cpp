@@ -64,6 +64,16 @@ TEST_CASE("a synapse updated and read by one row sweep keeps its matrices by col
   CHECK(!product.exchange);
   CHECK(product.blocks == 1);
   CHECK(product.unit == 4);
+  // The presynaptic factors, [100,1] vectors every rank's columns need in
+  // full, are computed whole on every rank rather than exchanged.
+  bool factors = false;
+  for (const compiler::Kernel& k : step.kernels)
+    if (k.domain == ir::Shape{100, 1}) {
+      CHECK(!compiler::splits_by_columns(k));
+      CHECK(splits.at(&k).whole);
+      factors = true;
+    }
+  CHECK(factors);
   // reset clears the matrices by columns too: nothing to exchange.
   int cleared = 0;
   for (const compiler::Kernel& k : process(l.plan, "reset").kernels)
