@@ -11,6 +11,9 @@ repeats=${2:-2}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+# More ranks than cores: a rank waiting in a collective must yield its core
+# to the rank it waits for, not spin on it (OpenMPI spins by default).
+export OMPI_MCA_mpi_yield_when_idle=1
 
 # An MSTDP-ET layer of K x N synapses (bench/models/mstdpet_layer_*.nf with
 # other shapes), its sources spiking with p = 0.05 and the reward at +1.
@@ -65,5 +68,8 @@ m4000=$(mstdpet 4000 4000)
 for r in 1 2 4; do row "mstdpet-layer 4000x4000" "$r" 200 $m4000; done
 for r in 1 2 4; do row "mstdpet-layer 2000x$((2000 * r))" "$r" 300 $(mstdpet 2000 $((2000 * r))); done
 for r in 1 2 4; do row "LIF 4000, dense 4000x4000" "$r" 300 "$root/bench/models/lif_4000.nf" --process step --set z0.inputs="$tmp/pre_4000.npy"; done
-for r in 1 2 4; do row "sparse LIF 10000" "$r" 1000 "$root/bench/models/lif_10000_sparse.nf" --process step; done
+/usr/bin/python3 -c "import numpy as np; np.save('$tmp/ones_10000.npy', np.ones((1, 10000), np.float32))"
+for r in 1 2 4; do
+  row "sparse LIF 10000" "$r" 1000 "$root/bench/models/lif_10000_sparse.nf" --process step --set ext.inputs="$tmp/ones_10000.npy"
+done
 for r in 1 2 4; do row "CUBA 4000 (sparse)" "$r" 5000 "$root/bench/models/cuba_4000.nf" --process advance; done

@@ -131,7 +131,8 @@ NF_API nf_status nf_state_reinitialize(nf_state* state, uint64_t seed);
 /* Lets the state's steps use `threads` threads in all (the caller's one
  * included): loops over at least `min_elements` elements (0: a default of
  * 2^21, where a loop no longer fits the caches and memory bandwidth is what
- * a second core adds) are split by rows across them. Results are bit-identical for any
+ * a second core adds) are split across them (by rows, or by post-synaptic
+ * columns, as each loop says). Results are bit-identical for any
  * thread count: every element is computed by one thread, in the same order.
  * threads = 1 (the default) runs everything on the caller. The threads belong
  * to the state and end with it.
