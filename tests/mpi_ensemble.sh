@@ -5,12 +5,7 @@
 #   tests/mpi_ensemble.sh NEUROFUSE_BINARY
 set -euo pipefail
 neurofuse=$1
-root=$(cd "$(dirname "$0")/.." && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-# OpenMPI refuses to start as root unless told; CI runs as root.
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-export OMPI_MCA_rmaps_base_oversubscribe=1
+source "$(dirname "$0")/mpi_env.sh"
 /usr/bin/python3 -c "import numpy as np; np.save('$tmp/in.npy', np.full((1, 20), 0.8, np.float32))"
 run() {
   "$@" ensemble "$root/tests/cli/ensemble.nf" --seeds 1:6 --grid z.tau_m=10,20.5 --process advance --steps 200 \

@@ -12,14 +12,7 @@
 #   tests/mpi_partition.sh NEUROFUSE_BINARY
 set -euo pipefail
 neurofuse=$1
-root=$(cd "$(dirname "$0")/.." && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-# OpenMPI refuses to start as root unless told; CI runs as root.
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
-export OMPI_MCA_rmaps_base_oversubscribe=1
-# Ranks waiting in a collective yield their core to the rank they wait for.
-export OMPI_MCA_mpi_yield_when_idle=1
+source "$(dirname "$0")/mpi_env.sh"
 
 # same NAME RANKS MODEL [run options]: the single run, then RANKS ranks.
 same() {

@@ -25,6 +25,14 @@ const compiler::ProcessPlan& process(const compiler::Plan& plan, const std::stri
 }
 
 // The split output of `kernel` stored to `dest` (a compartment, or "" for scratch).
+// The first kernel of a process with this kind and loop shape.
+const compiler::Kernel& kernel(const compiler::ProcessPlan& p, compiler::KernelKind kind, const ir::Shape& domain) {
+  for (const compiler::Kernel& k : p.kernels)
+    if (k.kind == kind && k.domain == domain) return k;
+  FAIL("no such kernel in " << p.name);
+  throw;
+}
+
 using Splits = std::map<const compiler::Kernel*, compiler::KernelSplit>;
 
 const compiler::SplitOutput& output(const Splits& splits, const compiler::Kernel& kernel, const std::string& dest) {
@@ -44,10 +52,7 @@ TEST_CASE("a synapse updated and read by one row sweep keeps its matrices by col
   compiler::Lowered l = lower_model("bench/models/mstdpet_layer_100.nf", "");
   const auto splits = compiler::describe_splits(l.plan);
   const compiler::ProcessPlan& step = process(l.plan, "step");
-  const compiler::Kernel* sweep = nullptr;
-  for (const compiler::Kernel& k : step.kernels)
-    if (k.kind == compiler::KernelKind::RowSweep) sweep = &k;
-  REQUIRE(sweep);
+  const compiler::Kernel* sweep = &kernel(step, compiler::KernelKind::RowSweep, ir::Shape{100, 100});
   CHECK(compiler::splits_by_columns(*sweep));
   for (const char* matrix : {"W.weights", "W.eligibility", "W.dWeights"}) {
     INFO(matrix);
@@ -88,14 +93,7 @@ TEST_CASE("a synapse updated and read by one row sweep keeps its matrices by col
 TEST_CASE("a population's vectors stay by columns unless a loop reads them across the columns", "[partition]") {
   compiler::Lowered l = lower_model("bench/models/mstdpet_layer_100.nf", "");
   const auto splits = compiler::describe_splits(l.plan);
-  const compiler::ProcessPlan& step = process(l.plan, "step");
-  const compiler::Kernel* cells = nullptr;
-  for (const compiler::Kernel& k : step.kernels)
-    if (k.kind == compiler::KernelKind::Elementwise && k.domain == ir::Shape{1, 100}) {
-      cells = &k;
-      break;
-    }
-  REQUIRE(cells);
+  const compiler::Kernel* cells = &kernel(process(l.plan, "step"), compiler::KernelKind::Elementwise, ir::Shape{1, 100});
   CHECK(compiler::splits_by_columns(*cells));
   // The presynaptic spikes feed the product's rows: every rank needs them.
   CHECK(output(splits, *cells, "pre.outputs").exchange);
