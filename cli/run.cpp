@@ -253,10 +253,6 @@ int run_command(const std::vector<std::string>& args, bool report) {
   if (processes.empty() && scheduled.empty()) throw Error("run needs --process");
   if (partitioned && backend_options.kind == "interp")
     throw Error("--partition splits compiled loops over MPI ranks; it runs with --backend jit or aot");
-  // MPI starts before anything else runs (the same on every rank).
-  std::unique_ptr<Partition> partition = partitioned ? Partition::start() : nullptr;
-  const bool root = !partition || partition->rank() == 0;
-  report = report && root;
 
   Loaded m = load(file, model);
   m.program = ir::apply_precision(m.program, precision);
@@ -407,111 +403,118 @@ int run_command(const std::vector<std::string>& args, bool report) {
                               free_bytes));
   }
 
-  // Every rank computes and records as one process would; rank 0 writes
-  // the outputs, the others write theirs to temporary files they remove.
-  std::vector<std::string> rank_files;
-  if (!root) {
-    const char* tmp = std::getenv("TMPDIR");
-    const std::string dir = tmp && *tmp ? tmp : "/tmp";
-    for (std::string* path : {&out_path, &save_path})
-      if (!path->empty()) {
-        *path = fmt::format("{}/neurofuse-rank{}-{}-{}.npz", dir, partition->rank(), getpid(), rank_files.size());
-        rank_files.push_back(*path);
-      }
-  }
-  struct RemoveRankFiles {
-    std::vector<std::string>& files;
-    ~RemoveRankFiles() {
-      for (const std::string& f : files) std::remove(f.c_str());
-    }
-  } remove_rank_files{rank_files};
-  nf_partition hooks{};
-  if (partition) {
-    hooks = partition->hooks();
-    backend_options.partition = &hooks;
-  }
-  backend_options.seed = seed.value_or(program.default_seed);
-  std::unique_ptr<Backend> state = make_backend(program, backend_options);
-  if (!load_path.empty()) state->load_state(load_path);
-  for (const auto& [name, v] : sets) state->set_param(name, v);
-  // A new state sees the parameters given: initial values and initializers
-  // that read them are computed again (the same draws: same seed, counter 0).
-  if (!sets.empty() && load_path.empty() && program.find_process(ir::kInitializeProcess))
-    state->step(ir::kInitializeProcess, 0.0, program.default_dt);
-  for (const auto& [name, path] : compartment_files) state->load_compartment(name, path);
-  double step_dt = dt.value_or(program.default_dt);
-  for (const RecordSpec& r : records) state->add_monitor(r.compartment, r.spec, spool);
-
-  auto start = std::chrono::steady_clock::now();
+  // MPI starts once everything has been checked (the same on every rank).
+  // From here an error on one rank must stop them all: the others would
+  // wait for its next exchange, or for it in MPI_Finalize, forever.
+  std::unique_ptr<Partition> partition = partitioned ? Partition::start() : nullptr;
+  const bool root = !partition || partition->rank() == 0;
+  report = report && root;
   try {
+    // Every rank computes and records as one process would; rank 0 writes
+    // the outputs, the others write theirs to temporary files they remove.
+    std::vector<std::string> rank_files;
+    if (!root) {
+      const char* tmp = std::getenv("TMPDIR");
+      const std::string dir = tmp && *tmp ? tmp : "/tmp";
+      for (std::string* path : {&out_path, &save_path})
+        if (!path->empty()) {
+          *path = fmt::format("{}/neurofuse-rank{}-{}-{}.npz", dir, partition->rank(), getpid(), rank_files.size());
+          rank_files.push_back(*path);
+        }
+    }
+    struct RemoveRankFiles {
+      std::vector<std::string>& files;
+      ~RemoveRankFiles() {
+        for (const std::string& f : files) std::remove(f.c_str());
+      }
+    } remove_rank_files{rank_files};
+    nf_partition hooks{};
+    if (partition) {
+      hooks = partition->hooks();
+      backend_options.partition = &hooks;
+    }
+    backend_options.seed = seed.value_or(program.default_seed);
+    std::unique_ptr<Backend> state = make_backend(program, backend_options);
+    if (!load_path.empty()) state->load_state(load_path);
+    for (const auto& [name, v] : sets) state->set_param(name, v);
+    // A new state sees the parameters given: initial values and initializers
+    // that read them are computed again (the same draws: same seed, counter 0).
+    if (!sets.empty() && load_path.empty() && program.find_process(ir::kInitializeProcess))
+      state->step(ir::kInitializeProcess, 0.0, program.default_dt);
+    for (const auto& [name, path] : compartment_files) state->load_compartment(name, path);
+    double step_dt = dt.value_or(program.default_dt);
+    for (const RecordSpec& r : records) state->add_monitor(r.compartment, r.spec, spool);
+
+    auto start = std::chrono::steady_clock::now();
     if (report) run_with_progress(*state, processes, scheduled, t0, step_dt, steps, drive_streams, drive_rows);
     else state->run(processes, scheduled, t0, step_dt, 0, steps, drive_streams);
-  } catch (const std::exception& e) {
-    if (!partition || partition->ranks() == 1) throw;
-    // The other ranks would wait for this one's next exchange forever.
-    print_stderr("error: rank {}: {}\n", partition->rank(), e.what());
-    partition->abort_all(1);
-  }
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
-  // Both files or neither: the checkpoint is written beside its name first,
-  // then the records, then the checkpoint takes its name.
-  std::string save_temp;
-  if (!save_path.empty()) {
-    save_temp = fmt::format("{}.tmp.{}", save_path, getpid());
-    state->save_state(save_temp);
-  }
-  try {
-    if (!out_path.empty()) {
-      std::vector<std::string> names;
-      for (const RecordSpec& r : records) names.push_back(r.entry);
-      state->save_monitors(out_path, names);
-    } else if (!records.empty() && root) {
-      // Values recorded at the same steps (checked above): a line per step.
-      std::string header = "step,t";
-      std::vector<std::vector<int64_t>> units;
-      for (size_t r = 0; r < records.size(); ++r) {
-        units.push_back(records[r].spec.units);
-        if (records[r].spec.all_units)
-          for (int64_t k = 0; k < record_types[r].shape.num_elements(); ++k) units.back().push_back(k);
-        for (int64_t u : units.back()) header += fmt::format(",{}[{}]", records[r].compartment, u);
-      }
-      fmt::print("{}\n", header);
-      const int64_t rows = state->monitor_rows(0);
-      for (int64_t row = 0; row < rows; ++row) {
-        const int64_t step = records[0].spec.start + row * records[0].spec.every;
-        std::string line = fmt::format("{},{:.9g}", step, double(float(ir::step_time(t0, step_dt, step))));
-        for (size_t r = 0; r < records.size(); ++r) {
-          ir::Tensor value(ir::Type{record_types[r].dtype, ir::Shape({int64_t(units[r].size())})});
-          state->read_monitor(r, row, 1, value.words.data());
-          for (size_t k = 0; k < value.size(); ++k) line += "," + format_element(value, k);
-        }
-        fmt::print("{}\n", line);
-      }
+    // Both files or neither: the checkpoint is written beside its name first,
+    // then the records, then the checkpoint takes its name.
+    std::string save_temp;
+    if (!save_path.empty()) {
+      save_temp = fmt::format("{}.tmp.{}", save_path, getpid());
+      state->save_state(save_temp);
     }
-  } catch (...) {
-    if (!save_temp.empty()) std::remove(save_temp.c_str());
+    try {
+      if (!out_path.empty()) {
+        std::vector<std::string> names;
+        for (const RecordSpec& r : records) names.push_back(r.entry);
+        state->save_monitors(out_path, names);
+      } else if (!records.empty() && root) {
+        // Values recorded at the same steps (checked above): a line per step.
+        std::string header = "step,t";
+        std::vector<std::vector<int64_t>> units;
+        for (size_t r = 0; r < records.size(); ++r) {
+          units.push_back(records[r].spec.units);
+          if (records[r].spec.all_units)
+            for (int64_t k = 0; k < record_types[r].shape.num_elements(); ++k) units.back().push_back(k);
+          for (int64_t u : units.back()) header += fmt::format(",{}[{}]", records[r].compartment, u);
+        }
+        fmt::print("{}\n", header);
+        const int64_t rows = state->monitor_rows(0);
+        for (int64_t row = 0; row < rows; ++row) {
+          const int64_t step = records[0].spec.start + row * records[0].spec.every;
+          std::string line = fmt::format("{},{:.9g}", step, double(float(ir::step_time(t0, step_dt, step))));
+          for (size_t r = 0; r < records.size(); ++r) {
+            ir::Tensor value(ir::Type{record_types[r].dtype, ir::Shape({int64_t(units[r].size())})});
+            state->read_monitor(r, row, 1, value.words.data());
+            for (size_t k = 0; k < value.size(); ++k) line += "," + format_element(value, k);
+          }
+          fmt::print("{}\n", line);
+        }
+      }
+    } catch (...) {
+      if (!save_temp.empty()) std::remove(save_temp.c_str());
+      throw;
+    }
+    if (!save_temp.empty() && std::rename(save_temp.c_str(), save_path.c_str()) != 0) {
+      std::remove(save_temp.c_str());
+      throw Error("cannot write '" + save_path + "': " + std::strerror(errno));
+    }
+    if (partition) {
+      // What the ranks exchanged, per step: the most any rank sent and received.
+      const int64_t sent = partition->max_over_ranks(partition->bytes_sent());
+      const int64_t received = partition->max_over_ranks(partition->bytes_received());
+      const int64_t calls = partition->max_over_ranks(partition->exchanges());
+      if (report && steps > 0)
+        print_stderr("partitioned over {} ranks: per step and rank, at most {:.0f} bytes sent, {:.0f} received, "
+                     "in {:.3g} exchanges\n",
+                     partition->ranks(), double(sent) / double(steps), double(received) / double(steps),
+                     double(calls) / double(steps));
+    }
+    if (report)
+      print_stderr("ran {} steps ({}) in {:.3f} s, {:.0f} steps/s\n", steps, backend_options.kind, seconds,
+                   seconds > 0 ? double(steps) / seconds : 0.0);
+    return 0;
+  } catch (const std::exception& e) {
+    if (partition && partition->ranks() > 1) {
+      print_stderr("rank {}: {}\n", partition->rank(), e.what());
+      partition->abort_all(1);
+    }
     throw;
   }
-  if (!save_temp.empty() && std::rename(save_temp.c_str(), save_path.c_str()) != 0) {
-    std::remove(save_temp.c_str());
-    throw Error("cannot write '" + save_path + "': " + std::strerror(errno));
-  }
-  if (partition) {
-    // What the ranks exchanged, per step: the most any rank sent and received.
-    const int64_t sent = partition->max_over_ranks(partition->bytes_sent());
-    const int64_t received = partition->max_over_ranks(partition->bytes_received());
-    const int64_t calls = partition->max_over_ranks(partition->exchanges());
-    if (report && steps > 0)
-      print_stderr("partitioned over {} ranks: per step and rank, at most {:.0f} bytes sent, {:.0f} received, "
-                   "in {:.3g} exchanges\n",
-                   partition->ranks(), double(sent) / double(steps), double(received) / double(steps),
-                   double(calls) / double(steps));
-  }
-  if (report)
-    print_stderr("ran {} steps ({}) in {:.3f} s, {:.0f} steps/s\n", steps, backend_options.kind, seconds,
-                 seconds > 0 ? double(steps) / seconds : 0.0);
-  return 0;
 }
 
 }  // namespace nf::cli

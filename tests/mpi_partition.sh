@@ -67,6 +67,16 @@ same cuba "1 2 4" "$cuba" --process advance --steps 1500 --no-tier --record E.s:
 cmp "$tmp/alone.npz" "$tmp/plain.npz"
 echo "alone: one rank, the single process's recordings"
 
+# A rank that fails alone (here rank 1, which cannot write its copy of the
+# checkpoint) stops every rank instead of leaving them waiting for it.
+if timeout 120 mpirun -np 2 bash -c 'if [ "$OMPI_COMM_WORLD_RANK" = 1 ]; then export TMPDIR=/nonexistent; fi; exec "$0" "$@"' \
+    "$neurofuse" run "$mstdpet" --process step --steps 20 --no-tier --partition --save-state "$tmp/lost.npz" \
+    > "$tmp/alone_failed.txt" 2>&1; then
+  echo "a rank that failed alone did not fail the run"; exit 1
+fi
+grep -q "rank 1: error: cannot save the state" "$tmp/alone_failed.txt"
+echo "a rank that fails alone: reported, and every rank stopped"
+
 # The interpreter has no split loops to share.
 if "$neurofuse" run "$mstdpet" --process step --backend interp --partition 2> "$tmp/interp.txt"; then
   echo "--partition ran the interpreter"; exit 1
