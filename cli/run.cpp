@@ -421,6 +421,7 @@ int run_command(const std::vector<std::string>& args, bool report) {
           *path = fmt::format("{}/neurofuse-rank{}-{}-{}.npz", dir, partition->rank(), getpid(), rank_files.size());
           rank_files.push_back(*path);
         }
+      if (!spool.empty()) spool = dir;  // not rank 0's disk, which may be shared
     }
     struct RemoveRankFiles {
       std::vector<std::string>& files;

@@ -92,6 +92,23 @@ namespace {
 
 bool hooked(const Kernel& k) { return splittable(k) && split_extent(k) > 1; }
 
+// Whether an output's elements follow its kernel's split: whole rows of a
+// row split, or one column of every row of a column split. A kernel with an
+// output that does not is run whole on every rank.
+bool follows_split(const Kernel& k, const KernelOutput& o) {
+  const ir::Shape& s = o.node->type.shape;
+  const int64_t rows = split_extent(k);
+  return splits_by_columns(k) ? s.rank() == 2 && s[1] == rows : s.rank() >= 1 && s[0] == rows;
+}
+
+// Whether a hooked kernel computes only its own range on each rank.
+bool split_over_ranks(const Kernel& k) {
+  if (!hooked(k)) return false;
+  for (const KernelOutput& o : k.outputs)
+    if (!follows_split(k, o)) return false;
+  return true;
+}
+
 // Whether `kernel` reads a value with `columns` columns only in the columns
 // it computes. The value's leaves in the kernel are the nodes `is_source`
 // accepts (a Read of a compartment, or a value an earlier kernel stored and
@@ -101,7 +118,7 @@ bool hooked(const Kernel& k) { return splittable(k) && split_extent(k) > 1; }
 // stays column j), or a vector-matrix or outer product with the source on
 // the right. A sparse product reads its input by rows.
 bool reads_own_columns(const Kernel& kernel, const std::function<bool(const ir::Node*)>& is_source, int64_t columns) {
-  if (!hooked(kernel) || !splits_by_columns(kernel) || kernel.kind == KernelKind::Sparse) return false;
+  if (!split_over_ranks(kernel) || !splits_by_columns(kernel) || kernel.kind == KernelKind::Sparse) return false;
   if (kernel.domain[kernel.domain.rank() - 1] != columns) return false;
   const std::set<const ir::Node*> computed = computed_in(kernel);
   std::map<const ir::Node*, bool> memo;
@@ -212,16 +229,15 @@ bool scratch_kept(const ProcessPlan& pp, const ir::Node* node) {
 // Where output `o` of a kernel split into `rows` indices keeps index r's
 // elements; nullopt when its shape does not follow the split.
 std::optional<SplitOutput> place(const Plan& plan, const Kernel& k, const KernelOutput& o, int64_t rows) {
+  if (!follows_split(k, o)) return std::nullopt;
   const ir::Shape& s = o.node->type.shape;
   SplitOutput out;
   out.offset = o.dest.scratch ? plan.layout.scratch_offset + o.dest.offset : plan.layout.compartment(o.dest.compartment).offset;
   if (splits_by_columns(k)) {
-    if (s.rank() != 2 || s[1] != rows) return std::nullopt;
     out.blocks = s[0];
     out.stride = s[1] * 4;
     out.unit = 4;
   } else {
-    if (s.rank() < 1 || s[0] != rows) return std::nullopt;
     out.blocks = 1;
     out.unit = s.num_elements() / rows * 4;
     out.stride = s.num_elements() * 4;
@@ -229,14 +245,15 @@ std::optional<SplitOutput> place(const Plan& plan, const Kernel& k, const Kernel
   return out;
 }
 
-// Whether a loop over a vector ([1,N], [K,1]) whose outputs every rank
-// needs whole is better run whole on every rank: its inputs are whole
-// everywhere (it loads nothing kept by columns), and computing a vector
-// costs less than a collective's latency. Loops over matrices are still
-// split and exchanged: their work grows with the synapses.
+// Whether an element-wise loop over a vector ([1,N], [K,1]) whose outputs
+// every rank needs whole is better run whole on every rank: its inputs are
+// whole everywhere (it loads nothing kept by columns), and computing a
+// vector costs less than a collective's latency. Products (whose loop shape
+// is their output's), loops over matrices and loops over connections are
+// still split and exchanged: their work grows with the synapses.
 bool runs_whole(const ProcessPlan& pp, const Kernel& k, const KernelSplit& split, const std::set<std::string>& kept) {
   const ir::Shape& d = k.domain;
-  if (!(d.rank() == 1 || (d.rank() == 2 && (d[0] == 1 || d[1] == 1)))) return false;
+  if (k.kind != KernelKind::Elementwise || !(d.rank() == 2 && (d[0] == 1 || d[1] == 1))) return false;
   for (const SplitOutput& o : split.outputs)
     if (!o.exchange) return false;
   for (const std::string& name : loads_of(pp, k))

@@ -382,6 +382,8 @@ void nf_state_destroy(nf_state* s) {
 
 nf_status nf_state_set_partition(nf_state* s, const nf_partition* partition) {
   if (!s) return invalid(s, "state");
+  // What the partition left with other ranks comes back before it goes.
+  if (s->partition.gather) s->partition.gather(s->partition.context, s->block, 0, s->module->info->state_size);
   s->partition = partition && partition->run ? *partition : nf_partition{};
   install_hook(s);
   return NF_OK;

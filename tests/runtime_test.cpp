@@ -408,6 +408,68 @@ TEST_CASE("threads inside a step give the bits of one thread", "[runtime]") {
   CHECK(all_words(two, m) == all_words(one, m));
 }
 
+// A partitioned host in one process: it runs each split loop's range in two
+// halves (as two ranks would, in turn), checks the loop's split table
+// against the block, and notes the gathers the runtime asks for.
+struct TwoHalves {
+  int64_t state_size = 0;
+  int64_t loops = 0, outputs = 0, kept = 0;
+  std::vector<std::pair<int64_t, int64_t>> gathers;
+  static void run(void* context, void (*body)(void*, int64_t, int64_t), void* arg, int64_t rows, int64_t,
+                  uint8_t* state, const nf_split* split) {
+    auto& h = *static_cast<TwoHalves*>(context);
+    REQUIRE(state != nullptr);
+    REQUIRE(split != nullptr);
+    ++h.loops;
+    for (int32_t i = 0; i < split->n_outputs; ++i) {
+      const nf_split_output& o = split->outputs[i];
+      ++h.outputs;
+      h.kept += o.exchange ? 0 : 1;
+      // The last element of the last split index lies inside the block.
+      CHECK(o.offset >= 0);
+      CHECK(o.blocks >= 1);
+      CHECK(o.unit % 4 == 0);
+      CHECK(o.offset + (o.blocks - 1) * o.stride + rows * o.unit <= h.state_size);
+      CHECK((o.copied_to == -1 || !o.exchange));
+    }
+    body(arg, 0, rows / 2);
+    body(arg, rows / 2, rows);
+  }
+  static void gather(void* context, uint8_t*, int64_t offset, int64_t bytes) {
+    static_cast<TwoHalves*>(context)->gathers.push_back({offset, bytes});
+  }
+};
+
+TEST_CASE("a partitioned host runs every split loop and is asked to gather before every host read", "[runtime]") {
+  nf::Module m = nf::Module::open(module_path());
+  nf::State plain(m, 6), split(m, 6);
+  TwoHalves host;
+  host.state_size = m.info().state_size;
+  nf_partition hooks{&TwoHalves::run, &TwoHalves::gather, &host};
+  REQUIRE(nf_state_set_partition(split.get(), &hooks) == NF_OK);
+  drive(plain, 60);
+  drive(split, 60);
+  CHECK(host.loops > 0);
+  CHECK(host.kept > 0);  // the synapse's matrices stay with their columns
+  CHECK(all_words(split, m) == all_words(plain, m));
+  // Every compartment read above was gathered first, with its own bytes.
+  const nf_compartment_info& w = m.compartment("W.weights");
+  host.gathers.clear();
+  (void)split.read_words("W.weights");
+  REQUIRE(host.gathers.size() == 1);
+  CHECK(host.gathers[0] == std::make_pair(w.offset, w.bytes));
+  // Removing the partition gathers the whole block first.
+  host.gathers.clear();
+  REQUIRE(nf_state_set_partition(split.get(), nullptr) == NF_OK);
+  REQUIRE(host.gathers.size() == 1);
+  CHECK(host.gathers[0] == std::make_pair(int64_t(0), m.info().state_size));
+  drive(plain, 5);
+  drive(split, 5);
+  CHECK(host.gathers.size() == 1);  // no longer asked
+  CHECK(all_words(split, m) == all_words(plain, m));
+  CHECK(nf_state_set_partition(nullptr, &hooks) == NF_ERROR_INVALID_ARGUMENT);
+}
+
 TEST_CASE("a JIT-compiled module adopted by the runtime computes the shared library's bits", "[runtime]") {
   nf::Module shared = nf::Module::open(module_path());
   nf::compiler::BuildOptions o;

@@ -147,8 +147,10 @@ NF_API nf_status nf_state_set_threads(nf_state* state, int32_t threads, int64_t 
  * nf_split says; `gather(context, block, offset, bytes)` is called before the
  * runtime reads a compartment for the host (reads, monitors, checkpoints),
  * and must make those bytes current in this process. Every process must make
- * the same calls in the same order. While a partition is set, threads are not
- * used. NULL, or a NULL run, removes it.
+ * the same calls in the same order. A pointer from nf_state_compartment is
+ * current as of that call only. While a partition is set, threads are not
+ * used. Setting another (NULL, or a NULL run, removes it) first gathers the
+ * whole block through the one it replaces.
  * Errors: INVALID_ARGUMENT (NULL state). */
 typedef struct {
   void (*run)(void* context, void (*body)(void* arg, int64_t lo, int64_t hi), void* arg, int64_t rows,
