@@ -2,6 +2,8 @@
 #include "cli/partition.h"
 
 #include <cstdlib>
+#include <cstring>
+#include <limits>
 #include <map>
 #include <tuple>
 #include <vector>
@@ -58,11 +60,12 @@ class MpiPartition final : public Partition {
     }
     const int64_t lo = split_point(rows, p.rank(), p.ranks()), hi = split_point(rows, p.rank() + 1, p.ranks());
     if (lo < hi) body(arg, lo, hi);
+    std::vector<const nf_split_output*> exchanged;
     for (int32_t i = 0; i < split->n_outputs; ++i) {
       const nf_split_output& o = split->outputs[i];
       if (o.exchange) {
         p.stale_.erase(o.offset);
-        p.exchange(state, o, rows);
+        exchanged.push_back(&o);
       } else {
         p.stale_[o.offset] = {o, rows};
         if (o.copied_to >= 0) {
@@ -72,6 +75,10 @@ class MpiPartition final : public Partition {
         }
       }
     }
+    // One output goes in place; several go in one collective, packed, so a
+    // loop costs one latency however many vectors it hands on.
+    if (exchanged.size() == 1) p.exchange(state, *exchanged[0], rows);
+    if (exchanged.size() > 1) p.exchange_packed(state, exchanged, rows);
   }
 
   // nf_partition.gather: the stale outputs inside [offset, offset + bytes).
@@ -103,6 +110,49 @@ class MpiPartition final : public Partition {
                    type_of(o), MPI_COMM_WORLD);
   }
 
+  // Several outputs of one loop in one MPI_Allgatherv: each rank packs its
+  // range of every output, in order, and unpacks the others' ranges. (A
+  // rank's share must fit an int count of bytes; larger shares go output
+  // by output.)
+  void exchange_packed(uint8_t* state, const std::vector<const nf_split_output*>& outputs, int64_t rows) {
+    const int n = ranks();
+    std::vector<int64_t> lo(static_cast<size_t>(n) + 1), bytes(static_cast<size_t>(n), 0);
+    for (int r = 0; r <= n; ++r) lo[size_t(r)] = split_point(rows, r, n);
+    int64_t index_bytes = 0;
+    for (const nf_split_output* o : outputs) index_bytes += o->blocks * o->unit;
+    for (int r = 0; r < n; ++r) bytes[size_t(r)] = (lo[size_t(r) + 1] - lo[size_t(r)]) * index_bytes;
+    if (rows * index_bytes > std::numeric_limits<int>::max()) {
+      for (const nf_split_output* o : outputs) exchange(state, *o, rows);
+      return;
+    }
+    // Rank r's range of output o, block by block, at `at` in the buffer.
+    auto copy = [&](int r, uint8_t* at, bool pack) {
+      const int64_t first = lo[size_t(r)], count = lo[size_t(r) + 1] - first;
+      for (const nf_split_output* o : outputs)
+        for (int64_t b = 0; b < o->blocks; ++b, at += count * o->unit) {
+          uint8_t* in_state = state + o->offset + b * o->stride + first * o->unit;
+          if (pack) std::memcpy(at, in_state, size_t(count * o->unit));
+          else std::memcpy(in_state, at, size_t(count * o->unit));
+        }
+    };
+    std::vector<int> counts(static_cast<size_t>(n)), displacements(static_cast<size_t>(n));
+    int64_t offset = 0;
+    for (int r = 0; r < n; ++r) {
+      counts[size_t(r)] = int(bytes[size_t(r)]);
+      displacements[size_t(r)] = int(offset);
+      offset += bytes[size_t(r)];
+    }
+    packed_.resize(size_t(offset));
+    copy(rank(), packed_.data() + displacements[size_t(rank())], true);
+    MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, packed_.data(), counts.data(), displacements.data(), MPI_BYTE,
+                   MPI_COMM_WORLD);
+    for (int r = 0; r < n; ++r)
+      if (r != rank()) copy(r, packed_.data() + displacements[size_t(r)], false);
+    sent_ += bytes[size_t(rank())] * (n - 1);
+    received_ += offset - bytes[size_t(rank())];
+    ++exchanges_;
+  }
+
   // The datatype of one split index: `blocks` runs of `unit` bytes,
   // `stride` apart, whose extent is one unit (so index r starts at r units).
   MPI_Datatype type_of(const nf_split_output& o) {
@@ -120,6 +170,7 @@ class MpiPartition final : public Partition {
   MpiSession session_;
   std::map<int64_t, Stale> stale_;  // by offset in the block
   std::map<std::tuple<int64_t, int64_t, int64_t>, MPI_Datatype> types_;
+  std::vector<uint8_t> packed_;  // exchange_packed's buffer, kept between loops
   int64_t sent_ = 0, received_ = 0, exchanges_ = 0;
 };
 
