@@ -13,7 +13,7 @@ thread):
              vector loop whole when every rank needs all of it);
   scan       for sparse products: every rank scans every active input
              row and finds its columns in it (two binary searches);
-  exchange   one MPI_Allgatherv per exchanged vector, modelled as
+  exchange   one MPI_Allgatherv per loop that hands on vectors, modelled as
              recursive doubling over nodes (latency) plus the vector's
              bytes over one link, plus a shared-memory stage in the node.
 """
@@ -56,8 +56,9 @@ def mstdpet_layer(nodes, k=100_000, n=100_000):
         "split": 2 * n / ranks * NS_PER_UNIT_SPLIT * 1e-9,   # pre and post populations, traces
         "whole": 4 * k * NS_PER_ELEMENT_WHOLE * 1e-9,        # the four [K,1] factors
         "scan": 0.0,
-        # pre spikes, pre trace and two presynaptic [1,K] factors
-        "exchange": 4 * allgather(nodes, 4 * k),
+        # pre spikes, pre trace and two presynaptic [1,K] factors, packed
+        # into one collective (they leave one loop)
+        "exchange": allgather(nodes, 4 * 4 * k),
     }
     return t, {"memory per rank (GB)": k * n * BYTES_PER_SYNAPSE / ranks / 1e9}
 
