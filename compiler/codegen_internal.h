@@ -84,6 +84,9 @@ void emit_loop(llvm::IRBuilderBase& b, llvm::Value* begin, llvm::Value* end,
                const std::function<void(llvm::Value*)>& body);
 // if (cond) then(); the builder is left after it.
 void emit_if(llvm::IRBuilderBase& b, llvm::Value* cond, const std::function<void()>& then);
+// if (cond) then(); else otherwise(); the builder is left after both.
+void emit_if_else(llvm::IRBuilderBase& b, llvm::Value* cond, const std::function<void()>& then,
+                  const std::function<void()>& otherwise);
 
 
 }  // namespace nf::compiler
