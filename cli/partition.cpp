@@ -60,7 +60,8 @@ class MpiPartition final : public Partition {
     }
     const int64_t lo = split_point(rows, p.rank(), p.ranks()), hi = split_point(rows, p.rank() + 1, p.ranks());
     if (lo < hi) body(arg, lo, hi);
-    std::vector<const nf_split_output*> exchanged;
+    std::vector<const nf_split_output*>& exchanged = p.exchanged_;
+    exchanged.clear();
     for (int32_t i = 0; i < split->n_outputs; ++i) {
       const nf_split_output& o = split->outputs[i];
       if (o.exchange) {
@@ -94,20 +95,27 @@ class MpiPartition final : public Partition {
   // one MPI_Allgatherv in place, whose element is one split index's
   // elements (a strided column of a matrix split by columns).
   void exchange(uint8_t* state, const nf_split_output& o, int64_t rows) {
-    const int n = ranks();
-    std::vector<int> counts(static_cast<size_t>(n)), displacements(static_cast<size_t>(n));
-    for (int r = 0; r < n; ++r) {
-      const int64_t lo = split_point(rows, r, n), hi = split_point(rows, r + 1, n);
-      counts[size_t(r)] = int(hi - lo);
-      displacements[size_t(r)] = int(lo);
-    }
+    share(rows, 1);
     const int64_t index_bytes = o.blocks * o.unit;
-    const int64_t mine = counts[size_t(rank())];
-    sent_ += mine * index_bytes * (n - 1);
+    const int64_t mine = counts_[size_t(rank())];
+    sent_ += mine * index_bytes * (ranks() - 1);
     received_ += (rows - mine) * index_bytes;
     ++exchanges_;
-    MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, state + o.offset, counts.data(), displacements.data(),
+    MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, state + o.offset, counts_.data(), displacements_.data(),
                    type_of(o), MPI_COMM_WORLD);
+  }
+
+  // counts_ and displacements_ of every rank's share of `rows` split
+  // indices, in elements of `index_bytes` bytes.
+  void share(int64_t rows, int64_t index_bytes) {
+    const int n = ranks();
+    counts_.resize(size_t(n));
+    displacements_.resize(size_t(n));
+    for (int r = 0; r < n; ++r) {
+      const int64_t lo = split_point(rows, r, n), hi = split_point(rows, r + 1, n);
+      counts_[size_t(r)] = int((hi - lo) * index_bytes);
+      displacements_[size_t(r)] = int(lo * index_bytes);
+    }
   }
 
   // Several outputs of one loop in one MPI_Allgatherv: each rank packs its
@@ -116,18 +124,18 @@ class MpiPartition final : public Partition {
   // by output.)
   void exchange_packed(uint8_t* state, const std::vector<const nf_split_output*>& outputs, int64_t rows) {
     const int n = ranks();
-    std::vector<int64_t> lo(static_cast<size_t>(n) + 1), bytes(static_cast<size_t>(n), 0);
-    for (int r = 0; r <= n; ++r) lo[size_t(r)] = split_point(rows, r, n);
     int64_t index_bytes = 0;
     for (const nf_split_output* o : outputs) index_bytes += o->blocks * o->unit;
-    for (int r = 0; r < n; ++r) bytes[size_t(r)] = (lo[size_t(r) + 1] - lo[size_t(r)]) * index_bytes;
     if (rows * index_bytes > std::numeric_limits<int>::max()) {
       for (const nf_split_output* o : outputs) exchange(state, *o, rows);
       return;
     }
-    // Rank r's range of output o, block by block, at `at` in the buffer.
-    auto copy = [&](int r, uint8_t* at, bool pack) {
-      const int64_t first = lo[size_t(r)], count = lo[size_t(r) + 1] - first;
+    share(rows, index_bytes);
+    // Rank r's range of every output, block by block, at rank r's place in
+    // the buffer (its first index times the bytes of an index).
+    auto copy = [&](int r, bool pack) {
+      const int64_t first = displacements_[size_t(r)] / index_bytes, count = counts_[size_t(r)] / index_bytes;
+      uint8_t* at = packed_.data() + displacements_[size_t(r)];
       for (const nf_split_output* o : outputs)
         for (int64_t b = 0; b < o->blocks; ++b, at += count * o->unit) {
           uint8_t* in_state = state + o->offset + b * o->stride + first * o->unit;
@@ -135,21 +143,15 @@ class MpiPartition final : public Partition {
           else std::memcpy(in_state, at, size_t(count * o->unit));
         }
     };
-    std::vector<int> counts(static_cast<size_t>(n)), displacements(static_cast<size_t>(n));
-    int64_t offset = 0;
-    for (int r = 0; r < n; ++r) {
-      counts[size_t(r)] = int(bytes[size_t(r)]);
-      displacements[size_t(r)] = int(offset);
-      offset += bytes[size_t(r)];
-    }
-    packed_.resize(size_t(offset));
-    copy(rank(), packed_.data() + displacements[size_t(rank())], true);
-    MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, packed_.data(), counts.data(), displacements.data(), MPI_BYTE,
+    packed_.resize(size_t(rows * index_bytes));
+    copy(rank(), true);
+    MPI_Allgatherv(MPI_IN_PLACE, 0, MPI_DATATYPE_NULL, packed_.data(), counts_.data(), displacements_.data(), MPI_BYTE,
                    MPI_COMM_WORLD);
     for (int r = 0; r < n; ++r)
-      if (r != rank()) copy(r, packed_.data() + displacements[size_t(r)], false);
-    sent_ += bytes[size_t(rank())] * (n - 1);
-    received_ += offset - bytes[size_t(rank())];
+      if (r != rank()) copy(r, false);
+    const int64_t mine = counts_[size_t(rank())];
+    sent_ += mine * (n - 1);
+    received_ += rows * index_bytes - mine;
     ++exchanges_;
   }
 
@@ -170,7 +172,11 @@ class MpiPartition final : public Partition {
   MpiSession session_;
   std::map<int64_t, Stale> stale_;  // by offset in the block
   std::map<std::tuple<int64_t, int64_t, int64_t>, MPI_Datatype> types_;
-  std::vector<uint8_t> packed_;  // exchange_packed's buffer, kept between loops
+  // Kept between loops, so a step allocates nothing: the outputs a loop
+  // exchanges, every rank's share (share()), exchange_packed's buffer.
+  std::vector<const nf_split_output*> exchanged_;
+  std::vector<int> counts_, displacements_;
+  std::vector<uint8_t> packed_;
   int64_t sent_ = 0, received_ = 0, exchanges_ = 0;
 };
 
